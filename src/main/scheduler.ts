@@ -1,0 +1,239 @@
+// DrainScheduler: hands ranges of the ring to the piscina pool and accounts for their outcome.
+// Main thread only; never imports worker code (the pool loads it by file URL).
+//
+// Who may reuse a slot (architecture, hard problem 2): several workers drain disjoint ranges and
+// finish out of order. Each in-flight range owns a task slot in the shared `taskDone` array; the
+// worker stores 1 there once it has read its records. The writer's `read` index advances over
+// the oldest ranges only, and only while their flag is set, so a slot is never rewritten before
+// every record in it has been read.
+
+import { diag } from '@opentelemetry/api';
+import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { Piscina } from 'piscina';
+import type { ResolvedOptions } from '../options.js';
+import { publishWrite, type RingViews } from '../shared/ring.js';
+import {
+  MAX_TASK_SLOTS,
+  type DestinationConfig,
+  type DestinationOutcome,
+  type DrainResult,
+  type DrainTask,
+} from '../shared/worker-config.js';
+import { exportSpans } from '../spans/export.js';
+import { toReadableSpan } from '../spans/readable-span.js';
+import { priceTableToData } from '../pricing/model-pricing.js';
+import type { Counters, FailureReason } from './counters.js';
+import type { RecordWriter } from './writer.js';
+
+interface Range {
+  start: number;
+  end: number;
+  slot: number;
+  /** The worker is finished with the task (its slot may be reused). */
+  workerDone: boolean;
+  /** Its spans are counted: exported or failed. */
+  settled: boolean;
+  promise: Promise<void>;
+}
+
+export const CUSTOM_DESTINATION = 'customExporter';
+
+export class DrainScheduler {
+  /** Records below this index have been handed to a worker (or counted failed at shutdown). */
+  dispatched = 0;
+  readonly #writer: RecordWriter;
+  readonly #ring: RingViews;
+  readonly #counters: Counters;
+  readonly #pool: Piscina<DrainTask, DrainResult>;
+  readonly #taskDone: Int32Array;
+  readonly #workerNames: string[];
+  readonly #custom: SpanExporter | undefined;
+  readonly #resource: Resource;
+  readonly #batch: number;
+  readonly #maxPending: number;
+  readonly #exportTimeout: number;
+  readonly #freeSlots: number[] = [];
+  readonly #unread: Range[] = [];
+  readonly #unsettled = new Set<Range>();
+  readonly #timer: NodeJS.Timeout;
+
+  constructor(
+    opts: ResolvedOptions,
+    writer: RecordWriter,
+    ring: RingViews,
+    strings: SharedArrayBuffer,
+    counters: Counters,
+    destinations: DestinationConfig[],
+  ) {
+    this.#writer = writer;
+    this.#ring = ring;
+    this.#counters = counters;
+    this.#workerNames = destinations.map((d) => d.name);
+    this.#custom = opts.customExporter;
+    this.#resource = resourceFromAttributes({ 'service.name': opts.serviceName });
+    this.#batch = opts.maxExportBatchSize;
+    this.#maxPending = Math.min(opts.maxPendingBatches, MAX_TASK_SLOTS);
+    this.#exportTimeout = opts.exportTimeoutMillis;
+    const taskDone = new SharedArrayBuffer(this.#maxPending * 4);
+    this.#taskDone = new Int32Array(taskDone);
+    for (let i = this.#maxPending - 1; i >= 0; i--) this.#freeSlots.push(i);
+    this.#pool = new Piscina<DrainTask, DrainResult>({
+      filename: new URL('../worker/drain.js', import.meta.url).href,
+      minThreads: opts.workers,
+      maxThreads: opts.workers,
+      concurrentTasksPerWorker: Math.ceil(this.#maxPending / opts.workers),
+      // Workers do network I/O between tasks: they must not park in Atomics.wait.
+      atomics: 'disabled',
+      recordTiming: false,
+      idleTimeout: 2 ** 31 - 1,
+      workerData: {
+        ring: ring.buffer,
+        strings,
+        taskDone,
+        timeOrigin: performance.timeOrigin,
+        serviceName: opts.serviceName,
+        prices: priceTableToData(opts.priceTable),
+        destinations,
+        exportTimeoutMillis: opts.exportTimeoutMillis,
+        returnSpans: this.#custom !== undefined,
+      },
+    });
+    this.#pool.on('error', (err: unknown) => diag.error('ractogateway: worker pool error', err));
+    this.#timer = setInterval(() => this.dispatch(), opts.scheduledDelayMillis).unref();
+  }
+
+  /** Called after each write: dispatches as soon as a full batch is waiting. */
+  written(index: number): void {
+    if (index + 1 - this.dispatched >= this.#batch) this.dispatch();
+  }
+
+  /** Hands every waiting record to the pool, in batches, while task slots are free. */
+  dispatch(): void {
+    const write = this.#writer.write;
+    while (this.dispatched < write && this.#freeSlots.length > 0) {
+      const start = this.dispatched;
+      const end = Math.min(write, start + this.#batch);
+      const slot = this.#freeSlots.pop() as number;
+      Atomics.store(this.#taskDone, slot, 0);
+      publishWrite(this.#ring, end);
+      this.dispatched = end;
+      const range: Range = { start, end, slot, workerDone: false, settled: false, promise: Promise.resolve() };
+      this.#unread.push(range);
+      this.#unsettled.add(range);
+      range.promise = this.#pool.run({ start, end, slot }).then(
+        (result) => this.#complete(range, result),
+        (err: unknown) => this.#complete(range, err instanceof Error ? err : new Error(String(err))),
+      );
+    }
+  }
+
+  /** Advances the writer's read index over the oldest ranges whose records have been read. */
+  reclaim(): void {
+    const unread = this.#unread;
+    while (unread.length > 0) {
+      const head = unread[0];
+      if (!head.workerDone && Atomics.load(this.#taskDone, head.slot) !== 1) break;
+      this.#writer.read = head.end;
+      unread.shift();
+    }
+  }
+
+  /** Resolves true once every record written before the call is counted, false on timeout. */
+  async flush(timeoutMillis: number): Promise<boolean> {
+    const target = this.#writer.write;
+    const deadline = performance.now() + timeoutMillis;
+    for (;;) {
+      this.dispatch();
+      let oldest: Range | undefined;
+      for (const r of this.#unsettled) {
+        if (r.start < target) {
+          oldest = r;
+          break;
+        }
+      }
+      if (oldest === undefined && this.dispatched >= target) {
+        await this.#custom?.forceFlush?.();
+        return true;
+      }
+      const left = deadline - performance.now();
+      if (left <= 0) return false;
+      // Waits for the oldest batch (or a slot to free up) with a timer that cannot keep the process alive.
+      let timer: NodeJS.Timeout | undefined;
+      const wait = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, Math.min(left, oldest === undefined ? 10 : left)).unref();
+      });
+      await Promise.race([oldest?.promise ?? wait, wait]);
+      clearTimeout(timer);
+    }
+  }
+
+  /** After flush(): counts whatever is still unsettled as failed and stops the workers. */
+  async close(): Promise<void> {
+    clearInterval(this.#timer);
+    const leftover = this.#writer.write - this.dispatched;
+    if (leftover > 0) {
+      this.#counters.fail('shutdownTimeout', leftover);
+      this.dispatched = this.#writer.write;
+    }
+    for (const r of this.#unsettled) this.#fail(r, 'shutdownTimeout');
+    this.#unsettled.clear();
+    await this.#pool.destroy();
+    await this.#custom?.shutdown();
+  }
+
+  async #complete(range: Range, result: DrainResult | Error): Promise<void> {
+    range.workerDone = true;
+    this.#freeSlots.push(range.slot);
+    if (range.settled) return;
+    if (result instanceof Error) {
+      diag.error(`ractogateway: drain task for records [${range.start}, ${range.end}) failed: ${result.message}`);
+      this.#fail(range, 'workerCrash');
+    } else {
+      const outcomes = result.outcomes.slice();
+      if (this.#custom !== undefined && result.spans !== undefined) {
+        const spans = result.spans.map((d) => toReadableSpan(d, this.#resource));
+        outcomes.push(await exportSpans(this.#custom, spans, this.#exportTimeout));
+      }
+      if (!range.settled) this.#count(range, outcomes);
+    }
+    this.#unsettled.delete(range);
+    this.reclaim();
+    this.dispatch();
+  }
+
+  #count(range: Range, outcomes: DestinationOutcome[]): void {
+    range.settled = true;
+    const n = range.end - range.start;
+    let failure: FailureReason | undefined;
+    for (let i = 0; i < outcomes.length; i++) {
+      const o = outcomes[i];
+      const dest = this.#counters.destinations[this.#destinationName(i)];
+      if (o.ok) {
+        dest.exported += n;
+      } else {
+        dest.failed += n;
+        failure ??= o.reason ?? 'exportError';
+        diag.warn(`ractogateway: ${this.#destinationName(i)} failed ${n} spans: ${o.message ?? o.reason}`);
+      }
+    }
+    if (failure === undefined) this.#counters.exported += n;
+    else this.#counters.fail(failure, n);
+  }
+
+  #fail(range: Range, reason: FailureReason): void {
+    if (range.settled) return;
+    range.settled = true;
+    const n = range.end - range.start;
+    for (const name of this.#allNames()) this.#counters.destinations[name].failed += n;
+    this.#counters.fail(reason, n);
+  }
+
+  #destinationName(i: number): string {
+    return i < this.#workerNames.length ? this.#workerNames[i] : CUSTOM_DESTINATION;
+  }
+
+  #allNames(): string[] {
+    return this.#custom === undefined ? this.#workerNames : [...this.#workerNames, CUSTOM_DESTINATION];
+  }
+}

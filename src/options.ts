@@ -1,0 +1,166 @@
+// Options of RactoTracer: the public shape, the frozen defaults and resolveOptions(), which
+// validates once so the rest of the code works on a typed, complete object. Main thread only.
+
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { invalidRange, invalidType } from './errors.js';
+import { DEFAULT_COST_TABLE } from './pricing/default-table.js';
+import { mergePriceTable, type ModelPricingInit, type PriceTable } from './pricing/model-pricing.js';
+
+export type FullRingPolicy = 'drop';
+
+export interface RactoTracerOptions {
+  /** OTel resource `service.name`. Default 'ractogateway'. */
+  serviceName?: string;
+  /** OTLP/gRPC collector endpoint, e.g. 'http://localhost:4317'. */
+  otlpEndpoint?: string;
+  /** OTLP/HTTP collector endpoint, e.g. 'http://localhost:4318'. */
+  otlpHttpEndpoint?: string;
+  /** Print finished spans to stdout (from the worker). */
+  console?: boolean;
+  /** Capture SpanRecords on the calling thread, readable at once through `tracer.spans`. */
+  inMemory?: boolean;
+  /** Any SpanExporter object. Spans are built in the workers and handed to it on the main thread. */
+  customExporter?: SpanExporter;
+  /** Prices merged over DEFAULT_COST_TABLE; user entries win. */
+  priceTable?: Readonly<Record<string, ModelPricingInit>>;
+
+  /** Records the ring holds; a power of two in [64, 4194304]. Default 65536 (8 MiB). */
+  ringCapacity?: number;
+  /** Worker threads draining the ring. Default 1. */
+  workers?: number;
+  /** Records per export batch (one worker task). Default 512. */
+  maxExportBatchSize?: number;
+  /** Longest time a record waits in the ring before it is dispatched. Default 1000 ms. */
+  scheduledDelayMillis?: number;
+  /** Longest time one export may take before its spans count as failed. Default 30000 ms. */
+  exportTimeoutMillis?: number;
+  /** Batches handed to workers and not yet settled, at most. Default 32. */
+  maxPendingBatches?: number;
+  /** Upper bound on flush() and shutdown(). Default 30000 ms. */
+  shutdownTimeoutMillis?: number;
+  /** Distinct strings (providers, models, error types) before new ones fold. Default 4096. */
+  maxStrings?: number;
+  /** What a record call does when the ring is full. Default 'drop'. */
+  fullRingPolicy?: FullRingPolicy;
+}
+
+export const DEFAULTS = Object.freeze({
+  serviceName: 'ractogateway',
+  console: false,
+  inMemory: false,
+  ringCapacity: 65_536,
+  workers: 1,
+  maxExportBatchSize: 512,
+  scheduledDelayMillis: 1_000,
+  exportTimeoutMillis: 30_000,
+  maxPendingBatches: 32,
+  shutdownTimeoutMillis: 30_000,
+  maxStrings: 4_096,
+  fullRingPolicy: 'drop' as FullRingPolicy,
+});
+
+/** Longest provider, model or error-type string accepted by the record methods. */
+export const MAX_STRING_LENGTH = 256;
+/** Bytes of UTF-8 text the string table holds per allowed string, on average. */
+export const STRING_ARENA_BYTES_PER_ENTRY = 64;
+
+export interface ResolvedOptions {
+  serviceName: string;
+  otlpEndpoint: string | undefined;
+  otlpHttpEndpoint: string | undefined;
+  console: boolean;
+  inMemory: boolean;
+  customExporter: SpanExporter | undefined;
+  priceTable: PriceTable;
+  ringCapacity: number;
+  workers: number;
+  maxExportBatchSize: number;
+  scheduledDelayMillis: number;
+  exportTimeoutMillis: number;
+  maxPendingBatches: number;
+  shutdownTimeoutMillis: number;
+  maxStrings: number;
+  fullRingPolicy: FullRingPolicy;
+}
+
+const KNOWN = new Set([
+  'serviceName', 'otlpEndpoint', 'otlpHttpEndpoint', 'console', 'inMemory', 'customExporter',
+  'priceTable', ...Object.keys(DEFAULTS),
+]);
+
+export function resolveOptions(options: RactoTracerOptions | undefined = {}): ResolvedOptions {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw invalidType('options', 'an object', options, 'RACTO_ERR_INVALID_OPTION');
+  }
+  const o = options as Opts;
+  for (const key of Object.keys(o)) {
+    if (!KNOWN.has(key)) {
+      throw invalidType(`options.${key}`, 'a known option (see RactoTracerOptions)', o[key], 'RACTO_ERR_INVALID_OPTION');
+    }
+  }
+  const ringCapacity = int(o, 'ringCapacity', 64, 4_194_304);
+  if ((ringCapacity & (ringCapacity - 1)) !== 0) {
+    throw invalidRange('options.ringCapacity', 'a power of two between 64 and 4194304', ringCapacity, 'RACTO_ERR_INVALID_OPTION');
+  }
+  return {
+    serviceName: str(o, 'serviceName') ?? DEFAULTS.serviceName,
+    otlpEndpoint: str(o, 'otlpEndpoint'),
+    otlpHttpEndpoint: str(o, 'otlpHttpEndpoint'),
+    console: bool(o, 'console'),
+    inMemory: bool(o, 'inMemory'),
+    customExporter: exporter(options.customExporter),
+    priceTable: mergePriceTable(DEFAULT_COST_TABLE, options.priceTable),
+    ringCapacity,
+    workers: int(o, 'workers', 1, 64),
+    maxExportBatchSize: int(o, 'maxExportBatchSize', 1, ringCapacity),
+    scheduledDelayMillis: int(o, 'scheduledDelayMillis', 1, 3_600_000),
+    exportTimeoutMillis: int(o, 'exportTimeoutMillis', 1, 3_600_000),
+    maxPendingBatches: int(o, 'maxPendingBatches', 1, 1024),
+    shutdownTimeoutMillis: int(o, 'shutdownTimeoutMillis', 1, 3_600_000),
+    maxStrings: int(o, 'maxStrings', 16, 1_048_576),
+    fullRingPolicy: policy(options.fullRingPolicy),
+  };
+}
+
+type Opts = Record<string, unknown>;
+
+function str(o: Opts, name: string): string | undefined {
+  const v = o[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || v.length === 0) {
+    throw invalidType(`options.${name}`, 'a non-empty string', v, 'RACTO_ERR_INVALID_OPTION');
+  }
+  return v;
+}
+
+function bool(o: Opts, name: 'console' | 'inMemory'): boolean {
+  const v = o[name];
+  if (v === undefined) return DEFAULTS[name];
+  if (typeof v !== 'boolean') throw invalidType(`options.${name}`, 'a boolean', v, 'RACTO_ERR_INVALID_OPTION');
+  return v;
+}
+
+function int(o: Opts, name: keyof typeof DEFAULTS, min: number, max: number): number {
+  const v = o[name];
+  if (v === undefined) return DEFAULTS[name] as number;
+  if (typeof v !== 'number') throw invalidType(`options.${name}`, 'a number', v, 'RACTO_ERR_INVALID_OPTION');
+  if (!Number.isInteger(v) || v < min || v > max) {
+    throw invalidRange(`options.${name}`, `an integer between ${min} and ${max}`, v, 'RACTO_ERR_INVALID_OPTION');
+  }
+  return v;
+}
+
+function exporter(v: unknown): SpanExporter | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'object' || v === null || typeof (v as SpanExporter).export !== 'function' ||
+      typeof (v as SpanExporter).shutdown !== 'function') {
+    throw invalidType('options.customExporter', 'a SpanExporter (an object with export() and shutdown())', v, 'RACTO_ERR_INVALID_OPTION');
+  }
+  return v as SpanExporter;
+}
+
+function policy(v: unknown): FullRingPolicy {
+  if (v === undefined) return DEFAULTS.fullRingPolicy;
+  if (v !== 'drop') throw invalidRange('options.fullRingPolicy', "'drop'", v, 'RACTO_ERR_INVALID_OPTION');
+  return v;
+}

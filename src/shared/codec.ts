@@ -1,0 +1,141 @@
+// Encodes and decodes one fixed-size record (layout.ts). Pure; both threads.
+// The main thread fills a reused RecordFields object after validation and encodes it into a slot;
+// workers (and in-memory mode) decode slots back into RecordFields.
+
+import {
+  FLAG_PARENT,
+  F_CACHED_INPUT,
+  F_CACHE_WRITE,
+  F_END,
+  F_INPUT,
+  F_LATENCY,
+  F_OUTPUT,
+  F_REASONING,
+  F_TTFT,
+  RECORD_F64,
+  RECORD_U32,
+  U_ERROR,
+  U_FLAGS,
+  U_MODEL,
+  U_PARENT,
+  U_PROVIDER,
+  U_TOOLS,
+  U_TRACE,
+  U_TRACE_FLAGS,
+} from './layout.js';
+import type { RingViews } from './ring.js';
+
+/** One call as numbers. Strings are ids in the shared string table; 0 means "none". */
+export interface RecordFields {
+  endMs: number; // performance.now() of the main thread
+  latencyMs: number;
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens: number;
+  cacheWriteTokens: number;
+  reasoningTokens: number;
+  ttftMs: number; // -1 when unknown
+  providerId: number;
+  modelId: number;
+  errorId: number;
+  flags: number; // operation, cache hit, status, FLAG_PARENT
+  toolCalls: number;
+  // trace context of the parent span, meaningful when flags & FLAG_PARENT
+  trace0: number;
+  trace1: number;
+  trace2: number;
+  trace3: number;
+  parent0: number;
+  parent1: number;
+  traceFlags: number;
+}
+
+export function emptyFields(): RecordFields {
+  return {
+    endMs: 0,
+    latencyMs: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    cachedInputTokens: 0,
+    cacheWriteTokens: 0,
+    reasoningTokens: 0,
+    ttftMs: -1,
+    providerId: 0,
+    modelId: 0,
+    errorId: 0,
+    flags: 0,
+    toolCalls: 0,
+    trace0: 0,
+    trace1: 0,
+    trace2: 0,
+    trace3: 0,
+    parent0: 0,
+    parent1: 0,
+    traceFlags: 0,
+  };
+}
+
+export function encodeRecord(ring: RingViews, index: number, r: RecordFields): void {
+  const slot = index & ring.mask;
+  const f = ring.f64;
+  const u = ring.u32;
+  const fb = slot * RECORD_F64;
+  const ub = slot * RECORD_U32;
+  f[fb + F_END] = r.endMs;
+  f[fb + F_LATENCY] = r.latencyMs;
+  f[fb + F_INPUT] = r.inputTokens;
+  f[fb + F_OUTPUT] = r.outputTokens;
+  f[fb + F_CACHED_INPUT] = r.cachedInputTokens;
+  f[fb + F_CACHE_WRITE] = r.cacheWriteTokens;
+  f[fb + F_REASONING] = r.reasoningTokens;
+  f[fb + F_TTFT] = r.ttftMs;
+  u[ub + U_PROVIDER] = r.providerId;
+  u[ub + U_MODEL] = r.modelId;
+  u[ub + U_ERROR] = r.errorId;
+  u[ub + U_FLAGS] = r.flags;
+  u[ub + U_TOOLS] = r.toolCalls;
+  if ((r.flags & FLAG_PARENT) !== 0) {
+    u[ub + U_TRACE] = r.trace0;
+    u[ub + U_TRACE + 1] = r.trace1;
+    u[ub + U_TRACE + 2] = r.trace2;
+    u[ub + U_TRACE + 3] = r.trace3;
+    u[ub + U_PARENT] = r.parent0;
+    u[ub + U_PARENT + 1] = r.parent1;
+    u[ub + U_TRACE_FLAGS] = r.traceFlags;
+  }
+}
+
+/** Decodes the record at `index` into `out` (allocates when `out` is omitted). */
+export function decodeRecord(ring: RingViews, index: number, out: RecordFields = emptyFields()): RecordFields {
+  const slot = index & ring.mask;
+  const f = ring.f64;
+  const u = ring.u32;
+  const fb = slot * RECORD_F64;
+  const ub = slot * RECORD_U32;
+  out.endMs = f[fb + F_END];
+  out.latencyMs = f[fb + F_LATENCY];
+  out.inputTokens = f[fb + F_INPUT];
+  out.outputTokens = f[fb + F_OUTPUT];
+  out.cachedInputTokens = f[fb + F_CACHED_INPUT];
+  out.cacheWriteTokens = f[fb + F_CACHE_WRITE];
+  out.reasoningTokens = f[fb + F_REASONING];
+  out.ttftMs = f[fb + F_TTFT];
+  out.providerId = u[ub + U_PROVIDER];
+  out.modelId = u[ub + U_MODEL];
+  out.errorId = u[ub + U_ERROR];
+  out.flags = u[ub + U_FLAGS];
+  out.toolCalls = u[ub + U_TOOLS];
+  if ((out.flags & FLAG_PARENT) !== 0) {
+    out.trace0 = u[ub + U_TRACE];
+    out.trace1 = u[ub + U_TRACE + 1];
+    out.trace2 = u[ub + U_TRACE + 2];
+    out.trace3 = u[ub + U_TRACE + 3];
+    out.parent0 = u[ub + U_PARENT];
+    out.parent1 = u[ub + U_PARENT + 1];
+    out.traceFlags = u[ub + U_TRACE_FLAGS];
+  } else {
+    out.trace0 = out.trace1 = out.trace2 = out.trace3 = 0;
+    out.parent0 = out.parent1 = out.traceFlags = 0;
+  }
+  return out;
+}

@@ -1,0 +1,70 @@
+// The record ring's views over one SharedArrayBuffer. Pure; both threads.
+// Only the main thread writes records and the header's write index; workers read ranges they
+// were handed, after loading the published write index with Atomics.load.
+
+import { RactoError } from '../errors.js';
+import {
+  ABI_MAGIC,
+  HEADER_BYTES,
+  H_CAPACITY,
+  H_MAGIC,
+  H_RECORD_BYTES,
+  H_WRITE,
+  RECORD_BYTES,
+  ringBytes,
+} from './layout.js';
+
+export interface RingViews {
+  readonly buffer: SharedArrayBuffer;
+  readonly header: Uint32Array;
+  readonly f64: Float64Array;
+  readonly u32: Uint32Array;
+  readonly capacity: number;
+  readonly mask: number;
+}
+
+export function createRing(capacity: number): RingViews {
+  const buffer = new SharedArrayBuffer(ringBytes(capacity));
+  const header = new Uint32Array(buffer, 0, HEADER_BYTES / 4);
+  header[H_CAPACITY] = capacity;
+  header[H_RECORD_BYTES] = RECORD_BYTES;
+  // Publishes the header: a reader that sees the magic sees capacity and record size.
+  Atomics.store(header, H_MAGIC, ABI_MAGIC);
+  return views(buffer, capacity);
+}
+
+/** Attaches to a ring made by createRing, refusing one of another ABI version. */
+export function attachRing(buffer: SharedArrayBuffer): RingViews {
+  const header = new Uint32Array(buffer, 0, HEADER_BYTES / 4);
+  const magic = Atomics.load(header, H_MAGIC);
+  if (magic !== ABI_MAGIC || header[H_RECORD_BYTES] !== RECORD_BYTES) {
+    throw new RactoError(
+      'RACTO_ERR_ABI_MISMATCH',
+      `record ring ABI mismatch: expected magic 0x${ABI_MAGIC.toString(16)} and ${RECORD_BYTES}-byte records, found 0x${magic.toString(16)} and ${header[H_RECORD_BYTES]}`,
+    );
+  }
+  return views(buffer, header[H_CAPACITY]);
+}
+
+function views(buffer: SharedArrayBuffer, capacity: number): RingViews {
+  return {
+    buffer,
+    header: new Uint32Array(buffer, 0, HEADER_BYTES / 4),
+    f64: new Float64Array(buffer, HEADER_BYTES),
+    u32: new Uint32Array(buffer, HEADER_BYTES),
+    capacity,
+    mask: capacity - 1,
+  };
+}
+
+/** Main thread: makes every record below `end` (and every string they use) visible to workers. */
+export function publishWrite(ring: RingViews, end: number): void {
+  // Publishes records [.., end): a worker's Atomics.load of H_WRITE orders its reads after ours.
+  Atomics.store(ring.header, H_WRITE, end >>> 0);
+}
+
+/** Worker: true when records below `end` have been published (indices compared mod 2^32). */
+export function isPublished(ring: RingViews, end: number): boolean {
+  const published = Atomics.load(ring.header, H_WRITE);
+  return ((published - (end >>> 0)) | 0) >= 0;
+}

@@ -1,0 +1,48 @@
+// The plain data that configures a worker and the messages of one drain task. Pure types and
+// constants; both threads. Only data crosses threads: exporters are described, never sent.
+
+import type { PriceTableData } from '../pricing/model-pricing.js';
+import type { SpanData } from '../spans/readable-span.js';
+
+export type DestinationConfig =
+  | { kind: 'console'; name: string }
+  | { kind: 'discard'; name: string }
+  | { kind: 'module'; name: string; module: string; exportName: string; options: unknown };
+
+export interface WorkerConfig {
+  ring: SharedArrayBuffer;
+  strings: SharedArrayBuffer;
+  /** Int32 flags, one per task slot: the worker stores 1 once it has read its range. */
+  taskDone: SharedArrayBuffer;
+  /** performance.timeOrigin of the main thread: record end times are relative to it. */
+  timeOrigin: number;
+  serviceName: string;
+  prices: PriceTableData;
+  destinations: DestinationConfig[];
+  exportTimeoutMillis: number;
+  /** Send SpanData back in the task result, for a customExporter on the main thread. */
+  returnSpans: boolean;
+}
+
+export interface DrainTask {
+  start: number;
+  end: number;
+  slot: number;
+}
+
+export type ExportFailure = 'exportError' | 'exportTimeout';
+
+export interface DestinationOutcome {
+  ok: boolean;
+  reason?: ExportFailure;
+  message?: string;
+}
+
+export interface DrainResult {
+  /** One per configured destination, in config order. */
+  outcomes: DestinationOutcome[];
+  spans?: SpanData[];
+}
+
+/** Upper bound on batches in flight at once (size of the taskDone array). */
+export const MAX_TASK_SLOTS = 1024;

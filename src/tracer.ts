@@ -1,0 +1,147 @@
+// RactoTracer: the public facade. Main thread. Resolves options, owns the ring, the string
+// table, the writer (request path) and, when any destination needs one, the worker pool.
+//
+//   recordChatSpan() --> RecordWriter --> ring (SharedArrayBuffer) --> DrainScheduler --> piscina
+//                             |                                                            |
+//                             +--> in-memory capture (same thread, same call)     workers build
+//                                                                                  and export spans
+
+import { Counters, type TracerStats } from './main/counters.js';
+import { CUSTOM_DESTINATION, DrainScheduler } from './main/scheduler.js';
+import { RecordWriter, type ChatCall, type EmbedCall } from './main/writer.js';
+import {
+  resolveOptions,
+  STRING_ARENA_BYTES_PER_ENTRY,
+  type RactoTracerOptions,
+  type ResolvedOptions,
+} from './options.js';
+import { decodeRecord, emptyFields } from './shared/codec.js';
+import { createRing, type RingViews } from './shared/ring.js';
+import { StringTableReader, StringTableWriter } from './shared/strings.js';
+import type { DestinationConfig } from './shared/worker-config.js';
+import { toSpanRecord, type SpanRecord } from './spans/record.js';
+
+export const IN_MEMORY_DESTINATION = 'inMemory';
+
+export class RactoTracer {
+  readonly #options: ResolvedOptions;
+  readonly #counters: Counters;
+  readonly #writer: RecordWriter | undefined;
+  readonly #scheduler: DrainScheduler | undefined;
+  readonly #ring: RingViews | undefined;
+  readonly #reader: StringTableReader | undefined;
+  readonly #spans: SpanRecord[] = [];
+  #shutdown: Promise<void> | undefined;
+
+  constructor(options?: RactoTracerOptions) {
+    const opts = resolveOptions(options);
+    this.#options = opts;
+    const workerDestinations = workerDestinationsOf(opts);
+    const names = workerDestinations.map((d) => d.name);
+    if (opts.customExporter !== undefined) names.push(CUSTOM_DESTINATION);
+    if (opts.inMemory) names.push(IN_MEMORY_DESTINATION);
+    this.#counters = new Counters(names);
+    if (names.length === 0) return; // no destination: record calls validate and return false
+
+    const ring = createRing(opts.ringCapacity);
+    const strings = new StringTableWriter(opts.maxStrings, opts.maxStrings * STRING_ARENA_BYTES_PER_ENTRY);
+    this.#ring = ring;
+    const useWorkers = workerDestinations.length > 0 || opts.customExporter !== undefined;
+    let scheduler: DrainScheduler | undefined;
+    const writer = new RecordWriter(ring, strings, this.#counters, {
+      reclaim: () => scheduler?.reclaim(),
+      written: useWorkers
+        ? opts.inMemory
+          ? (i) => {
+              this.#capture(i);
+              (scheduler as DrainScheduler).written(i);
+            }
+          : (i) => (scheduler as DrainScheduler).written(i)
+        : (i) => {
+            // In-memory only: the record is read back at once and its slot is free again.
+            this.#capture(i);
+            writer.read = i + 1;
+            this.#counters.exported++;
+          },
+    });
+    this.#writer = writer;
+    if (opts.inMemory) this.#reader = new StringTableReader(strings.buffer);
+    if (useWorkers) {
+      scheduler = new DrainScheduler(opts, writer, ring, strings.buffer, this.#counters, workerDestinations);
+      this.#scheduler = scheduler;
+    }
+  }
+
+  /** Records one chat or stream call. True when accepted; false when the ring is full or the tracer is shut down. */
+  recordChatSpan(call: ChatCall): boolean {
+    const w = this.#writer;
+    if (w === undefined) {
+      validateOnly.recordChat(call);
+      return false;
+    }
+    return w.recordChat(call);
+  }
+
+  /** Records one embedding call. True when accepted; false when the ring is full or the tracer is shut down. */
+  recordEmbedSpan(call: EmbedCall): boolean {
+    const w = this.#writer;
+    if (w === undefined) {
+      validateOnly.recordEmbed(call);
+      return false;
+    }
+    return w.recordEmbed(call);
+  }
+
+  /** Snapshot of the captured records, newest last; [] unless `inMemory`. */
+  get spans(): SpanRecord[] {
+    return this.#spans.slice();
+  }
+
+  clearSpans(): void {
+    this.#spans.length = 0;
+  }
+
+  /** Resolves once every span recorded before the call is exported or counted failed (bounded by shutdownTimeoutMillis). */
+  async flush(): Promise<void> {
+    await this.#scheduler?.flush(this.#options.shutdownTimeoutMillis);
+  }
+
+  /** Stops accepting records, flushes, stops the workers. Safe to call more than once. */
+  shutdown(): Promise<void> {
+    this.#shutdown ??= this.#close();
+    return this.#shutdown;
+  }
+
+  stats(): TracerStats {
+    return this.#counters.snapshot(this.#writer?.stringsFolded ?? 0);
+  }
+
+  async #close(): Promise<void> {
+    if (this.#writer !== undefined) this.#writer.closed = true;
+    const s = this.#scheduler;
+    if (s === undefined) return;
+    await s.flush(this.#options.shutdownTimeoutMillis);
+    await s.close();
+  }
+
+  #capture(index: number): void {
+    const r = decodeRecord(this.#ring as RingViews, index, captureScratch);
+    this.#spans.push(toSpanRecord(r, this.#reader as StringTableReader, this.#options.priceTable, performance.timeOrigin));
+    this.#counters.destinations[IN_MEMORY_DESTINATION].exported++;
+  }
+}
+
+const captureScratch = emptyFields();
+
+/** Validation without a ring, for a tracer that has no destination. */
+const validateOnly = new RecordWriter(createRing(64), new StringTableWriter(16, 64), new Counters([]), {
+  reclaim: () => undefined,
+  written: () => undefined,
+});
+validateOnly.closed = true;
+
+function workerDestinationsOf(opts: ResolvedOptions): DestinationConfig[] {
+  const out: DestinationConfig[] = [];
+  if (opts.console) out.push({ kind: 'console', name: 'console' });
+  return out;
+}

@@ -1,0 +1,58 @@
+// The piscina task: drains one range of the record ring. Worker thread only.
+//   1. check the range was published, build SpanData for it, then tell the main thread (taskDone
+//      flag) that its slots may be overwritten: the rest of the task never touches the ring;
+//   2. make ReadableSpans and export them to every destination of this worker, in parallel;
+//   3. return one outcome per destination (and the SpanData when the main thread has a
+//      customExporter). Export failures are data in the result; this task rejects only on a bug.
+
+import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { workerData } from 'piscina';
+import { attachRing, isPublished, type RingViews } from '../shared/ring.js';
+import { StringTableReader } from '../shared/strings.js';
+import type { DrainResult, DrainTask, WorkerConfig } from '../shared/worker-config.js';
+import { exportSpans } from '../spans/export.js';
+import { toReadableSpan } from '../spans/readable-span.js';
+import { buildRange } from './build.js';
+import { createExporter } from './destinations.js';
+
+interface WorkerState {
+  config: WorkerConfig;
+  ring: RingViews;
+  strings: StringTableReader;
+  taskDone: Int32Array;
+  resource: Resource;
+  exporters: SpanExporter[];
+}
+
+let state: Promise<WorkerState> | undefined;
+
+async function init(config: WorkerConfig): Promise<WorkerState> {
+  return {
+    config,
+    ring: attachRing(config.ring),
+    strings: new StringTableReader(config.strings),
+    taskDone: new Int32Array(config.taskDone),
+    resource: resourceFromAttributes({ 'service.name': config.serviceName }),
+    exporters: await Promise.all(config.destinations.map(createExporter)),
+  };
+}
+
+export default async function drain(task: DrainTask): Promise<DrainResult> {
+  state ??= init(workerData as WorkerConfig);
+  const s = await state;
+  const { start, end, slot } = task;
+  if (!isPublished(s.ring, end)) throw new Error(`drain: range [${start}, ${end}) is not published`);
+  const data = buildRange(s.ring, start, end, s.strings, s.config.prices, s.config.timeOrigin);
+  // Releases the range's slots to the writer; after this store the ring is not read again.
+  Atomics.store(s.taskDone, slot, 1);
+  Atomics.notify(s.taskDone, slot);
+
+  let outcomes: DrainResult['outcomes'] = [];
+  if (s.exporters.length > 0) {
+    const spans = data.map((d) => toReadableSpan(d, s.resource));
+    const timeout = s.config.exportTimeoutMillis;
+    outcomes = await Promise.all(s.exporters.map((e) => exportSpans(e, spans, timeout)));
+  }
+  return s.config.returnSpans ? { outcomes, spans: data } : { outcomes };
+}
