@@ -22,10 +22,17 @@ export function checkName(value: unknown, field: string): string {
   return value;
 }
 
-/** errorType: absent, null or '' mean "no error type". */
-export function checkErrorType(value: unknown, field: string): string | undefined {
+/**
+ * errorType: absent, null or '' mean "no error type". A type is the exception class name of a
+ * failed call, so it is refused on a call whose status is 'ok' (the seed omits it on success).
+ */
+export function checkErrorType(value: unknown, statusBits: number): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;
-  return checkName(value, field);
+  const type = checkName(value, 'call.errorType');
+  if ((statusBits & FLAG_ERROR) === 0) {
+    throw invalidRange('call.errorType', "absent unless call.status is 'error'", value);
+  }
+  return type;
 }
 
 export function checkLatency(value: unknown, field: string): number {

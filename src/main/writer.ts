@@ -86,9 +86,9 @@ export class RecordWriter {
     const inputTokens = checkCount(call.inputTokens, 'call.inputTokens');
     const outputTokens = checkCount(call.outputTokens, 'call.outputTokens');
     const toolCalls = checkCount(call.toolCalls, 'call.toolCalls');
-    const flags = checkCacheHit(call.cacheHit, 'call.cacheHit') | checkStatus(call.status, 'call.status') |
-      chatOperation(call.operation);
-    const errorType = checkErrorType(call.errorType, 'call.errorType');
+    const status = checkStatus(call.status, 'call.status');
+    const flags = checkCacheHit(call.cacheHit, 'call.cacheHit') | status | chatOperation(call.operation);
+    const errorType = checkErrorType(call.errorType, status);
     f.latencyMs = latencyMs;
     f.inputTokens = inputTokens;
     f.outputTokens = outputTokens;
@@ -103,8 +103,9 @@ export class RecordWriter {
     const f = this.#fields;
     const latencyMs = checkLatency(call.latencyMs, 'call.latencyMs');
     const inputTokens = checkCount(call.inputTokens, 'call.inputTokens');
-    const flags = checkStatus(call.status, 'call.status') | OP_EMBED;
-    const errorType = checkErrorType(call.errorType, 'call.errorType');
+    const status = checkStatus(call.status, 'call.status');
+    const flags = status | OP_EMBED;
+    const errorType = checkErrorType(call.errorType, status);
     f.latencyMs = latencyMs;
     f.inputTokens = inputTokens;
     f.outputTokens = 0;
