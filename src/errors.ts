@@ -31,7 +31,8 @@ export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';
   if (Array.isArray(value)) return 'an array';
-  return `a ${typeof value}`;
+  if (typeof value === 'boolean') return String(value);
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 type ArgCode = 'RACTO_ERR_INVALID_ARG' | 'RACTO_ERR_INVALID_OPTION';
