@@ -39,6 +39,15 @@ interface Range {
 
 export const CUSTOM_DESTINATION = 'customExporter';
 
+// A process that ends without shutdown() must neither hang nor lose what it recorded: the pool
+// and the timer are unref'd, and when the event loop runs dry 'beforeExit' hands the ring's
+// remaining records to the pool. The busy pool keeps the process alive until they are exported;
+// then the loop runs dry again with nothing left to send, and the process exits.
+const live = new Set<WeakRef<DrainScheduler>>();
+process.on('beforeExit', () => {
+  for (const ref of live) ref.deref()?.dispatch();
+});
+
 export class DrainScheduler {
   /** Records below this index have been handed to a worker (or counted failed at shutdown). */
   dispatched = 0;
@@ -101,7 +110,10 @@ export class DrainScheduler {
     });
     this.#pool.on('error', (err: unknown) => diag.error('ractogateway: worker pool error', err));
     this.#timer = setInterval(() => this.dispatch(), opts.scheduledDelayMillis).unref();
+    live.add(this.#self);
   }
+
+  readonly #self = new WeakRef(this);
 
   /** Called after each write: dispatches as soon as a full batch is waiting. */
   written(index: number): void {
@@ -171,6 +183,7 @@ export class DrainScheduler {
   /** After flush(): counts whatever is still unsettled as failed and stops the workers. */
   async close(): Promise<void> {
     clearInterval(this.#timer);
+    live.delete(this.#self);
     const leftover = this.#writer.write - this.dispatched;
     if (leftover > 0) {
       this.#counters.fail('shutdownTimeout', leftover);

@@ -1,0 +1,58 @@
+// A short simulated gateway: records calls through the worker pool and prints a summary.
+// Needs no collector: spans go to an in-process SpanExporter that tallies what it receives.
+// Run with `npm run demo`.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { RactoTracer } from '../dist/index.js';
+
+class TallyExporter {
+  spans = 0;
+  costUsd = 0;
+  errors = 0;
+  export(spans, done) {
+    for (const s of spans) {
+      this.spans++;
+      this.costUsd += s.attributes['llm.cost_usd'];
+      if (s.status.code === 2) this.errors++;
+    }
+    done({ code: 0 });
+  }
+  async shutdown() {}
+}
+
+const models = [
+  ['openai', 'gpt-4o'], ['openai', 'gpt-4o-mini'], ['anthropic', 'claude-sonnet-4-6'], ['google', 'gemini-2.0-flash'],
+];
+const tally = new TallyExporter();
+const tracer = new RactoTracer({ serviceName: 'demo-gateway', customExporter: tally });
+const loop = monitorEventLoopDelay({ resolution: 1 });
+loop.enable();
+
+const REQUESTS = 200_000;
+let recordNs = 0n;
+for (let i = 0; i < REQUESTS; i++) {
+  const [provider, model] = models[i % models.length];
+  const t0 = process.hrtime.bigint();
+  if (i % 10 === 0) {
+    tracer.recordEmbedSpan({ provider, model, latencyMs: 20 + (i % 30), inputTokens: 300 });
+  } else {
+    tracer.recordChatSpan({
+      provider, model, latencyMs: 200 + (i % 900), inputTokens: 500 + (i % 700), outputTokens: 100 + (i % 300),
+      cacheHit: i % 13 === 0 ? 'exact' : 'miss', toolCalls: i % 5 === 0 ? 1 : 0,
+      status: i % 97 === 0 ? 'error' : 'ok', errorType: i % 97 === 0 ? 'RateLimitError' : undefined,
+      operation: i % 3 === 0 ? 'stream' : 'chat',
+    });
+  }
+  recordNs += process.hrtime.bigint() - t0;
+  // A gateway yields between requests; yield every 1,000 calls here.
+  if (i % 1000 === 999) await new Promise((r) => setImmediate(r));
+}
+await tracer.shutdown();
+loop.disable();
+
+const s = tracer.stats();
+console.log(`requests recorded      ${s.recorded}`);
+console.log(`spans exported         ${s.exported} (dropped ${s.dropped}, failed ${s.failed}, pending ${s.pending})`);
+console.log(`spans seen by exporter ${tally.spans}, errors ${tally.errors}`);
+console.log(`estimated spend        $${tally.costUsd.toFixed(4)}`);
+console.log(`record call, mean      ${(Number(recordNs) / REQUESTS).toFixed(0)} ns (timed per call, includes hrtime overhead)`);
+console.log(`event-loop delay p99   ${(loop.percentile(99) / 1e6).toFixed(2)} ms`);

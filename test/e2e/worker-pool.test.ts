@@ -1,0 +1,189 @@
+// The worker path end to end: a real piscina pool drains a small ring many times over, builds
+// spans in the workers and hands them to the SDK's InMemorySpanExporter given as customExporter.
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { context, SpanStatusCode, SpanKind, trace, type HrTime } from '@opentelemetry/api';
+import { BasicTracerProvider, InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_COST_TABLE, RactoTracer } from '../pkg.js';
+
+const hrMs = (t: HrTime): number => t[0] * 1000 + t[1] / 1e6;
+const PROVIDERS = ['openai', 'anthropic', 'google'];
+const MODELS = ['gpt-4o', 'claude-sonnet-4-6', 'gemini-2.5-pro', 'unpriced-model'];
+
+interface Sent {
+  kind: 'chat' | 'stream' | 'embed';
+  provider: string;
+  model: string;
+  latencyMs: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheHit: 'exact' | 'semantic' | 'miss';
+  toolCalls: number;
+  errorType: string | null;
+  before: number;
+  after: number;
+}
+
+function callFor(i: number): Omit<Sent, 'before' | 'after'> {
+  const kind = i % 5 === 0 ? 'embed' : i % 3 === 0 ? 'stream' : 'chat';
+  return {
+    kind,
+    provider: PROVIDERS[i % 3],
+    model: MODELS[i % 4],
+    latencyMs: (i % 997) + 0.125,
+    inputTokens: i * 13,
+    outputTokens: kind === 'embed' ? 0 : i % 101,
+    cacheHit: kind === 'embed' ? 'miss' : (['miss', 'exact', 'semantic'] as const)[i % 3],
+    toolCalls: kind === 'embed' ? 0 : i % 4,
+    errorType: i % 7 === 0 ? `Error${i % 3}` : null,
+  };
+}
+
+function record(tracer: RactoTracer, i: number): Sent {
+  const c = callFor(i);
+  const status = c.errorType === null ? 'ok' : 'error';
+  const before = performance.timeOrigin + performance.now();
+  const accepted = c.kind === 'embed'
+    ? tracer.recordEmbedSpan({ provider: c.provider, model: c.model, latencyMs: c.latencyMs, inputTokens: c.inputTokens, status, errorType: c.errorType })
+    : tracer.recordChatSpan({ provider: c.provider, model: c.model, latencyMs: c.latencyMs, inputTokens: c.inputTokens,
+        outputTokens: c.outputTokens, cacheHit: c.cacheHit, toolCalls: c.toolCalls, status, errorType: c.errorType, operation: c.kind });
+  const after = performance.timeOrigin + performance.now();
+  expect(accepted).toBe(true);
+  return { ...c, before, after };
+}
+
+function expectedCost(s: Sent): number {
+  const p = DEFAULT_COST_TABLE[s.model];
+  if (p === undefined) return 0;
+  return Math.round(((s.inputTokens * p.inputPerMillion) / 1e6 + (s.outputTokens * p.outputPerMillion) / 1e6) * 1e8) / 1e8;
+}
+
+describe('worker pool path', () => {
+  const N = 10_000;
+  const exporter = new InMemorySpanExporter();
+  let tracer: RactoTracer;
+  const sent: Sent[] = [];
+  let spans: ReadableSpan[];
+
+  beforeAll(async () => {
+    tracer = new RactoTracer({ customExporter: exporter, ringCapacity: 256, maxExportBatchSize: 64, workers: 2, serviceName: 'gw-test' });
+    for (let i = 0; i < N; i++) {
+      sent.push(record(tracer, i));
+      // The ring holds 256 records: let the workers catch up every 200 so none is dropped.
+      if (i % 200 === 199) await tracer.flush();
+    }
+    await tracer.flush();
+    spans = exporter.getFinishedSpans();
+  });
+
+  afterAll(async () => {
+    await tracer.shutdown();
+  });
+
+  it('exports every span exactly once, and stats add up', () => {
+    expect(spans).toHaveLength(N);
+    expect(new Set(spans.map((s) => s.spanContext().spanId)).size).toBe(N);
+    const s = tracer.stats();
+    expect(s).toMatchObject({ recorded: N, exported: N, dropped: 0, failed: 0, pending: 0 });
+    expect(s.destinations).toEqual({ customExporter: { exported: N, failed: 0 } });
+  });
+
+  it('carries every attribute, name, kind and status of each call', () => {
+    // Order across batches is not guaranteed with two workers: match on input tokens (i * 13).
+    const byTokens = new Map(spans.map((s) => [s.attributes['llm.input_tokens'] as number, s]));
+    for (const c of sent) {
+      const s = byTokens.get(c.inputTokens) as ReadableSpan;
+      expect(s.name).toBe(c.kind === 'embed' ? 'llm.embed' : 'llm.chat');
+      expect(s.kind).toBe(SpanKind.CLIENT);
+      const attrs: Record<string, unknown> = {
+        'llm.provider': c.provider,
+        'llm.model': c.model,
+        'llm.operation': c.kind,
+        'llm.latency_ms': Math.round(c.latencyMs * 100) / 100,
+        'llm.input_tokens': c.inputTokens,
+        'llm.output_tokens': c.outputTokens,
+        'llm.cost_usd': expectedCost(c),
+        'llm.cache_hit': c.cacheHit,
+        'llm.tool_calls': c.toolCalls,
+      };
+      if (c.errorType !== null) attrs['llm.error_type'] = c.errorType;
+      expect(s.attributes).toEqual(attrs);
+      expect(s.status).toEqual(c.errorType === null ? { code: SpanStatusCode.UNSET } : { code: SpanStatusCode.ERROR, message: c.errorType });
+      expect(s.resource.attributes['service.name']).toBe('gw-test');
+    }
+  });
+
+  it('gives each span its real times: end at the record call, start = end - latency', () => {
+    const byTokens = new Map(spans.map((s) => [s.attributes['llm.input_tokens'] as number, s]));
+    for (const c of sent) {
+      const s = byTokens.get(c.inputTokens) as ReadableSpan;
+      const end = hrMs(s.endTime);
+      expect(end).toBeGreaterThanOrEqual(c.before - 0.001);
+      expect(end).toBeLessThanOrEqual(c.after + 0.001);
+      expect(end - hrMs(s.startTime)).toBeCloseTo(c.latencyMs, 3);
+      expect(hrMs(s.duration)).toBeCloseTo(c.latencyMs, 3);
+    }
+  });
+});
+
+describe('trace context', () => {
+  const manager = new AsyncLocalStorageContextManager();
+  beforeAll(() => {
+    context.setGlobalContextManager(manager.enable());
+  });
+  afterAll(() => {
+    manager.disable();
+    context.disable();
+  });
+
+  it('makes the exported span a child of the span active at the record call', async () => {
+    const exporter = new InMemorySpanExporter();
+    const tracer = new RactoTracer({ customExporter: exporter });
+    const otel = new BasicTracerProvider().getTracer('gateway');
+    const request = otel.startSpan('POST /v1/chat');
+    context.with(trace.setSpan(context.active(), request), () => {
+      tracer.recordChatSpan({ provider: 'openai', model: 'gpt-4o', latencyMs: 5 });
+    });
+    tracer.recordChatSpan({ provider: 'openai', model: 'gpt-4o', latencyMs: 6 });
+    request.end();
+    await tracer.flush();
+    const [child, orphan] = exporter.getFinishedSpans().sort((a, b) => (a.attributes['llm.latency_ms'] as number) - (b.attributes['llm.latency_ms'] as number));
+    expect(child.spanContext().traceId).toBe(request.spanContext().traceId);
+    expect(child.parentSpanContext?.spanId).toBe(request.spanContext().spanId);
+    expect(child.spanContext().traceFlags).toBe(request.spanContext().traceFlags);
+    expect(child.spanContext().spanId).not.toBe(request.spanContext().spanId);
+    expect(orphan.parentSpanContext).toBeUndefined();
+    expect(orphan.spanContext().traceId).not.toBe(request.spanContext().traceId);
+    await tracer.shutdown();
+  });
+});
+
+describe('lifecycle', () => {
+  it('shuts down twice safely, exporting everything recorded before, and refuses records after', async () => {
+    const exporter = new InMemorySpanExporter();
+    let exportedAtShutdown = -1;
+    const original = exporter.shutdown.bind(exporter);
+    exporter.shutdown = () => {
+      exportedAtShutdown = exporter.getFinishedSpans().length;
+      return original();
+    };
+    const tracer = new RactoTracer({ customExporter: exporter, scheduledDelayMillis: 3_600_000 });
+    for (let i = 0; i < 300; i++) tracer.recordChatSpan({ provider: 'p', model: 'm', latencyMs: 1 });
+    const first = tracer.shutdown();
+    expect(tracer.shutdown()).toBe(first);
+    await first;
+    await tracer.shutdown();
+    expect(exportedAtShutdown).toBe(300);
+    expect(tracer.recordChatSpan({ provider: 'p', model: 'm', latencyMs: 1 })).toBe(false);
+    expect(tracer.stats()).toMatchObject({ recorded: 301, exported: 300, dropped: 1, failed: 0, pending: 0 });
+  });
+
+  it('lets a process that never calls shutdown() exit on its own, after exporting what it recorded', async () => {
+    const script = fileURLToPath(new URL('../fixtures/no-shutdown.mjs', import.meta.url));
+    const { stdout } = await promisify(execFile)(process.execPath, [script], { timeout: 20_000 });
+    expect(stdout.match(/name: 'llm\.chat'/g)).toHaveLength(25);
+  });
+});
