@@ -7,6 +7,8 @@ import { DEFAULT_COST_TABLE } from './pricing/default-table.js';
 import { mergePriceTable, type ModelPricingInit, type PriceTable } from './pricing/model-pricing.js';
 
 export type FullRingPolicy = 'drop';
+export type OtlpHttpProtocol = 'http/json' | 'http/protobuf';
+export type OtlpCompression = 'gzip' | 'none';
 
 export interface RactoTracerOptions {
   /** OTel resource `service.name`. Default 'ractogateway'. */
@@ -23,6 +25,13 @@ export interface RactoTracerOptions {
   customExporter?: SpanExporter;
   /** Prices merged over DEFAULT_COST_TABLE; user entries win. */
   priceTable?: Readonly<Record<string, ModelPricingInit>>;
+
+  /** Headers sent with every OTLP request (gRPC metadata or HTTP headers), e.g. API keys. Never logged. */
+  otlpHeaders?: Readonly<Record<string, string>>;
+  /** OTLP request compression. Default: the exporters' own (OTEL_EXPORTER_OTLP_*COMPRESSION, else none). */
+  otlpCompression?: OtlpCompression;
+  /** Encoding of OTLP/HTTP. Default: OTEL_EXPORTER_OTLP_TRACES_PROTOCOL or OTEL_EXPORTER_OTLP_PROTOCOL, else 'http/json'. */
+  otlpHttpProtocol?: OtlpHttpProtocol;
 
   /** Records the ring holds; a power of two in [64, 4194304]. Default 65536 (8 MiB). */
   ringCapacity?: number;
@@ -72,6 +81,9 @@ export interface ResolvedOptions {
   inMemory: boolean;
   customExporter: SpanExporter | undefined;
   priceTable: PriceTable;
+  otlpHeaders: Record<string, string>;
+  otlpCompression: OtlpCompression | undefined;
+  otlpHttpProtocol: OtlpHttpProtocol;
   ringCapacity: number;
   workers: number;
   maxExportBatchSize: number;
@@ -85,10 +97,25 @@ export interface ResolvedOptions {
 
 const KNOWN = new Set([
   'serviceName', 'otlpEndpoint', 'otlpHttpEndpoint', 'console', 'inMemory', 'customExporter',
-  'priceTable', ...Object.keys(DEFAULTS),
+  'priceTable', 'otlpHeaders', 'otlpCompression', 'otlpHttpProtocol', ...Object.keys(DEFAULTS),
 ]);
 
-export function resolveOptions(options: RactoTracerOptions | undefined = {}): ResolvedOptions {
+/** The environment variables the tracer itself reads; the OTLP exporters read their own. */
+export interface EnvOptions {
+  otlpHttpProtocol: OtlpHttpProtocol | undefined;
+}
+
+export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): EnvOptions {
+  const protocol = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL || env.OTEL_EXPORTER_OTLP_PROTOCOL;
+  return {
+    otlpHttpProtocol: protocol === 'http/json' || protocol === 'http/protobuf' ? protocol : undefined,
+  };
+}
+
+export function resolveOptions(
+  options: RactoTracerOptions | undefined = {},
+  env: EnvOptions = optionsFromEnv(),
+): ResolvedOptions {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw invalidType('options', 'an object', options, 'RACTO_ERR_INVALID_OPTION');
   }
@@ -110,6 +137,10 @@ export function resolveOptions(options: RactoTracerOptions | undefined = {}): Re
     inMemory: bool(o, 'inMemory'),
     customExporter: exporter(options.customExporter),
     priceTable: mergePriceTable(DEFAULT_COST_TABLE, options.priceTable),
+    otlpHeaders: headers(o.otlpHeaders),
+    otlpCompression: oneOf(o, 'otlpCompression', ['gzip', 'none'] as const),
+    otlpHttpProtocol: oneOf(o, 'otlpHttpProtocol', ['http/json', 'http/protobuf'] as const) ??
+      env.otlpHttpProtocol ?? 'http/json',
     ringCapacity,
     workers: int(o, 'workers', 1, 64),
     maxExportBatchSize: int(o, 'maxExportBatchSize', 1, ringCapacity),
@@ -163,4 +194,31 @@ function policy(v: unknown): FullRingPolicy {
   if (v === undefined) return DEFAULTS.fullRingPolicy;
   if (v !== 'drop') throw invalidRange('options.fullRingPolicy', "'drop'", v, 'RACTO_ERR_INVALID_OPTION');
   return v;
+}
+
+function oneOf<T extends string>(o: Opts, name: string, values: readonly T[]): T | undefined {
+  const v = o[name];
+  if (v === undefined) return undefined;
+  if (!values.includes(v as T)) {
+    const expected = values.map((x) => `'${x}'`).join(' or ');
+    throw (typeof v === 'string' ? invalidRange : invalidType)(`options.${name}`, expected, v, 'RACTO_ERR_INVALID_OPTION');
+  }
+  return v as T;
+}
+
+function headers(v: unknown): Record<string, string> {
+  if (v === undefined) return {};
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+    throw invalidType('options.otlpHeaders', 'an object of header names to string values', v, 'RACTO_ERR_INVALID_OPTION');
+  }
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(v)) {
+    // The value is never echoed: header values are secrets (API keys).
+    if (typeof value !== 'string') {
+      const err = new TypeError(`options.otlpHeaders[${JSON.stringify(name)}] must be a string (received a ${value === null ? 'null' : typeof value})`);
+      throw Object.assign(err, { code: 'RACTO_ERR_INVALID_OPTION' });
+    }
+    out[name] = value;
+  }
+  return out;
 }

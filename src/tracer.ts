@@ -7,6 +7,7 @@
 //                                                                                  and export spans
 
 import { Counters, type TracerStats } from './main/counters.js';
+import { grpcUrl, httpTracesUrl, PEERS, requirePeer } from './main/endpoints.js';
 import { CUSTOM_DESTINATION, DrainScheduler } from './main/scheduler.js';
 import { RecordWriter, type ChatCall, type EmbedCall } from './main/writer.js';
 import {
@@ -142,6 +143,26 @@ validateOnly.closed = true;
 
 function workerDestinationsOf(opts: ResolvedOptions): DestinationConfig[] {
   const out: DestinationConfig[] = [];
+  const otlp = {
+    headers: opts.otlpHeaders,
+    compression: opts.otlpCompression,
+    timeoutMillis: opts.exportTimeoutMillis,
+    concurrencyLimit: opts.maxPendingBatches + 1,
+  };
+  if (opts.otlpEndpoint !== undefined) {
+    requirePeer(PEERS.grpc, 'otlpEndpoint');
+    out.push({ kind: 'otlp-grpc', name: 'otlpGrpc', url: grpcUrl(opts.otlpEndpoint), ...otlp });
+  }
+  if (opts.otlpHttpEndpoint !== undefined) {
+    requirePeer(opts.otlpHttpProtocol === 'http/protobuf' ? PEERS.proto : PEERS.http, 'otlpHttpEndpoint');
+    out.push({
+      kind: 'otlp-http',
+      name: 'otlpHttp',
+      url: httpTracesUrl(opts.otlpHttpEndpoint),
+      protocol: opts.otlpHttpProtocol,
+      ...otlp,
+    });
+  }
   if (opts.console) out.push({ kind: 'console', name: 'console' });
   return out;
 }

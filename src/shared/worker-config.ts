@@ -7,7 +7,19 @@ import type { SpanData } from '../spans/readable-span.js';
 export type DestinationConfig =
   | { kind: 'console'; name: string }
   | { kind: 'discard'; name: string }
-  | { kind: 'module'; name: string; module: string; exportName: string; options: unknown };
+  | { kind: 'module'; name: string; module: string; exportName: string; options: unknown }
+  | ({ kind: 'otlp-grpc' } & OtlpConfig)
+  | ({ kind: 'otlp-http'; protocol: 'http/json' | 'http/protobuf' } & OtlpConfig);
+
+export interface OtlpConfig {
+  name: string;
+  url: string;
+  headers: Record<string, string>;
+  compression: 'gzip' | 'none' | undefined;
+  timeoutMillis: number;
+  /** At least the batches a worker may export at once, so the exporter never refuses one. */
+  concurrencyLimit: number;
+}
 
 export interface WorkerConfig {
   ring: SharedArrayBuffer;

@@ -23,6 +23,14 @@ interface WorkerState {
   taskDone: Int32Array;
   resource: Resource;
   exporters: SpanExporter[];
+  /** Header values of the OTLP destinations: never allowed into a message. */
+  secrets: string[];
+}
+
+function redact(message: string, secrets: string[]): string {
+  let out = message;
+  for (const secret of secrets) out = out.split(secret).join('[redacted]');
+  return out;
 }
 
 let state: Promise<WorkerState> | undefined;
@@ -35,6 +43,7 @@ async function init(config: WorkerConfig): Promise<WorkerState> {
     taskDone: new Int32Array(config.taskDone),
     resource: resourceFromAttributes({ 'service.name': config.serviceName }),
     exporters: await Promise.all(config.destinations.map(createExporter)),
+    secrets: config.destinations.flatMap((d) => ('headers' in d ? Object.values(d.headers) : [])).filter((v) => v.length > 0),
   };
 }
 
@@ -53,6 +62,7 @@ export default async function drain(task: DrainTask): Promise<DrainResult> {
     const spans = data.map((d) => toReadableSpan(d, s.resource));
     const timeout = s.config.exportTimeoutMillis;
     outcomes = await Promise.all(s.exporters.map((e) => exportSpans(e, spans, timeout)));
+    for (const o of outcomes) if (o.message !== undefined) o.message = redact(o.message, s.secrets);
   }
   return s.config.returnSpans ? { outcomes, spans: data } : { outcomes };
 }

@@ -1,0 +1,207 @@
+// OTLP export from the workers to real receivers on 127.0.0.1, decoded independently.
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { context, trace } from '@opentelemetry/api';
+import { BasicTracerProvider, InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_COST_TABLE, RactoTracer, type RactoTracerOptions } from '../pkg.js';
+import { startGrpcReceiver, startHttpReceiver, type Receiver, type ReceivedSpan } from './receivers.js';
+
+interface Sent {
+  i: number;
+  before: bigint;
+  after: bigint;
+  parent: { traceId: string; spanId: string } | undefined;
+}
+
+const nowNs = (): bigint => BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
+const otel = new BasicTracerProvider().getTracer('gateway');
+
+/** Call i: a deterministic mix of chat, stream and embed calls, some failed, every third under a parent span. */
+function recordCall(tracer: RactoTracer, i: number): Sent {
+  const parentSpan = i % 3 === 0 ? otel.startSpan(`request ${i}`) : undefined;
+  const before = nowNs();
+  const run = (): void => {
+    if (i % 5 === 4) {
+      tracer.recordEmbedSpan({ provider: 'openai', model: 'gpt-4o', latencyMs: 10 + i, inputTokens: 1000 + i });
+    } else {
+      tracer.recordChatSpan({
+        provider: i % 2 ? 'anthropic' : 'openai', model: i % 2 ? 'claude-sonnet-4-6' : 'gpt-4o-mini',
+        latencyMs: 100.25 + i, inputTokens: 1000 + i, outputTokens: i, cacheHit: i % 4 === 1 ? 'exact' : 'miss',
+        toolCalls: i % 3, status: i % 7 === 6 ? 'error' : 'ok', errorType: i % 7 === 6 ? 'TimeoutError' : undefined,
+        operation: i % 4 === 2 ? 'stream' : 'chat',
+      });
+    }
+  };
+  if (parentSpan) context.with(trace.setSpan(context.active(), parentSpan), run);
+  else run();
+  const after = nowNs();
+  parentSpan?.end();
+  return { i, before, after, parent: parentSpan && { traceId: parentSpan.spanContext().traceId, spanId: parentSpan.spanContext().spanId } };
+}
+
+function expectSpanMatches(s: ReceivedSpan, c: Sent, serviceName: string): void {
+  const i = c.i;
+  const embed = i % 5 === 4;
+  const error = !embed && i % 7 === 6;
+  const model = embed ? 'gpt-4o' : i % 2 ? 'claude-sonnet-4-6' : 'gpt-4o-mini';
+  const latency = embed ? 10 + i : 100.25 + i;
+  const output = embed ? 0 : i;
+  const price = DEFAULT_COST_TABLE[model];
+  const cost = Math.round((((1000 + i) * price.inputPerMillion) / 1e6 + (output * price.outputPerMillion) / 1e6) * 1e8) / 1e8;
+  expect(s.name).toBe(embed ? 'llm.embed' : 'llm.chat');
+  expect(s.kind).toBe(3); // SPAN_KIND_CLIENT
+  const expected: Record<string, string | number> = {
+    'llm.provider': embed ? 'openai' : i % 2 ? 'anthropic' : 'openai',
+    'llm.model': model,
+    'llm.operation': embed ? 'embed' : i % 4 === 2 ? 'stream' : 'chat',
+    'llm.latency_ms': Math.round(latency * 100) / 100,
+    'llm.input_tokens': 1000 + i,
+    'llm.output_tokens': output,
+    'llm.cost_usd': cost,
+    'llm.cache_hit': !embed && i % 4 === 1 ? 'exact' : 'miss',
+    'llm.tool_calls': embed ? 0 : i % 3,
+  };
+  if (error) expected['llm.error_type'] = 'TimeoutError';
+  expect(s.attributes).toEqual(expected);
+  expect(s.status).toEqual(error ? { code: 2, message: 'TimeoutError' } : { code: 0, message: '' });
+  expect(s.resource['service.name']).toBe(serviceName);
+  expect(s.scope.name).toBe('ractogateway');
+  expect(s.spanId).toMatch(/^[0-9a-f]{16}$/);
+  expect(s.traceId).toMatch(/^[0-9a-f]{32}$/);
+  if (c.parent) {
+    expect(s.traceId).toBe(c.parent.traceId);
+    expect(s.parentSpanId).toBe(c.parent.spanId);
+  } else {
+    expect(s.parentSpanId).toBeUndefined();
+  }
+  // end = the record call (to the microsecond), start = end - latency
+  expect(s.endNs).toBeGreaterThanOrEqual(c.before - 1000n);
+  expect(s.endNs).toBeLessThanOrEqual(c.after + 1000n);
+  expect(Number(s.endNs - s.startNs) / 1e6).toBeCloseTo(latency, 3);
+}
+
+function bySpanInput(spans: ReceivedSpan[]): Map<number, ReceivedSpan> {
+  return new Map(spans.map((s) => [(s.attributes['llm.input_tokens'] as number) - 1000, s]));
+}
+
+const contextManager = new AsyncLocalStorageContextManager();
+beforeAll(() => {
+  context.setGlobalContextManager(contextManager.enable());
+});
+afterAll(() => {
+  contextManager.disable();
+  context.disable();
+});
+
+async function roundTrip(receiver: Receiver, options: RactoTracerOptions, n = 60): Promise<void> {
+  const tracer = new RactoTracer({ serviceName: 'svc-under-test', ...options });
+  const sent = Array.from({ length: n }, (_, i) => recordCall(tracer, i));
+  await tracer.flush();
+  expect(receiver.spans).toHaveLength(n);
+  const got = bySpanInput(receiver.spans);
+  for (const c of sent) expectSpanMatches(got.get(c.i) as ReceivedSpan, c, 'svc-under-test');
+  expect(tracer.stats()).toMatchObject({ recorded: n, exported: n, failed: 0, dropped: 0, pending: 0 });
+  await tracer.shutdown();
+}
+
+describe('OTLP/gRPC', () => {
+  it('delivers every span with its attributes, ids and times, and the headers', async () => {
+    const receiver = await startGrpcReceiver();
+    await roundTrip(receiver, { otlpEndpoint: receiver.url, otlpHeaders: { 'x-api-key': 'secret-123' }, otlpCompression: 'gzip' });
+    expect(receiver.headers.length).toBeGreaterThan(0);
+    expect(receiver.headers.every((h) => h['x-api-key'] === 'secret-123')).toBe(true);
+    await receiver.close();
+  });
+
+  it('accepts a bare host:port endpoint', async () => {
+    const receiver = await startGrpcReceiver();
+    await roundTrip(receiver, { otlpEndpoint: receiver.url.replace('http://', '') }, 10);
+    await receiver.close();
+  });
+});
+
+describe('OTLP/HTTP', () => {
+  it('appends /v1/traces to an endpoint without a path and sends JSON with headers', async () => {
+    const receiver = await startHttpReceiver();
+    await roundTrip(receiver, { otlpHttpEndpoint: receiver.url, otlpHeaders: { authorization: 'Bearer tok' } });
+    expect(receiver.headers.every((h) => h.authorization === 'Bearer tok' && String(h['content-type']).includes('json'))).toBe(true);
+    await receiver.close();
+  });
+
+  it('uses an endpoint with a path as given, and sends protobuf when asked, gzipped', async () => {
+    const receiver = await startHttpReceiver();
+    await roundTrip(receiver, { otlpHttpEndpoint: `${receiver.url}/custom/path`, otlpHttpProtocol: 'http/protobuf', otlpCompression: 'gzip' });
+    expect(receiver.headers.every((h) => h['content-type'] === 'application/x-protobuf')).toBe(true);
+    expect(receiver.encodings.every((e) => e === 'gzip')).toBe(true);
+    await receiver.close();
+  });
+
+  it('takes the protocol from OTEL_EXPORTER_OTLP_PROTOCOL', async () => {
+    const receiver = await startHttpReceiver();
+    process.env.OTEL_EXPORTER_OTLP_PROTOCOL = 'http/protobuf';
+    try {
+      await roundTrip(receiver, { otlpHttpEndpoint: receiver.url }, 10);
+    } finally {
+      delete process.env.OTEL_EXPORTER_OTLP_PROTOCOL;
+    }
+    expect(receiver.headers.every((h) => h['content-type'] === 'application/x-protobuf')).toBe(true);
+    await receiver.close();
+  });
+});
+
+describe('several destinations at once', () => {
+  it('gives every destination every span and counts each', async () => {
+    const grpcReceiver = await startGrpcReceiver();
+    const httpReceiver = await startHttpReceiver();
+    const memory = new InMemorySpanExporter();
+    const tracer = new RactoTracer({ otlpEndpoint: grpcReceiver.url, otlpHttpEndpoint: httpReceiver.url, customExporter: memory });
+    for (let i = 0; i < 40; i++) recordCall(tracer, i);
+    await tracer.flush();
+    expect(grpcReceiver.spans).toHaveLength(40);
+    expect(httpReceiver.spans).toHaveLength(40);
+    expect(memory.getFinishedSpans()).toHaveLength(40);
+    const ids = (spans: { spanId: string }[]): string[] => spans.map((s) => s.spanId).sort();
+    expect(ids(grpcReceiver.spans)).toEqual(ids(httpReceiver.spans));
+    expect(ids(memory.getFinishedSpans().map((s) => s.spanContext()))).toEqual(ids(grpcReceiver.spans));
+    const s = tracer.stats();
+    expect(s).toMatchObject({ recorded: 40, exported: 40, failed: 0, pending: 0 });
+    expect(s.destinations).toEqual({
+      otlpGrpc: { exported: 40, failed: 0 }, otlpHttp: { exported: 40, failed: 0 }, customExporter: { exported: 40, failed: 0 },
+    });
+    await tracer.shutdown();
+    await grpcReceiver.close();
+    await httpReceiver.close();
+  });
+});
+
+describe.each([
+  ['gRPC', startGrpcReceiver, (url: string) => ({ otlpEndpoint: url })],
+  ['HTTP', startHttpReceiver, (url: string) => ({ otlpHttpEndpoint: url })],
+] as const)('OTLP/%s under load and refusal', (_name, start, endpoint) => {
+  it('delivers 20,000 spans through shutdown(), each exactly once', async () => {
+    const receiver = await start();
+    const tracer = new RactoTracer(endpoint(receiver.url));
+    for (let i = 0; i < 20_000; i++) {
+      expect(tracer.recordChatSpan({ provider: 'openai', model: 'gpt-4o', latencyMs: 1, inputTokens: i })).toBe(true);
+    }
+    await tracer.shutdown();
+    expect(receiver.spans).toHaveLength(20_000);
+    const tokens = new Set(receiver.spans.map((s) => s.attributes['llm.input_tokens']));
+    expect(tokens.size).toBe(20_000);
+    expect(new Set(receiver.spans.map((s) => s.spanId)).size).toBe(20_000);
+    expect(tracer.stats()).toMatchObject({ recorded: 20_000, exported: 20_000, failed: 0, dropped: 0, pending: 0 });
+    await receiver.close();
+  });
+
+  it('retries a receiver that refuses the first requests, and everything arrives', async () => {
+    const receiver = await start({ refuse: 2 });
+    const tracer = new RactoTracer(endpoint(receiver.url));
+    for (let i = 0; i < 100; i++) tracer.recordChatSpan({ provider: 'openai', model: 'gpt-4o', latencyMs: 1, inputTokens: i });
+    await tracer.flush();
+    expect(receiver.refused).toBe(2);
+    expect(receiver.spans).toHaveLength(100);
+    expect(tracer.stats()).toMatchObject({ recorded: 100, exported: 100, failed: 0, pending: 0 });
+    await tracer.shutdown();
+    await receiver.close();
+  });
+});
