@@ -2,7 +2,8 @@
 // where the OTel SDK's exporters (and later the optional OTLP packages) are loaded.
 
 import { createRequire } from 'node:module';
-import { ConsoleSpanExporter, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { StdoutSpanExporter } from './console-exporter.js';
 import type { DestinationConfig, OtlpConfig } from '../shared/worker-config.js';
 import { RetryingExporter } from './retry.js';
 
@@ -19,7 +20,7 @@ class DiscardingExporter implements SpanExporter {
 export async function createExporter(config: DestinationConfig): Promise<SpanExporter> {
   switch (config.kind) {
     case 'console':
-      return new ConsoleSpanExporter();
+      return new StdoutSpanExporter();
     case 'discard':
       return new DiscardingExporter();
     case 'otlp-grpc':
