@@ -8,7 +8,7 @@ export { DEFAULTS } from './options.js';
 export { RactoError } from './errors.js';
 export { OVERFLOW_STRING } from './shared/strings.js';
 
-export type { RactoTracerOptions, FullRingPolicy } from './options.js';
+export type { RactoTracerOptions, FullRingPolicy, WorkerExporterSpec, OtlpCompression, OtlpHttpProtocol } from './options.js';
 export type { ChatCall, EmbedCall, CacheHit, CallStatus } from './main/writer.js';
 export type { SpanRecord, SpanName, Operation } from './spans/record.js';
 export type { TracerStats, DroppedByReason, FailedByReason, DestinationStats } from './main/counters.js';

@@ -1,12 +1,21 @@
 // Options of RactoTracer: the public shape, the frozen defaults and resolveOptions(), which
 // validates once so the rest of the code works on a typed, complete object. Main thread only.
 
+import { pathToFileURL } from 'node:url';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { invalidRange, invalidType } from './errors.js';
 import { DEFAULT_COST_TABLE } from './pricing/default-table.js';
 import { mergePriceTable, type ModelPricingInit, type PriceTable } from './pricing/model-pricing.js';
 
 export type FullRingPolicy = 'drop';
+
+export interface WorkerExporterSpec {
+  /** An absolute file path, a file: URL or a package name, resolved by the worker. */
+  module: string;
+  /** Named export of the SpanExporter class. Default 'default'. */
+  exportName?: string;
+  options?: unknown;
+}
 export type OtlpHttpProtocol = 'http/json' | 'http/protobuf';
 export type OtlpCompression = 'gzip' | 'none';
 
@@ -32,6 +41,12 @@ export interface RactoTracerOptions {
   otlpCompression?: OtlpCompression;
   /** Encoding of OTLP/HTTP. Default: OTEL_EXPORTER_OTLP_TRACES_PROTOCOL or OTEL_EXPORTER_OTLP_PROTOCOL, else 'http/json'. */
   otlpHttpProtocol?: OtlpHttpProtocol;
+
+  /**
+   * Exporters constructed inside each worker from a module: `new (await import(module))[exportName](options)`.
+   * `options` must be cloneable data. The zero-main-thread alternative to customExporter.
+   */
+  workerExporters?: readonly WorkerExporterSpec[];
 
   /** Records the ring holds; a power of two in [64, 4194304]. Default 65536 (8 MiB). */
   ringCapacity?: number;
@@ -84,6 +99,7 @@ export interface ResolvedOptions {
   otlpHeaders: Record<string, string>;
   otlpCompression: OtlpCompression | undefined;
   otlpHttpProtocol: OtlpHttpProtocol;
+  workerExporters: Required<WorkerExporterSpec>[];
   ringCapacity: number;
   workers: number;
   maxExportBatchSize: number;
@@ -97,7 +113,7 @@ export interface ResolvedOptions {
 
 const KNOWN = new Set([
   'serviceName', 'otlpEndpoint', 'otlpHttpEndpoint', 'console', 'inMemory', 'customExporter',
-  'priceTable', 'otlpHeaders', 'otlpCompression', 'otlpHttpProtocol', ...Object.keys(DEFAULTS),
+  'priceTable', 'otlpHeaders', 'otlpCompression', 'otlpHttpProtocol', 'workerExporters', ...Object.keys(DEFAULTS),
 ]);
 
 /** The environment variables the tracer itself reads; the OTLP exporters read their own. */
@@ -141,6 +157,7 @@ export function resolveOptions(
     otlpCompression: oneOf(o, 'otlpCompression', ['gzip', 'none'] as const),
     otlpHttpProtocol: oneOf(o, 'otlpHttpProtocol', ['http/json', 'http/protobuf'] as const) ??
       env.otlpHttpProtocol ?? 'http/json',
+    workerExporters: workerExporters(o.workerExporters),
     ringCapacity,
     workers: int(o, 'workers', 1, 64),
     maxExportBatchSize: int(o, 'maxExportBatchSize', 1, ringCapacity),
@@ -221,4 +238,24 @@ function headers(v: unknown): Record<string, string> {
     out[name] = value;
   }
   return out;
+}
+
+function workerExporters(v: unknown): Required<WorkerExporterSpec>[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) throw invalidType('options.workerExporters', 'an array', v, 'RACTO_ERR_INVALID_OPTION');
+  return v.map((spec: unknown, i) => {
+    const field = `options.workerExporters[${i}]`;
+    if (typeof spec !== 'object' || spec === null) throw invalidType(field, 'an object with a module', spec, 'RACTO_ERR_INVALID_OPTION');
+    const { module, exportName = 'default', options } = spec as WorkerExporterSpec;
+    if (typeof module !== 'string' || module.length === 0) {
+      throw invalidType(`${field}.module`, 'a non-empty string', module, 'RACTO_ERR_INVALID_OPTION');
+    }
+    if (typeof exportName !== 'string') throw invalidType(`${field}.exportName`, 'a string', exportName, 'RACTO_ERR_INVALID_OPTION');
+    try {
+      structuredClone(options);
+    } catch {
+      throw invalidType(`${field}.options`, 'cloneable data', options, 'RACTO_ERR_INVALID_OPTION');
+    }
+    return { module: module.startsWith('/') ? pathToFileURL(module).href : module, exportName, options };
+  });
 }

@@ -164,5 +164,6 @@ function workerDestinationsOf(opts: ResolvedOptions): DestinationConfig[] {
     });
   }
   if (opts.console) out.push({ kind: 'console', name: 'console' });
+  opts.workerExporters.forEach((spec, i) => out.push({ kind: 'module', name: `workerExporters[${i}]`, ...spec }));
   return out;
 }

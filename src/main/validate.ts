@@ -68,3 +68,11 @@ export function checkStatus(value: unknown, field: string): number {
 export function invalidValue(field: string, expected: string, value: unknown): Error {
   return typeof value === 'string' ? invalidRange(field, expected, value) : invalidType(field, expected, value);
 }
+
+/** endTime: -1 when absent (read the clock), else a finite number >= 0 on the performance.now() timeline. */
+export function checkEndTime(value: unknown, field: string): number {
+  if (value === undefined) return -1;
+  if (typeof value !== 'number') throw invalidType(field, 'a performance.now() timestamp', value);
+  if (!(value >= 0) || value === Infinity) throw invalidRange(field, 'a finite number >= 0', value);
+  return value;
+}

@@ -14,6 +14,7 @@ import {
   checkCacheHit,
   checkCall,
   checkCount,
+  checkEndTime,
   checkErrorType,
   checkLatency,
   checkName,
@@ -35,6 +36,8 @@ export interface ChatCall {
   status?: CallStatus;
   errorType?: string | null;
   operation?: 'chat' | 'stream';
+  /** When the call ended, on the performance.now() timeline; read from the clock when omitted. */
+  endTime?: number;
 }
 
 export interface EmbedCall {
@@ -44,6 +47,8 @@ export interface EmbedCall {
   inputTokens?: number;
   status?: CallStatus;
   errorType?: string | null;
+  /** When the call ended, on the performance.now() timeline; read from the clock when omitted. */
+  endTime?: number;
 }
 
 export interface WriterHooks {
@@ -89,11 +94,12 @@ export class RecordWriter {
     const status = checkStatus(call.status, 'call.status');
     const flags = checkCacheHit(call.cacheHit, 'call.cacheHit') | status | chatOperation(call.operation);
     const errorType = checkErrorType(call.errorType, status);
+    const endTime = checkEndTime(call.endTime, 'call.endTime');
     f.latencyMs = latencyMs;
     f.inputTokens = inputTokens;
     f.outputTokens = outputTokens;
     f.toolCalls = toolCalls;
-    return this.#commit(provider, model, errorType, flags);
+    return this.#commit(provider, model, errorType, flags, endTime);
   }
 
   recordEmbed(call: EmbedCall): boolean {
@@ -106,18 +112,19 @@ export class RecordWriter {
     const status = checkStatus(call.status, 'call.status');
     const flags = status | OP_EMBED;
     const errorType = checkErrorType(call.errorType, status);
+    const endTime = checkEndTime(call.endTime, 'call.endTime');
     f.latencyMs = latencyMs;
     f.inputTokens = inputTokens;
     f.outputTokens = 0;
     f.toolCalls = 0;
-    return this.#commit(provider, model, errorType, flags);
+    return this.#commit(provider, model, errorType, flags, endTime);
   }
 
   get stringsFolded(): number {
     return this.#strings.folded;
   }
 
-  #commit(provider: string, model: string, errorType: string | undefined, flags: number): boolean {
+  #commit(provider: string, model: string, errorType: string | undefined, flags: number, endTime: number): boolean {
     const counters = this.#counters;
     counters.recorded++;
     if (this.closed) {
@@ -131,7 +138,8 @@ export class RecordWriter {
     }
     this.#dropping = false;
     const f = this.#fields;
-    f.endMs = performance.now();
+    // The one clock read of the request path, skipped when the caller already has the time.
+    f.endMs = endTime < 0 ? performance.now() : endTime;
     f.flags = flags | captureActiveParent(f);
     f.providerId = this.#providerId(provider);
     f.modelId = this.#modelId(model);
