@@ -1,0 +1,81 @@
+// Hot path: main-thread cost of one recorded call, ractogateway against the plain OTel SDK, in
+// one process and one run. Each task iteration records LOOP calls; figures are per call.
+// After every iteration both sides flush (untimed), so neither measures its drop path.
+import { fileURLToPath } from 'node:url';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { context } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { Bench } from 'tinybench';
+import { RactoTracer } from '../dist/index.js';
+import { DiscardExporter } from './discard-exporter.mjs';
+import { jsonOutput, machine, print, startReceiver } from './util.mjs';
+
+const LOOP = 1000;
+const call = { provider: 'openai', model: 'gpt-4o', latencyMs: 812.5, inputTokens: 1200, outputTokens: 310, cacheHit: 'miss', toolCalls: 1 };
+const discardModule = fileURLToPath(new URL('./discard-exporter.mjs', import.meta.url));
+
+const receiver = await startReceiver();
+const racto = new RactoTracer({ workerExporters: [{ module: discardModule, exportName: 'DiscardExporter' }] });
+const sdkDiscard = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(new DiscardExporter())] });
+const sdkOtlp = new BasicTracerProvider({
+  spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `http://127.0.0.1:${receiver.http}/v1/traces` }))],
+});
+
+function sdkCall(tracer) {
+  const span = tracer.startSpan('llm.chat', { attributes: {
+    'llm.provider': call.provider, 'llm.model': call.model, 'llm.operation': 'chat', 'llm.latency_ms': call.latencyMs,
+    'llm.input_tokens': call.inputTokens, 'llm.output_tokens': call.outputTokens, 'llm.cache_hit': call.cacheHit,
+    'llm.tool_calls': call.toolCalls,
+  } });
+  span.end();
+}
+
+const bench = new Bench({ time: 1500, warmupTime: 300 });
+const flushRacto = { afterEach: () => racto.flush() };
+const withEnd = { ...call, endTime: 0 };
+bench
+  .add('ractogateway recordChatSpan', () => { for (let i = 0; i < LOOP; i++) racto.recordChatSpan(call); }, flushRacto)
+  .add('ractogateway recordChatSpan, caller passes endTime', () => {
+    withEnd.endTime = performance.now(); // the gateway read this clock anyway to know the latency
+    for (let i = 0; i < LOOP; i++) racto.recordChatSpan(withEnd);
+  }, flushRacto);
+const sdkDiscardTracer = sdkDiscard.getTracer('bench');
+const sdkOtlpTracer = sdkOtlp.getTracer('bench');
+bench
+  .add('OTel SDK, BatchSpanProcessor, discarding exporter', () => { for (let i = 0; i < LOOP; i++) sdkCall(sdkDiscardTracer); },
+    { afterEach: () => sdkDiscard.forceFlush() })
+  .add('OTel SDK, BatchSpanProcessor, OTLP HTTP exporter', () => { for (let i = 0; i < LOOP; i++) sdkCall(sdkOtlpTracer); },
+    { afterEach: () => sdkOtlp.forceFlush() });
+await bench.run();
+
+// The same record call with a context manager registered: context capture is no longer a no-op.
+const manager = new AsyncLocalStorageContextManager().enable();
+context.setGlobalContextManager(manager);
+const bench2 = new Bench({ time: 1500, warmupTime: 300 });
+bench2.add('ractogateway recordChatSpan, AsyncLocalStorage context manager', () => {
+  for (let i = 0; i < LOOP; i++) racto.recordChatSpan(call);
+}, flushRacto);
+await bench2.run();
+context.disable();
+
+const tasks = [...bench.tasks, ...bench2.tasks];
+const perCall = (t) => ({ mean: (t.result.latency.mean * 1e6) / LOOP, p99: (t.result.latency.p99 * 1e6) / LOOP });
+const base = perCall(tasks[0]);
+const rows = tasks.map((t) => {
+  const c = perCall(t);
+  return { task: t.name, 'mean ns/call': c.mean.toFixed(1), 'p99 ns/call (batch of 1000)': c.p99.toFixed(1), 'x ractogateway': (c.mean / base.mean).toFixed(1) };
+});
+const stats = racto.stats();
+await racto.shutdown();
+await sdkDiscard.shutdown();
+await sdkOtlp.shutdown();
+await receiver.stop();
+
+const result = { bench: 'hot-path', machine: machine(), loop: LOOP, rows, ractoStats: { recorded: stats.recorded, exported: stats.exported, dropped: stats.dropped, failed: stats.failed } };
+if (jsonOutput) console.log(JSON.stringify(result, null, 2));
+else {
+  console.log(`machine: ${result.machine}`);
+  print('Hot path (main thread, per call, loop-amortised)', rows, Object.keys(rows[0]));
+  console.log(`\nractogateway during the run: recorded ${stats.recorded}, exported ${stats.exported}, dropped ${stats.dropped}, failed ${stats.failed}`);
+}

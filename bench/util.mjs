@@ -1,0 +1,35 @@
+// Shared helpers of the benchmark scripts.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import os from 'node:os';
+
+/** Starts bench/receiver.mjs in its own process; resolves to its ports and a stop function. */
+export async function startReceiver() {
+  const child = spawn(process.execPath, [new URL('./receiver.mjs', import.meta.url).pathname], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const [line] = await once(child.stdout, 'data');
+  const ports = JSON.parse(String(line).split('\n')[0]);
+  return {
+    ...ports,
+    stop: async () => {
+      child.stdin.end();
+      await once(child, 'exit');
+    },
+  };
+}
+
+export function machine() {
+  const cpus = os.cpus();
+  return `${cpus.length} x ${cpus[0]?.model ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
+}
+
+export const jsonOutput = process.argv.includes('--json');
+
+export function print(title, rows, columns) {
+  if (jsonOutput) return;
+  console.log(`\n${title}`);
+  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
+  console.log(columns.map((c, i) => c.padEnd(widths[i])).join('  '));
+  for (const r of rows) console.log(columns.map((c, i) => String(r[c]).padEnd(widths[i])).join('  '));
+}
