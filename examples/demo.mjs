@@ -29,10 +29,10 @@ loop.enable();
 
 // 100,000 requests at about 50,000 requests/s: bursts of 1,000 calls every 20 ms.
 const REQUESTS = 100_000;
-let recordNs = 0n;
+let recordMs = 0;
+let burstStart = performance.now();
 for (let i = 0; i < REQUESTS; i++) {
   const [provider, model] = models[i % models.length];
-  const t0 = process.hrtime.bigint();
   if (i % 10 === 0) {
     tracer.recordEmbedSpan({ provider, model, latencyMs: 20 + (i % 30), inputTokens: 300 });
   } else {
@@ -43,8 +43,11 @@ for (let i = 0; i < REQUESTS; i++) {
       operation: i % 3 === 0 ? 'stream' : 'chat',
     });
   }
-  recordNs += process.hrtime.bigint() - t0;
-  if (i % 1000 === 999) await new Promise((r) => setTimeout(r, 20));
+  if (i % 1000 === 999) {
+    recordMs += performance.now() - burstStart; // each burst is timed as a whole, not call by call
+    await new Promise((r) => setTimeout(r, 20));
+    burstStart = performance.now();
+  }
 }
 await tracer.shutdown();
 loop.disable();
@@ -54,5 +57,5 @@ console.log(`requests recorded      ${s.recorded}`);
 console.log(`spans exported         ${s.exported} (dropped ${s.dropped}, failed ${s.failed}, pending ${s.pending})`);
 console.log(`spans seen by exporter ${tally.spans}, errors ${tally.errors}`);
 console.log(`estimated spend        $${tally.costUsd.toFixed(4)}`);
-console.log(`record call, mean      ${(Number(recordNs) / REQUESTS).toFixed(0)} ns (timed per call, includes hrtime overhead)`);
+console.log(`record call, mean      ${((recordMs * 1e6) / REQUESTS).toFixed(0)} ns of main-thread time (bursts of 1,000 calls)`);
 console.log(`event-loop delay p99   ${(loop.percentile(99) / 1e6).toFixed(2)} ms`);
