@@ -7,6 +7,7 @@ import * as grpc from '@grpc/grpc-js';
 import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { RactoTracer } from '../pkg.js';
+import { TRACE_SERVICE } from './receivers.js';
 
 const run = promisify(execFile);
 const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
@@ -66,17 +67,7 @@ describe('header values', () => {
     // which the exporter puts into its error message.
     const server = new grpc.Server();
     server.addService(
-      {
-        Export: {
-          path: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
-          requestStream: false,
-          responseStream: false,
-          requestSerialize: (v: Buffer) => v,
-          requestDeserialize: (b: Buffer) => b,
-          responseSerialize: (v: Buffer) => v,
-          responseDeserialize: (b: Buffer) => b,
-        },
-      },
+      TRACE_SERVICE,
       {
         Export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
           callback({ code: grpc.status.UNAUTHENTICATED, details: `invalid key ${String(call.metadata.get('x-api-key')[0])}` });

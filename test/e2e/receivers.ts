@@ -134,6 +134,19 @@ function hexIds(node: unknown): unknown {
 
 // --- receivers -------------------------------------------------------------------------------
 
+/** OTLP's TraceService/Export with raw bytes in and out: handlers decode with protobufjs. */
+export const TRACE_SERVICE: grpc.ServiceDefinition = {
+  Export: {
+    path: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: (v: Buffer) => v,
+    requestDeserialize: (b: Buffer) => b,
+    responseSerialize: () => Buffer.from(Response.encode(Response.create({})).finish()),
+    responseDeserialize: (b: Buffer) => b,
+  },
+};
+
 export async function startGrpcReceiver(opts: Options = {}): Promise<Receiver> {
   let toRefuse = opts.refuse ?? 0;
   const server = new grpc.Server();
@@ -146,18 +159,7 @@ export async function startGrpcReceiver(opts: Options = {}): Promise<Receiver> {
     encodings: [],
     close: () => new Promise((resolve) => server.tryShutdown(() => resolve())),
   };
-  const service: grpc.ServiceDefinition = {
-    Export: {
-      path: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
-      requestStream: false,
-      responseStream: false,
-      requestSerialize: (v: Buffer) => v,
-      requestDeserialize: (b: Buffer) => b,
-      responseSerialize: () => Buffer.from(Response.encode(Response.create({})).finish()),
-      responseDeserialize: (b: Buffer) => b,
-    },
-  };
-  server.addService(service, {
+  server.addService(TRACE_SERVICE, {
     Export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
       receiver.requests++;
       receiver.headers.push(call.metadata.getMap() as Record<string, string>);
