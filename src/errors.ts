@@ -56,3 +56,13 @@ export function invalidRange(
   const err = new RangeError(`${field} must be ${expected} (received ${describeValue(value)})`);
   return Object.assign(err, { code });
 }
+
+/** An enum value outside its set: RangeError for a string, TypeError for anything else. */
+export function invalidValue(
+  field: string,
+  expected: string,
+  value: unknown,
+  code: ArgCode = 'RACTO_ERR_INVALID_ARG',
+): TypeError | RangeError {
+  return typeof value === 'string' ? invalidRange(field, expected, value, code) : invalidType(field, expected, value, code);
+}

@@ -3,7 +3,7 @@
 
 import { pathToFileURL } from 'node:url';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { invalidRange, invalidType } from './errors.js';
+import { invalidRange, invalidType, invalidValue } from './errors.js';
 import { DEFAULT_COST_TABLE } from './pricing/default-table.js';
 import { mergePriceTable, type ModelPricingInit, type PriceTable } from './pricing/model-pricing.js';
 
@@ -218,7 +218,7 @@ function oneOf<T extends string>(o: Opts, name: string, values: readonly T[]): T
   if (v === undefined) return undefined;
   if (!values.includes(v as T)) {
     const expected = values.map((x) => `'${x}'`).join(' or ');
-    throw (typeof v === 'string' ? invalidRange : invalidType)(`options.${name}`, expected, v, 'RACTO_ERR_INVALID_OPTION');
+    throw invalidValue(`options.${name}`, expected, v, 'RACTO_ERR_INVALID_OPTION');
   }
   return v as T;
 }

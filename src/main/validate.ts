@@ -1,7 +1,7 @@
 // Field checks for the record methods. Main thread, on the request path: each check is a
 // couple of comparisons, and each failure names the field and the value received.
 
-import { invalidRange, invalidType } from '../errors.js';
+import { invalidRange, invalidType, invalidValue } from '../errors.js';
 import { MAX_STRING_LENGTH } from '../options.js';
 import { CACHE_EXACT, CACHE_MISS, CACHE_SEMANTIC, CACHE_SHIFT, FLAG_ERROR } from '../shared/layout.js';
 
@@ -63,10 +63,6 @@ export function checkStatus(value: unknown, field: string): number {
   if (value === undefined || value === 'ok') return 0;
   if (value === 'error') return FLAG_ERROR;
   throw invalidValue(field, "'ok' or 'error'", value);
-}
-
-export function invalidValue(field: string, expected: string, value: unknown): Error {
-  return typeof value === 'string' ? invalidRange(field, expected, value) : invalidType(field, expected, value);
 }
 
 /** endTime: -1 when absent (read the clock), else a finite number >= 0 on the performance.now() timeline. */

@@ -19,8 +19,8 @@ import {
   checkLatency,
   checkName,
   checkStatus,
-  invalidValue,
 } from './validate.js';
+import { invalidValue } from '../errors.js';
 
 export type CacheHit = 'exact' | 'semantic' | 'miss';
 export type CallStatus = 'ok' | 'error';
