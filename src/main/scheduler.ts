@@ -170,12 +170,13 @@ export class DrainScheduler {
       }
       const left = deadline - performance.now();
       if (left <= 0) return false;
-      // Waits for the oldest batch (or a slot to free up) with a timer that cannot keep the process alive.
+      // Waits for the oldest batch to settle, or (none in flight yet) a short while for a slot,
+      // never past the deadline, on a timer that cannot keep the process alive.
       let timer: NodeJS.Timeout | undefined;
-      const wait = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, Math.min(left, oldest === undefined ? 10 : left)).unref();
+      const deadlineReached = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, oldest === undefined ? Math.min(left, 10) : left).unref();
       });
-      await Promise.race([oldest?.promise ?? wait, wait]);
+      await (oldest === undefined ? deadlineReached : Promise.race([oldest.promise, deadlineReached]));
       clearTimeout(timer);
     }
   }
