@@ -55,7 +55,6 @@ export default async function drain(task: DrainTask): Promise<DrainResult> {
   const data = buildRange(s.ring, start, end, s.strings, s.config.prices, s.config.timeOrigin);
   // Releases the range's slots to the writer; after this store the ring is not read again.
   Atomics.store(s.taskDone, slot, 1);
-  Atomics.notify(s.taskDone, slot);
 
   let outcomes: DrainResult['outcomes'] = [];
   if (s.exporters.length > 0) {
