@@ -147,18 +147,15 @@ export const TRACE_SERVICE: grpc.ServiceDefinition = {
   },
 };
 
+/** A receiver with nothing received yet. */
+function emptyReceiver(close: () => Promise<void>): Receiver {
+  return { url: '', spans: [], requests: 0, refused: 0, headers: [], encodings: [], close };
+}
+
 export async function startGrpcReceiver(opts: Options = {}): Promise<Receiver> {
   let toRefuse = opts.refuse ?? 0;
   const server = new grpc.Server();
-  const receiver: Receiver = {
-    url: '',
-    spans: [],
-    requests: 0,
-    refused: 0,
-    headers: [],
-    encodings: [],
-    close: () => new Promise((resolve) => server.tryShutdown(() => resolve())),
-  };
+  const receiver = emptyReceiver(() => new Promise((resolve) => server.tryShutdown(() => resolve())));
   server.addService(TRACE_SERVICE, {
     Export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
       receiver.requests++;
@@ -183,18 +180,10 @@ export async function startGrpcReceiver(opts: Options = {}): Promise<Receiver> {
 
 export async function startHttpReceiver(opts: Options = {}): Promise<Receiver> {
   let toRefuse = opts.refuse ?? 0;
-  const receiver: Receiver = {
-    url: '',
-    spans: [],
-    requests: 0,
-    refused: 0,
-    headers: [],
-    encodings: [],
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
-  };
+  const receiver = emptyReceiver(() => new Promise((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  }));
   const server: HttpServer = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
