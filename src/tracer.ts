@@ -6,11 +6,13 @@
 //                             +--> in-memory capture (same thread, same call)     workers build
 //                                                                                  and export spans
 
+import { CoarseClock } from './main/clock.js';
 import { Counters, type TracerStats } from './main/counters.js';
 import { grpcUrl, httpTracesUrl, PEERS, requirePeer } from './main/endpoints.js';
 import { CUSTOM_DESTINATION, DrainScheduler } from './main/scheduler.js';
 import { RecordWriter, type ChatCall, type EmbedCall } from './main/writer.js';
 import {
+  COARSE_CLOCK_RESOLUTION_MS,
   resolveOptions,
   STRING_ARENA_BYTES_PER_ENTRY,
   type RactoTracerOptions,
@@ -33,6 +35,7 @@ export class RactoTracer {
   readonly #reader: StringTableReader | undefined;
   readonly #spans: SpanRecord[] = [];
   #shutdown: Promise<void> | undefined;
+  #clock: CoarseClock | undefined;
 
   constructor(options?: RactoTracerOptions) {
     const opts = resolveOptions(options);
@@ -51,25 +54,35 @@ export class RactoTracer {
     let scheduler: DrainScheduler | undefined;
     const writer = new RecordWriter(ring, strings, this.#counters, {
       reclaim: () => scheduler?.reclaim(),
-      written: useWorkers
-        ? opts.inMemory
-          ? (i) => {
-              this.#capture(i);
-              (scheduler as DrainScheduler).written(i);
-            }
-          : (i) => (scheduler as DrainScheduler).written(i)
-        : (i) => {
-            // In-memory only: the record is read back at once and its slot is free again.
+      written: (write) => {
+        if (scheduler !== undefined) {
+          scheduler.written(write);
+        } else {
+          // In-memory only: every record was read back at once (capture), so its slot is free.
+          writer.read = write;
+          writer.notifyAt = write + 1;
+        }
+      },
+      capture: opts.inMemory
+        ? (i) => {
             this.#capture(i);
-            writer.read = i + 1;
-            this.#counters.exported++;
-          },
+            if (scheduler === undefined) this.#counters.exported++;
+          }
+        : undefined,
     });
     this.#writer = writer;
     if (opts.inMemory) this.#reader = new StringTableReader(strings.buffer);
     if (useWorkers) {
       scheduler = new DrainScheduler(opts, writer, ring, strings.buffer, this.#counters, workerDestinations);
       this.#scheduler = scheduler;
+      if (opts.clock === 'coarse') {
+        const clock = new CoarseClock(
+          COARSE_CLOCK_RESOLUTION_MS,
+          () => (writer.clock = clock.cell),
+          () => (writer.clock = undefined),
+        );
+        this.#clock = clock;
+      }
     }
   }
 
@@ -122,7 +135,7 @@ export class RactoTracer {
     const s = this.#scheduler;
     if (s === undefined) return;
     await s.flush(this.#options.shutdownTimeoutMillis);
-    await s.close();
+    await Promise.all([s.close(), this.#clock?.close()]);
   }
 
   #capture(index: number): void {

@@ -66,6 +66,9 @@ export class DrainScheduler {
   readonly #unread: Range[] = [];
   readonly #unsettled = new Set<Range>();
   readonly #timer: NodeJS.Timeout;
+  /** Undispatched records at which the writer dispatches at once instead of on setImmediate. */
+  readonly #urgent: number;
+  #immediate = false;
 
   constructor(
     opts: ResolvedOptions,
@@ -84,6 +87,8 @@ export class DrainScheduler {
     this.#batch = opts.maxExportBatchSize;
     this.#maxPending = Math.min(opts.maxPendingBatches, MAX_TASK_SLOTS);
     this.#exportTimeout = opts.exportTimeoutMillis;
+    this.#urgent = Math.max(this.#batch, ring.capacity >>> 2);
+    writer.notifyAt = this.#batch;
     const taskDone = new SharedArrayBuffer(this.#maxPending * 4);
     this.#taskDone = new Int32Array(taskDone);
     for (let i = this.#maxPending - 1; i >= 0; i--) this.#freeSlots.push(i);
@@ -115,10 +120,28 @@ export class DrainScheduler {
 
   readonly #self = new WeakRef(this);
 
-  /** Called after each write: dispatches as soon as a full batch is waiting. */
-  written(index: number): void {
-    if (index + 1 - this.dispatched >= this.#batch) this.dispatch();
+  /**
+   * Called by the writer once `write` reaches `writer.notifyAt`. The pool is not called from
+   * here: piscina.run() costs microseconds, which would land on whichever request fills a batch.
+   * Full batches are dispatched from a setImmediate after the current stretch of work, unless
+   * a long synchronous burst has left a quarter of the ring undispatched.
+   */
+  written(write: number): void {
+    if (write - this.dispatched >= this.#urgent) {
+      this.dispatch();
+      return;
+    }
+    if (!this.#immediate) {
+      this.#immediate = true;
+      setImmediate(this.#onImmediate).unref();
+    }
+    this.#writer.notifyAt = this.dispatched + this.#urgent;
   }
+
+  readonly #onImmediate = (): void => {
+    this.#immediate = false;
+    this.dispatch();
+  };
 
   /** Hands every waiting record to the pool, in batches, while task slots are free. */
   dispatch(): void {
@@ -138,6 +161,9 @@ export class DrainScheduler {
         (err: unknown) => this.#complete(range, err instanceof Error ? err : new Error(String(err))),
       );
     }
+    // With no task slot free, a finishing task dispatches again; until then only a long burst
+    // needs the writer's attention.
+    this.#writer.notifyAt = this.dispatched + (this.#freeSlots.length > 0 ? this.#batch : this.#urgent);
   }
 
   /** Advances the writer's read index over the oldest ranges whose records have been read. */

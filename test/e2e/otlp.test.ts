@@ -94,7 +94,8 @@ afterAll(() => {
 });
 
 async function roundTrip(receiver: Receiver, options: RactoTracerOptions, n = 60): Promise<void> {
-  const tracer = new RactoTracer({ serviceName: 'svc-under-test', ...options });
+  // clock 'precise': end times are checked to the microsecond through the wire format.
+  const tracer = new RactoTracer({ serviceName: 'svc-under-test', clock: 'precise', ...options });
   const sent = Array.from({ length: n }, (_, i) => recordCall(tracer, i));
   await tracer.flush();
   expect(receiver.spans).toHaveLength(n);

@@ -69,7 +69,8 @@ describe('worker pool path', () => {
   let spans: ReadableSpan[];
 
   beforeAll(async () => {
-    tracer = new RactoTracer({ customExporter: exporter, ringCapacity: 256, maxExportBatchSize: 64, workers: 2, serviceName: 'gw-test' });
+    // clock 'precise': this suite checks end times to the microsecond; the coarse clock has its own test.
+    tracer = new RactoTracer({ customExporter: exporter, ringCapacity: 256, maxExportBatchSize: 64, workers: 2, serviceName: 'gw-test', clock: 'precise' });
     for (let i = 0; i < N; i++) {
       sent.push(record(tracer, i));
       // The ring holds 256 records: let the workers catch up every 200 so none is dropped.
@@ -126,6 +127,35 @@ describe('worker pool path', () => {
       expect(end - hrMs(s.startTime)).toBeCloseTo(c.latencyMs, 3);
       expect(hrMs(s.duration)).toBeCloseTo(c.latencyMs, 3);
     }
+  });
+});
+
+describe('coarse clock (the default with workers)', () => {
+  it('stamps each span with the ticking clock: never after the call, behind it by a few ms at most', async () => {
+    const exporter = new InMemorySpanExporter();
+    const tracer = new RactoTracer({ customExporter: exporter });
+    const calls: { before: number; after: number; latencyMs: number }[] = [];
+    for (let i = 0; i < 20; i++) {
+      // Calls 5 ms apart: the clock must move between them, not stay at its first value.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const before = performance.timeOrigin + performance.now();
+      tracer.recordChatSpan({ provider: 'openai', model: 'gpt-4o', latencyMs: 100 + i });
+      calls.push({ before, after: performance.timeOrigin + performance.now(), latencyMs: 100 + i });
+    }
+    await tracer.flush();
+    const spans = exporter.getFinishedSpans().sort((a, b) => hrMs(a.endTime) - hrMs(b.endTime));
+    expect(spans).toHaveLength(20);
+    for (let i = 0; i < 20; i++) {
+      const end = hrMs(spans[i].endTime);
+      expect(spans[i].attributes['llm.latency_ms']).toBe(calls[i].latencyMs);
+      expect(end).toBeLessThanOrEqual(calls[i].after + 0.01);
+      // One tick is 1 ms; a loaded 2-core CI machine may delay the ticking thread a little more.
+      expect(end).toBeGreaterThan(calls[i].before - 25);
+      expect(hrMs(spans[i].duration)).toBeCloseTo(calls[i].latencyMs, 6);
+    }
+    // 20 calls over >= 100 ms: the stamps spread over most of that span.
+    expect(hrMs(spans[19].endTime) - hrMs(spans[0].endTime)).toBeGreaterThan(50);
+    await tracer.shutdown();
   });
 });
 
