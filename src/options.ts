@@ -40,7 +40,7 @@ export interface RactoTracerOptions {
   otlpHeaders?: Readonly<Record<string, string>>;
   /** OTLP request compression. Default: the exporters' own (OTEL_EXPORTER_OTLP_*COMPRESSION, else none). */
   otlpCompression?: OtlpCompression;
-  /** Encoding of OTLP/HTTP. Default: OTEL_EXPORTER_OTLP_TRACES_PROTOCOL or OTEL_EXPORTER_OTLP_PROTOCOL, else 'http/json'. */
+  /** Encoding of OTLP/HTTP. Default: OTEL_EXPORTER_OTLP_TRACES_PROTOCOL or OTEL_EXPORTER_OTLP_PROTOCOL, else 'http/protobuf' (the OTLP default). */
   otlpHttpProtocol?: OtlpHttpProtocol;
 
   /**
@@ -168,7 +168,7 @@ export function resolveOptions(
     otlpHeaders: headers(o.otlpHeaders),
     otlpCompression: oneOf(o, 'otlpCompression', ['gzip', 'none'] as const),
     otlpHttpProtocol: oneOf(o, 'otlpHttpProtocol', ['http/json', 'http/protobuf'] as const) ??
-      env.otlpHttpProtocol ?? 'http/json',
+      env.otlpHttpProtocol ?? 'http/protobuf',
     workerExporters: workerExporters(o.workerExporters),
     ringCapacity,
     workers: int(o, 'workers', 1, 64),

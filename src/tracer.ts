@@ -167,7 +167,7 @@ function workerDestinationsOf(opts: ResolvedOptions): DestinationConfig[] {
     out.push({ kind: 'otlp-grpc', name: 'otlpGrpc', url: grpcUrl(opts.otlpEndpoint), ...otlp });
   }
   if (opts.otlpHttpEndpoint !== undefined) {
-    requirePeer(opts.otlpHttpProtocol === 'http/protobuf' ? PEERS.proto : PEERS.http, 'otlpHttpEndpoint');
+    if (opts.otlpHttpProtocol === 'http/json') requirePeer(PEERS.json, 'otlpHttpEndpoint');
     out.push({
       kind: 'otlp-http',
       name: 'otlpHttp',

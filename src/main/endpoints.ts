@@ -37,20 +37,20 @@ function parse(value: string, field: string, shown: string = value): URL {
 
 /** The optional peer packages, pinned to the versions this release is tested with. */
 export const PEERS = {
-  grpc: '@opentelemetry/exporter-trace-otlp-grpc',
-  http: '@opentelemetry/exporter-trace-otlp-http',
-  proto: '@opentelemetry/exporter-trace-otlp-proto',
+  /** OTLP/gRPC transport. */
+  grpc: { name: '@grpc/grpc-js', version: '1.14.7' },
+  /** OTLP/HTTP with http/json encoding (http/protobuf needs no package: our encoder, node:http). */
+  json: { name: '@opentelemetry/exporter-trace-otlp-http', version: '0.223.1' },
 } as const;
-export const PEER_VERSION = '0.223.1';
 
 /** Throws a RactoError saying what to install when `pkg` cannot be resolved from this package. */
-export function requirePeer(pkg: string, option: string): void {
+export function requirePeer(pkg: { name: string; version: string }, option: string): void {
   try {
-    import.meta.resolve(pkg);
+    import.meta.resolve(pkg.name);
   } catch (cause) {
     throw new RactoError(
       'RACTO_ERR_MISSING_PEER',
-      `options.${option} needs the optional package ${pkg}, which is not installed: run \`npm install ${pkg}@${PEER_VERSION}\``,
+      `options.${option} needs the optional package ${pkg.name}, which is not installed: run \`npm install ${pkg.name}@${pkg.version}\``,
       { cause },
     );
   }

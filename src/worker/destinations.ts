@@ -1,11 +1,75 @@
-// Builds the exporters a worker sends to, from plain DestinationConfig data. Worker only: this is
-// where the OTel SDK's exporters (and later the optional OTLP packages) are loaded.
+// Builds the destinations a worker sends to, from plain DestinationConfig data. Worker only.
+//
+//   otlp-grpc, otlp-http (protobuf)  our encoder (otlp-proto.ts) + transport (otlp-transport.ts):
+//                                    one encoding per batch, shared by both
+//   otlp-http (json)                 the OTel SDK's OTLPTraceExporter (optional peer package)
+//   console, module, discard         SpanExporters fed the batch's ReadableSpans
+//
+// A Batch builds each form (ReadableSpans, protobuf bytes) at most once, and only if some
+// destination needs it.
 
-import { createRequire } from 'node:module';
-import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { Resource } from '@opentelemetry/resources';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { StdoutSpanExporter } from './console-exporter.js';
-import type { DestinationConfig, OtlpConfig } from '../shared/worker-config.js';
-import { RetryingExporter } from './retry.js';
+import type { OtlpProtoEncoder } from './otlp-proto.js';
+import { OtlpGrpcSender, OtlpHttpSender, type OtlpSender } from './otlp-transport.js';
+import { exportSpans } from '../spans/export.js';
+import { toReadableSpan, type SpanData } from '../spans/readable-span.js';
+import type { DestinationConfig, DestinationOutcome, OtlpConfig } from '../shared/worker-config.js';
+
+export class Batch {
+  readonly data: readonly SpanData[];
+  readonly #resource: Resource;
+  readonly #encoder: OtlpProtoEncoder;
+  #spans: ReadableSpan[] | undefined;
+  #proto: Uint8Array | undefined;
+
+  constructor(data: readonly SpanData[], resource: Resource, encoder: OtlpProtoEncoder) {
+    this.data = data;
+    this.#resource = resource;
+    this.#encoder = encoder;
+  }
+
+  get readableSpans(): ReadableSpan[] {
+    this.#spans ??= this.data.map((d) => toReadableSpan(d, this.#resource));
+    return this.#spans;
+  }
+
+  get protobuf(): Uint8Array {
+    this.#proto ??= this.#encoder.encode(this.data);
+    return this.#proto;
+  }
+}
+
+export interface Destination {
+  send(batch: Batch): Promise<DestinationOutcome>;
+}
+
+class ExporterDestination implements Destination {
+  readonly #exporter: SpanExporter;
+  readonly #timeoutMillis: number;
+
+  constructor(exporter: SpanExporter, timeoutMillis: number) {
+    this.#exporter = exporter;
+    this.#timeoutMillis = timeoutMillis;
+  }
+
+  send(batch: Batch): Promise<DestinationOutcome> {
+    return exportSpans(this.#exporter, batch.readableSpans, this.#timeoutMillis);
+  }
+}
+
+class ProtoDestination implements Destination {
+  readonly #sender: OtlpSender;
+
+  constructor(sender: OtlpSender) {
+    this.#sender = sender;
+  }
+
+  send(batch: Batch): Promise<DestinationOutcome> {
+    return this.#sender.send(batch.protobuf);
+  }
+}
 
 /** A destination that acknowledges every span at once; for benchmarks and dry runs. */
 class DiscardingExporter implements SpanExporter {
@@ -17,59 +81,76 @@ class DiscardingExporter implements SpanExporter {
   }
 }
 
-export async function createExporter(config: DestinationConfig): Promise<SpanExporter> {
+export async function createDestination(config: DestinationConfig, timeoutMillis: number): Promise<Destination> {
   switch (config.kind) {
     case 'console':
-      return new StdoutSpanExporter();
+      return new ExporterDestination(new StdoutSpanExporter(), timeoutMillis);
     case 'discard':
-      return new DiscardingExporter();
+      return new ExporterDestination(new DiscardingExporter(), timeoutMillis);
     case 'otlp-grpc':
-      return createGrpcExporter(config);
+      return new ProtoDestination(new OtlpGrpcSender(senderConfig(config)));
     case 'otlp-http':
-      return createHttpExporter(config);
+      return config.protocol === 'http/protobuf'
+        ? new ProtoDestination(new OtlpHttpSender(senderConfig(config)))
+        : new ExporterDestination(await createJsonExporter(config), timeoutMillis);
     case 'module': {
       const mod = (await import(config.module)) as Record<string, unknown>;
       const Ctor = mod[config.exportName];
       if (typeof Ctor !== 'function') {
         throw new TypeError(`workerExporters: module ${config.module} has no export named ${config.exportName}`);
       }
-      return new (Ctor as new (options: unknown) => SpanExporter)(config.options);
+      return new ExporterDestination(new (Ctor as new (options: unknown) => SpanExporter)(config.options), timeoutMillis);
     }
   }
 }
 
+/**
+ * Headers from OTEL_EXPORTER_OTLP_TRACES_HEADERS / OTEL_EXPORTER_OTLP_HEADERS ("k=v,k2=v2",
+ * URL-encoded), as the OTel exporters read them; explicit otlpHeaders win.
+ */
+export function envHeaders(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const raw of [env.OTEL_EXPORTER_OTLP_HEADERS, env.OTEL_EXPORTER_OTLP_TRACES_HEADERS]) {
+    if (raw === undefined) continue;
+    for (const pair of raw.split(',')) {
+      const eq = pair.indexOf('=');
+      if (eq <= 0) continue;
+      try {
+        out[decodeURIComponent(pair.slice(0, eq).trim()).toLowerCase()] = decodeURIComponent(pair.slice(eq + 1).trim());
+      } catch {
+        // A malformed pair is skipped, as the OTel exporters do.
+      }
+    }
+  }
+  return out;
+}
+
+function envCompression(env: NodeJS.ProcessEnv = process.env): 'gzip' | 'none' {
+  const v = (env.OTEL_EXPORTER_OTLP_TRACES_COMPRESSION ?? env.OTEL_EXPORTER_OTLP_COMPRESSION ?? '').trim();
+  return v === 'gzip' ? 'gzip' : 'none';
+}
+
+function senderConfig(config: OtlpConfig) {
+  return {
+    url: config.url,
+    headers: { ...envHeaders(), ...config.headers },
+    compression: config.compression ?? envCompression(),
+    timeoutMillis: config.timeoutMillis,
+    concurrency: config.concurrencyLimit,
+  };
+}
+
 type ExporterCtor = new (config: Record<string, unknown>) => SpanExporter;
 
-function common(config: OtlpConfig): Record<string, unknown> {
+async function createJsonExporter(config: OtlpConfig): Promise<SpanExporter> {
+  const { OTLPTraceExporter } = (await import('@opentelemetry/exporter-trace-otlp-http')) as { OTLPTraceExporter: ExporterCtor };
   const c: Record<string, unknown> = {
     url: config.url,
+    headers: config.headers,
     timeoutMillis: config.timeoutMillis,
     concurrencyLimit: config.concurrencyLimit,
   };
-  // Left unset, the exporters apply OTEL_EXPORTER_OTLP_*COMPRESSION themselves.
+  // Left unset, the exporter applies OTEL_EXPORTER_OTLP_*COMPRESSION itself.
   if (config.compression !== undefined) c.compression = config.compression;
-  return c;
-}
-
-async function createHttpExporter(config: OtlpConfig & { protocol: string }): Promise<SpanExporter> {
-  const pkg = config.protocol === 'http/protobuf'
-    ? '@opentelemetry/exporter-trace-otlp-proto'
-    : '@opentelemetry/exporter-trace-otlp-http';
-  const { OTLPTraceExporter } = (await import(pkg)) as { OTLPTraceExporter: ExporterCtor };
-  return new OTLPTraceExporter({ ...common(config), headers: config.headers });
-}
-
-async function createGrpcExporter(config: OtlpConfig): Promise<SpanExporter> {
-  const pkg = '@opentelemetry/exporter-trace-otlp-grpc';
-  const { OTLPTraceExporter } = (await import(pkg)) as { OTLPTraceExporter: ExporterCtor };
-  const c = common(config);
-  if (Object.keys(config.headers).length > 0) {
-    // Headers travel as gRPC metadata, built with the grpc-js copy the exporter itself uses.
-    const requireFromExporter = createRequire(import.meta.resolve(pkg));
-    const { Metadata } = requireFromExporter('@grpc/grpc-js') as { Metadata: new () => { set(k: string, v: string): void } };
-    const metadata = new Metadata();
-    for (const [k, v] of Object.entries(config.headers)) metadata.set(k, v);
-    c.metadata = metadata;
-  }
-  return new RetryingExporter(new OTLPTraceExporter(c), config.timeoutMillis);
+  return new OTLPTraceExporter(c);
 }

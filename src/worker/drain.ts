@@ -1,20 +1,19 @@
 // The piscina task: drains one range of the record ring. Worker thread only.
 //   1. check the range was published, build SpanData for it, then tell the main thread (taskDone
 //      flag) that its slots may be overwritten: the rest of the task never touches the ring;
-//   2. make ReadableSpans and export them to every destination of this worker, in parallel;
+//   2. send the batch to every destination of this worker, in parallel (each builds the form it
+//      needs, once per batch: protobuf bytes for OTLP, ReadableSpans for SpanExporters);
 //   3. return one outcome per destination (and the SpanData when the main thread has a
 //      customExporter). Export failures are data in the result; this task rejects only on a bug.
 
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
-import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { workerData } from 'piscina';
 import { attachRing, isPublished, type RingViews } from '../shared/ring.js';
 import { StringTableReader } from '../shared/strings.js';
 import type { DrainResult, DrainTask, WorkerConfig } from '../shared/worker-config.js';
-import { exportSpans } from '../spans/export.js';
-import { toReadableSpan } from '../spans/readable-span.js';
 import { buildRange } from './build.js';
-import { createExporter } from './destinations.js';
+import { Batch, createDestination, envHeaders, type Destination } from './destinations.js';
+import { OtlpProtoEncoder } from './otlp-proto.js';
 
 interface WorkerState {
   config: WorkerConfig;
@@ -22,7 +21,8 @@ interface WorkerState {
   strings: StringTableReader;
   taskDone: Int32Array;
   resource: Resource;
-  exporters: SpanExporter[];
+  encoder: OtlpProtoEncoder;
+  destinations: Destination[];
   /** Header values of the OTLP destinations: never allowed into a message. */
   secrets: string[];
 }
@@ -42,8 +42,12 @@ async function init(config: WorkerConfig): Promise<WorkerState> {
     strings: new StringTableReader(config.strings),
     taskDone: new Int32Array(config.taskDone),
     resource: resourceFromAttributes({ 'service.name': config.serviceName }),
-    exporters: await Promise.all(config.destinations.map(createExporter)),
-    secrets: config.destinations.flatMap((d) => ('headers' in d ? Object.values(d.headers) : [])).filter((v) => v.length > 0),
+    encoder: new OtlpProtoEncoder({ 'service.name': config.serviceName }),
+    destinations: await Promise.all(config.destinations.map((d) => createDestination(d, config.exportTimeoutMillis))),
+    secrets: [
+      ...config.destinations.flatMap((d) => ('headers' in d ? Object.values(d.headers) : [])),
+      ...Object.values(envHeaders()),
+    ].filter((v) => v.length > 0),
   };
 }
 
@@ -57,10 +61,9 @@ export default async function drain(task: DrainTask): Promise<DrainResult> {
   Atomics.store(s.taskDone, slot, 1);
 
   let outcomes: DrainResult['outcomes'] = [];
-  if (s.exporters.length > 0) {
-    const spans = data.map((d) => toReadableSpan(d, s.resource));
-    const timeout = s.config.exportTimeoutMillis;
-    outcomes = await Promise.all(s.exporters.map((e) => exportSpans(e, spans, timeout)));
+  if (s.destinations.length > 0) {
+    const batch = new Batch(data, s.resource, s.encoder);
+    outcomes = await Promise.all(s.destinations.map((d) => d.send(batch)));
     for (const o of outcomes) if (o.message !== undefined) o.message = redact(o.message, s.secrets);
   }
   return s.config.returnSpans ? { outcomes, spans: data } : { outcomes };

@@ -44,13 +44,13 @@ describe.each([
 
 describe('missing optional exporter package', () => {
   it('fails at construction with a RactoError naming the package to install', async () => {
-    const { stdout } = await run(process.execPath, ['--import', fixture('hide-grpc-exporter.mjs'), fixture('construct-grpc.mjs')], { timeout: 20_000 });
+    const { stdout } = await run(process.execPath, ['--import', fixture('hide-grpc.mjs'), fixture('construct-grpc.mjs')], { timeout: 20_000 });
     const out = JSON.parse(stdout.trim()) as { ok: boolean; name: string; code: string; message: string };
     expect(out).toEqual({
       ok: false,
       name: 'RactoError',
       code: 'RACTO_ERR_MISSING_PEER',
-      message: 'options.otlpEndpoint needs the optional package @opentelemetry/exporter-trace-otlp-grpc, which is not installed: run `npm install @opentelemetry/exporter-trace-otlp-grpc@0.223.1`',
+      message: 'options.otlpEndpoint needs the optional package @grpc/grpc-js, which is not installed: run `npm install @grpc/grpc-js@1.14.7`',
     });
   });
 

@@ -122,9 +122,16 @@ describe('OTLP/gRPC', () => {
 });
 
 describe('OTLP/HTTP', () => {
-  it('appends /v1/traces to an endpoint without a path and sends JSON with headers', async () => {
+  it('appends /v1/traces to an endpoint without a path and sends protobuf (the default) with headers', async () => {
     const receiver = await startHttpReceiver();
     await roundTrip(receiver, { otlpHttpEndpoint: receiver.url, otlpHeaders: { authorization: 'Bearer tok' } });
+    expect(receiver.headers.every((h) => h.authorization === 'Bearer tok' && h['content-type'] === 'application/x-protobuf')).toBe(true);
+    await receiver.close();
+  });
+
+  it('sends JSON through the OTel SDK exporter when asked', async () => {
+    const receiver = await startHttpReceiver();
+    await roundTrip(receiver, { otlpHttpEndpoint: receiver.url, otlpHttpProtocol: 'http/json', otlpHeaders: { authorization: 'Bearer tok' } });
     expect(receiver.headers.every((h) => h.authorization === 'Bearer tok' && String(h['content-type']).includes('json'))).toBe(true);
     await receiver.close();
   });
@@ -139,13 +146,13 @@ describe('OTLP/HTTP', () => {
 
   it('takes the protocol from OTEL_EXPORTER_OTLP_PROTOCOL', async () => {
     const receiver = await startHttpReceiver();
-    process.env.OTEL_EXPORTER_OTLP_PROTOCOL = 'http/protobuf';
+    process.env.OTEL_EXPORTER_OTLP_PROTOCOL = 'http/json';
     try {
       await roundTrip(receiver, { otlpHttpEndpoint: receiver.url }, 10);
     } finally {
       delete process.env.OTEL_EXPORTER_OTLP_PROTOCOL;
     }
-    expect(receiver.headers.every((h) => h['content-type'] === 'application/x-protobuf')).toBe(true);
+    expect(receiver.headers.every((h) => String(h['content-type']).includes('json'))).toBe(true);
     await receiver.close();
   });
 });

@@ -1,0 +1,212 @@
+// End to end: CALLS record calls offered at a fixed rate, exported over real OTLP (HTTP and gRPC)
+// to a receiver in a separate process on 127.0.0.1, for ractogateway and for the plain OTel SDK
+// with a BatchSpanProcessor and the same exporter, side by side.
+//
+//   node bench/e2e.mjs [--calls N] [--rate R] [--runs K] [--json]
+//
+// Each scenario runs in its own child process (clean RSS and heap figures). The driver is the
+// same for both: every millisecond it records the calls due by then at the offered rate, so a
+// side that cannot keep up falls behind, which shows as a lower call rate. Reported per run:
+// main-thread calls/s, spans/s acknowledged by the receiver (exporter success results, from the
+// first call to the last acknowledgement), dropped, failed, event-loop delay p99 and max
+// (perf_hooks.monitorEventLoopDelay), peak RSS and heap. ractogateway runs K times in one
+// process to show that memory does not grow from run to run.
+import { spawn } from 'node:child_process';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { jsonOutput, machine, print, startReceiver } from './util.mjs';
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i < 0 ? fallback : process.argv[i + 1];
+};
+const CALLS = Number(arg('calls', 1_000_000));
+const RATE = Number(arg('rate', 400_000));
+const RUNS = Number(arg('runs', 2));
+
+const MODELS = ['gpt-4o', 'gpt-4o-mini', 'claude-sonnet-4-6', 'gemini-2.5-pro'];
+const PROVIDERS = ['openai', 'openai', 'anthropic', 'google'];
+
+if (process.argv.includes('--scenario')) await scenario(JSON.parse(arg('scenario')));
+else await main();
+
+async function main() {
+  const receiver = await startReceiver();
+  const rows = [];
+  const scenarios = [
+    { impl: 'ractogateway', transport: 'http' },
+    { impl: 'ractogateway', transport: 'grpc' },
+    { impl: 'otel-sdk', transport: 'http' },
+    { impl: 'otel-sdk', transport: 'grpc' },
+  ];
+  for (const s of scenarios) {
+    const runs = await child({ ...s, calls: CALLS, rate: RATE, runs: s.impl === 'ractogateway' ? RUNS : 1, ports: receiver });
+    runs.forEach((r, i) => rows.push({ impl: s.impl, transport: s.transport, run: i + 1, ...r }));
+  }
+  await receiver.stop();
+  const result = { bench: 'e2e', machine: machine(), calls: CALLS, offeredRate: RATE, rows };
+  if (jsonOutput) {
+    console.log(JSON.stringify(result, null, 2));
+    return;
+  }
+  console.log(`machine: ${result.machine}`);
+  print(`End to end: ${CALLS.toLocaleString('en')} calls offered at ${RATE.toLocaleString('en')}/s, OTLP to a receiver in another process`, rows.map(format), [
+    'impl', 'transport', 'run', 'calls/s', 'acked spans/s', 'acked', 'dropped', 'failed', 'loop p99 ms', 'loop max ms', 'peak RSS MB', 'RSS growth MB', 'peak heap MB',
+  ]);
+}
+
+function format(r) {
+  return {
+    impl: r.impl,
+    transport: r.transport,
+    run: r.run,
+    'calls/s': Math.round(r.callsPerSec).toLocaleString('en'),
+    'acked spans/s': Math.round(r.ackedPerSec).toLocaleString('en'),
+    acked: r.acked.toLocaleString('en'),
+    dropped: r.dropped.toLocaleString('en'),
+    failed: r.failed.toLocaleString('en'),
+    'loop p99 ms': r.loopP99Ms.toFixed(2),
+    'loop max ms': r.loopMaxMs.toFixed(2),
+    'peak RSS MB': r.peakRssMb.toFixed(0),
+    'RSS growth MB': r.rssGrowthMb.toFixed(0),
+    'peak heap MB': r.peakHeapMb.toFixed(0),
+  };
+}
+
+function child(config) {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [new URL(import.meta.url).pathname, '--scenario', JSON.stringify(config)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`scenario ${JSON.stringify(config)} exited ${code}`))));
+  });
+}
+
+// ---- child process: one implementation, one transport ----
+
+async function scenario(config) {
+  const side = config.impl === 'ractogateway' ? await ractoSide(config) : await sdkSide(config);
+  const rssBase = process.memoryUsage().rss;
+  const results = [];
+  for (let run = 0; run < config.runs; run++) results.push(await oneRun(config, side, rssBase));
+  await side.close();
+  process.stdout.write(JSON.stringify(results));
+}
+
+async function ractoSide({ transport, ports }) {
+  const { RactoTracer } = await import('../dist/index.js');
+  const tracer = new RactoTracer(transport === 'http'
+    ? { otlpHttpEndpoint: `http://127.0.0.1:${ports.http}`, otlpHttpProtocol: 'http/protobuf' }
+    : { otlpEndpoint: `http://127.0.0.1:${ports.grpc}` });
+  let base = tracer.stats();
+  return {
+    record: (c) => tracer.recordChatSpan(c),
+    flush: () => tracer.flush(),
+    // Counts of this run only.
+    counts() {
+      const s = tracer.stats();
+      return { acked: s.exported - base.exported, dropped: s.dropped - base.dropped, failed: s.failed - base.failed };
+    },
+    reset() {
+      base = tracer.stats();
+    },
+    close: () => tracer.shutdown(),
+  };
+}
+
+async function sdkSide({ transport, ports }) {
+  const { BasicTracerProvider, BatchSpanProcessor } = await import('@opentelemetry/sdk-trace-base');
+  const { OTLPTraceExporter } = transport === 'http'
+    ? await import('@opentelemetry/exporter-trace-otlp-proto')
+    : await import('@opentelemetry/exporter-trace-otlp-grpc');
+  const inner = new OTLPTraceExporter({ url: transport === 'http' ? `http://127.0.0.1:${ports.http}/v1/traces` : `http://127.0.0.1:${ports.grpc}` });
+  let acked = 0;
+  let failed = 0;
+  let recorded = 0;
+  // Counts what the receiver acknowledged, through the exporter's own result callback.
+  const exporter = {
+    export(spans, done) {
+      inner.export(spans, (r) => {
+        if (r.code === 0) acked += spans.length;
+        else failed += spans.length;
+        done(r);
+      });
+    },
+    shutdown: () => inner.shutdown(),
+    forceFlush: () => inner.forceFlush?.(),
+  };
+  const provider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(exporter)] });
+  const tracer = provider.getTracer('bench');
+  return {
+    record(c) {
+      recorded++;
+      const span = tracer.startSpan('llm.chat', {
+        attributes: {
+          'llm.provider': c.provider, 'llm.model': c.model, 'llm.operation': 'chat', 'llm.latency_ms': c.latencyMs,
+          'llm.input_tokens': c.inputTokens, 'llm.output_tokens': c.outputTokens, 'llm.cache_hit': c.cacheHit,
+          'llm.tool_calls': c.toolCalls, 'llm.cost_usd': 0.001,
+        },
+      });
+      span.end();
+      return true;
+    },
+    flush: () => provider.forceFlush(),
+    // The BatchSpanProcessor drops silently when its queue is full: dropped = recorded - acked - failed.
+    counts: () => ({ acked, failed, dropped: recorded - acked - failed }),
+    reset() {
+      acked = failed = recorded = 0;
+    },
+    close: () => provider.shutdown(),
+  };
+}
+
+async function oneRun({ calls, rate }, side, rssBase) {
+  side.reset();
+  const calls4 = MODELS.map((model, i) => ({
+    provider: PROVIDERS[i], model, latencyMs: 250 + i, inputTokens: 1200, outputTokens: 300, cacheHit: 'miss', toolCalls: i & 1,
+  }));
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  let peakRss = 0;
+  let peakHeap = 0;
+  const sample = () => {
+    const m = process.memoryUsage();
+    peakRss = Math.max(peakRss, m.rss);
+    peakHeap = Math.max(peakHeap, m.heapUsed);
+  };
+  const sampler = setInterval(sample, 20);
+  delay.enable();
+  const start = performance.now();
+  let done = 0;
+  let recordEnd = 0;
+  await new Promise((resolve) => {
+    const tick = () => {
+      const due = Math.min(calls, Math.floor(((performance.now() - start) * rate) / 1000) + 1);
+      for (; done < due; done++) side.record(calls4[done & 3]);
+      if (done < calls) setTimeout(tick, 1);
+      else {
+        recordEnd = performance.now();
+        resolve();
+      }
+    };
+    tick();
+  });
+  await side.flush();
+  const end = performance.now();
+  delay.disable();
+  clearInterval(sampler);
+  sample();
+  const c = side.counts();
+  return {
+    callsPerSec: calls / ((recordEnd - start) / 1000),
+    ackedPerSec: c.acked / ((end - start) / 1000),
+    acked: c.acked,
+    dropped: c.dropped,
+    failed: c.failed,
+    loopP99Ms: delay.percentile(99) / 1e6,
+    loopMaxMs: delay.max / 1e6,
+    peakRssMb: peakRss / 2 ** 20,
+    rssGrowthMb: (peakRss - rssBase) / 2 ** 20,
+    peakHeapMb: peakHeap / 2 ** 20,
+  };
+}
