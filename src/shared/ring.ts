@@ -15,7 +15,7 @@ import {
 } from './layout.js';
 
 export interface RingViews {
-  readonly buffer: SharedArrayBuffer;
+  readonly buffer: SharedArrayBuffer | ArrayBuffer;
   readonly header: Uint32Array;
   readonly f64: Float64Array;
   readonly u32: Uint32Array;

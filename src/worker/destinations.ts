@@ -14,29 +14,30 @@ import { StdoutSpanExporter } from './console-exporter.js';
 import type { OtlpProtoEncoder } from './otlp-proto.js';
 import { OtlpGrpcSender, OtlpHttpSender, type OtlpSender } from './otlp-transport.js';
 import { exportSpans } from '../spans/export.js';
-import { toReadableSpan, type SpanData } from '../spans/readable-span.js';
+import { toReadableSpan } from '../spans/readable-span.js';
+import type { TakenRange } from './build.js';
 import type { DestinationConfig, DestinationOutcome, OtlpConfig } from '../shared/worker-config.js';
 
 export class Batch {
-  readonly data: readonly SpanData[];
+  readonly #range: TakenRange;
   readonly #resource: Resource;
   readonly #encoder: OtlpProtoEncoder;
   #spans: ReadableSpan[] | undefined;
   #proto: Uint8Array | undefined;
 
-  constructor(data: readonly SpanData[], resource: Resource, encoder: OtlpProtoEncoder) {
-    this.data = data;
+  constructor(range: TakenRange, resource: Resource, encoder: OtlpProtoEncoder) {
+    this.#range = range;
     this.#resource = resource;
     this.#encoder = encoder;
   }
 
   get readableSpans(): ReadableSpan[] {
-    this.#spans ??= this.data.map((d) => toReadableSpan(d, this.#resource));
+    this.#spans ??= this.#range.data.map((d) => toReadableSpan(d, this.#resource));
     return this.#spans;
   }
 
   get protobuf(): Uint8Array {
-    this.#proto ??= this.#encoder.encode(this.data);
+    this.#proto ??= this.#encoder.encode(this.#range);
     return this.#proto;
   }
 }

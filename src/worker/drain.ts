@@ -11,7 +11,7 @@ import { workerData } from 'piscina';
 import { attachRing, isPublished, type RingViews } from '../shared/ring.js';
 import { StringTableReader } from '../shared/strings.js';
 import type { DrainResult, DrainTask, WorkerConfig } from '../shared/worker-config.js';
-import { buildRange } from './build.js';
+import { takeRange } from './build.js';
 import { Batch, createDestination, envHeaders, type Destination } from './destinations.js';
 import { OtlpProtoEncoder } from './otlp-proto.js';
 
@@ -36,13 +36,15 @@ function redact(message: string, secrets: string[]): string {
 let state: Promise<WorkerState> | undefined;
 
 async function init(config: WorkerConfig): Promise<WorkerState> {
+  const strings = new StringTableReader(config.strings);
   return {
     config,
     ring: attachRing(config.ring),
-    strings: new StringTableReader(config.strings),
+    strings,
+    encoder: new OtlpProtoEncoder({ 'service.name': config.serviceName }, strings, config.prices, config.timeOrigin),
     taskDone: new Int32Array(config.taskDone),
     resource: resourceFromAttributes({ 'service.name': config.serviceName }),
-    encoder: new OtlpProtoEncoder({ 'service.name': config.serviceName }),
+
     destinations: await Promise.all(config.destinations.map((d) => createDestination(d, config.exportTimeoutMillis))),
     secrets: [
       ...config.destinations.flatMap((d) => ('headers' in d ? Object.values(d.headers) : [])),
@@ -56,15 +58,15 @@ export default async function drain(task: DrainTask): Promise<DrainResult> {
   const s = await state;
   const { start, end, slot } = task;
   if (!isPublished(s.ring, end)) throw new Error(`drain: range [${start}, ${end}) is not published`);
-  const data = buildRange(s.ring, start, end, s.strings, s.config.prices, s.config.timeOrigin);
+  const range = takeRange(s.ring, start, end, s.strings, s.config.prices, s.config.timeOrigin);
   // Releases the range's slots to the writer; after this store the ring is not read again.
   Atomics.store(s.taskDone, slot, 1);
 
   let outcomes: DrainResult['outcomes'] = [];
   if (s.destinations.length > 0) {
-    const batch = new Batch(data, s.resource, s.encoder);
+    const batch = new Batch(range, s.resource, s.encoder);
     outcomes = await Promise.all(s.destinations.map((d) => d.send(batch)));
     for (const o of outcomes) if (o.message !== undefined) o.message = redact(o.message, s.secrets);
   }
-  return s.config.returnSpans ? { outcomes, spans: data } : { outcomes };
+  return s.config.returnSpans ? { outcomes, spans: range.data } : { outcomes };
 }
