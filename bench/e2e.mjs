@@ -33,6 +33,7 @@ async function main() {
   const receiver = await startReceiver();
   const rows = [];
   const scenarios = [
+    { impl: 'none', transport: '-' },
     { impl: 'ractogateway', transport: 'http' },
     { impl: 'ractogateway', transport: 'grpc' },
     { impl: 'otel-sdk', transport: 'http' },
@@ -86,7 +87,9 @@ function child(config) {
 // ---- child process: one implementation, one transport ----
 
 async function scenario(config) {
-  const side = config.impl === 'ractogateway' ? await ractoSide(config) : await sdkSide(config);
+  const side = config.impl === 'ractogateway' ? await ractoSide(config)
+    : config.impl === 'none' ? noSide()
+    : await sdkSide(config);
   const rssBase = process.memoryUsage().rss;
   const results = [];
   for (let run = 0; run < config.runs; run++) results.push(await oneRun(config, side, rssBase));
@@ -96,9 +99,11 @@ async function scenario(config) {
 
 async function ractoSide({ transport, ports }) {
   const { RactoTracer } = await import('../dist/index.js');
+  // RACTO_OPTIONS (JSON) adds tracer options, for trying settings; the published runs use none.
+  const extra = JSON.parse(process.env.RACTO_OPTIONS ?? '{}');
   const tracer = new RactoTracer(transport === 'http'
-    ? { otlpHttpEndpoint: `http://127.0.0.1:${ports.http}`, otlpHttpProtocol: 'http/protobuf' }
-    : { otlpEndpoint: `http://127.0.0.1:${ports.grpc}` });
+    ? { otlpHttpEndpoint: `http://127.0.0.1:${ports.http}`, otlpHttpProtocol: 'http/protobuf', ...extra }
+    : { otlpEndpoint: `http://127.0.0.1:${ports.grpc}`, ...extra });
   let base = tracer.stats();
   return {
     record: (c) => tracer.recordChatSpan(c),
@@ -115,12 +120,33 @@ async function ractoSide({ transport, ports }) {
   };
 }
 
+/** The driver alone (no tracing): the event-loop delay and memory floor of the harness. */
+function noSide() {
+  let recorded = 0;
+  return {
+    record: () => {
+      recorded++;
+      return true;
+    },
+    flush: async () => undefined,
+    counts: () => ({ acked: recorded, dropped: 0, failed: 0 }),
+    reset() {
+      recorded = 0;
+    },
+    close: async () => undefined,
+  };
+}
+
 async function sdkSide({ transport, ports }) {
   const { BasicTracerProvider, BatchSpanProcessor } = await import('@opentelemetry/sdk-trace-base');
   const { OTLPTraceExporter } = transport === 'http'
     ? await import('@opentelemetry/exporter-trace-otlp-proto')
     : await import('@opentelemetry/exporter-trace-otlp-grpc');
-  const inner = new OTLPTraceExporter({ url: transport === 'http' ? `http://127.0.0.1:${ports.http}/v1/traces` : `http://127.0.0.1:${ports.grpc}` });
+  const inner = new OTLPTraceExporter({
+    url: transport === 'http' ? `http://127.0.0.1:${ports.http}/v1/traces` : `http://127.0.0.1:${ports.grpc}`,
+    // forceFlush() sends every queued batch at once: up to 65,536 / 512 exports in flight.
+    concurrencyLimit: 256,
+  });
   let acked = 0;
   let failed = 0;
   let recorded = 0;
@@ -136,7 +162,10 @@ async function sdkSide({ transport, ports }) {
     shutdown: () => inner.shutdown(),
     forceFlush: () => inner.forceFlush?.(),
   };
-  const provider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(exporter)] });
+  // The processor's queue as large as ractogateway's ring (its default of 2,048 drops most
+  // spans at this rate); batches of 512 as on our side.
+  const processor = new BatchSpanProcessor(exporter, { maxQueueSize: 65_536, maxExportBatchSize: 512 });
+  const provider = new BasicTracerProvider({ spanProcessors: [processor] });
   const tracer = provider.getTracer('bench');
   return {
     record(c) {

@@ -1,8 +1,8 @@
 // A minimal OTLP receiver for the benchmarks, run as a separate process on 127.0.0.1 so that
-// it does not share the measured thread. Acknowledges every request at once, counting requests.
+// it does not share the measured process. Acknowledges every request once its body has arrived.
 // Prints {"http": port, "grpc": port} on its first line.
 import { createServer } from 'node:http';
-import * as grpc from '@grpc/grpc-js';
+import http2 from 'node:http2';
 
 let requests = 0;
 const http = createServer((req, res) => {
@@ -15,31 +15,37 @@ const http = createServer((req, res) => {
 });
 await new Promise((resolve) => http.listen(0, '127.0.0.1', resolve));
 
-const server = new grpc.Server();
-const passthrough = (b) => b;
-server.addService(
-  {
-    Export: {
-      path: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
-      requestStream: false,
-      responseStream: false,
-      requestSerialize: passthrough,
-      requestDeserialize: passthrough,
-      responseSerialize: passthrough,
-      responseDeserialize: passthrough,
-    },
-  },
-  {
-    Export: (_call, callback) => {
-      requests++;
-      callback(null, Buffer.alloc(0));
-    },
-  },
-);
-const grpcPort = await new Promise((resolve, reject) =>
-  server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),
-);
+// gRPC on node:http2 directly: a unary TraceService/Export that acknowledges every request.
+// Not @grpc/grpc-js's server, which keeps HTTP/2's 64 KiB flow-control window (every ~150 KB
+// request would wait for window updates); collectors built on grpc-go grow their window by
+// bandwidth-delay estimation, so this receiver opens a large window from the start.
+const WINDOW = 16 * 2 ** 20;
+const EMPTY_MESSAGE = Buffer.from([0, 0, 0, 0, 0]); // uncompressed, length 0
+const h2 = http2.createServer({ settings: { initialWindowSize: WINDOW } });
+h2.on('session', (session) => session.setLocalWindowSize(WINDOW));
+h2.on('stream', (stream, headers) => {
+  stream.resume();
+  stream.on('end', () => {
+    requests++;
+    if (headers[':path'] !== '/opentelemetry.proto.collector.trace.v1.TraceService/Export') {
+      stream.respond({ ':status': 200, 'content-type': 'application/grpc', 'grpc-status': '12' }, { endStream: true });
+      return;
+    }
+    stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
+    stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
+    stream.end(EMPTY_MESSAGE);
+  });
+});
+await new Promise((resolve) => h2.listen(0, '127.0.0.1', resolve));
+const grpcPort = h2.address().port;
 console.log(JSON.stringify({ http: http.address().port, grpc: grpcPort }));
 process.on('message', () => process.send?.({ requests }));
-process.stdin.on('end', () => process.exit(0));
+const t0 = performance.now();
+process.stdin.on('end', () => {
+  if (process.env.RECEIVER_CPU) {
+    const u = process.cpuUsage();
+    process.stderr.write(`receiver cpu% ${Math.round(((u.user + u.system) / 1000 / (performance.now() - t0)) * 100)}\n`);
+  }
+  process.exit(0);
+});
 process.stdin.resume();

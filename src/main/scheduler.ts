@@ -38,6 +38,7 @@ interface Range {
 }
 
 export const CUSTOM_DESTINATION = 'customExporter';
+const WARM_UP: DrainTask = Object.freeze({ start: 0, end: 0, slot: -1 });
 
 // A process that ends without shutdown() must neither hang nor lose what it recorded: the pool
 // and the timer are unref'd, and when the event loop runs dry 'beforeExit' hands the ring's
@@ -114,6 +115,12 @@ export class DrainScheduler {
       },
     });
     this.#pool.on('error', (err: unknown) => diag.error('ractogateway: worker pool error', err));
+    // Each worker loads its exporters on its first task. An empty task per worker does that now,
+    // not on the first batch, which would otherwise wait behind connection set-up and JIT while
+    // the ring fills.
+    for (let i = 0; i < opts.workers; i++) {
+      this.#pool.run(WARM_UP).catch((err: unknown) => diag.error('ractogateway: worker start-up failed', err));
+    }
     this.#timer = setInterval(() => this.dispatch(), opts.scheduledDelayMillis).unref();
     live.add(this.#self);
   }

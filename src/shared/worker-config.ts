@@ -39,6 +39,7 @@ export interface WorkerConfig {
 export interface DrainTask {
   start: number;
   end: number;
+  /** Index in the taskDone array; -1 for the warm-up task each worker gets at start. */
   slot: number;
 }
 

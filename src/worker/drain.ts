@@ -57,6 +57,7 @@ export default async function drain(task: DrainTask): Promise<DrainResult> {
   state ??= init(workerData as WorkerConfig);
   const s = await state;
   const { start, end, slot } = task;
+  if (slot < 0) return { outcomes: [] }; // warm-up: the worker is initialised, nothing to drain
   if (!isPublished(s.ring, end)) throw new Error(`drain: range [${start}, ${end}) is not published`);
   const range = takeRange(s.ring, start, end, s.strings, s.config.prices, s.config.timeOrigin);
   // Releases the range's slots to the writer; after this store the ring is not read again.

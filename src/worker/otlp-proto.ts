@@ -58,9 +58,14 @@ const utf8 = new TextEncoder();
 
 /** A growable byte buffer with the protobuf primitives this encoder needs. */
 class ProtoWriter {
-  buf = new Uint8Array(64 * 1024);
+  buf: Uint8Array;
   pos = 0;
-  #view = new DataView(this.buf.buffer);
+  #view: DataView;
+
+  constructor(size = 1024) {
+    this.buf = new Uint8Array(size);
+    this.#view = new DataView(this.buf.buffer);
+  }
 
   reset(): void {
     this.pos = 0;
@@ -76,9 +81,11 @@ class ProtoWriter {
     this.#view = new DataView(next.buffer);
   }
 
+  // The primitives below do not grow the buffer: callers ensure() room first (a span reserves
+  // MAX_SPAN_BYTES once, instead of a check per field).
+
   /** Unsigned varint of an integer in [0, 2^53). */
   varint(v: number): void {
-    this.ensure(10);
     const b = this.buf;
     if (v < 0x80) {
       b[this.pos++] = v;
@@ -98,7 +105,6 @@ class ProtoWriter {
 
   bytes(src: Uint8Array, from = 0, to = src.length): void {
     const n = to - from;
-    this.ensure(n);
     if (n > 64) {
       this.buf.set(src.subarray(from, to), this.pos);
       this.pos += n;
@@ -111,21 +117,20 @@ class ProtoWriter {
     this.pos = p;
   }
 
-  /** A length-delimited field whose body is `src`. */
+  /** A length-delimited field whose body is `src` (grows the buffer as needed). */
   lenField(field: number, src: Uint8Array): void {
+    this.ensure(src.length + 12);
     this.varint(tag(field, WIRE_LEN));
     this.varint(src.length);
     this.bytes(src);
   }
 
   double(v: number): void {
-    this.ensure(8);
     this.#view.setFloat64(this.pos, v, true);
     this.pos += 8;
   }
 
   fixed32(v: number): void {
-    this.ensure(4);
     this.#view.setUint32(this.pos, v, true);
     this.pos += 4;
   }
@@ -147,7 +152,6 @@ class ProtoWriter {
       lo -= TWO_32;
       hi += 1;
     }
-    this.ensure(8);
     this.#view.setUint32(this.pos, lo, true);
     this.#view.setUint32(this.pos + 4, hi, true);
     this.pos += 8;
@@ -168,42 +172,26 @@ function varintSize(v: number): number {
   return n;
 }
 
-// Cached encodings. Keys come from a fixed set; string values come from the bounded string
-// table (providers, models, error types) or fixed sets (operation, cache hit), so the caches are
-// bounded too. MAX_CACHED guards against a future attribute with unbounded values.
-const MAX_CACHED = 65_536;
-const keyPrefix = new Map<string, Uint8Array>();
-const stringValue = new Map<string, Uint8Array>();
-
 /** KeyValue.key field (tag, length, bytes). */
 function keyBytes(key: string): Uint8Array {
-  let b = keyPrefix.get(key);
-  if (b === undefined) {
-    const w = new ProtoWriter();
-    w.lenField(1, utf8.encode(key));
-    b = w.slice();
-    if (keyPrefix.size < MAX_CACHED) keyPrefix.set(key, b);
-  }
-  return b;
+  const w = new ProtoWriter();
+  w.lenField(1, utf8.encode(key));
+  return w.slice();
 }
 
 /** AnyValue{string_value} as a complete KeyValue.value field. */
 function stringValueBytes(v: string): Uint8Array {
-  let b = stringValue.get(v);
-  if (b === undefined) {
-    const inner = new ProtoWriter();
-    inner.lenField(1, utf8.encode(v));
-    const w = new ProtoWriter();
-    w.lenField(2, inner.slice());
-    b = w.slice();
-    if (stringValue.size < MAX_CACHED) stringValue.set(v, b);
-  }
-  return b;
+  const inner = new ProtoWriter();
+  inner.lenField(1, utf8.encode(v));
+  const w = new ProtoWriter();
+  w.lenField(2, inner.slice());
+  return w.slice();
 }
 
 /** One KeyValue, appended to `w` as field `field` of the enclosing message. */
 function writeKeyValue(w: ProtoWriter, field: number, key: string, value: AttributeValue): void {
   const k = keyBytes(key);
+  w.ensure(k.length + (typeof value === 'string' ? value.length * 3 : 0) + 32);
   if (typeof value === 'string') {
     const v = stringValueBytes(value);
     w.varint(tag(field, WIRE_LEN));
@@ -258,18 +246,25 @@ const K_COST = keyBytes('llm.cost_usd');
 const K_CACHE = keyBytes('llm.cache_hit');
 const K_TOOLS = keyBytes('llm.tool_calls');
 const K_ERROR = keyBytes('llm.error_type');
-const V_OPERATION = OPERATIONS.map(stringValueBytes);
-const V_CACHE = CACHE_HITS.map(stringValueBytes);
+/** A complete string attribute field (Span.attributes = 9): tag, length, key, value. */
+function stringAttrField(key: Uint8Array, value: string): Uint8Array {
+  const v = stringValueBytes(value);
+  const w = new ProtoWriter();
+  w.varint(tag(9, WIRE_LEN));
+  w.varint(key.length + v.length);
+  w.bytes(key);
+  w.bytes(v);
+  return w.slice();
+}
+const F_OPERATION = OPERATIONS.map((op) => stringAttrField(K_OPERATION, op));
+const F_CACHE = CACHE_HITS.map((c) => stringAttrField(K_CACHE, c));
+/**
+ * Room reserved per span: ids, times, name and numbers need < 200 bytes; each string attribute
+ * < 800 (strings are at most 256 UTF-16 units, so at most 768 UTF-8 bytes).
+ */
+const MAX_SPAN_BYTES = 16 * 1024;
 const NAME_CHAT = utf8.encode('llm.chat');
 const NAME_EMBED = utf8.encode('llm.embed');
-
-/** A string attribute (field 9 of Span) from cached key and value fields. */
-function writeStringAttr(w: ProtoWriter, k: Uint8Array, v: Uint8Array): void {
-  w.varint(tag(9, WIRE_LEN));
-  w.varint(k.length + v.length);
-  w.bytes(k);
-  w.bytes(v);
-}
 
 /** A number attribute: int_value when an integer >= 0, else double_value (as the SDK does). */
 function writeNumberAttr(w: ProtoWriter, k: Uint8Array, value: number): void {
@@ -296,12 +291,14 @@ function writeNumberAttr(w: ProtoWriter, k: Uint8Array, value: number): void {
 export class OtlpProtoEncoder {
   readonly #resource: Uint8Array;
   readonly #scope: Uint8Array;
-  readonly #out = new ProtoWriter();
+  readonly #out = new ProtoWriter(256 * 1024);
   readonly #strings: StringLookup;
   readonly #prices: PriceTableData;
   readonly #timeOrigin: number;
   // Bounded by the string table's size: ids are never reused.
-  readonly #valueById: (Uint8Array | undefined)[] = [];
+  readonly #providerField: (Uint8Array | undefined)[] = [];
+  readonly #modelField: (Uint8Array | undefined)[] = [];
+  readonly #errorField: (Uint8Array | undefined)[] = [];
   readonly #priceById: (ModelPricingInit | null | undefined)[] = [];
 
   constructor(resourceAttributes: Attributes, strings: StringLookup, prices: PriceTableData, timeOrigin: number) {
@@ -317,13 +314,14 @@ export class OtlpProtoEncoder {
     this.#scope = s.slice();
   }
 
-  #value(id: number): Uint8Array {
-    let v = this.#valueById[id];
-    if (v === undefined) {
-      v = stringValueBytes(this.#strings.get(id));
-      this.#valueById[id] = v;
+  /** The complete attribute field `key` = string `id`, cached in `cache` by id. */
+  #field(cache: (Uint8Array | undefined)[], key: Uint8Array, id: number): Uint8Array {
+    let f = cache[id];
+    if (f === undefined) {
+      f = stringAttrField(key, this.#strings.get(id));
+      cache[id] = f;
     }
-    return v;
+    return f;
   }
 
   #price(modelId: number): ModelPricingInit | null {
@@ -373,17 +371,17 @@ export class OtlpProtoEncoder {
     w.varint(tag(8, WIRE_FIXED64));
     w.fixed64Nanos(endMs);
 
-    writeStringAttr(w, K_PROVIDER, this.#value(u[ub + U_PROVIDER]));
-    writeStringAttr(w, K_MODEL, this.#value(modelId));
-    writeStringAttr(w, K_OPERATION, V_OPERATION[op]);
+    w.bytes(this.#field(this.#providerField, K_PROVIDER, u[ub + U_PROVIDER]));
+    w.bytes(this.#field(this.#modelField, K_MODEL, modelId));
+    w.bytes(F_OPERATION[op]);
     writeNumberAttr(w, K_LATENCY, round(latencyMs, 2));
     writeNumberAttr(w, K_INPUT, inputTokens);
     writeNumberAttr(w, K_OUTPUT, outputTokens);
     writeNumberAttr(w, K_COST, round(costOf(this.#price(modelId) ?? undefined, inputTokens, outputTokens), 8));
-    writeStringAttr(w, K_CACHE, V_CACHE[(flags & CACHE_MASK) >>> CACHE_SHIFT]);
+    w.bytes(F_CACHE[(flags & CACHE_MASK) >>> CACHE_SHIFT]);
     writeNumberAttr(w, K_TOOLS, u[ub + U_TOOLS]);
     const errorId = u[ub + U_ERROR];
-    if (errorId !== 0) writeStringAttr(w, K_ERROR, this.#value(errorId));
+    if (errorId !== 0) w.bytes(this.#field(this.#errorField, K_ERROR, errorId));
 
     if ((flags & FLAG_ERROR) !== 0) {
       const message = utf8.encode(errorId === 0 ? 'unknown' : this.#strings.get(errorId));
@@ -412,8 +410,8 @@ export class OtlpProtoEncoder {
       // Each span is written in place behind a 2-byte length that is patched afterwards; a
       // length under 2^14 written as two varint bytes (the first with its continuation bit) is
       // a valid, merely non-minimal, varint. A rare longer span is moved to make room.
+      out.ensure(MAX_SPAN_BYTES);
       out.varint(tag(2, WIRE_LEN));
-      out.ensure(2);
       const lengthAt = out.pos;
       out.pos += 2;
       this.#writeSpan(out, range, i);
