@@ -2,7 +2,8 @@
 // to a receiver in a separate process on 127.0.0.1, for ractogateway and for the plain OTel SDK
 // with a BatchSpanProcessor and the same exporter, side by side.
 //
-//   node bench/e2e.mjs [--calls N] [--rate R] [--runs K] [--json]
+//   node bench/e2e.mjs [--calls N] [--rate R] [--runs K] [--sdk-rate R] [--paced-rate R]
+//                      [--paced-seconds S] [--json]
 //
 // Each scenario runs in its own child process (clean RSS and heap figures). The driver is the
 // same for both: every millisecond it records the calls due by then at the offered rate, so a
@@ -11,6 +12,11 @@
 // first call to the last acknowledgement), dropped, failed, event-loop delay p99 and max
 // (perf_hooks.monitorEventLoopDelay), peak RSS and heap. ractogateway runs K times in one
 // process to show that memory does not grow from run to run.
+//
+// Then a paced run (PACED_RATE calls/s, OTLP/HTTP) that both sides sustain, reporting main-thread
+// busy time per call from performance.eventLoopUtilization(): everything the event loop did,
+// the tracer's timers, task completions and wake-ups included, divided by the calls. The driver
+// alone ('none') is measured the same way and subtracted.
 import { spawn } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { jsonOutput, machine, print, startReceiver } from './util.mjs';
@@ -22,43 +28,66 @@ const arg = (name, fallback) => {
 const CALLS = Number(arg('calls', 1_000_000));
 const RATE = Number(arg('rate', 400_000));
 const RUNS = Number(arg('runs', 2));
+const SDK_RATE = Number(arg('sdk-rate', 150_000));
+const PACED_RATE = Number(arg('paced-rate', 20_000));
+const PACED_SECONDS = Number(arg('paced-seconds', 5));
 
 const MODELS = ['gpt-4o', 'gpt-4o-mini', 'claude-sonnet-4-6', 'gemini-2.5-pro'];
 const PROVIDERS = ['openai', 'openai', 'anthropic', 'google'];
-
-if (process.argv.includes('--scenario')) await scenario(JSON.parse(arg('scenario')));
-else await main();
 
 async function main() {
   const receiver = await startReceiver();
   const rows = [];
   const scenarios = [
-    { impl: 'none', transport: '-' },
-    { impl: 'ractogateway', transport: 'http' },
-    { impl: 'ractogateway', transport: 'grpc' },
-    { impl: 'otel-sdk', transport: 'http' },
-    { impl: 'otel-sdk', transport: 'grpc' },
+    { impl: 'none', transport: '-', rate: RATE },
+    { impl: 'ractogateway', transport: 'http', rate: RATE },
+    { impl: 'ractogateway', transport: 'grpc', rate: RATE },
+    { impl: 'otel-sdk', transport: 'http', rate: RATE },
+    { impl: 'otel-sdk', transport: 'grpc', rate: RATE },
+    // The SDK again at a rate nearer what it can sustain, so that it is not only seen drowning.
+    { impl: 'otel-sdk', transport: 'http', rate: SDK_RATE },
+    { impl: 'otel-sdk', transport: 'grpc', rate: SDK_RATE },
   ];
   for (const s of scenarios) {
-    const runs = await child({ ...s, calls: CALLS, rate: RATE, runs: s.impl === 'ractogateway' ? RUNS : 1, ports: receiver });
-    runs.forEach((r, i) => rows.push({ impl: s.impl, transport: s.transport, run: i + 1, ...r }));
+    const runs = await child({ ...s, mode: 'burst', calls: CALLS, runs: s.impl === 'ractogateway' ? RUNS : 1, ports: receiver });
+    runs.forEach((r, i) => rows.push({ impl: s.impl, transport: s.transport, offered: s.rate, run: i + 1, ...r }));
+  }
+  // Paced: a steady load both sides keep up with; main-thread busy time per call from the
+  // event-loop utilisation (which counts the tracer's timers, callbacks and wake-ups too).
+  const paced = [];
+  for (const impl of ['none', 'ractogateway', 'otel-sdk']) {
+    const [r] = await child({ impl, transport: 'http', mode: 'paced', calls: PACED_RATE * PACED_SECONDS, rate: PACED_RATE, runs: 1, ports: receiver });
+    paced.push({ impl, ...r });
   }
   await receiver.stop();
-  const result = { bench: 'e2e', machine: machine(), calls: CALLS, offeredRate: RATE, rows };
+  const floor = paced[0].busyNsPerCall;
+  for (const p of paced) p.netBusyNsPerCall = p.busyNsPerCall - floor;
+  const racto = paced[1].netBusyNsPerCall;
+  for (const p of paced) p.netRatio = p.impl === 'none' ? null : p.netBusyNsPerCall / racto;
+  const result = { bench: 'e2e', machine: machine(), calls: CALLS, offeredRate: RATE, rows, paced: { rate: PACED_RATE, seconds: PACED_SECONDS, rows: paced } };
   if (jsonOutput) {
     console.log(JSON.stringify(result, null, 2));
     return;
   }
   console.log(`machine: ${result.machine}`);
-  print(`End to end: ${CALLS.toLocaleString('en')} calls offered at ${RATE.toLocaleString('en')}/s, OTLP to a receiver in another process`, rows.map(format), [
-    'impl', 'transport', 'run', 'calls/s', 'acked spans/s', 'acked', 'dropped', 'failed', 'loop p99 ms', 'loop max ms', 'peak RSS MB', 'RSS growth MB', 'peak heap MB',
+  print(`End to end: ${CALLS.toLocaleString('en')} calls per run, offered at a fixed rate, OTLP to a receiver in another process`, rows.map(format), [
+    'impl', 'transport', 'offered/s', 'run', 'calls/s', 'acked spans/s', 'acked', 'dropped', 'failed', 'loop p99 ms', 'loop max ms', 'peak RSS MB', 'RSS growth MB', 'peak heap MB',
   ]);
+  print(`Paced: ${PACED_RATE.toLocaleString('en')} calls/s for ${PACED_SECONDS} s, OTLP/HTTP; main-thread busy time per call (ELU x wall / calls)`, paced.map((p) => ({
+    impl: p.impl,
+    'acked': p.acked.toLocaleString('en'),
+    'ELU %': (p.elu * 100).toFixed(2),
+    'busy ns/call': p.busyNsPerCall.toFixed(0),
+    'net of driver ns/call': p.impl === 'none' ? '-' : p.netBusyNsPerCall.toFixed(0),
+    'x ractogateway (net)': p.netRatio === null ? '-' : p.netRatio.toFixed(1),
+  })), ['impl', 'acked', 'ELU %', 'busy ns/call', 'net of driver ns/call', 'x ractogateway (net)']);
 }
 
 function format(r) {
   return {
     impl: r.impl,
     transport: r.transport,
+    'offered/s': r.offered.toLocaleString('en'),
     run: r.run,
     'calls/s': Math.round(r.callsPerSec).toLocaleString('en'),
     'acked spans/s': Math.round(r.ackedPerSec).toLocaleString('en'),
@@ -92,7 +121,9 @@ async function scenario(config) {
     : await sdkSide(config);
   const rssBase = process.memoryUsage().rss;
   const results = [];
-  for (let run = 0; run < config.runs; run++) results.push(await oneRun(config, side, rssBase));
+  for (let run = 0; run < config.runs; run++) {
+    results.push(config.mode === 'paced' ? await pacedRun(config, side) : await oneRun(config, side, rssBase));
+  }
   await side.close();
   process.stdout.write(JSON.stringify(results));
 }
@@ -104,6 +135,8 @@ async function ractoSide({ transport, ports }) {
   const tracer = new RactoTracer(transport === 'http'
     ? { otlpHttpEndpoint: `http://127.0.0.1:${ports.http}`, otlpHttpProtocol: 'http/protobuf', ...extra }
     : { otlpEndpoint: `http://127.0.0.1:${ports.grpc}`, ...extra });
+  // A gateway creates its tracer at start-up, before traffic: wait for the workers to be up.
+  await tracer.ready();
   let base = tracer.stats();
   return {
     record: (c) => tracer.recordChatSpan(c),
@@ -190,11 +223,40 @@ async function sdkSide({ transport, ports }) {
   };
 }
 
+const CALLS4 = MODELS.map((model, i) => ({
+  provider: PROVIDERS[i], model, latencyMs: 250 + i, inputTokens: 1200, outputTokens: 300, cacheHit: 'miss', toolCalls: i & 1,
+}));
+
+/** Records `calls` calls at `rate`, every `tickMs`, the calls due by then; resolves at the last. */
+function drive(side, calls, rate, tickMs) {
+  const start = performance.now();
+  let done = 0;
+  return new Promise((resolve) => {
+    const tick = () => {
+      const due = Math.min(calls, Math.floor(((performance.now() - start) * rate) / 1000) + 1);
+      for (; done < due; done++) side.record(CALLS4[done & 3]);
+      if (done < calls) setTimeout(tick, tickMs);
+      else resolve(performance.now());
+    };
+    tick();
+  });
+}
+
+async function pacedRun({ calls, rate }, side) {
+  side.reset();
+  // A 5 ms tick: the driver's own wake-ups stay small next to what is measured.
+  const before = performance.eventLoopUtilization();
+  const start = performance.now();
+  await drive(side, calls, rate, 5);
+  await side.flush();
+  const end = performance.now();
+  const elu = performance.eventLoopUtilization(before);
+  const c = side.counts();
+  return { acked: c.acked, dropped: c.dropped, failed: c.failed, elu: elu.utilization, busyNsPerCall: (elu.active * 1e6) / calls, wallMs: end - start };
+}
+
 async function oneRun({ calls, rate }, side, rssBase) {
   side.reset();
-  const calls4 = MODELS.map((model, i) => ({
-    provider: PROVIDERS[i], model, latencyMs: 250 + i, inputTokens: 1200, outputTokens: 300, cacheHit: 'miss', toolCalls: i & 1,
-  }));
   const delay = monitorEventLoopDelay({ resolution: 1 });
   let peakRss = 0;
   let peakHeap = 0;
@@ -206,20 +268,7 @@ async function oneRun({ calls, rate }, side, rssBase) {
   const sampler = setInterval(sample, 20);
   delay.enable();
   const start = performance.now();
-  let done = 0;
-  let recordEnd = 0;
-  await new Promise((resolve) => {
-    const tick = () => {
-      const due = Math.min(calls, Math.floor(((performance.now() - start) * rate) / 1000) + 1);
-      for (; done < due; done++) side.record(calls4[done & 3]);
-      if (done < calls) setTimeout(tick, 1);
-      else {
-        recordEnd = performance.now();
-        resolve();
-      }
-    };
-    tick();
-  });
+  const recordEnd = await drive(side, calls, rate, 1);
   await side.flush();
   const end = performance.now();
   delay.disable();
@@ -239,3 +288,7 @@ async function oneRun({ calls, rate }, side, rssBase) {
     peakHeapMb: peakHeap / 2 ** 20,
   };
 }
+
+// Last, so that every constant above is initialised before a scenario runs.
+if (process.argv.includes('--scenario')) await scenario(JSON.parse(arg('scenario')));
+else await main();

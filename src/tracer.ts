@@ -115,6 +115,15 @@ export class RactoTracer {
     this.#spans.length = 0;
   }
 
+  /**
+   * Resolves true once every worker has started and loaded its destinations (the tracer accepts
+   * records before that; they wait in the ring), false if one failed to (logged through diag).
+   * A tracer without workers is ready at once.
+   */
+  ready(): Promise<boolean> {
+    return this.#scheduler?.ready ?? Promise.resolve(true);
+  }
+
   /** Resolves once every span recorded before the call is exported or counted failed (bounded by shutdownTimeoutMillis). */
   async flush(): Promise<void> {
     await this.#scheduler?.flush(this.#options.shutdownTimeoutMillis);

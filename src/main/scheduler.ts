@@ -52,6 +52,8 @@ process.on('beforeExit', () => {
 export class DrainScheduler {
   /** Records below this index have been handed to a worker (or counted failed at shutdown). */
   dispatched = 0;
+  /** Resolves once every worker has started (true) or one failed to (false, logged). */
+  readonly ready: Promise<boolean>;
   readonly #writer: RecordWriter;
   readonly #ring: RingViews;
   readonly #counters: Counters;
@@ -111,6 +113,7 @@ export class DrainScheduler {
         prices: priceTableToData(opts.priceTable),
         destinations,
         exportTimeoutMillis: opts.exportTimeoutMillis,
+        workerNice: opts.workerNice,
         returnSpans: this.#custom !== undefined,
       },
     });
@@ -118,9 +121,17 @@ export class DrainScheduler {
     // Each worker loads its exporters on its first task. An empty task per worker does that now,
     // not on the first batch, which would otherwise wait behind connection set-up and JIT while
     // the ring fills.
+    const started: Promise<boolean>[] = [];
     for (let i = 0; i < opts.workers; i++) {
-      this.#pool.run(WARM_UP).catch((err: unknown) => diag.error('ractogateway: worker start-up failed', err));
+      started.push(this.#pool.run(WARM_UP).then(
+        () => true,
+        (err: unknown) => {
+          diag.error('ractogateway: worker start-up failed', err);
+          return false;
+        },
+      ));
     }
+    this.ready = Promise.all(started).then((all) => all.every(Boolean));
     this.#timer = setInterval(() => this.dispatch(), opts.scheduledDelayMillis).unref();
     live.add(this.#self);
   }

@@ -32,6 +32,8 @@ export interface WorkerConfig {
   prices: PriceTableData;
   destinations: DestinationConfig[];
   exportTimeoutMillis: number;
+  /** Niceness to give the worker thread (Linux); 0 leaves it alone. */
+  workerNice: number;
   /** Send SpanData back in the task result, for a customExporter on the main thread. */
   returnSpans: boolean;
 }

@@ -7,8 +7,11 @@
 //      customExporter). Export failures are data in the result; this task rejects only on a bug.
 
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { workerData } from 'piscina';
-import { attachRing, isPublished, type RingViews } from '../shared/ring.js';
+import { emptyFields, encodeRecord } from '../shared/codec.js';
+import { attachRing, createRing, isPublished, type RingViews } from '../shared/ring.js';
 import { StringTableReader } from '../shared/strings.js';
 import type { DrainResult, DrainTask, WorkerConfig } from '../shared/worker-config.js';
 import { takeRange } from './build.js';
@@ -35,7 +38,22 @@ function redact(message: string, secrets: string[]): string {
 
 let state: Promise<WorkerState> | undefined;
 
+/**
+ * Lowers this thread's scheduling priority. Linux only: setpriority() on a thread id changes that
+ * thread alone, and /proc/thread-self names it. Elsewhere (or without permission) nothing changes.
+ */
+function niceThisThread(nice: number): void {
+  if (nice === 0) return;
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, nice);
+  } catch {
+    // Not Linux, or not allowed: the worker keeps the process's priority.
+  }
+}
+
 async function init(config: WorkerConfig): Promise<WorkerState> {
+  niceThisThread(config.workerNice);
   const strings = new StringTableReader(config.strings);
   return {
     config,
@@ -53,11 +71,32 @@ async function init(config: WorkerConfig): Promise<WorkerState> {
   };
 }
 
+/**
+ * The warm-up task: besides loading the destinations (init), runs the span path over a synthetic
+ * batch a few times, so the first real batches do not run unoptimised code while the ring fills.
+ */
+function warmUp(s: WorkerState): void {
+  const ring = createRing(WARM_UP_SPANS);
+  const r = emptyFields();
+  for (let i = 0; i < WARM_UP_SPANS; i++) {
+    r.latencyMs = i + 0.5;
+    r.inputTokens = i;
+    encodeRecord(ring, i, r);
+  }
+  for (let round = 0; round < 8; round++) {
+    s.encoder.encode(takeRange(ring, 0, WARM_UP_SPANS, s.strings, s.config.prices, s.config.timeOrigin));
+  }
+}
+const WARM_UP_SPANS = 512;
+
 export default async function drain(task: DrainTask): Promise<DrainResult> {
   state ??= init(workerData as WorkerConfig);
   const s = await state;
   const { start, end, slot } = task;
-  if (slot < 0) return { outcomes: [] }; // warm-up: the worker is initialised, nothing to drain
+  if (slot < 0) {
+    warmUp(s);
+    return { outcomes: [] };
+  }
   if (!isPublished(s.ring, end)) throw new Error(`drain: range [${start}, ${end}) is not published`);
   const range = takeRange(s.ring, start, end, s.strings, s.config.prices, s.config.timeOrigin);
   // Releases the range's slots to the writer; after this store the ring is not read again.

@@ -144,6 +144,7 @@ interface GrpcClient {
     options: { deadline: number },
     callback: (err: (Error & { code?: number; details?: string }) | null) => void,
   ): unknown;
+  getChannel(): { getConnectivityState(tryToConnect: boolean): number };
 }
 
 /** @grpc/grpc-js, resolved from this package (an optional peer dependency). */
@@ -169,6 +170,8 @@ export class OtlpGrpcSender implements OtlpSender {
     for (const [k, v] of Object.entries(config.headers)) metadata.set(k, v);
     this.#metadata = metadata;
     this.#codeNames = new Map(Object.entries(grpc.status).map(([name, code]) => [code, name]));
+    // Connects now rather than on the first export (grpc-js connects lazily).
+    this.#client.getChannel().getConnectivityState(true);
   }
 
   send(body: Uint8Array): Promise<DestinationOutcome> {
