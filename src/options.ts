@@ -7,7 +7,7 @@ import { invalidRange, invalidType, invalidValue } from './errors.js';
 import { DEFAULT_COST_TABLE } from './pricing/default-table.js';
 import { mergePriceTable, type ModelPricingInit, type PriceTable } from './pricing/model-pricing.js';
 
-export type FullRingPolicy = 'drop';
+export type FullRingPolicy = 'drop' | 'block';
 export type ClockMode = 'coarse' | 'precise';
 
 export interface WorkerExporterSpec {
@@ -65,8 +65,15 @@ export interface RactoTracerOptions {
   shutdownTimeoutMillis?: number;
   /** Distinct strings (providers, models, error types) before new ones fold. Default 4096. */
   maxStrings?: number;
-  /** What a record call does when the ring is full. Default 'drop'. */
+  /**
+   * What a record call does when the ring is full. 'drop' (default): return false at once and
+   * count the drop. 'block': wait on the calling thread, up to fullRingBlockMillis, for the
+   * workers to free room (they free a batch's slots as soon as they have copied it, and a
+   * finished export frees a task slot), then drop if there is still none.
+   */
   fullRingPolicy?: FullRingPolicy;
+  /** Longest wait of one record call under fullRingPolicy 'block'. Default 1000 ms. */
+  fullRingBlockMillis?: number;
   /**
    * Where a record's end time comes from when the call has no `endTime`: 'coarse' (default when
    * workers run) reads a shared cell that a small thread refreshes every millisecond; 'precise'
@@ -94,6 +101,7 @@ export const DEFAULTS = Object.freeze({
   shutdownTimeoutMillis: 30_000,
   maxStrings: 4_096,
   fullRingPolicy: 'drop' as FullRingPolicy,
+  fullRingBlockMillis: 1_000,
   clock: 'coarse' as ClockMode,
   workerNice: 10,
 });
@@ -127,6 +135,7 @@ export interface ResolvedOptions {
   shutdownTimeoutMillis: number;
   maxStrings: number;
   fullRingPolicy: FullRingPolicy;
+  fullRingBlockMillis: number;
   clock: ClockMode;
   workerNice: number;
 }
@@ -186,7 +195,8 @@ export function resolveOptions(
     maxPendingBatches: int(o, 'maxPendingBatches', 1, 1024),
     shutdownTimeoutMillis: int(o, 'shutdownTimeoutMillis', 1, 3_600_000),
     maxStrings: int(o, 'maxStrings', 16, 1_048_576),
-    fullRingPolicy: policy(options.fullRingPolicy),
+    fullRingPolicy: oneOf(o, 'fullRingPolicy', ['drop', 'block'] as const) ?? DEFAULTS.fullRingPolicy,
+    fullRingBlockMillis: int(o, 'fullRingBlockMillis', 1, 3_600_000),
     clock: oneOf(o, 'clock', ['coarse', 'precise'] as const) ?? DEFAULTS.clock,
     workerNice: int(o, 'workerNice', 0, 19),
   };
@@ -227,12 +237,6 @@ function exporter(v: unknown): SpanExporter | undefined {
     throw invalidType('options.customExporter', 'a SpanExporter (an object with export() and shutdown())', v, 'RACTO_ERR_INVALID_OPTION');
   }
   return v as SpanExporter;
-}
-
-function policy(v: unknown): FullRingPolicy {
-  if (v === undefined) return DEFAULTS.fullRingPolicy;
-  if (v !== 'drop') throw invalidRange('options.fullRingPolicy', "'drop'", v, 'RACTO_ERR_INVALID_OPTION');
-  return v;
 }
 
 function oneOf<T extends string>(o: Opts, name: string, values: readonly T[]): T | undefined {

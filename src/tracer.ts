@@ -54,6 +54,9 @@ export class RactoTracer {
     let scheduler: DrainScheduler | undefined;
     const writer = new RecordWriter(ring, strings, this.#counters, {
       reclaim: () => scheduler?.reclaim(),
+      block: opts.fullRingPolicy === 'block' && useWorkers
+        ? () => scheduler?.blockForRoom(opts.fullRingBlockMillis)
+        : undefined,
       written: (write) => {
         if (scheduler !== undefined) {
           scheduler.written(write);

@@ -15,6 +15,8 @@ import type { ResolvedOptions } from '../options.js';
 import { publishWrite, type RingViews } from '../shared/ring.js';
 import {
   MAX_TASK_SLOTS,
+  TASK_FINISHED,
+  TASK_RUNNING,
   type DestinationConfig,
   type DestinationOutcome,
   type DrainResult,
@@ -34,10 +36,13 @@ interface Range {
   workerDone: boolean;
   /** Its spans are counted: exported or failed. */
   settled: boolean;
+  /** Its task slot went back to the free list before its result arrived (TASK_FINISHED seen). */
+  slotReleased: boolean;
   promise: Promise<void>;
 }
 
 export const CUSTOM_DESTINATION = 'customExporter';
+const PISCINA_TASKS_PER_WORKER = 1 << 20;
 const WARM_UP: DrainTask = Object.freeze({ start: 0, end: 0, slot: -1 });
 
 // A process that ends without shutdown() must neither hang nor lose what it recorded: the pool
@@ -92,14 +97,18 @@ export class DrainScheduler {
     this.#exportTimeout = opts.exportTimeoutMillis;
     this.#urgent = Math.max(this.#batch, ring.capacity >>> 2);
     writer.notifyAt = this.#batch;
-    const taskDone = new SharedArrayBuffer(this.#maxPending * 4);
+    // One state word per task slot, then the progress word (worker-config.ts).
+    const taskDone = new SharedArrayBuffer((this.#maxPending + 1) * 4);
     this.#taskDone = new Int32Array(taskDone);
     for (let i = this.#maxPending - 1; i >= 0; i--) this.#freeSlots.push(i);
     this.#pool = new Piscina<DrainTask, DrainResult>({
       filename: new URL('../worker/drain.js', import.meta.url).href,
       minThreads: opts.workers,
       maxThreads: opts.workers,
-      concurrentTasksPerWorker: Math.ceil(this.#maxPending / opts.workers),
+      // Our task slots (maxPendingBatches) bound the work in flight, not piscina: a writer
+      // blocked on a full ring reuses the slots of finished tasks before piscina, on this same
+      // blocked thread, can see their results, so piscina must never hold a task back.
+      concurrentTasksPerWorker: PISCINA_TASKS_PER_WORKER,
       // Workers do network I/O between tasks: they must not park in Atomics.wait.
       atomics: 'disabled',
       recordTiming: false,
@@ -168,10 +177,10 @@ export class DrainScheduler {
       const start = this.dispatched;
       const end = Math.min(write, start + this.#batch);
       const slot = this.#freeSlots.pop() as number;
-      Atomics.store(this.#taskDone, slot, 0);
+      Atomics.store(this.#taskDone, slot, TASK_RUNNING);
       publishWrite(this.#ring, end);
       this.dispatched = end;
-      const range: Range = { start, end, slot, workerDone: false, settled: false, promise: Promise.resolve() };
+      const range: Range = { start, end, slot, workerDone: false, settled: false, slotReleased: false, promise: Promise.resolve() };
       this.#unread.push(range);
       this.#unsettled.add(range);
       range.promise = this.#pool.run({ start, end, slot }).then(
@@ -189,9 +198,41 @@ export class DrainScheduler {
     const unread = this.#unread;
     while (unread.length > 0) {
       const head = unread[0];
-      if (!head.workerDone && Atomics.load(this.#taskDone, head.slot) !== 1) break;
+      if (!head.workerDone && Atomics.load(this.#taskDone, head.slot) === TASK_RUNNING) break;
       this.#writer.read = head.end;
       unread.shift();
+    }
+  }
+
+  /**
+   * fullRingPolicy 'block': waits on this thread, at most `timeoutMillis`, until the ring has
+   * room. Progress happens in the workers alone: they copy dispatched ranges (freeing ring slots)
+   * and finish tasks (freeing task slots, reused here before their results arrive, so that the
+   * records still waiting in the ring can be dispatched). Each change wakes the wait.
+   */
+  blockForRoom(timeoutMillis: number): void {
+    const writer = this.#writer;
+    const capacity = this.#ring.capacity;
+    const progress = this.#maxPending;
+    const deadline = performance.now() + timeoutMillis;
+    for (;;) {
+      const seen = Atomics.load(this.#taskDone, progress);
+      this.#releaseFinishedSlots();
+      this.dispatch();
+      this.reclaim();
+      if (writer.write - writer.read < capacity) return;
+      const left = deadline - performance.now();
+      if (left <= 0) return;
+      Atomics.wait(this.#taskDone, progress, seen, left);
+    }
+  }
+
+  #releaseFinishedSlots(): void {
+    for (const r of this.#unsettled) {
+      if (r.workerDone || Atomics.load(this.#taskDone, r.slot) !== TASK_FINISHED) continue;
+      r.workerDone = true;
+      r.slotReleased = true;
+      this.#freeSlots.push(r.slot);
     }
   }
 
@@ -242,7 +283,7 @@ export class DrainScheduler {
 
   async #complete(range: Range, result: DrainResult | Error): Promise<void> {
     range.workerDone = true;
-    this.#freeSlots.push(range.slot);
+    if (!range.slotReleased) this.#freeSlots.push(range.slot);
     if (range.settled) return;
     if (result instanceof Error) {
       diag.error(`ractogateway: drain task for records [${range.start}, ${range.end}) failed: ${result.message}`);

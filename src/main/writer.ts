@@ -78,6 +78,8 @@ export interface EmbedCall {
 export interface WriterHooks {
   /** Frees ring slots that workers have finished reading; may raise `writer.read`. */
   reclaim(): void;
+  /** fullRingPolicy 'block': waits (bounded) for room in the ring; may raise `writer.read`. */
+  block?: () => void;
   /** Runs once `write` reaches `notifyAt`: batch dispatch. */
   written(write: number): void;
   /** In-memory mode: runs after every record with its index, on the calling thread. */
@@ -197,6 +199,7 @@ export class RecordWriter {
     const index = this.write;
     if (index - this.read >= this.capacity) {
       this.hooks.reclaim();
+      if (index - this.read >= this.capacity && this.hooks.block !== undefined) this.hooks.block();
       if (index - this.read >= this.capacity) return this.dropFull();
     }
     this.dropping = false;

@@ -24,7 +24,10 @@ export interface OtlpConfig {
 export interface WorkerConfig {
   ring: SharedArrayBuffer;
   strings: SharedArrayBuffer;
-  /** Int32 flags, one per task slot: the worker stores 1 once it has read its range. */
+  /**
+   * Int32 words: one state per task slot (TASK_*), then one progress counter that workers
+   * increment (and Atomics.notify) on every state change.
+   */
   taskDone: SharedArrayBuffer;
   /** performance.timeOrigin of the main thread: record end times are relative to it. */
   timeOrigin: number;
@@ -58,6 +61,13 @@ export interface DrainResult {
   outcomes: DestinationOutcome[];
   spans?: SpanData[];
 }
+
+/** Task slot states in the taskDone array. */
+export const TASK_RUNNING = 0;
+/** The worker has copied its range: the range's ring slots may be overwritten. */
+export const TASK_READ = 1;
+/** The worker has finished the task: the task slot may be reused. */
+export const TASK_FINISHED = 2;
 
 /** Upper bound on batches in flight at once (size of the taskDone array). */
 export const MAX_TASK_SLOTS = 1024;

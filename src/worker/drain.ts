@@ -13,7 +13,7 @@ import { workerData } from 'piscina';
 import { emptyFields, encodeRecord } from '../shared/codec.js';
 import { attachRing, createRing, isPublished, type RingViews } from '../shared/ring.js';
 import { StringTableReader } from '../shared/strings.js';
-import type { DrainResult, DrainTask, WorkerConfig } from '../shared/worker-config.js';
+import { TASK_FINISHED, TASK_READ, type DrainResult, type DrainTask, type WorkerConfig } from '../shared/worker-config.js';
 import { takeRange } from './build.js';
 import { Batch, createDestination, envHeaders, type Destination } from './destinations.js';
 import { OtlpProtoEncoder } from './otlp-proto.js';
@@ -100,7 +100,7 @@ export default async function drain(task: DrainTask): Promise<DrainResult> {
   if (!isPublished(s.ring, end)) throw new Error(`drain: range [${start}, ${end}) is not published`);
   const range = takeRange(s.ring, start, end, s.strings, s.config.prices, s.config.timeOrigin);
   // Releases the range's slots to the writer; after this store the ring is not read again.
-  Atomics.store(s.taskDone, slot, 1);
+  signal(s.taskDone, slot, TASK_READ);
 
   let outcomes: DrainResult['outcomes'] = [];
   if (s.destinations.length > 0) {
@@ -108,5 +108,15 @@ export default async function drain(task: DrainTask): Promise<DrainResult> {
     outcomes = await Promise.all(s.destinations.map((d) => d.send(batch)));
     for (const o of outcomes) if (o.message !== undefined) o.message = redact(o.message, s.secrets);
   }
+  // The task slot may be reused before this result reaches the main thread's event loop (a
+  // writer blocked on a full ring looks for it).
+  signal(s.taskDone, slot, TASK_FINISHED);
   return s.config.returnSpans ? { outcomes, spans: range.data } : { outcomes };
+}
+
+/** Sets a task slot's state and wakes a main thread blocked on the progress word. */
+function signal(taskDone: Int32Array, slot: number, state: number): void {
+  Atomics.store(taskDone, slot, state);
+  Atomics.add(taskDone, taskDone.length - 1, 1);
+  Atomics.notify(taskDone, taskDone.length - 1);
 }

@@ -41,6 +41,8 @@ export interface Receiver {
 interface Options {
   /** Refuse this many requests first (gRPC UNAVAILABLE, HTTP 503). */
   refuse?: number;
+  /** Listen on this port (HTTP only); default: any free port. */
+  port?: number;
 }
 
 // --- normalising decoded payloads -------------------------------------------------------------
@@ -214,7 +216,7 @@ export async function startHttpReceiver(opts: Options = {}): Promise<Receiver> {
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('no port');
   receiver.url = `http://127.0.0.1:${address.port}`;

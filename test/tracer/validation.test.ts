@@ -77,7 +77,10 @@ describe('option validation', () => {
     ['empty serviceName', { serviceName: '' }, TypeError, 'options.serviceName must be a non-empty string (received "")'],
     ['unknown option', { inMemmory: true }, TypeError, 'options.inMemmory must be a known option (see RactoTracerOptions) (received true)'],
     ['customExporter without export()', { customExporter: {} }, TypeError, 'options.customExporter must be a SpanExporter (an object with export() and shutdown()) (received an object)'],
-    ['bad fullRingPolicy', { fullRingPolicy: 'block' }, RangeError, `options.fullRingPolicy must be 'drop' (received "block")`],
+    ['bad fullRingPolicy', { fullRingPolicy: 'wait' }, RangeError, `options.fullRingPolicy must be 'drop' or 'block' (received "wait")`],
+    ['fullRingBlockMillis zero', { fullRingBlockMillis: 0 }, RangeError, 'options.fullRingBlockMillis must be an integer between 1 and 3600000 (received 0)'],
+    ['bad clock', { clock: 'fast' }, RangeError, `options.clock must be 'coarse' or 'precise' (received "fast")`],
+    ['workerNice past 19', { workerNice: 20 }, RangeError, 'options.workerNice must be an integer between 0 and 19 (received 20)'],
     ['options not an object', 5, TypeError, 'options must be an object (received 5)'],
   ];
   it.each(rows)('rejects %s', (_label, options, Type, message) => {
