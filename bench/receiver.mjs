@@ -13,7 +13,10 @@ const http = createServer((req, res) => {
     res.writeHead(200, { 'content-type': json ? 'application/json' : 'application/x-protobuf' }).end(json ? '{}' : '');
   });
 });
-await new Promise((resolve) => http.listen(0, '127.0.0.1', resolve));
+// --http-port P: listen on a given port (the soak script restarts the receiver on the same one).
+const portArg = process.argv.indexOf('--http-port');
+const httpPort = portArg < 0 ? 0 : Number(process.argv[portArg + 1]);
+await new Promise((resolve) => http.listen(httpPort, '127.0.0.1', resolve));
 
 // gRPC on node:http2 directly: a unary TraceService/Export that acknowledges every request.
 // Not @grpc/grpc-js's server, which keeps HTTP/2's 64 KiB flow-control window (every ~150 KB

@@ -149,8 +149,9 @@ export class RecordWriter {
     if (fb < 0) return false;
     const f = this.f64;
     f[fb + F_LATENCY] = latencyMs;
-    f[fb + F_INPUT] = inputTokens;
-    f[fb + F_OUTPUT] = outputTokens;
+    // `>>> 0` is the identity on valid counts, except that it turns -0 into 0.
+    f[fb + F_INPUT] = inputTokens >>> 0;
+    f[fb + F_OUTPUT] = outputTokens >>> 0;
     f[fb + F_CACHED_INPUT] = 0;
     f[fb + F_CACHE_WRITE] = 0;
     f[fb + F_REASONING] = 0;
@@ -176,7 +177,7 @@ export class RecordWriter {
     if (fb < 0) return false;
     const f = this.f64;
     f[fb + F_LATENCY] = latencyMs;
-    f[fb + F_INPUT] = inputTokens;
+    f[fb + F_INPUT] = inputTokens >>> 0;
     f[fb + F_OUTPUT] = 0;
     f[fb + F_CACHED_INPUT] = 0;
     f[fb + F_CACHE_WRITE] = 0;

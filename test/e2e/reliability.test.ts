@@ -203,3 +203,34 @@ describe('flush under load', () => {
     await receiver.close();
   });
 });
+
+describe('cardinality', () => {
+  it('keeps one million distinct model names bounded: the overflow folds into one value, counted', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'racto-tally-')), 'tally.json');
+    const module = fileURLToPath(new URL('../fixtures/tally-exporter.mjs', import.meta.url));
+    const maxStrings = 1_024;
+    // 'block': the test records far faster than one worker exports; no call may be dropped here.
+    const tracer = new RactoTracer({ workerExporters: [{ module, exportName: 'TallyExporter', options: { path } }], maxStrings, fullRingPolicy: 'block' });
+    await tracer.ready();
+    const heapBefore = process.memoryUsage().heapUsed;
+    const N = 1_000_000;
+    for (let i = 0; i < N; i += 10_000) {
+      for (let j = i; j < i + 10_000; j++) tracer.recordChatSpan({ provider: 'openai', model: `model-${j}`, latencyMs: 1 });
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await tracer.flush();
+    const s = tracer.stats();
+    expect(s).toMatchObject({ recorded: N, exported: N, dropped: 0, failed: 0, pending: 0 });
+    // Ids 0 ('') and 1 ('__overflow__') are taken, and 'openai' took one more.
+    const named = maxStrings - 3;
+    expect(s.stringsFolded).toBe(N - named);
+    const tally = JSON.parse(readFileSync(path, 'utf8')) as Record<string, number>;
+    expect(tally.__overflow__).toBe(N - named);
+    expect(Object.keys(tally)).toHaveLength(named + 1);
+    expect(Object.entries(tally).filter(([m]) => m !== '__overflow__').every(([, n]) => n === 1)).toBe(true);
+    // The tracer kept only its fixed-size tables: the million strings the test made are garbage.
+    global.gc?.();
+    expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(64 * 2 ** 20);
+    await tracer.shutdown();
+  });
+});

@@ -34,6 +34,16 @@ const chatRows: Row[] = [
   ['unknown operation', { ...ok, operation: 'embed' }, RangeError, `call.operation must be 'chat' or 'stream' (received "embed")`],
   ['numeric errorType', { ...ok, status: 'error', errorType: 500 }, TypeError, 'call.errorType must be a non-empty string (received 500)'],
   ['errorType on success', { ...ok, errorType: 'Timeout' }, RangeError, `call.errorType must be absent unless call.status is 'error' (received "Timeout")`],
+  ['-Infinity latency', { ...ok, latencyMs: -Infinity }, RangeError, 'call.latencyMs must be a finite number >= 0 (received -Infinity)'],
+  ['Infinity tokens', { ...ok, outputTokens: Infinity }, RangeError, 'call.outputTokens must be an integer between 0 and 4294967295 (received Infinity)'],
+  ['BigInt tokens', { ...ok, inputTokens: 12n }, TypeError, 'call.inputTokens must be an integer (received 12n)'],
+  ['symbol model', { ...ok, model: Symbol('m') }, TypeError, 'call.model must be a non-empty string (received a symbol)'],
+  ['10 MB provider', { ...ok, provider: 'p'.repeat(10 * 2 ** 20) }, RangeError, `call.provider must be a string of 1 to 256 characters (received "${'p'.repeat(40)}…" (10485760 chars))`],
+  ['object latency', { ...ok, latencyMs: { valueOf: () => 5 } }, TypeError, 'call.latencyMs must be a number of milliseconds (received an object)'],
+  ['NaN endTime', { ...ok, endTime: Number.NaN }, RangeError, 'call.endTime must be a finite number >= 0 (received NaN)'],
+  ['string endTime', { ...ok, endTime: '5' }, TypeError, 'call.endTime must be a performance.now() timestamp (received "5")'],
+  ['inherited bad latency', Object.assign(Object.create({ latencyMs: -1 }), { provider: 'p', model: 'm' }), RangeError, 'call.latencyMs must be a finite number >= 0 (received -1)'],
+  ['function call', () => ok, TypeError, 'recordChatSpan(call) must be an object (received a function)'],
 ];
 
 const embedRows: Row[] = [
@@ -49,6 +59,42 @@ describe('recordChatSpan validation', () => {
     expectThrows(() => t.recordChatSpan(call as never), Type, message);
     expect(t.spans).toEqual([]);
     expect(t.stats().recorded).toBe(0);
+  });
+});
+
+describe('documented outcomes that are not errors', () => {
+  it('ignores extra fields', () => {
+    const t = new RactoTracer({ inMemory: true });
+    expect(t.recordChatSpan({ ...ok, prompt: 'x'.repeat(1000), temperature: 0.2 } as never)).toBe(true);
+    expect(t.spans[0]).toMatchObject({ provider: 'openai', model: 'gpt-4o', latencyMs: 10 });
+    expect(Object.keys(t.spans[0])).not.toContain('prompt');
+  });
+
+  it('accepts an object with a null prototype, and reads inherited fields like own ones', () => {
+    const t = new RactoTracer({ inMemory: true });
+    expect(t.recordChatSpan(Object.assign(Object.create(null), ok))).toBe(true);
+    expect(t.recordChatSpan(Object.assign(Object.create({ model: 'claude-sonnet-4-6' }), { provider: 'anthropic', latencyMs: 3 }))).toBe(true);
+    expect(t.spans.map((s) => s.model)).toEqual(['gpt-4o', 'claude-sonnet-4-6']);
+  });
+
+  it('turns a polluted Object.prototype into a validation error, not a bad span', () => {
+    const t = new RactoTracer({ inMemory: true });
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.status = 'hacked';
+    try {
+      expectThrows(() => t.recordChatSpan(ok), RangeError, `call.status must be 'ok' or 'error' (received "hacked")`);
+    } finally {
+      delete proto.status;
+    }
+    expect(t.spans).toEqual([]);
+    expect(t.recordChatSpan(ok)).toBe(true);
+  });
+
+  it('records -0 tokens as 0', () => {
+    const t = new RactoTracer({ inMemory: true });
+    t.recordChatSpan({ ...ok, inputTokens: -0, outputTokens: -0 });
+    expect(Object.is(t.spans[0].inputTokens, 0)).toBe(true);
+    expect(Object.is(t.spans[0].outputTokens, 0)).toBe(true);
   });
 });
 
