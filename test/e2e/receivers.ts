@@ -43,6 +43,8 @@ interface Options {
   refuse?: number;
   /** Listen on this port (HTTP only); default: any free port. */
   port?: number;
+  /** Answer each request this many ms late (HTTP only): a slow collector. */
+  delayMs?: number;
 }
 
 // --- normalising decoded payloads -------------------------------------------------------------
@@ -189,7 +191,7 @@ export async function startHttpReceiver(opts: Options = {}): Promise<Receiver> {
   const server: HttpServer = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', () => setTimeout(() => {
       receiver.requests++;
       receiver.headers.push({ ...(req.headers as IncomingHttpHeaders) });
       const encoding = String(req.headers['content-encoding'] ?? 'identity');
@@ -214,7 +216,7 @@ export async function startHttpReceiver(opts: Options = {}): Promise<Receiver> {
       } else {
         res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end(Buffer.from(Response.encode(Response.create({})).finish()));
       }
-    });
+    }, opts.delayMs ?? 0));
   });
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
   const address = server.address();

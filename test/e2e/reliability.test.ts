@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { RactoTracer, type TracerStats } from '../pkg.js';
 import { startHttpReceiver, type Receiver } from './receivers.js';
@@ -88,6 +89,31 @@ describe('full ring', () => {
   });
 });
 
+describe('drop reporting', () => {
+  it('warns through diag once per burst of drops, never once per call', async () => {
+    const warnings: string[] = [];
+    diag.setLogger({ error: () => {}, warn: (m: string) => warnings.push(m), info: () => {}, debug: () => {}, verbose: () => {} }, DiagLogLevel.WARN);
+    try {
+      const port = await freePort();
+      // Nothing can leave: one task in flight against a closed port, a 64-record ring.
+      const tracer = new RactoTracer({ otlpHttpEndpoint: `http://127.0.0.1:${port}`, ringCapacity: 64, maxExportBatchSize: 64, maxPendingBatches: 1, exportTimeoutMillis: 300, shutdownTimeoutMillis: 1_000 });
+      for (let i = 0; i < 64 + 64 + 500; i++) tracer.recordChatSpan(call(i));
+      const firstBurst = warnings.filter((w) => w.includes('ring full')).length;
+      // The batch fails after 300 ms, room comes back, a record is accepted: the next drops are a new burst.
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      await tracer.flush();
+      expect(tracer.recordChatSpan(call(0))).toBe(true);
+      for (let i = 0; i < 64 + 500; i++) tracer.recordChatSpan(call(i));
+      await tracer.shutdown();
+      expect(firstBurst).toBe(1);
+      expect(warnings.filter((w) => w.includes('ring full'))).toHaveLength(2);
+      expect(tracer.stats().droppedByReason.ringFull).toBeGreaterThanOrEqual(1_000);
+    } finally {
+      diag.disable();
+    }
+  });
+});
+
 describe('worker failure', () => {
   it('replaces a worker that dies mid-task, counts its batch as failed, and keeps exporting', async () => {
     const marker = join(mkdtempSync(join(tmpdir(), 'racto-crash-')), 'crashed');
@@ -140,6 +166,25 @@ describe('collector down, back, flapping', () => {
     expect(receiver.refused).toBe(5);
     expect(tracer.stats()).toMatchObject({ exported: 1_000, failed: 0, pending: 0 });
     expectEachOnce(receiver, Array.from({ length: 1_000 }, (_, i) => i));
+    await tracer.shutdown();
+    await receiver.close();
+  });
+
+  it('keeps the event loop turning while a slow collector takes its time, and delivers everything', async () => {
+    const receiver = await startHttpReceiver({ delayMs: 300 });
+    const tracer = new RactoTracer({ otlpHttpEndpoint: receiver.url, maxExportBatchSize: 200 });
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 5);
+    const t0 = performance.now();
+    for (let i = 0; i < 2_000; i++) tracer.recordChatSpan(call(i));
+    await tracer.flush();
+    clearInterval(ticker);
+    const elapsed = performance.now() - t0;
+    expect(elapsed).toBeGreaterThanOrEqual(290);
+    // The 5 ms ticker kept firing through the wait (a blocked loop would show ~0 ticks).
+    expect(ticks).toBeGreaterThan(elapsed / 5 / 4);
+    expect(tracer.stats()).toMatchObject({ exported: 2_000, failed: 0, pending: 0 });
+    expectEachOnce(receiver, Array.from({ length: 2_000 }, (_, i) => i));
     await tracer.shutdown();
     await receiver.close();
   });
