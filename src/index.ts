@@ -3,14 +3,15 @@
 export { RactoTracer } from './tracer.js';
 export { ModelPricing } from './pricing/model-pricing.js';
 export { DEFAULT_COST_TABLE } from './pricing/default-table.js';
-export { computeCost } from './pricing/cost.js';
+export { canonicalModel, computeCost } from './pricing/cost.js';
 export { DEFAULTS } from './options.js';
 export { RactoError } from './errors.js';
 export { OVERFLOW_STRING } from './shared/strings.js';
 
-export type { RactoTracerOptions, FullRingPolicy, WorkerExporterSpec, OtlpCompression, OtlpHttpProtocol } from './options.js';
-export type { ChatCall, EmbedCall, CacheHit, CallStatus } from './main/writer.js';
-export type { SpanRecord, SpanName, Operation } from './spans/record.js';
+export type { RactoTracerOptions, FullRingPolicy, ClockMode, WorkerExporterSpec, OtlpCompression, OtlpHttpProtocol } from './options.js';
+export type { ChatCall, EmbedCall, CacheHit, CallStatus, ParentSpanContext } from './main/writer.js';
+export type { SpanRecord, SpanName, SpanNames, Operation } from './spans/record.js';
+export type { PriceSource, CostOptions } from './pricing/cost.js';
 export type { TracerStats, DroppedByReason, FailedByReason, DestinationStats } from './main/counters.js';
 export type { ModelPricingInit, PriceTable } from './pricing/model-pricing.js';
 export type { RactoErrorCode } from './errors.js';

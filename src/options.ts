@@ -6,6 +6,8 @@ import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { invalidRange, invalidType, invalidValue } from './errors.js';
 import { DEFAULT_COST_TABLE } from './pricing/default-table.js';
 import { mergePriceTable, type ModelPricingInit, type PriceTable } from './pricing/model-pricing.js';
+import { MAX_ATTRIBUTE_KEYS } from './shared/layout.js';
+import type { SpanNames } from './spans/record.js';
 
 export type FullRingPolicy = 'drop' | 'block';
 export type ClockMode = 'coarse' | 'precise';
@@ -33,8 +35,15 @@ export interface RactoTracerOptions {
   inMemory?: boolean;
   /** Any SpanExporter object. Spans are built in the workers and handed to it on the main thread. */
   customExporter?: SpanExporter;
-  /** Prices merged over DEFAULT_COST_TABLE; user entries win. */
+  /** Prices merged over DEFAULT_COST_TABLE; user entries win. tracer.setPriceTable() swaps it later. */
   priceTable?: Readonly<Record<string, ModelPricingInit>>;
+  /** Span names: 'seed' (default) `llm.chat` / `llm.embed`; 'genai' `{gen_ai.operation.name} {model}`, e.g. `chat gpt-4o`. */
+  spanNames?: SpanNames;
+  /**
+   * Names of the per-call string attributes record calls may carry in `attributes` (tenant,
+   * route, …), at most 4. Values are interned like models: keep them low-cardinality.
+   */
+  attributeKeys?: readonly string[];
 
   /** Headers sent with every OTLP request (gRPC metadata or HTTP headers), e.g. API keys. Never logged. */
   otlpHeaders?: Readonly<Record<string, string>>;
@@ -122,6 +131,8 @@ export interface ResolvedOptions {
   inMemory: boolean;
   customExporter: SpanExporter | undefined;
   priceTable: PriceTable;
+  spanNames: SpanNames;
+  attributeKeys: readonly string[];
   otlpHeaders: Record<string, string>;
   otlpCompression: OtlpCompression | undefined;
   otlpHttpProtocol: OtlpHttpProtocol;
@@ -142,7 +153,7 @@ export interface ResolvedOptions {
 
 const KNOWN = new Set([
   'serviceName', 'otlpEndpoint', 'otlpHttpEndpoint', 'console', 'inMemory', 'customExporter',
-  'priceTable', 'otlpHeaders', 'otlpCompression', 'otlpHttpProtocol', 'workerExporters', ...Object.keys(DEFAULTS),
+  'priceTable', 'spanNames', 'attributeKeys', 'otlpHeaders', 'otlpCompression', 'otlpHttpProtocol', 'workerExporters', ...Object.keys(DEFAULTS),
 ]);
 
 /** The environment variables the tracer itself reads; the OTLP exporters read their own. */
@@ -182,6 +193,8 @@ export function resolveOptions(
     inMemory: bool(o, 'inMemory'),
     customExporter: exporter(options.customExporter),
     priceTable: mergePriceTable(DEFAULT_COST_TABLE, options.priceTable),
+    spanNames: oneOf(o, 'spanNames', ['seed', 'genai'] as const) ?? 'seed',
+    attributeKeys: attributeKeys(o.attributeKeys),
     otlpHeaders: headers(o.otlpHeaders),
     otlpCompression: oneOf(o, 'otlpCompression', ['gzip', 'none'] as const),
     otlpHttpProtocol: oneOf(o, 'otlpHttpProtocol', ['http/json', 'http/protobuf'] as const) ??
@@ -237,6 +250,28 @@ function exporter(v: unknown): SpanExporter | undefined {
     throw invalidType('options.customExporter', 'a SpanExporter (an object with export() and shutdown())', v, 'RACTO_ERR_INVALID_OPTION');
   }
   return v as SpanExporter;
+}
+
+// Attribute names the tracer writes itself; a call attribute may not shadow them.
+const RESERVED_ATTRIBUTE = /^(?:llm\.|gen_ai\.|error\.type$)/;
+
+function attributeKeys(v: unknown): readonly string[] {
+  if (v === undefined) return [];
+  const field = 'options.attributeKeys';
+  if (!Array.isArray(v)) throw invalidType(field, 'an array of attribute names', v, 'RACTO_ERR_INVALID_OPTION');
+  if (v.length > MAX_ATTRIBUTE_KEYS) {
+    throw invalidRange(field, `at most ${MAX_ATTRIBUTE_KEYS} names`, v.length, 'RACTO_ERR_INVALID_OPTION');
+  }
+  v.forEach((key: unknown, i) => {
+    if (typeof key !== 'string' || key.length === 0 || key.length > MAX_STRING_LENGTH) {
+      throw invalidType(`${field}[${i}]`, `a string of 1 to ${MAX_STRING_LENGTH} characters`, key, 'RACTO_ERR_INVALID_OPTION');
+    }
+    if (RESERVED_ATTRIBUTE.test(key)) {
+      throw invalidRange(`${field}[${i}]`, "a name outside 'llm.*', 'gen_ai.*' and 'error.type', which the tracer writes", key, 'RACTO_ERR_INVALID_OPTION');
+    }
+    if (v.indexOf(key) !== i) throw invalidRange(`${field}[${i}]`, 'a name not given twice', key, 'RACTO_ERR_INVALID_OPTION');
+  });
+  return Object.freeze([...(v as string[])]);
 }
 
 function oneOf<T extends string>(o: Opts, name: string, values: readonly T[]): T | undefined {

@@ -22,7 +22,10 @@ import { decodeRecord, emptyFields } from './shared/codec.js';
 import { createRing, type RingViews } from './shared/ring.js';
 import { StringTableReader, StringTableWriter } from './shared/strings.js';
 import type { DestinationConfig } from './shared/worker-config.js';
-import { toSpanRecord, type SpanRecord } from './spans/record.js';
+import { toSpanRecord, type RecordContext, type SpanRecord } from './spans/record.js';
+import { resolverFor } from './pricing/cost.js';
+import { DEFAULT_COST_TABLE } from './pricing/default-table.js';
+import { mergePriceTable, priceTableToData, type ModelPricingInit } from './pricing/model-pricing.js';
 
 export const IN_MEMORY_DESTINATION = 'inMemory';
 
@@ -32,7 +35,8 @@ export class RactoTracer {
   readonly #writer: RecordWriter | undefined;
   readonly #scheduler: DrainScheduler | undefined;
   readonly #ring: RingViews | undefined;
-  readonly #reader: StringTableReader | undefined;
+  /** In-memory capture: how records become SpanRecords on this thread. */
+  #context: RecordContext | undefined;
   readonly #spans: SpanRecord[] = [];
   #shutdown: Promise<void> | undefined;
   #clock: CoarseClock | undefined;
@@ -72,9 +76,17 @@ export class RactoTracer {
             if (scheduler === undefined) this.#counters.exported++;
           }
         : undefined,
-    });
+    }, opts.attributeKeys);
     this.#writer = writer;
-    if (opts.inMemory) this.#reader = new StringTableReader(strings.buffer);
+    if (opts.inMemory) {
+      this.#context = {
+        strings: new StringTableReader(strings.buffer),
+        prices: resolverFor(opts.priceTable),
+        timeOrigin: performance.timeOrigin,
+        spanNames: opts.spanNames,
+        attributeKeys: opts.attributeKeys,
+      };
+    }
     if (useWorkers) {
       scheduler = new DrainScheduler(opts, writer, ring, strings.buffer, this.#counters, workerDestinations);
       this.#scheduler = scheduler;
@@ -138,6 +150,18 @@ export class RactoTracer {
     return this.#shutdown;
   }
 
+  /**
+   * Replaces the price table (merged over DEFAULT_COST_TABLE, like the priceTable option) for
+   * every record made after this call, in every worker, without a restart. Records made before
+   * keep the prices they were made under. Validated like the option; an invalid table throws and
+   * changes nothing.
+   */
+  setPriceTable(table: Readonly<Record<string, ModelPricingInit>>): void {
+    const merged = mergePriceTable(DEFAULT_COST_TABLE, table, 'setPriceTable(table)');
+    if (this.#context !== undefined) this.#context.prices = resolverFor(merged);
+    this.#scheduler?.setPrices(priceTableToData(merged));
+  }
+
   stats(): TracerStats {
     return this.#counters.snapshot(this.#writer?.stringsFolded ?? 0);
   }
@@ -152,7 +176,10 @@ export class RactoTracer {
 
   #capture(index: number): void {
     const r = decodeRecord(this.#ring as RingViews, index, captureScratch);
-    this.#spans.push(toSpanRecord(r, this.#reader as StringTableReader, this.#options.priceTable, performance.timeOrigin));
+    const record = toSpanRecord(r, this.#context as RecordContext);
+    this.#spans.push(record);
+    // With workers, they count unpriced calls (once per call, not once per destination).
+    if (record.priceSource === 'unpriced' && this.#scheduler === undefined) this.#counters.addUnpriced(record.model, 1);
     this.#counters.destinations[IN_MEMORY_DESTINATION].exported++;
   }
 }

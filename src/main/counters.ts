@@ -7,6 +7,8 @@ export interface DroppedByReason {
   ringFull: number;
   /** The call came after shutdown() began. */
   shutdown: number;
+  /** Its parent span (active or explicit) was not sampled, so its trace is not recorded. */
+  notSampled: number;
 }
 
 export interface FailedByReason {
@@ -39,14 +41,23 @@ export interface TracerStats {
   destinations: Record<string, DestinationStats>;
   /** Record calls whose provider, model or error type folded into '__overflow__'. */
   stringsFolded: number;
+  /**
+   * Exported calls whose model has no price (their llm.cost_usd is 0), by model; at most
+   * MAX_UNPRICED_MODELS models, the rest under '__other__'.
+   */
+  unpricedCalls: Record<string, number>;
 }
+
+export const MAX_UNPRICED_MODELS = 256;
+export const OTHER_MODELS = '__other__';
 
 export class Counters {
   recorded = 0;
   exported = 0;
-  readonly dropped: DroppedByReason = { ringFull: 0, shutdown: 0 };
+  readonly dropped: DroppedByReason = { ringFull: 0, shutdown: 0, notSampled: 0 };
   readonly failed: FailedByReason = { exportError: 0, exportTimeout: 0, workerCrash: 0, shutdownTimeout: 0 };
   readonly destinations: Record<string, DestinationStats> = {};
+  readonly unpriced = new Map<string, number>();
 
   constructor(destinationNames: readonly string[]) {
     for (const name of destinationNames) this.destinations[name] = { exported: 0, failed: 0 };
@@ -56,8 +67,13 @@ export class Counters {
     this.failed[reason] += n;
   }
 
+  addUnpriced(model: string, n: number): void {
+    const key = this.unpriced.has(model) || this.unpriced.size < MAX_UNPRICED_MODELS ? model : OTHER_MODELS;
+    this.unpriced.set(key, (this.unpriced.get(key) ?? 0) + n);
+  }
+
   snapshot(stringsFolded: number): TracerStats {
-    const dropped = this.dropped.ringFull + this.dropped.shutdown;
+    const dropped = this.dropped.ringFull + this.dropped.shutdown + this.dropped.notSampled;
     const f = this.failed;
     const failed = f.exportError + f.exportTimeout + f.workerCrash + f.shutdownTimeout;
     const destinations: Record<string, DestinationStats> = {};
@@ -72,6 +88,7 @@ export class Counters {
       failedByReason: { ...f },
       destinations,
       stringsFolded,
+      unpricedCalls: Object.fromEntries(this.unpriced),
     };
   }
 }

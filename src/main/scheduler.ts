@@ -24,7 +24,7 @@ import {
 } from '../shared/worker-config.js';
 import { exportSpans } from '../spans/export.js';
 import { toReadableSpan } from '../spans/readable-span.js';
-import { priceTableToData } from '../pricing/model-pricing.js';
+import { priceTableToData, type PriceTableData } from '../pricing/model-pricing.js';
 import type { Counters, FailureReason } from './counters.js';
 import type { RecordWriter } from './writer.js';
 
@@ -77,6 +77,8 @@ export class DrainScheduler {
   /** Undispatched records at which the writer dispatches at once instead of on setImmediate. */
   readonly #urgent: number;
   #immediate = false;
+  /** Price tables by the record index they apply from; version 0 is in workerData. */
+  readonly #priceVersions: { from: number; version: number; table: PriceTableData }[];
 
   constructor(
     opts: ResolvedOptions,
@@ -96,6 +98,7 @@ export class DrainScheduler {
     this.#maxPending = Math.min(opts.maxPendingBatches, MAX_TASK_SLOTS);
     this.#exportTimeout = opts.exportTimeoutMillis;
     this.#urgent = Math.max(this.#batch, ring.capacity >>> 2);
+    this.#priceVersions = [{ from: 0, version: 0, table: priceTableToData(opts.priceTable) }];
     writer.notifyAt = this.#batch;
     // One state word per task slot, then the progress word (worker-config.ts).
     const taskDone = new SharedArrayBuffer((this.#maxPending + 1) * 4);
@@ -120,6 +123,8 @@ export class DrainScheduler {
         timeOrigin: performance.timeOrigin,
         serviceName: opts.serviceName,
         prices: priceTableToData(opts.priceTable),
+        spanNames: opts.spanNames,
+        attributeKeys: [...opts.attributeKeys],
         destinations,
         exportTimeoutMillis: opts.exportTimeoutMillis,
         workerNice: opts.workerNice,
@@ -175,7 +180,9 @@ export class DrainScheduler {
     const write = this.#writer.write;
     while (this.dispatched < write && this.#freeSlots.length > 0) {
       const start = this.dispatched;
-      const end = Math.min(write, start + this.#batch);
+      // A batch never spans two price tables: it ends where setPriceTable() was called.
+      const prices = this.#pricesAt(start);
+      const end = Math.min(write, start + this.#batch, prices.until);
       const slot = this.#freeSlots.pop() as number;
       Atomics.store(this.#taskDone, slot, TASK_RUNNING);
       publishWrite(this.#ring, end);
@@ -183,7 +190,8 @@ export class DrainScheduler {
       const range: Range = { start, end, slot, workerDone: false, settled: false, slotReleased: false, promise: Promise.resolve() };
       this.#unread.push(range);
       this.#unsettled.add(range);
-      range.promise = this.#pool.run({ start, end, slot }).then(
+      const task: DrainTask = prices.version === 0 ? { start, end, slot } : { start, end, slot, prices: { version: prices.version, table: prices.table } };
+      range.promise = this.#pool.run(task).then(
         (result) => this.#complete(range, result),
         (err: unknown) => this.#complete(range, err instanceof Error ? err : new Error(String(err))),
       );
@@ -191,6 +199,25 @@ export class DrainScheduler {
     // With no task slot free, a finishing task dispatches again; until then only a long burst
     // needs the writer's attention.
     this.#writer.notifyAt = this.dispatched + (this.#freeSlots.length > 0 ? this.#batch : this.#urgent);
+  }
+
+  /**
+   * tracer.setPriceTable(): records from the writer's current index on are priced with `table`.
+   * Workers get a version's table with each of its tasks; versions behind the dispatch point are
+   * forgotten.
+   */
+  setPrices(table: PriceTableData): void {
+    const from = this.#writer.write;
+    const last = this.#priceVersions[this.#priceVersions.length - 1];
+    if (last.from === from) last.table = table; // nothing recorded since the last change
+    else this.#priceVersions.push({ from, version: last.version + 1, table });
+  }
+
+  #pricesAt(index: number): { version: number; table: PriceTableData; until: number } {
+    const versions = this.#priceVersions;
+    while (versions.length > 1 && versions[1].from <= index) versions.shift();
+    const v = versions[0];
+    return { version: v.version, table: v.table, until: versions.length > 1 ? versions[1].from : Infinity };
   }
 
   /** Advances the writer's read index over the oldest ranges whose records have been read. */
@@ -289,6 +316,7 @@ export class DrainScheduler {
       diag.error(`ractogateway: drain task for records [${range.start}, ${range.end}) failed: ${result.message}`);
       this.#fail(range, 'workerCrash');
     } else {
+      for (const [model, n] of Object.entries(result.unpriced)) this.#counters.addUnpriced(model, n);
       const outcomes = result.outcomes.slice();
       if (this.#custom !== undefined && result.spans !== undefined) {
         const spans = result.spans.map((d) => toReadableSpan(d, this.#resource));

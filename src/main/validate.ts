@@ -90,3 +90,49 @@ export function badCount(value: unknown, field: string): never {
   if (typeof value !== 'number') throw invalidType(field, 'an integer', value);
   throw invalidRange(field, `an integer between 0 and ${MAX_COUNT}`, value);
 }
+
+export interface UsageScratch {
+  cached: number;
+  cacheWrite: number;
+  reasoning: number;
+  ttft: number;
+}
+
+interface UsageFields {
+  cachedInputTokens?: unknown;
+  cacheWriteTokens?: unknown;
+  reasoningTokens?: unknown;
+  timeToFirstTokenMs?: unknown;
+}
+
+/**
+ * The usage breakdown of a chat call, into `out`: cached and cache-write tokens are part of the
+ * input (together at most inputTokens), reasoning tokens part of the output (at most
+ * outputTokens), and the time to first token belongs to streams and is at most the latency.
+ */
+export function checkUsage(call: UsageFields, input: number, output: number, latencyMs: number, op: number, out: UsageScratch): void {
+  const cached = optionalCount(call.cachedInputTokens, 'call.cachedInputTokens');
+  const cacheWrite = optionalCount(call.cacheWriteTokens, 'call.cacheWriteTokens');
+  const reasoning = optionalCount(call.reasoningTokens, 'call.reasoningTokens');
+  if (cached + cacheWrite > input) {
+    throw invalidRange('call.cachedInputTokens + call.cacheWriteTokens', `at most call.inputTokens (${input})`, cached + cacheWrite);
+  }
+  if (reasoning > output) throw invalidRange('call.reasoningTokens', `at most call.outputTokens (${output})`, reasoning);
+  let ttft = -1;
+  const t = call.timeToFirstTokenMs;
+  if (t !== undefined) {
+    if (!isMillis(t)) badMillis(t, 'call.timeToFirstTokenMs', 'a number of milliseconds');
+    if (op !== OP_STREAM) throw invalidRange('call.timeToFirstTokenMs', "given only when call.operation is 'stream'", t);
+    if (t > latencyMs) throw invalidRange('call.timeToFirstTokenMs', `at most call.latencyMs (${latencyMs})`, t);
+    ttft = t;
+  }
+  out.cached = cached >>> 0;
+  out.cacheWrite = cacheWrite >>> 0;
+  out.reasoning = reasoning >>> 0;
+  out.ttft = ttft;
+}
+
+function optionalCount(value: unknown, field: string): number {
+  if (value === undefined) return 0;
+  return isCount(value) ? value : badCount(value, field);
+}

@@ -11,7 +11,8 @@
 
 import { diag } from '@opentelemetry/api';
 import type { Counters } from './counters.js';
-import { captureActiveParent } from './context.js';
+import { activeParent, explicitParent, parent, SAMPLED_PARENT, UNSAMPLED_PARENT } from './context.js';
+import { invalidRange, invalidType } from '../errors.js';
 import {
   F_CACHED_INPUT,
   F_CACHE_WRITE,
@@ -21,13 +22,19 @@ import {
   F_OUTPUT,
   F_REASONING,
   F_TTFT,
+  FLAG_PARENT,
+  MAX_ATTRIBUTE_KEYS,
   OP_EMBED,
   RECORD_F64,
+  U_ATTRS,
   U_ERROR,
   U_FLAGS,
   U_MODEL,
+  U_PARENT,
   U_PROVIDER,
   U_TOOLS,
+  U_TRACE,
+  U_TRACE_FLAGS,
 } from '../shared/layout.js';
 import type { RingViews } from '../shared/ring.js';
 import { OVERFLOW_ID, type StringTableWriter } from '../shared/strings.js';
@@ -40,11 +47,15 @@ import {
   checkChatOperation,
   checkEndTime,
   checkErrorType,
+  checkName,
   checkStatus,
+  checkUsage,
   isCount,
   isMillis,
   isName,
 } from './validate.js';
+
+import type { UsageScratch } from './validate.js';
 
 export type CacheHit = 'exact' | 'semantic' | 'miss';
 export type CallStatus = 'ok' | 'error';
@@ -62,6 +73,18 @@ export interface ChatCall {
   operation?: 'chat' | 'stream';
   /** When the call ended, on the performance.now() timeline; read from the clock when omitted. */
   endTime?: number;
+  /** Input tokens read from the provider's prompt cache; part of inputTokens. */
+  cachedInputTokens?: number;
+  /** Input tokens written to the provider's prompt cache; part of inputTokens. */
+  cacheWriteTokens?: number;
+  /** Output tokens spent on reasoning; part of outputTokens. */
+  reasoningTokens?: number;
+  /** Streams only: milliseconds from the request to the first chunk; at most latencyMs. */
+  timeToFirstTokenMs?: number;
+  /** Values for the tracer's attributeKeys (low-cardinality strings: tenant, route, …). */
+  attributes?: Readonly<Record<string, string>>;
+  /** The span to parent this one to, instead of the span active in the OTel context. */
+  parent?: ParentSpanContext;
 }
 
 export interface EmbedCall {
@@ -73,6 +96,15 @@ export interface EmbedCall {
   errorType?: string | null;
   /** When the call ended, on the performance.now() timeline; read from the clock when omitted. */
   endTime?: number;
+  attributes?: Readonly<Record<string, string>>;
+  parent?: ParentSpanContext;
+}
+
+/** The fields of an OTel SpanContext the tracer reads. */
+export interface ParentSpanContext {
+  traceId: string;
+  spanId: string;
+  traceFlags: number;
 }
 
 export interface WriterHooks {
@@ -105,12 +137,19 @@ export class RecordWriter {
   private readonly hooks: WriterHooks;
   private readonly capture: ((index: number) => void) | undefined;
   private dropping = false;
+  /** Scratch of the usage fields of the call being recorded (checkUsage fills it). */
+  private readonly usage: UsageScratch = { cached: 0, cacheWrite: 0, reasoning: 0, ttft: -1 };
+  /** Scratch of the attribute string ids of the call being recorded. */
+  private readonly attrIds = new Uint32Array(MAX_ATTRIBUTE_KEYS);
+  /** attributeKeys → position. */
+  private readonly attributeIndex: Map<string, number>;
   private lastProvider = '';
   private lastProviderId = 0;
   private lastModel = '';
   private lastModelId = 0;
 
-  constructor(ring: RingViews, strings: StringTableWriter, counters: Counters, hooks: WriterHooks) {
+  constructor(ring: RingViews, strings: StringTableWriter, counters: Counters, hooks: WriterHooks, attributeKeys: readonly string[] = []) {
+    this.attributeIndex = new Map(attributeKeys.map((k, i) => [k, i]));
     this.f64 = ring.f64;
     this.u32 = ring.u32;
     this.mask = ring.mask;
@@ -141,22 +180,36 @@ export class RecordWriter {
     if (toolCalls === undefined) toolCalls = 0;
     else if (!isCount(toolCalls)) badCount(toolCalls, 'call.toolCalls');
     const status = checkStatus(call.status);
-    const flags = checkCacheHit(call.cacheHit) | status | checkChatOperation(call.operation);
+    const op = checkChatOperation(call.operation);
+    const flags = checkCacheHit(call.cacheHit) | status | op;
     const errorType = call.errorType == null || call.errorType === '' ? undefined : checkErrorType(call.errorType, status);
     const endTime = call.endTime === undefined ? -1 : checkEndTime(call.endTime);
+    // The usage breakdown and time to first token: absent on most calls, so checked out of line.
+    const u = this.usage;
+    if (call.cachedInputTokens !== undefined || call.cacheWriteTokens !== undefined ||
+        call.reasoningTokens !== undefined || call.timeToFirstTokenMs !== undefined) {
+      checkUsage(call, inputTokens, outputTokens, latencyMs, op, u);
+    } else {
+      u.cached = 0;
+      u.cacheWrite = 0;
+      u.reasoning = 0;
+      u.ttft = -1;
+    }
+    const attrs = call.attributes === undefined ? false : this.checkAttributes(call.attributes);
+    const parentKind = call.parent === undefined ? activeParent() : explicitParent(call.parent);
     // Everything is valid from here on: nothing below throws, and only now is the ring touched.
-    const fb = this.claim();
+    const fb = this.claim(parentKind);
     if (fb < 0) return false;
     const f = this.f64;
     f[fb + F_LATENCY] = latencyMs;
     // `>>> 0` is the identity on valid counts, except that it turns -0 into 0.
     f[fb + F_INPUT] = inputTokens >>> 0;
     f[fb + F_OUTPUT] = outputTokens >>> 0;
-    f[fb + F_CACHED_INPUT] = 0;
-    f[fb + F_CACHE_WRITE] = 0;
-    f[fb + F_REASONING] = 0;
-    f[fb + F_TTFT] = -1;
-    return this.finish(fb, provider, model, errorType, flags, toolCalls, endTime);
+    f[fb + F_CACHED_INPUT] = u.cached;
+    f[fb + F_CACHE_WRITE] = u.cacheWrite;
+    f[fb + F_REASONING] = u.reasoning;
+    f[fb + F_TTFT] = u.ttft;
+    return this.finish(fb, provider, model, errorType, flags, toolCalls, endTime, parentKind, attrs);
   }
 
   recordEmbed(call: EmbedCall): boolean {
@@ -173,7 +226,9 @@ export class RecordWriter {
     const status = checkStatus(call.status);
     const errorType = call.errorType == null || call.errorType === '' ? undefined : checkErrorType(call.errorType, status);
     const endTime = call.endTime === undefined ? -1 : checkEndTime(call.endTime);
-    const fb = this.claim();
+    const attrs = call.attributes === undefined ? false : this.checkAttributes(call.attributes);
+    const parentKind = call.parent === undefined ? activeParent() : explicitParent(call.parent);
+    const fb = this.claim(parentKind);
     if (fb < 0) return false;
     const f = this.f64;
     f[fb + F_LATENCY] = latencyMs;
@@ -183,7 +238,33 @@ export class RecordWriter {
     f[fb + F_CACHE_WRITE] = 0;
     f[fb + F_REASONING] = 0;
     f[fb + F_TTFT] = -1;
-    return this.finish(fb, provider, model, errorType, status | OP_EMBED, 0, endTime);
+    return this.finish(fb, provider, model, errorType, status | OP_EMBED, 0, endTime, parentKind, attrs);
+  }
+
+  /**
+   * Validates `call.attributes` against attributeKeys and interns the values into `attrIds`
+   * (by key position; 0 = absent). Returns true. Out of line: most calls have none.
+   */
+  private checkAttributes(value: unknown): true {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw invalidType('call.attributes', 'an object of strings keyed by attributeKeys', value);
+    }
+    const ids = this.attrIds;
+    ids.fill(0);
+    const pending: [number, string][] = [];
+    for (const key of Object.keys(value)) {
+      const k = this.attributeIndex.get(key);
+      const v = (value as Record<string, unknown>)[key];
+      if (k === undefined) {
+        const allowed = this.attributeIndex.size === 0 ? 'none (no attributeKeys option)' : [...this.attributeIndex.keys()].map((x) => `'${x}'`).join(', ');
+        throw invalidRange('call.attributes key', `one of the attributeKeys: ${allowed}`, key);
+      }
+      if (v === undefined) continue;
+      pending.push([k, checkName(v, `call.attributes.${key}`)]);
+    }
+    // Interned only once the whole object is valid, so a refused call adds no string.
+    for (const [k, v] of pending) ids[k] = this.strings.intern(v);
+    return true;
   }
 
   get stringsFolded(): number {
@@ -194,9 +275,10 @@ export class RecordWriter {
    * Counts the call and finds it a slot at index `write`: the slot's float64 offset, or -1 when
    * the call is dropped (counted).
    */
-  private claim(): number {
+  private claim(parentKind: number): number {
     this.counters.recorded++;
     if (this.closed) return this.dropClosed();
+    if (parentKind === UNSAMPLED_PARENT) return this.dropUnsampled();
     const index = this.write;
     if (index - this.read >= this.capacity) {
       this.hooks.reclaim();
@@ -216,6 +298,8 @@ export class RecordWriter {
     flags: number,
     toolCalls: number,
     endTime: number,
+    parentKind: number,
+    attrs: boolean,
   ): true {
     const u = this.u32;
     const ub = fb * 2; // RECORD_U32 == 2 * RECORD_F64
@@ -223,7 +307,30 @@ export class RecordWriter {
     // performance.now() (clock: 'precise').
     const clock = this.clock;
     this.f64[fb + F_END] = endTime >= 0 ? endTime : clock === undefined ? performance.now() : clock[0];
-    u[ub + U_FLAGS] = flags | captureActiveParent(u, ub);
+    if (parentKind === SAMPLED_PARENT) {
+      u[ub + U_TRACE] = parent.t0;
+      u[ub + U_TRACE + 1] = parent.t1;
+      u[ub + U_TRACE + 2] = parent.t2;
+      u[ub + U_TRACE + 3] = parent.t3;
+      u[ub + U_PARENT] = parent.p0;
+      u[ub + U_PARENT + 1] = parent.p1;
+      u[ub + U_TRACE_FLAGS] = parent.flags;
+      u[ub + U_FLAGS] = flags | FLAG_PARENT;
+    } else {
+      u[ub + U_FLAGS] = flags;
+    }
+    if (attrs) {
+      const ids = this.attrIds;
+      u[ub + U_ATTRS] = ids[0];
+      u[ub + U_ATTRS + 1] = ids[1];
+      u[ub + U_ATTRS + 2] = ids[2];
+      u[ub + U_ATTRS + 3] = ids[3];
+    } else {
+      u[ub + U_ATTRS] = 0;
+      u[ub + U_ATTRS + 1] = 0;
+      u[ub + U_ATTRS + 2] = 0;
+      u[ub + U_ATTRS + 3] = 0;
+    }
     u[ub + U_PROVIDER] = provider === this.lastProvider ? this.lastProviderId : this.providerId(provider);
     u[ub + U_MODEL] = model === this.lastModel ? this.lastModelId : this.modelId(model);
     u[ub + U_ERROR] = errorType === undefined ? 0 : this.strings.intern(errorType);
@@ -252,6 +359,11 @@ export class RecordWriter {
       this.lastModelId = id;
     }
     return id;
+  }
+
+  private dropUnsampled(): -1 {
+    this.counters.dropped.notSampled++;
+    return -1;
   }
 
   private dropClosed(): -1 {

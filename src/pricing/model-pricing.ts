@@ -5,12 +5,18 @@ import { invalidRange, invalidType } from '../errors.js';
 export interface ModelPricingInit {
   inputPerMillion: number;
   outputPerMillion: number;
+  /** Input tokens read from the provider's prompt cache. Absent: billed at inputPerMillion. */
+  cachedInputPerMillion?: number;
+  /** Input tokens written to the provider's prompt cache. Absent: billed at inputPerMillion. */
+  cacheWritePerMillion?: number;
 }
 
 /** A validated, frozen price for one model, in USD per 1,000,000 tokens. Zero is a valid price. */
 export class ModelPricing implements ModelPricingInit {
   readonly inputPerMillion: number;
   readonly outputPerMillion: number;
+  readonly cachedInputPerMillion?: number;
+  readonly cacheWritePerMillion?: number;
 
   constructor(init: ModelPricingInit, field = 'pricing') {
     if (typeof init !== 'object' || init === null) {
@@ -18,6 +24,12 @@ export class ModelPricing implements ModelPricingInit {
     }
     this.inputPerMillion = checkPrice(`${field}.inputPerMillion`, init.inputPerMillion);
     this.outputPerMillion = checkPrice(`${field}.outputPerMillion`, init.outputPerMillion);
+    if (init.cachedInputPerMillion !== undefined) {
+      this.cachedInputPerMillion = checkPrice(`${field}.cachedInputPerMillion`, init.cachedInputPerMillion);
+    }
+    if (init.cacheWritePerMillion !== undefined) {
+      this.cacheWritePerMillion = checkPrice(`${field}.cacheWritePerMillion`, init.cacheWritePerMillion);
+    }
     Object.freeze(this);
   }
 }
@@ -61,7 +73,7 @@ export function priceTableToData(table: PriceTable): PriceTableData {
   const data: PriceTableData = {};
   for (const model of Object.keys(table)) {
     const p = table[model];
-    data[model] = { inputPerMillion: p.inputPerMillion, outputPerMillion: p.outputPerMillion };
+    data[model] = { ...p };
   }
   return data;
 }

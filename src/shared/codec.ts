@@ -4,6 +4,7 @@
 
 import {
   FLAG_PARENT,
+  MAX_ATTRIBUTE_KEYS,
   F_CACHED_INPUT,
   F_CACHE_WRITE,
   F_END,
@@ -19,6 +20,7 @@ import {
   U_MODEL,
   U_PARENT,
   U_PROVIDER,
+  U_ATTRS,
   U_TOOLS,
   U_TRACE,
   U_TRACE_FLAGS,
@@ -48,6 +50,8 @@ export interface RecordFields {
   parent0: number;
   parent1: number;
   traceFlags: number;
+  /** String ids of the call's attributes, by attributeKeys position; 0 = absent. */
+  attrs: number[];
 }
 
 export function emptyFields(): RecordFields {
@@ -72,6 +76,7 @@ export function emptyFields(): RecordFields {
     parent0: 0,
     parent1: 0,
     traceFlags: 0,
+    attrs: new Array<number>(MAX_ATTRIBUTE_KEYS).fill(0),
   };
 }
 
@@ -103,6 +108,7 @@ export function encodeRecord(ring: RingViews, index: number, r: RecordFields): v
     u[ub + U_PARENT + 1] = r.parent1;
     u[ub + U_TRACE_FLAGS] = r.traceFlags;
   }
+  for (let k = 0; k < MAX_ATTRIBUTE_KEYS; k++) u[ub + U_ATTRS + k] = r.attrs[k];
 }
 
 /** Decodes the record at `index` into `out` (allocates when `out` is omitted). */
@@ -137,5 +143,6 @@ export function decodeRecord(ring: RingViews, index: number, out: RecordFields =
     out.trace0 = out.trace1 = out.trace2 = out.trace3 = 0;
     out.parent0 = out.parent1 = out.traceFlags = 0;
   }
+  for (let k = 0; k < MAX_ATTRIBUTE_KEYS; k++) out.attrs[k] = u[ub + U_ATTRS + k];
   return out;
 }

@@ -14,15 +14,17 @@
 //  one record, seen as 16 float64 words (F_*) and 32 uint32 words (U_*) over the same bytes
 //  byte 0                                   64                                           128
 //  +----+-------+------+-------+------+------+-------+-----+----+----+----+----+-----+------+------+----+
-//  |end |latency|input |output |cached|cache |reason-|ttft | prv| mdl| err|flag|tools|trace |parent|tfl |
-//  | ms |  ms   |tokens|tokens |input |write |ing    | ms  |  id|  id|  id|  s |     |id x4 |id x2 |    |
-//  +----+-------+------+-------+------+------+-------+-----+----+----+----+----+-----+------+------+----+
-//   f64  f64     f64    f64     f64    f64    f64     f64   u32  u32  u32  u32  u32   u32x4  u32x2  u32 (+4 spare)
+//  |end |latency|input |output |cached|cache |reason-|ttft | prv| mdl| err|flag|tools|trace |parent|tfl |attr  |
+//  | ms |  ms   |tokens|tokens |input |write |ing    | ms  |  id|  id|  id|  s |     |id x4 |id x2 |    |ids x4|
+//  +----+-------+------+-------+------+------+-------+-----+----+----+----+----+-----+------+------+----+------+
+//   f64  f64     f64    f64     f64    f64    f64     f64   u32  u32  u32  u32  u32   u32x4  u32x2  u32  u32x4
 //
 //  `end` is performance.now() on the main thread at record time; workers add the main thread's
-//  performance.timeOrigin (sent once in workerData) to get epoch milliseconds.
+//  performance.timeOrigin (sent once in workerData) to get epoch milliseconds. `ttft` is -1 when
+//  unknown. `attr` holds the string ids of the call's attributes, in the order of the tracer's
+//  attributeKeys; 0 means absent.
 
-export const ABI_VERSION = 1;
+export const ABI_VERSION = 2;
 export const ABI_MAGIC = 0x52_41_00_00 | ABI_VERSION; // 'RA' + version
 
 export const HEADER_BYTES = 64;
@@ -55,6 +57,8 @@ export const U_TOOLS = 20;
 export const U_TRACE = 21; // 4 words, trace id as big-endian 32-bit chunks
 export const U_PARENT = 25; // 2 words, parent span id
 export const U_TRACE_FLAGS = 27;
+export const U_ATTRS = 28; // MAX_ATTRIBUTE_KEYS words
+export const MAX_ATTRIBUTE_KEYS = 4;
 
 // bits of U_FLAGS
 export const OP_MASK = 0b11;

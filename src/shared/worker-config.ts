@@ -32,7 +32,10 @@ export interface WorkerConfig {
   /** performance.timeOrigin of the main thread: record end times are relative to it. */
   timeOrigin: number;
   serviceName: string;
+  /** The price table of version 0 (the constructor's); later versions travel with their tasks. */
   prices: PriceTableData;
+  spanNames: 'seed' | 'genai';
+  attributeKeys: string[];
   destinations: DestinationConfig[];
   exportTimeoutMillis: number;
   /** Niceness to give the worker thread (Linux); 0 leaves it alone. */
@@ -46,6 +49,8 @@ export interface DrainTask {
   end: number;
   /** Index in the taskDone array; -1 for the warm-up task each worker gets at start. */
   slot: number;
+  /** The price table of these records when it is not version 0 (tracer.setPriceTable()). */
+  prices?: { version: number; table: PriceTableData };
 }
 
 export type ExportFailure = 'exportError' | 'exportTimeout';
@@ -60,6 +65,8 @@ export interface DrainResult {
   /** One per configured destination, in config order. */
   outcomes: DestinationOutcome[];
   spans?: SpanData[];
+  /** Calls of the batch whose model has no price, by model. */
+  unpriced: Record<string, number>;
 }
 
 /** Task slot states in the taskDone array. */

@@ -9,7 +9,7 @@ import { SpanKind, SpanStatusCode, TraceFlags, type Attributes, type HrTime, typ
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
-import type { SpanRecord } from './record.js';
+import { spanAttributes, type SpanRecord } from './record.js';
 
 /** A finished call with its ids and exact times: what crosses from a worker to the main thread. */
 export interface SpanData {
@@ -34,22 +34,6 @@ export function msToHrTime(ms: number): HrTime {
     nanos -= 1e9;
   }
   return [seconds, nanos];
-}
-
-export function spanAttributes(r: SpanRecord): Attributes {
-  const a: Attributes = {
-    'llm.provider': r.provider,
-    'llm.model': r.model,
-    'llm.operation': r.operation,
-    'llm.latency_ms': r.latencyMs,
-    'llm.input_tokens': r.inputTokens,
-    'llm.output_tokens': r.outputTokens,
-    'llm.cost_usd': r.costUsd,
-    'llm.cache_hit': r.cacheHit,
-    'llm.tool_calls': r.toolCalls,
-  };
-  if (r.errorType !== null) a['llm.error_type'] = r.errorType;
-  return a;
 }
 
 const NO_EVENTS: TimedEvent[] = [];

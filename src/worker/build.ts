@@ -10,10 +10,10 @@
 
 import { randomFillSync } from 'node:crypto';
 import { decodeRecord, emptyFields } from '../shared/codec.js';
-import { FLAG_PARENT, HEADER_BYTES, RECORD_BYTES, RECORD_U32, U_FLAGS, U_PARENT, U_TRACE } from '../shared/layout.js';
+import { FLAG_PARENT, HEADER_BYTES, RECORD_BYTES, RECORD_U32, U_FLAGS, U_MODEL, U_PARENT, U_TRACE } from '../shared/layout.js';
 import type { RingViews } from '../shared/ring.js';
-import type { PriceTableData } from '../pricing/model-pricing.js';
-import { toSpanRecord, type StringLookup } from '../spans/record.js';
+import type { PriceResolver, ResolvedPrice } from '../pricing/cost.js';
+import { toSpanRecord, type RecordContext } from '../spans/record.js';
 import { SAMPLED, type SpanData } from '../spans/readable-span.js';
 
 /** Bytes of ids per span in TakenRange.ids: trace id at +0, span id at +16, parent at +24. */
@@ -43,24 +43,42 @@ function nonZero(b: Uint8Array, at: number, n: number): void {
   b[at + n - 1] = 1;
 }
 
+// Per price resolver (one per price-table version), the price of each model string id. Ids are
+// never reused, so entries never go stale; bounded by the string table's size.
+const priceCache = new WeakMap<PriceResolver, ResolvedPrice[]>();
+
+/** The price of model string `id` under `ctx.prices`, resolved once per table and id. */
+export function priceOfModel(ctx: RecordContext, id: number): ResolvedPrice {
+  let byId = priceCache.get(ctx.prices);
+  if (byId === undefined) {
+    byId = [];
+    priceCache.set(ctx.prices, byId);
+  }
+  let p = byId[id];
+  if (p === undefined) {
+    p = ctx.prices.resolve(ctx.strings.get(id));
+    byId[id] = p;
+  }
+  return p;
+}
+
 export class TakenRange {
   /** Number of spans. */
   readonly length: number;
   /** The copied records, indexed 0..length-1, readable with decodeRecord(). */
   readonly records: RingViews;
   readonly ids: Uint8Array;
-  readonly #strings: StringLookup;
-  readonly #prices: PriceTableData;
-  readonly #timeOrigin: number;
+  readonly ctx: RecordContext;
+  /** Calls whose model has no price, by model. */
+  readonly unpriced: Record<string, number>;
   #data: SpanData[] | undefined;
 
-  constructor(records: RingViews, length: number, ids: Uint8Array, strings: StringLookup, prices: PriceTableData, timeOrigin: number) {
+  constructor(records: RingViews, length: number, ids: Uint8Array, ctx: RecordContext, unpriced: Record<string, number>) {
     this.records = records;
     this.length = length;
     this.ids = ids;
-    this.#strings = strings;
-    this.#prices = prices;
-    this.#timeOrigin = timeOrigin;
+    this.ctx = ctx;
+    this.unpriced = unpriced;
   }
 
   /** One SpanData per span, made on first use. */
@@ -75,7 +93,7 @@ export class TakenRange {
     const ids = this.ids;
     for (let i = 0; i < this.length; i++) {
       decodeRecord(this.records, i, r);
-      const record = toSpanRecord(r, this.#strings, this.#prices, this.#timeOrigin);
+      const record = toSpanRecord(r, this.ctx);
       const at = i * ID_BYTES;
       const hasParent = (r.flags & FLAG_PARENT) !== 0;
       out[i] = {
@@ -93,14 +111,7 @@ export class TakenRange {
 }
 
 /** Copies records [start, end) out of the shared ring and makes their ids. */
-export function takeRange(
-  ring: RingViews,
-  start: number,
-  end: number,
-  strings: StringLookup,
-  prices: PriceTableData,
-  timeOrigin: number,
-): TakenRange {
+export function takeRange(ring: RingViews, start: number, end: number, ctx: RecordContext): TakenRange {
   const n = end - start;
   let capacity = 1;
   while (capacity < n) capacity *= 2;
@@ -123,7 +134,13 @@ export function takeRange(
   // Random bytes for every id slot in one call; a captured parent's trace id overwrites its own.
   const ids = randomFillSync(new Uint8Array(n * ID_BYTES));
   const u = records.u32;
+  const unpriced: Record<string, number> = {};
   for (let i = 0; i < n; i++) {
+    const modelId = u[i * RECORD_U32 + U_MODEL];
+    if (priceOfModel(ctx, modelId).source === 'unpriced') {
+      const model = ctx.strings.get(modelId);
+      unpriced[model] = (unpriced[model] ?? 0) + 1;
+    }
     const at = i * ID_BYTES;
     const ub = i * RECORD_U32;
     if ((u[ub + U_FLAGS] & FLAG_PARENT) !== 0) {
@@ -136,5 +153,5 @@ export function takeRange(
     }
     nonZero(ids, at + SPAN_AT, 8);
   }
-  return new TakenRange(records, n, ids, strings, prices, timeOrigin);
+  return new TakenRange(records, n, ids, ctx, unpriced);
 }

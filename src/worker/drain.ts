@@ -17,6 +17,8 @@ import { TASK_FINISHED, TASK_READ, type DrainResult, type DrainTask, type Worker
 import { takeRange } from './build.js';
 import { Batch, createDestination, envHeaders, type Destination } from './destinations.js';
 import { OtlpProtoEncoder } from './otlp-proto.js';
+import { PriceResolver } from '../pricing/cost.js';
+import type { RecordContext } from '../spans/record.js';
 
 interface WorkerState {
   config: WorkerConfig;
@@ -25,6 +27,10 @@ interface WorkerState {
   taskDone: Int32Array;
   resource: Resource;
   encoder: OtlpProtoEncoder;
+  /** Record context of price-table version 0. */
+  ctx: RecordContext;
+  /** Resolvers of later price-table versions, newest last (a few are kept for batches in flight). */
+  versions: { version: number; ctx: RecordContext }[];
   destinations: Destination[];
   /** Header values of the OTLP destinations: never allowed into a message. */
   secrets: string[];
@@ -59,7 +65,15 @@ async function init(config: WorkerConfig): Promise<WorkerState> {
     config,
     ring: attachRing(config.ring),
     strings,
-    encoder: new OtlpProtoEncoder({ 'service.name': config.serviceName }, strings, config.prices, config.timeOrigin),
+    encoder: new OtlpProtoEncoder({ 'service.name': config.serviceName }),
+    ctx: {
+      strings,
+      prices: new PriceResolver(config.prices),
+      timeOrigin: config.timeOrigin,
+      spanNames: config.spanNames,
+      attributeKeys: config.attributeKeys,
+    },
+    versions: [],
     taskDone: new Int32Array(config.taskDone),
     resource: resourceFromAttributes({ 'service.name': config.serviceName }),
 
@@ -84,7 +98,7 @@ function warmUp(s: WorkerState): void {
     encodeRecord(ring, i, r);
   }
   for (let round = 0; round < 8; round++) {
-    s.encoder.encode(takeRange(ring, 0, WARM_UP_SPANS, s.strings, s.config.prices, s.config.timeOrigin));
+    s.encoder.encode(takeRange(ring, 0, WARM_UP_SPANS, s.ctx));
   }
 }
 const WARM_UP_SPANS = 512;
@@ -95,10 +109,10 @@ export default async function drain(task: DrainTask): Promise<DrainResult> {
   const { start, end, slot } = task;
   if (slot < 0) {
     warmUp(s);
-    return { outcomes: [] };
+    return { outcomes: [], unpriced: {} };
   }
   if (!isPublished(s.ring, end)) throw new Error(`drain: range [${start}, ${end}) is not published`);
-  const range = takeRange(s.ring, start, end, s.strings, s.config.prices, s.config.timeOrigin);
+  const range = takeRange(s.ring, start, end, contextFor(s, task));
   // Releases the range's slots to the writer; after this store the ring is not read again.
   signal(s.taskDone, slot, TASK_READ);
 
@@ -111,7 +125,22 @@ export default async function drain(task: DrainTask): Promise<DrainResult> {
   // The task slot may be reused before this result reaches the main thread's event loop (a
   // writer blocked on a full ring looks for it).
   signal(s.taskDone, slot, TASK_FINISHED);
-  return s.config.returnSpans ? { outcomes, spans: range.data } : { outcomes };
+  return s.config.returnSpans ? { outcomes, spans: range.data, unpriced: range.unpriced } : { outcomes, unpriced: range.unpriced };
+}
+
+const KEPT_PRICE_VERSIONS = 4;
+
+/** The record context of the task's price-table version. */
+function contextFor(s: WorkerState, task: DrainTask): RecordContext {
+  if (task.prices === undefined) return s.ctx;
+  const { version, table } = task.prices;
+  let v = s.versions.find((x) => x.version === version);
+  if (v === undefined) {
+    v = { version, ctx: { ...s.ctx, prices: new PriceResolver(table) } };
+    s.versions.push(v);
+    if (s.versions.length > KEPT_PRICE_VERSIONS) s.versions.shift();
+  }
+  return v.ctx;
 }
 
 /** Sets a task slot's state and wakes a main thread blocked on the progress word. */

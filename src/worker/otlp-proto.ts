@@ -14,23 +14,29 @@
 // double_value otherwise, as the OTel SDK's transformer does; span kind CLIENT is 3 on the wire.
 
 import type { Attributes, AttributeValue } from '@opentelemetry/api';
-import { costOf, lookupPrice } from '../pricing/cost.js';
-import type { ModelPricingInit, PriceTableData } from '../pricing/model-pricing.js';
+import { costOf, type PriceSource } from '../pricing/cost.js';
 import {
   CACHE_HITS,
   CACHE_MASK,
   CACHE_SHIFT,
+  F_CACHED_INPUT,
+  F_CACHE_WRITE,
   F_END,
   F_INPUT,
   F_LATENCY,
   F_OUTPUT,
+  F_REASONING,
+  F_TTFT,
   FLAG_ERROR,
   FLAG_PARENT,
   OPERATIONS,
+  OP_CHAT,
   OP_EMBED,
   OP_MASK,
+  OP_STREAM,
   RECORD_F64,
   RECORD_U32,
+  U_ATTRS,
   U_ERROR,
   U_FLAGS,
   U_MODEL,
@@ -39,8 +45,8 @@ import {
   U_TRACE_FLAGS,
 } from '../shared/layout.js';
 import { INSTRUMENTATION_SCOPE, SAMPLED } from '../spans/readable-span.js';
-import { round, type StringLookup } from '../spans/record.js';
-import { ID_BYTES, PARENT_AT, SPAN_AT, TRACE_AT, type TakenRange } from './build.js';
+import { genAiOperation, genAiProvider, round, spanName, type StringLookup } from '../spans/record.js';
+import { ID_BYTES, PARENT_AT, priceOfModel, SPAN_AT, TRACE_AT, type TakenRange } from './build.js';
 
 const WIRE_VARINT = 0;
 const WIRE_FIXED64 = 1;
@@ -172,6 +178,14 @@ function varintSize(v: number): number {
   return n;
 }
 
+/** A complete length-delimited string field: tag, length, UTF-8 bytes. */
+function lenFieldBytes(field: number, value: string): Uint8Array {
+  const w = new ProtoWriter(value.length * 3 + 16);
+  w.lenField(field, utf8.encode(value));
+  return w.slice();
+}
+const UNKNOWN_MESSAGE = lenFieldBytes(2, 'unknown');
+
 /** KeyValue.key field (tag, length, bytes). */
 function keyBytes(key: string): Uint8Array {
   const w = new ProtoWriter();
@@ -243,13 +257,26 @@ const K_LATENCY = keyBytes('llm.latency_ms');
 const K_INPUT = keyBytes('llm.input_tokens');
 const K_OUTPUT = keyBytes('llm.output_tokens');
 const K_COST = keyBytes('llm.cost_usd');
+const K_PRICE_SOURCE = keyBytes('llm.price_source');
 const K_CACHE = keyBytes('llm.cache_hit');
 const K_TOOLS = keyBytes('llm.tool_calls');
 const K_ERROR = keyBytes('llm.error_type');
+const K_GEN_OPERATION = keyBytes('gen_ai.operation.name');
+const K_GEN_PROVIDER = keyBytes('gen_ai.provider.name');
+const K_GEN_MODEL = keyBytes('gen_ai.request.model');
+const K_GEN_INPUT = keyBytes('gen_ai.usage.input_tokens');
+const K_GEN_OUTPUT = keyBytes('gen_ai.usage.output_tokens');
+const K_GEN_CACHE_READ = keyBytes('gen_ai.usage.cache_read.input_tokens');
+const K_GEN_CACHE_WRITE = keyBytes('gen_ai.usage.cache_creation.input_tokens');
+const K_GEN_REASONING = keyBytes('gen_ai.usage.reasoning.output_tokens');
+const K_GEN_STREAM = keyBytes('gen_ai.request.stream');
+const K_GEN_TTFT = keyBytes('gen_ai.response.time_to_first_chunk');
+const K_ERROR_TYPE = keyBytes('error.type');
+
 /** A complete string attribute field (Span.attributes = 9): tag, length, key, value. */
 function stringAttrField(key: Uint8Array, value: string): Uint8Array {
   const v = stringValueBytes(value);
-  const w = new ProtoWriter();
+  const w = new ProtoWriter(key.length + v.length + 16);
   w.varint(tag(9, WIRE_LEN));
   w.varint(key.length + v.length);
   w.bytes(key);
@@ -258,9 +285,28 @@ function stringAttrField(key: Uint8Array, value: string): Uint8Array {
 }
 const F_OPERATION = OPERATIONS.map((op) => stringAttrField(K_OPERATION, op));
 const F_CACHE = CACHE_HITS.map((c) => stringAttrField(K_CACHE, c));
+const F_GEN_OPERATION = [OP_CHAT, OP_STREAM, OP_EMBED].map((op) => stringAttrField(K_GEN_OPERATION, genAiOperation(op)));
+const F_PRICE_SOURCE: Record<PriceSource, Uint8Array> = {
+  exact: stringAttrField(K_PRICE_SOURCE, 'exact'),
+  alias: stringAttrField(K_PRICE_SOURCE, 'alias'),
+  unpriced: stringAttrField(K_PRICE_SOURCE, 'unpriced'),
+};
+const F_ERROR_TYPE_OTHER = stringAttrField(K_ERROR_TYPE, '_OTHER');
+/** gen_ai.request.stream = true: KeyValue{ key, value: AnyValue{ bool_value: true } }. */
+const F_GEN_STREAM = ((): Uint8Array => {
+  const w = new ProtoWriter();
+  w.varint(tag(9, WIRE_LEN));
+  w.varint(K_GEN_STREAM.length + 4);
+  w.bytes(K_GEN_STREAM);
+  w.varint(tag(2, WIRE_LEN));
+  w.varint(2);
+  w.varint(tag(2, WIRE_VARINT));
+  w.varint(1);
+  return w.slice();
+})();
 /**
- * Room reserved per span: ids, times, name and numbers need < 200 bytes; each string attribute
- * < 800 (strings are at most 256 UTF-16 units, so at most 768 UTF-8 bytes).
+ * Room reserved per span: ids, times and numbers need < 600 bytes; each of the (at most 14)
+ * strings < 800 (strings are at most 256 UTF-16 units, so at most 768 UTF-8 bytes).
  */
 const MAX_SPAN_BYTES = 16 * 1024;
 const NAME_CHAT = utf8.encode('llm.chat');
@@ -284,27 +330,29 @@ function writeNumberAttr(w: ProtoWriter, k: Uint8Array, value: number): void {
   }
 }
 
+type FieldCache = (Uint8Array | undefined)[];
+
 /**
  * Encodes TakenRanges. Holds what is constant for a worker: the Resource and
- * InstrumentationScope fields, and per string-table id the encoded string value and the price.
+ * InstrumentationScope fields, and per string-table id its encoded attribute fields.
  */
 export class OtlpProtoEncoder {
   readonly #resource: Uint8Array;
   readonly #scope: Uint8Array;
   readonly #out = new ProtoWriter(256 * 1024);
-  readonly #strings: StringLookup;
-  readonly #prices: PriceTableData;
-  readonly #timeOrigin: number;
-  // Bounded by the string table's size: ids are never reused.
-  readonly #providerField: (Uint8Array | undefined)[] = [];
-  readonly #modelField: (Uint8Array | undefined)[] = [];
-  readonly #errorField: (Uint8Array | undefined)[] = [];
-  readonly #priceById: (ModelPricingInit | null | undefined)[] = [];
+  // Complete attribute fields by string id, one cache per key. Bounded by the string table's
+  // size (ids are never reused) times the number of keys.
+  readonly #provider: FieldCache = [];
+  readonly #genProvider: FieldCache = [];
+  readonly #model: FieldCache = [];
+  readonly #genModel: FieldCache = [];
+  readonly #error: FieldCache = [];
+  readonly #errorType: FieldCache = [];
+  readonly #statusMessage: FieldCache = [];
+  readonly #genaiNames: FieldCache[] = [[], [], []];
+  readonly #attributes = new Map<string, FieldCache>();
 
-  constructor(resourceAttributes: Attributes, strings: StringLookup, prices: PriceTableData, timeOrigin: number) {
-    this.#strings = strings;
-    this.#prices = prices;
-    this.#timeOrigin = timeOrigin;
+  constructor(resourceAttributes: Attributes) {
     const r = new ProtoWriter();
     writeAttributes(r, 1, resourceAttributes);
     this.#resource = r.slice();
@@ -314,30 +362,32 @@ export class OtlpProtoEncoder {
     this.#scope = s.slice();
   }
 
-  /** The complete attribute field `key` = string `id`, cached in `cache` by id. */
-  #field(cache: (Uint8Array | undefined)[], key: Uint8Array, id: number): Uint8Array {
+  /** The field made by `make(string)` for string `id`, cached in `cache`. */
+  #cached(cache: FieldCache, id: number, strings: StringLookup, make: (s: string) => Uint8Array): Uint8Array {
     let f = cache[id];
     if (f === undefined) {
-      f = stringAttrField(key, this.#strings.get(id));
+      f = make(strings.get(id));
       cache[id] = f;
     }
     return f;
   }
 
-  #price(modelId: number): ModelPricingInit | null {
-    let p = this.#priceById[modelId];
-    if (p === undefined) {
-      p = lookupPrice(this.#prices, this.#strings.get(modelId)) ?? null;
-      this.#priceById[modelId] = p;
+  #attributeCache(key: string): FieldCache {
+    let c = this.#attributes.get(key);
+    if (c === undefined) {
+      c = [];
+      this.#attributes.set(key, c);
     }
-    return p;
+    return c;
   }
 
   /**
    * Span `i` of the range. Field for field the span toReadableSpan() makes from the same record
-   * (record.ts, readable-span.ts): same name, times, attributes and status.
+   * (spans/record.ts): same name, times, attributes and status.
    */
   #writeSpan(w: ProtoWriter, range: TakenRange, i: number): void {
+    const ctx = range.ctx;
+    const strings = ctx.strings;
     const f = range.records.f64;
     const u = range.records.u32;
     const fb = i * RECORD_F64;
@@ -349,8 +399,15 @@ export class OtlpProtoEncoder {
     const latencyMs = f[fb + F_LATENCY];
     const inputTokens = f[fb + F_INPUT];
     const outputTokens = f[fb + F_OUTPUT];
+    const cached = f[fb + F_CACHED_INPUT];
+    const cacheWrite = f[fb + F_CACHE_WRITE];
+    const reasoning = f[fb + F_REASONING];
+    const ttft = f[fb + F_TTFT];
+    const providerId = u[ub + U_PROVIDER];
     const modelId = u[ub + U_MODEL];
-    const endMs = this.#timeOrigin + f[fb + F_END];
+    const errorId = u[ub + U_ERROR];
+    const endMs = ctx.timeOrigin + f[fb + F_END];
+    const price = priceOfModel(ctx, modelId);
 
     w.varint(tag(1, WIRE_LEN));
     w.varint(16);
@@ -363,7 +420,11 @@ export class OtlpProtoEncoder {
       w.varint(8);
       w.bytes(ids, at + PARENT_AT, at + PARENT_AT + 8);
     }
-    w.lenField(5, op === OP_EMBED ? NAME_EMBED : NAME_CHAT);
+    if (ctx.spanNames === 'genai') {
+      w.bytes(this.#cached(this.#genaiNames[op], modelId, strings, (m) => lenFieldBytes(5, spanName('genai', op, m))));
+    } else {
+      w.lenField(5, op === OP_EMBED ? NAME_EMBED : NAME_CHAT);
+    }
     w.varint(tag(6, WIRE_VARINT));
     w.varint(SPAN_KIND_CLIENT);
     w.varint(tag(7, WIRE_FIXED64));
@@ -371,24 +432,48 @@ export class OtlpProtoEncoder {
     w.varint(tag(8, WIRE_FIXED64));
     w.fixed64Nanos(endMs);
 
-    w.bytes(this.#field(this.#providerField, K_PROVIDER, u[ub + U_PROVIDER]));
-    w.bytes(this.#field(this.#modelField, K_MODEL, modelId));
+    // The original's llm.* attributes.
+    w.bytes(this.#cached(this.#provider, providerId, strings, (s) => stringAttrField(K_PROVIDER, s)));
+    w.bytes(this.#cached(this.#model, modelId, strings, (s) => stringAttrField(K_MODEL, s)));
     w.bytes(F_OPERATION[op]);
     writeNumberAttr(w, K_LATENCY, round(latencyMs, 2));
     writeNumberAttr(w, K_INPUT, inputTokens);
     writeNumberAttr(w, K_OUTPUT, outputTokens);
-    writeNumberAttr(w, K_COST, round(costOf(this.#price(modelId) ?? undefined, inputTokens, outputTokens), 8));
+    writeNumberAttr(w, K_COST, round(costOf(price.pricing, { inputTokens, outputTokens, cachedInputTokens: cached, cacheWriteTokens: cacheWrite }), 8));
+    w.bytes(F_PRICE_SOURCE[price.source]);
     w.bytes(F_CACHE[(flags & CACHE_MASK) >>> CACHE_SHIFT]);
     writeNumberAttr(w, K_TOOLS, u[ub + U_TOOLS]);
-    const errorId = u[ub + U_ERROR];
-    if (errorId !== 0) w.bytes(this.#field(this.#errorField, K_ERROR, errorId));
+    if (errorId !== 0) w.bytes(this.#cached(this.#error, errorId, strings, (s) => stringAttrField(K_ERROR, s)));
 
-    if ((flags & FLAG_ERROR) !== 0) {
-      const message = utf8.encode(errorId === 0 ? 'unknown' : this.#strings.get(errorId));
+    // The GenAI semantic conventions.
+    w.bytes(F_GEN_OPERATION[op]);
+    w.bytes(this.#cached(this.#genProvider, providerId, strings, (s) => stringAttrField(K_GEN_PROVIDER, genAiProvider(s))));
+    w.bytes(this.#cached(this.#genModel, modelId, strings, (s) => stringAttrField(K_GEN_MODEL, s)));
+    writeNumberAttr(w, K_GEN_INPUT, inputTokens);
+    if (op !== OP_EMBED) writeNumberAttr(w, K_GEN_OUTPUT, outputTokens);
+    if (cached > 0) writeNumberAttr(w, K_GEN_CACHE_READ, cached);
+    if (cacheWrite > 0) writeNumberAttr(w, K_GEN_CACHE_WRITE, cacheWrite);
+    if (reasoning > 0) writeNumberAttr(w, K_GEN_REASONING, reasoning);
+    if (op === OP_STREAM) w.bytes(F_GEN_STREAM);
+    if (ttft >= 0) writeNumberAttr(w, K_GEN_TTFT, ttft / 1000);
+    const isError = (flags & FLAG_ERROR) !== 0;
+    if (isError) {
+      w.bytes(errorId === 0 ? F_ERROR_TYPE_OTHER : this.#cached(this.#errorType, errorId, strings, (s) => stringAttrField(K_ERROR_TYPE, s)));
+    }
+
+    // The call's own attributes.
+    const keys = ctx.attributeKeys;
+    for (let k = 0; k < keys.length; k++) {
+      const id = u[ub + U_ATTRS + k];
+      if (id !== 0) w.bytes(this.#cached(this.#attributeCache(keys[k]), id, strings, (s) => stringAttrField(keyBytes(keys[k]), s)));
+    }
+
+    if (isError) {
       // Status { message = 2; code = 3 }
+      const message = errorId === 0 ? UNKNOWN_MESSAGE : this.#cached(this.#statusMessage, errorId, strings, (s) => lenFieldBytes(2, s));
       w.varint(tag(15, WIRE_LEN));
-      w.varint(1 + varintSize(message.length) + message.length + 2);
-      w.lenField(2, message);
+      w.varint(message.length + 2);
+      w.bytes(message);
       w.varint(tag(3, WIRE_VARINT));
       w.varint(STATUS_CODE_ERROR);
     } else {

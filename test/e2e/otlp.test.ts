@@ -3,11 +3,13 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { context, trace } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_COST_TABLE, RactoTracer, type RactoTracerOptions } from '../pkg.js';
+import { RactoTracer, type RactoTracerOptions } from '../pkg.js';
+import { expectedAttributes, type CallFacts } from '../expected.js';
 import { startGrpcReceiver, startHttpReceiver, type Receiver, type ReceivedSpan } from './receivers.js';
 
 interface Sent {
   i: number;
+  facts: CallFacts;
   before: bigint;
   after: bigint;
   parent: { traceId: string; spanId: string } | undefined;
@@ -17,18 +19,37 @@ const nowNs = (): bigint => BigInt(Math.round((performance.timeOrigin + performa
 const otel = new BasicTracerProvider().getTracer('gateway');
 
 /** Call i: a deterministic mix of chat, stream and embed calls, some failed, every third under a parent span. */
+function factsFor(i: number): CallFacts {
+  if (i % 5 === 4) {
+    return { kind: 'embed', provider: 'openai', model: 'text-embedding-3-small', latencyMs: 10 + i, inputTokens: 1000 + i, outputTokens: 0,
+      cacheHit: 'miss', toolCalls: 0, errorType: null, attributes: i % 2 ? { tenant: 'acme' } : undefined };
+  }
+  const kind = i % 4 === 2 ? 'stream' : 'chat';
+  const c: CallFacts = {
+    kind, provider: i % 2 ? 'anthropic' : 'openai', model: i % 2 ? 'claude-sonnet-4-6' : 'gpt-4o-mini',
+    latencyMs: 100.25 + i, inputTokens: 1000 + i, outputTokens: i, cacheHit: i % 4 === 1 ? 'exact' : 'miss',
+    toolCalls: i % 3, errorType: i % 7 === 6 ? 'TimeoutError' : null,
+  };
+  if (i % 3 === 1) Object.assign(c, { cachedInputTokens: 400, cacheWriteTokens: 100 + (i % 50), reasoningTokens: Math.floor(i / 2) });
+  if (kind === 'stream') c.timeToFirstTokenMs = 20.5 + i;
+  if (i % 4 === 0) c.attributes = { tenant: `t${i % 3}`, route: '/v1/messages' };
+  return c;
+}
+
 function recordCall(tracer: RactoTracer, i: number): Sent {
   const parentSpan = i % 3 === 0 ? otel.startSpan(`request ${i}`) : undefined;
+  const c = factsFor(i);
   const before = nowNs();
+  const status = c.errorType === null ? 'ok' as const : 'error' as const;
   const run = (): void => {
-    if (i % 5 === 4) {
-      tracer.recordEmbedSpan({ provider: 'openai', model: 'gpt-4o', latencyMs: 10 + i, inputTokens: 1000 + i });
+    if (c.kind === 'embed') {
+      tracer.recordEmbedSpan({ provider: c.provider, model: c.model, latencyMs: c.latencyMs, inputTokens: c.inputTokens, attributes: c.attributes });
     } else {
       tracer.recordChatSpan({
-        provider: i % 2 ? 'anthropic' : 'openai', model: i % 2 ? 'claude-sonnet-4-6' : 'gpt-4o-mini',
-        latencyMs: 100.25 + i, inputTokens: 1000 + i, outputTokens: i, cacheHit: i % 4 === 1 ? 'exact' : 'miss',
-        toolCalls: i % 3, status: i % 7 === 6 ? 'error' : 'ok', errorType: i % 7 === 6 ? 'TimeoutError' : undefined,
-        operation: i % 4 === 2 ? 'stream' : 'chat',
+        provider: c.provider, model: c.model, latencyMs: c.latencyMs, inputTokens: c.inputTokens, outputTokens: c.outputTokens,
+        cacheHit: c.cacheHit, toolCalls: c.toolCalls, status, errorType: c.errorType, operation: c.kind,
+        cachedInputTokens: c.cachedInputTokens, cacheWriteTokens: c.cacheWriteTokens, reasoningTokens: c.reasoningTokens,
+        timeToFirstTokenMs: c.timeToFirstTokenMs, attributes: c.attributes,
       });
     }
   };
@@ -36,33 +57,15 @@ function recordCall(tracer: RactoTracer, i: number): Sent {
   else run();
   const after = nowNs();
   parentSpan?.end();
-  return { i, before, after, parent: parentSpan && { traceId: parentSpan.spanContext().traceId, spanId: parentSpan.spanContext().spanId } };
+  return { i, facts: c, before, after, parent: parentSpan && { traceId: parentSpan.spanContext().traceId, spanId: parentSpan.spanContext().spanId } };
 }
 
 function expectSpanMatches(s: ReceivedSpan, c: Sent, serviceName: string): void {
-  const i = c.i;
-  const embed = i % 5 === 4;
-  const error = !embed && i % 7 === 6;
-  const model = embed ? 'gpt-4o' : i % 2 ? 'claude-sonnet-4-6' : 'gpt-4o-mini';
-  const latency = embed ? 10 + i : 100.25 + i;
-  const output = embed ? 0 : i;
-  const price = DEFAULT_COST_TABLE[model];
-  const cost = Math.round((((1000 + i) * price.inputPerMillion) / 1e6 + (output * price.outputPerMillion) / 1e6) * 1e8) / 1e8;
-  expect(s.name).toBe(embed ? 'llm.embed' : 'llm.chat');
+  const f = c.facts;
+  const error = f.errorType !== null;
+  expect(s.name).toBe(f.kind === 'embed' ? 'llm.embed' : 'llm.chat');
   expect(s.kind).toBe(3); // SPAN_KIND_CLIENT
-  const expected: Record<string, string | number> = {
-    'llm.provider': embed ? 'openai' : i % 2 ? 'anthropic' : 'openai',
-    'llm.model': model,
-    'llm.operation': embed ? 'embed' : i % 4 === 2 ? 'stream' : 'chat',
-    'llm.latency_ms': Math.round(latency * 100) / 100,
-    'llm.input_tokens': 1000 + i,
-    'llm.output_tokens': output,
-    'llm.cost_usd': cost,
-    'llm.cache_hit': !embed && i % 4 === 1 ? 'exact' : 'miss',
-    'llm.tool_calls': embed ? 0 : i % 3,
-  };
-  if (error) expected['llm.error_type'] = 'TimeoutError';
-  expect(s.attributes).toEqual(expected);
+  expect(s.attributes).toEqual(expectedAttributes(f));
   expect(s.status).toEqual(error ? { code: 2, message: 'TimeoutError' } : { code: 0, message: '' });
   expect(s.resource['service.name']).toBe(serviceName);
   expect(s.scope.name).toBe('ractogateway');
@@ -77,7 +80,7 @@ function expectSpanMatches(s: ReceivedSpan, c: Sent, serviceName: string): void 
   // end = the record call (to the microsecond), start = end - latency
   expect(s.endNs).toBeGreaterThanOrEqual(c.before - 1000n);
   expect(s.endNs).toBeLessThanOrEqual(c.after + 1000n);
-  expect(Number(s.endNs - s.startNs) / 1e6).toBeCloseTo(latency, 3);
+  expect(Number(s.endNs - s.startNs) / 1e6).toBeCloseTo(f.latencyMs, 3);
 }
 
 function bySpanInput(spans: ReceivedSpan[]): Map<number, ReceivedSpan> {
@@ -95,7 +98,7 @@ afterAll(() => {
 
 async function roundTrip(receiver: Receiver, options: RactoTracerOptions, n = 60): Promise<void> {
   // clock 'precise': end times are checked to the microsecond through the wire format.
-  const tracer = new RactoTracer({ serviceName: 'svc-under-test', clock: 'precise', ...options });
+  const tracer = new RactoTracer({ serviceName: 'svc-under-test', clock: 'precise', attributeKeys: ['tenant', 'route'], ...options });
   const sent = Array.from({ length: n }, (_, i) => recordCall(tracer, i));
   await tracer.flush();
   expect(receiver.spans).toHaveLength(n);
@@ -162,7 +165,7 @@ describe('several destinations at once', () => {
     const grpcReceiver = await startGrpcReceiver();
     const httpReceiver = await startHttpReceiver();
     const memory = new InMemorySpanExporter();
-    const tracer = new RactoTracer({ otlpEndpoint: grpcReceiver.url, otlpHttpEndpoint: httpReceiver.url, customExporter: memory });
+    const tracer = new RactoTracer({ otlpEndpoint: grpcReceiver.url, otlpHttpEndpoint: httpReceiver.url, customExporter: memory, attributeKeys: ['tenant', 'route'] });
     for (let i = 0; i < 40; i++) recordCall(tracer, i);
     await tracer.flush();
     expect(grpcReceiver.spans).toHaveLength(40);

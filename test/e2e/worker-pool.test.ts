@@ -7,39 +7,41 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { context, SpanStatusCode, SpanKind, trace, type HrTime } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_COST_TABLE, RactoTracer } from '../pkg.js';
+import { RactoTracer } from '../pkg.js';
+import { expectedAttributes, type CallFacts } from '../expected.js';
 
 const hrMs = (t: HrTime): number => t[0] * 1000 + t[1] / 1e6;
 const PROVIDERS = ['openai', 'anthropic', 'google'];
 const MODELS = ['gpt-4o', 'claude-sonnet-4-6', 'gemini-2.5-pro', 'unpriced-model'];
 
-interface Sent {
-  kind: 'chat' | 'stream' | 'embed';
-  provider: string;
-  model: string;
-  latencyMs: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheHit: 'exact' | 'semantic' | 'miss';
-  toolCalls: number;
-  errorType: string | null;
+interface Sent extends CallFacts {
   before: number;
   after: number;
 }
 
-function callFor(i: number): Omit<Sent, 'before' | 'after'> {
+function callFor(i: number): CallFacts {
   const kind = i % 5 === 0 ? 'embed' : i % 3 === 0 ? 'stream' : 'chat';
-  return {
+  const input = i * 13;
+  const output = kind === 'embed' ? 0 : i % 101;
+  const c: CallFacts = {
     kind,
     provider: PROVIDERS[i % 3],
     model: MODELS[i % 4],
     latencyMs: (i % 997) + 0.125,
-    inputTokens: i * 13,
-    outputTokens: kind === 'embed' ? 0 : i % 101,
+    inputTokens: input,
+    outputTokens: output,
     cacheHit: kind === 'embed' ? 'miss' : (['miss', 'exact', 'semantic'] as const)[i % 3],
     toolCalls: kind === 'embed' ? 0 : i % 4,
     errorType: i % 7 === 0 ? `Error${i % 3}` : null,
   };
+  if (kind !== 'embed' && i % 2 === 0) {
+    c.cachedInputTokens = Math.floor(input / 2);
+    c.cacheWriteTokens = Math.floor(input / 5);
+    c.reasoningTokens = Math.floor(output / 3);
+  }
+  if (kind === 'stream' && i % 4 === 3) c.timeToFirstTokenMs = (i % 997) / 10;
+  if (i % 6 === 1) c.attributes = { tenant: `t${i % 5}`, route: '/v1/chat' };
+  return c;
 }
 
 function record(tracer: RactoTracer, i: number): Sent {
@@ -47,18 +49,15 @@ function record(tracer: RactoTracer, i: number): Sent {
   const status = c.errorType === null ? 'ok' : 'error';
   const before = performance.timeOrigin + performance.now();
   const accepted = c.kind === 'embed'
-    ? tracer.recordEmbedSpan({ provider: c.provider, model: c.model, latencyMs: c.latencyMs, inputTokens: c.inputTokens, status, errorType: c.errorType })
+    ? tracer.recordEmbedSpan({ provider: c.provider, model: c.model, latencyMs: c.latencyMs, inputTokens: c.inputTokens, status,
+        errorType: c.errorType, attributes: c.attributes })
     : tracer.recordChatSpan({ provider: c.provider, model: c.model, latencyMs: c.latencyMs, inputTokens: c.inputTokens,
-        outputTokens: c.outputTokens, cacheHit: c.cacheHit, toolCalls: c.toolCalls, status, errorType: c.errorType, operation: c.kind });
+        outputTokens: c.outputTokens, cacheHit: c.cacheHit, toolCalls: c.toolCalls, status, errorType: c.errorType, operation: c.kind,
+        cachedInputTokens: c.cachedInputTokens, cacheWriteTokens: c.cacheWriteTokens, reasoningTokens: c.reasoningTokens,
+        timeToFirstTokenMs: c.timeToFirstTokenMs, attributes: c.attributes });
   const after = performance.timeOrigin + performance.now();
   expect(accepted).toBe(true);
   return { ...c, before, after };
-}
-
-function expectedCost(s: Sent): number {
-  const p = DEFAULT_COST_TABLE[s.model];
-  if (p === undefined) return 0;
-  return Math.round(((s.inputTokens * p.inputPerMillion) / 1e6 + (s.outputTokens * p.outputPerMillion) / 1e6) * 1e8) / 1e8;
 }
 
 describe('worker pool path', () => {
@@ -70,7 +69,7 @@ describe('worker pool path', () => {
 
   beforeAll(async () => {
     // clock 'precise': this suite checks end times to the microsecond; the coarse clock has its own test.
-    tracer = new RactoTracer({ customExporter: exporter, ringCapacity: 256, maxExportBatchSize: 64, workers: 2, serviceName: 'gw-test', clock: 'precise' });
+    tracer = new RactoTracer({ customExporter: exporter, ringCapacity: 256, maxExportBatchSize: 64, workers: 2, serviceName: 'gw-test', clock: 'precise', attributeKeys: ['tenant', 'route'] });
     for (let i = 0; i < N; i++) {
       sent.push(record(tracer, i));
       // The ring holds 256 records: let the workers catch up every 200 so none is dropped.
@@ -99,19 +98,7 @@ describe('worker pool path', () => {
       const s = byTokens.get(c.inputTokens) as ReadableSpan;
       expect(s.name).toBe(c.kind === 'embed' ? 'llm.embed' : 'llm.chat');
       expect(s.kind).toBe(SpanKind.CLIENT);
-      const attrs: Record<string, unknown> = {
-        'llm.provider': c.provider,
-        'llm.model': c.model,
-        'llm.operation': c.kind,
-        'llm.latency_ms': Math.round(c.latencyMs * 100) / 100,
-        'llm.input_tokens': c.inputTokens,
-        'llm.output_tokens': c.outputTokens,
-        'llm.cost_usd': expectedCost(c),
-        'llm.cache_hit': c.cacheHit,
-        'llm.tool_calls': c.toolCalls,
-      };
-      if (c.errorType !== null) attrs['llm.error_type'] = c.errorType;
-      expect(s.attributes).toEqual(attrs);
+      expect(s.attributes).toEqual(expectedAttributes(c));
       expect(s.status).toEqual(c.errorType === null ? { code: SpanStatusCode.UNSET } : { code: SpanStatusCode.ERROR, message: c.errorType });
       expect(s.resource.attributes['service.name']).toBe('gw-test');
     }

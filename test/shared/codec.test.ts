@@ -28,6 +28,7 @@ const recordArb: fc.Arbitrary<RecordFields> = fc
     parent0: u32,
     parent1: u32,
     traceFlags: fc.integer({ min: 0, max: 255 }),
+    attrs: fc.array(u32, { minLength: L.MAX_ATTRIBUTE_KEYS, maxLength: L.MAX_ATTRIBUTE_KEYS }),
   })
   .map((r) =>
     (r.flags & L.FLAG_PARENT) !== 0

@@ -21,8 +21,9 @@ describe('RactoTracer in-memory mode', () => {
     const [r] = t.spans;
     expect(r).toEqual({
       name: 'llm.chat', provider: 'anthropic', model: 'claude-sonnet-4-6', operation: 'chat', latencyMs: 1234.57,
-      inputTokens: 1000, outputTokens: 2000, costUsd: 0.033, cacheHit: 'semantic', toolCalls: 3, status: 'error',
-      errorType: 'RateLimitError', timestamp: r.timestamp,
+      inputTokens: 1000, outputTokens: 2000, cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0,
+      timeToFirstTokenMs: null, costUsd: 0.033, priceSource: 'exact', cacheHit: 'semantic', toolCalls: 3, status: 'error',
+      errorType: 'RateLimitError', attributes: {}, timestamp: r.timestamp,
     });
     expect(r.timestamp).toBeGreaterThanOrEqual(before);
     expect(r.timestamp).toBeLessThanOrEqual(after);

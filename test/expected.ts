@@ -1,0 +1,66 @@
+// The attributes a call's span must carry, written from the specification (the seed's
+// llm.* keys and the OTel GenAI conventions v1.41), independently of src/spans/record.ts, so
+// the tests hold the in-memory path, the SDK spans and the OTLP encoder to one oracle.
+import { DEFAULT_COST_TABLE } from './pkg.js';
+
+export interface CallFacts {
+  kind: 'chat' | 'stream' | 'embed';
+  provider: string;
+  model: string;
+  latencyMs: number;
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens?: number;
+  cacheWriteTokens?: number;
+  reasoningTokens?: number;
+  timeToFirstTokenMs?: number;
+  cacheHit: 'exact' | 'semantic' | 'miss';
+  toolCalls: number;
+  errorType: string | null;
+  attributes?: Record<string, string>;
+}
+
+const GEN_AI_PROVIDER: Record<string, string> = { openai: 'openai', anthropic: 'anthropic', google: 'gcp.gemini' };
+
+/** USD, 8 decimals: cached and cache-write input at their own rates (input rate if none), the rest at the input rate. */
+export function expectedCost(c: CallFacts): number {
+  const p = Object.hasOwn(DEFAULT_COST_TABLE, c.model) ? DEFAULT_COST_TABLE[c.model] : undefined;
+  if (p === undefined) return 0;
+  const cached = c.cachedInputTokens ?? 0;
+  const written = c.cacheWriteTokens ?? 0;
+  const usd = ((c.inputTokens - cached - written) * p.inputPerMillion + cached * (p.cachedInputPerMillion ?? p.inputPerMillion) +
+    written * (p.cacheWritePerMillion ?? p.inputPerMillion) + c.outputTokens * p.outputPerMillion) / 1e6;
+  return Math.round(usd * 1e8) / 1e8;
+}
+
+export function expectedAttributes(c: CallFacts): Record<string, string | number | boolean> {
+  const embed = c.kind === 'embed';
+  const a: Record<string, string | number | boolean> = {
+    'llm.provider': c.provider,
+    'llm.model': c.model,
+    'llm.operation': c.kind,
+    'llm.latency_ms': Math.round(c.latencyMs * 100) / 100,
+    'llm.input_tokens': c.inputTokens,
+    'llm.output_tokens': c.outputTokens,
+    'llm.cost_usd': expectedCost(c),
+    'llm.price_source': Object.hasOwn(DEFAULT_COST_TABLE, c.model) ? 'exact' : 'unpriced',
+    'llm.cache_hit': c.cacheHit,
+    'llm.tool_calls': c.toolCalls,
+    'gen_ai.operation.name': embed ? 'embeddings' : 'chat',
+    'gen_ai.provider.name': GEN_AI_PROVIDER[c.provider] ?? c.provider,
+    'gen_ai.request.model': c.model,
+    'gen_ai.usage.input_tokens': c.inputTokens,
+  };
+  if (!embed) a['gen_ai.usage.output_tokens'] = c.outputTokens;
+  if ((c.cachedInputTokens ?? 0) > 0) a['gen_ai.usage.cache_read.input_tokens'] = c.cachedInputTokens as number;
+  if ((c.cacheWriteTokens ?? 0) > 0) a['gen_ai.usage.cache_creation.input_tokens'] = c.cacheWriteTokens as number;
+  if ((c.reasoningTokens ?? 0) > 0) a['gen_ai.usage.reasoning.output_tokens'] = c.reasoningTokens as number;
+  if (c.kind === 'stream') a['gen_ai.request.stream'] = true;
+  if (c.timeToFirstTokenMs !== undefined) a['gen_ai.response.time_to_first_chunk'] = c.timeToFirstTokenMs / 1000;
+  if (c.errorType !== null) {
+    a['llm.error_type'] = c.errorType;
+    a['error.type'] = c.errorType;
+  }
+  Object.assign(a, c.attributes ?? {});
+  return a;
+}
