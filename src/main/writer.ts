@@ -22,7 +22,9 @@ import {
   F_OUTPUT,
   F_REASONING,
   F_TTFT,
+  FLAG_ATTRS,
   FLAG_PARENT,
+  FLAG_USAGE,
   MAX_ATTRIBUTE_KEYS,
   OP_EMBED,
   RECORD_F64,
@@ -184,17 +186,11 @@ export class RecordWriter {
     const flags = checkCacheHit(call.cacheHit) | status | op;
     const errorType = call.errorType == null || call.errorType === '' ? undefined : checkErrorType(call.errorType, status);
     const endTime = call.endTime === undefined ? -1 : checkEndTime(call.endTime);
-    // The usage breakdown and time to first token: absent on most calls, so checked out of line.
-    const u = this.usage;
-    if (call.cachedInputTokens !== undefined || call.cacheWriteTokens !== undefined ||
-        call.reasoningTokens !== undefined || call.timeToFirstTokenMs !== undefined) {
-      checkUsage(call, inputTokens, outputTokens, latencyMs, op, u);
-    } else {
-      u.cached = 0;
-      u.cacheWrite = 0;
-      u.reasoning = 0;
-      u.ttft = -1;
-    }
+    // The usage breakdown and time to first token: absent on most calls, so checked out of line,
+    // and written only when present (FLAG_USAGE tells the reader).
+    const usage = call.cachedInputTokens !== undefined || call.cacheWriteTokens !== undefined ||
+      call.reasoningTokens !== undefined || call.timeToFirstTokenMs !== undefined;
+    if (usage) checkUsage(call, inputTokens, outputTokens, latencyMs, op, this.usage);
     const attrs = call.attributes === undefined ? false : this.checkAttributes(call.attributes);
     const parentKind = call.parent === undefined ? activeParent() : explicitParent(call.parent);
     // Everything is valid from here on: nothing below throws, and only now is the ring touched.
@@ -205,11 +201,8 @@ export class RecordWriter {
     // `>>> 0` is the identity on valid counts, except that it turns -0 into 0.
     f[fb + F_INPUT] = inputTokens >>> 0;
     f[fb + F_OUTPUT] = outputTokens >>> 0;
-    f[fb + F_CACHED_INPUT] = u.cached;
-    f[fb + F_CACHE_WRITE] = u.cacheWrite;
-    f[fb + F_REASONING] = u.reasoning;
-    f[fb + F_TTFT] = u.ttft;
-    return this.finish(fb, provider, model, errorType, flags, toolCalls, endTime, parentKind, attrs);
+    if (usage) this.writeUsage(f, fb);
+    return this.finish(fb, provider, model, errorType, usage ? flags | FLAG_USAGE : flags, toolCalls, endTime, parentKind, attrs);
   }
 
   recordEmbed(call: EmbedCall): boolean {
@@ -234,10 +227,6 @@ export class RecordWriter {
     f[fb + F_LATENCY] = latencyMs;
     f[fb + F_INPUT] = inputTokens >>> 0;
     f[fb + F_OUTPUT] = 0;
-    f[fb + F_CACHED_INPUT] = 0;
-    f[fb + F_CACHE_WRITE] = 0;
-    f[fb + F_REASONING] = 0;
-    f[fb + F_TTFT] = -1;
     return this.finish(fb, provider, model, errorType, status | OP_EMBED, 0, endTime, parentKind, attrs);
   }
 
@@ -307,30 +296,10 @@ export class RecordWriter {
     // performance.now() (clock: 'precise').
     const clock = this.clock;
     this.f64[fb + F_END] = endTime >= 0 ? endTime : clock === undefined ? performance.now() : clock[0];
-    if (parentKind === SAMPLED_PARENT) {
-      u[ub + U_TRACE] = parent.t0;
-      u[ub + U_TRACE + 1] = parent.t1;
-      u[ub + U_TRACE + 2] = parent.t2;
-      u[ub + U_TRACE + 3] = parent.t3;
-      u[ub + U_PARENT] = parent.p0;
-      u[ub + U_PARENT + 1] = parent.p1;
-      u[ub + U_TRACE_FLAGS] = parent.flags;
-      u[ub + U_FLAGS] = flags | FLAG_PARENT;
-    } else {
-      u[ub + U_FLAGS] = flags;
-    }
-    if (attrs) {
-      const ids = this.attrIds;
-      u[ub + U_ATTRS] = ids[0];
-      u[ub + U_ATTRS + 1] = ids[1];
-      u[ub + U_ATTRS + 2] = ids[2];
-      u[ub + U_ATTRS + 3] = ids[3];
-    } else {
-      u[ub + U_ATTRS] = 0;
-      u[ub + U_ATTRS + 1] = 0;
-      u[ub + U_ATTRS + 2] = 0;
-      u[ub + U_ATTRS + 3] = 0;
-    }
+    // Parents and attributes are the rarer cases: written out of line, to keep this inlined.
+    if (parentKind === SAMPLED_PARENT) this.writeParent(u, ub, flags);
+    else u[ub + U_FLAGS] = flags;
+    if (attrs) this.writeAttributes(u, ub);
     u[ub + U_PROVIDER] = provider === this.lastProvider ? this.lastProviderId : this.providerId(provider);
     u[ub + U_MODEL] = model === this.lastModel ? this.lastModelId : this.modelId(model);
     u[ub + U_ERROR] = errorType === undefined ? 0 : this.strings.intern(errorType);
@@ -341,6 +310,31 @@ export class RecordWriter {
     if (this.capture !== undefined) this.capture(index);
     if (write >= this.notifyAt) this.hooks.written(write);
     return true;
+  }
+
+  private writeParent(u: Uint32Array, ub: number, flags: number): void {
+    u[ub + U_TRACE] = parent.t0;
+    u[ub + U_TRACE + 1] = parent.t1;
+    u[ub + U_TRACE + 2] = parent.t2;
+    u[ub + U_TRACE + 3] = parent.t3;
+    u[ub + U_PARENT] = parent.p0;
+    u[ub + U_PARENT + 1] = parent.p1;
+    u[ub + U_TRACE_FLAGS] = parent.flags;
+    u[ub + U_FLAGS] = flags | FLAG_PARENT;
+  }
+
+  private writeAttributes(u: Uint32Array, ub: number): void {
+    const ids = this.attrIds;
+    for (let k = 0; k < MAX_ATTRIBUTE_KEYS; k++) u[ub + U_ATTRS + k] = ids[k];
+    u[ub + U_FLAGS] |= FLAG_ATTRS;
+  }
+
+  private writeUsage(f: Float64Array, fb: number): void {
+    const u = this.usage;
+    f[fb + F_CACHED_INPUT] = u.cached;
+    f[fb + F_CACHE_WRITE] = u.cacheWrite;
+    f[fb + F_REASONING] = u.reasoning;
+    f[fb + F_TTFT] = u.ttft;
   }
 
   private providerId(s: string): number {

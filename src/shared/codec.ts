@@ -3,7 +3,9 @@
 // workers (and in-memory mode) decode slots back into RecordFields.
 
 import {
+  FLAG_ATTRS,
   FLAG_PARENT,
+  FLAG_USAGE,
   MAX_ATTRIBUTE_KEYS,
   F_CACHED_INPUT,
   F_CACHE_WRITE,
@@ -40,7 +42,7 @@ export interface RecordFields {
   providerId: number;
   modelId: number;
   errorId: number;
-  flags: number; // operation, cache hit, status, FLAG_PARENT
+  flags: number; // operation, cache hit, status, FLAG_PARENT, FLAG_USAGE, FLAG_ATTRS
   toolCalls: number;
   // trace context of the parent span, meaningful when flags & FLAG_PARENT
   trace0: number;
@@ -122,15 +124,21 @@ export function decodeRecord(ring: RingViews, index: number, out: RecordFields =
   out.latencyMs = f[fb + F_LATENCY];
   out.inputTokens = f[fb + F_INPUT];
   out.outputTokens = f[fb + F_OUTPUT];
-  out.cachedInputTokens = f[fb + F_CACHED_INPUT];
-  out.cacheWriteTokens = f[fb + F_CACHE_WRITE];
-  out.reasoningTokens = f[fb + F_REASONING];
-  out.ttftMs = f[fb + F_TTFT];
   out.providerId = u[ub + U_PROVIDER];
   out.modelId = u[ub + U_MODEL];
   out.errorId = u[ub + U_ERROR];
   out.flags = u[ub + U_FLAGS];
   out.toolCalls = u[ub + U_TOOLS];
+  // Words the writer skips when a flag says they are unused (the usual case) hold stale data.
+  if ((out.flags & FLAG_USAGE) !== 0) {
+    out.cachedInputTokens = f[fb + F_CACHED_INPUT];
+    out.cacheWriteTokens = f[fb + F_CACHE_WRITE];
+    out.reasoningTokens = f[fb + F_REASONING];
+    out.ttftMs = f[fb + F_TTFT];
+  } else {
+    out.cachedInputTokens = out.cacheWriteTokens = out.reasoningTokens = 0;
+    out.ttftMs = -1;
+  }
   if ((out.flags & FLAG_PARENT) !== 0) {
     out.trace0 = u[ub + U_TRACE];
     out.trace1 = u[ub + U_TRACE + 1];
@@ -143,6 +151,7 @@ export function decodeRecord(ring: RingViews, index: number, out: RecordFields =
     out.trace0 = out.trace1 = out.trace2 = out.trace3 = 0;
     out.parent0 = out.parent1 = out.traceFlags = 0;
   }
-  for (let k = 0; k < MAX_ATTRIBUTE_KEYS; k++) out.attrs[k] = u[ub + U_ATTRS + k];
+  const attrs = (out.flags & FLAG_ATTRS) !== 0;
+  for (let k = 0; k < MAX_ATTRIBUTE_KEYS; k++) out.attrs[k] = attrs ? u[ub + U_ATTRS + k] : 0;
   return out;
 }

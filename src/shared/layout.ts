@@ -72,6 +72,10 @@ export const CACHE_EXACT = 1;
 export const CACHE_SEMANTIC = 2;
 export const FLAG_ERROR = 1 << 4;
 export const FLAG_PARENT = 1 << 5;
+/** The usage words (cached, cache-write, reasoning, ttft) are written; unset: 0, 0, 0, -1. */
+export const FLAG_USAGE = 1 << 6;
+/** The attribute words are written; unset: no attributes. */
+export const FLAG_ATTRS = 1 << 7;
 
 export const OPERATIONS = ['chat', 'stream', 'embed'] as const;
 export const CACHE_HITS = ['miss', 'exact', 'semantic'] as const;

@@ -27,8 +27,10 @@ import {
   F_OUTPUT,
   F_REASONING,
   F_TTFT,
+  FLAG_ATTRS,
   FLAG_ERROR,
   FLAG_PARENT,
+  FLAG_USAGE,
   OPERATIONS,
   OP_CHAT,
   OP_EMBED,
@@ -399,10 +401,11 @@ export class OtlpProtoEncoder {
     const latencyMs = f[fb + F_LATENCY];
     const inputTokens = f[fb + F_INPUT];
     const outputTokens = f[fb + F_OUTPUT];
-    const cached = f[fb + F_CACHED_INPUT];
-    const cacheWrite = f[fb + F_CACHE_WRITE];
-    const reasoning = f[fb + F_REASONING];
-    const ttft = f[fb + F_TTFT];
+    const usage = (flags & FLAG_USAGE) !== 0;
+    const cached = usage ? f[fb + F_CACHED_INPUT] : 0;
+    const cacheWrite = usage ? f[fb + F_CACHE_WRITE] : 0;
+    const reasoning = usage ? f[fb + F_REASONING] : 0;
+    const ttft = usage ? f[fb + F_TTFT] : -1;
     const providerId = u[ub + U_PROVIDER];
     const modelId = u[ub + U_MODEL];
     const errorId = u[ub + U_ERROR];
@@ -463,7 +466,7 @@ export class OtlpProtoEncoder {
 
     // The call's own attributes.
     const keys = ctx.attributeKeys;
-    for (let k = 0; k < keys.length; k++) {
+    for (let k = 0; (flags & FLAG_ATTRS) !== 0 && k < keys.length; k++) {
       const id = u[ub + U_ATTRS + k];
       if (id !== 0) w.bytes(this.#cached(this.#attributeCache(keys[k]), id, strings, (s) => stringAttrField(keyBytes(keys[k]), s)));
     }

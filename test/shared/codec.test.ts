@@ -19,7 +19,7 @@ const recordArb: fc.Arbitrary<RecordFields> = fc
     providerId: u32,
     modelId: u32,
     errorId: u32,
-    flags: fc.integer({ min: 0, max: 0x3f }),
+    flags: fc.integer({ min: 0, max: 0xff }),
     toolCalls: count,
     trace0: u32,
     trace1: u32,
@@ -30,11 +30,10 @@ const recordArb: fc.Arbitrary<RecordFields> = fc
     traceFlags: fc.integer({ min: 0, max: 255 }),
     attrs: fc.array(u32, { minLength: L.MAX_ATTRIBUTE_KEYS, maxLength: L.MAX_ATTRIBUTE_KEYS }),
   })
-  .map((r) =>
-    (r.flags & L.FLAG_PARENT) !== 0
-      ? r
-      : { ...r, trace0: 0, trace1: 0, trace2: 0, trace3: 0, parent0: 0, parent1: 0, traceFlags: 0 },
-  );
+  // Words whose flag is unset are not read back: they decode as their defaults.
+  .map((r) => ((r.flags & L.FLAG_PARENT) !== 0 ? r : { ...r, trace0: 0, trace1: 0, trace2: 0, trace3: 0, parent0: 0, parent1: 0, traceFlags: 0 }))
+  .map((r) => ((r.flags & L.FLAG_USAGE) !== 0 ? r : { ...r, cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, ttftMs: -1 }))
+  .map((r) => ((r.flags & L.FLAG_ATTRS) !== 0 ? r : { ...r, attrs: [0, 0, 0, 0] }));
 
 describe('record codec', () => {
   it('decodes what it encoded, across many wraparounds of a small ring', () => {
