@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expectThrows } from '../helpers.js';
-import { computeCost } from '../../src/pricing/cost.js';
+import { canonicalModel, computeCost, resolverFor } from '../../src/pricing/cost.js';
 import { DEFAULT_COST_TABLE } from '../../src/pricing/default-table.js';
 import { mergePriceTable, ModelPricing } from '../../src/pricing/model-pricing.js';
 
@@ -81,5 +81,86 @@ describe('ModelPricing', () => {
     expect(() => mergePriceTable(DEFAULT_COST_TABLE, { m: { inputPerMillion: -2, outputPerMillion: 0 } })).toThrow(
       'options.priceTable["m"].inputPerMillion must be a finite number >= 0 (received -2)',
     );
+  });
+});
+
+describe('cache-aware pricing (golden figures)', () => {
+  const table = mergePriceTable(DEFAULT_COST_TABLE, {
+    cached: { inputPerMillion: 3, outputPerMillion: 15, cachedInputPerMillion: 0.3, cacheWritePerMillion: 3.75 },
+    plain: { inputPerMillion: 2, outputPerMillion: 8 },
+    free: { inputPerMillion: 0, outputPerMillion: 0 },
+  });
+
+  it('bills cached input at its own rate and only the rest at the input rate', () => {
+    // 1,000,000 input of which 800,000 cached: 200,000 x 3 + 800,000 x 0.3 = 0.6 + 0.24 USD; 100,000 out x 15 = 1.5 USD
+    expect(computeCost('cached', 1_000_000, 100_000, table, { cachedInputTokens: 800_000 })).toBeCloseTo(2.34, 12);
+  });
+
+  it('bills cache writes at their own rate, never twice', () => {
+    // 1,000,000 input: 500,000 written (x 3.75), 300,000 read (x 0.3), 200,000 plain (x 3) = 1.875 + 0.09 + 0.6
+    expect(computeCost('cached', 1_000_000, 0, table, { cachedInputTokens: 300_000, cacheWriteTokens: 500_000 })).toBeCloseTo(2.565, 12);
+  });
+
+  it('bills cached tokens at the input rate when the model has no cache rates', () => {
+    expect(computeCost('plain', 1_000_000, 0, table, { cachedInputTokens: 1_000_000 })).toBeCloseTo(2, 12);
+  });
+
+  it('prices a zero-priced model at 0 and says it was priced', () => {
+    expect(computeCost('free', 5_000_000, 5_000_000, table)).toBe(0);
+    expect(resolverFor(table).resolve('free')).toEqual({ pricing: { inputPerMillion: 0, outputPerMillion: 0 }, source: 'exact' });
+  });
+
+  it('uses the published cache rates of the default table', () => {
+    // gpt-4o: 1M input, 600k of it cached: 400k x 2.5 + 600k x 1.25 = 1.0 + 0.75
+    expect(computeCost('gpt-4o', 1_000_000, 0, DEFAULT_COST_TABLE, { cachedInputTokens: 600_000 })).toBeCloseTo(1.75, 12);
+    // claude-sonnet-4-6 (3 / 15): reads at 0.30, writes at 3.75
+    expect(DEFAULT_COST_TABLE['claude-sonnet-4-6']).toEqual({ inputPerMillion: 3, outputPerMillion: 15, cachedInputPerMillion: 0.3, cacheWritePerMillion: 3.75 });
+  });
+
+  it('prices the default embedding models on their input', () => {
+    expect(computeCost('text-embedding-3-small', 1_000_000, 0)).toBeCloseTo(0.02, 12);
+    expect(computeCost('text-embedding-3-large', 1_000_000, 0)).toBeCloseTo(0.13, 12);
+    expect(computeCost('text-embedding-ada-002', 1_000_000, 0)).toBeCloseTo(0.1, 12);
+  });
+
+  it('refuses a breakdown larger than the input', () => {
+    expectThrows(() => computeCost('gpt-4o', 100, 0, DEFAULT_COST_TABLE, { cachedInputTokens: 80, cacheWriteTokens: 30 }), RangeError,
+      'cachedInputTokens + cacheWriteTokens must be at most inputTokens (100) (received 110)');
+  });
+});
+
+describe('finding a price', () => {
+  it.each([
+    ['gpt-4o-2024-08-06', 'gpt-4o', 'alias'],
+    ['GPT-4o', 'gpt-4o', 'alias'],
+    ['openai/gpt-4o-mini', 'gpt-4o-mini', 'alias'],
+    ['models/gemini-1.5-pro-002', 'gemini-1.5-pro', 'alias'],
+    ['claude-haiku-4-5', 'claude-haiku-4-5-20251001', 'alias'],
+    ['claude-3-5-sonnet@20241022', 'claude-3-5-sonnet-20241022', 'alias'],
+    ['gpt-4-0613', 'gpt-4', 'alias'],
+    ['gpt-4o', 'gpt-4o', 'exact'],
+  ])('resolves %s to the price of %s (%s)', (model, priced, source) => {
+    const r = resolverFor(DEFAULT_COST_TABLE).resolve(model);
+    expect(r.source).toBe(source);
+    expect(r.pricing).toBe(DEFAULT_COST_TABLE[priced]);
+  });
+
+  it('leaves an unknown model unpriced instead of guessing', () => {
+    expect(resolverFor(DEFAULT_COST_TABLE).resolve('gpt-5-turbo-ultra')).toEqual({ pricing: undefined, source: 'unpriced' });
+    expect(resolverFor(DEFAULT_COST_TABLE).resolve('constructor')).toEqual({ pricing: undefined, source: 'unpriced' });
+  });
+
+  it('resolves nothing when two entries share a canonical form with different prices', () => {
+    const table = mergePriceTable(DEFAULT_COST_TABLE, {
+      'acme-1-2024-01-01': { inputPerMillion: 1, outputPerMillion: 1 },
+      'acme-1-2025-01-01': { inputPerMillion: 2, outputPerMillion: 2 },
+    });
+    expect(resolverFor(table).resolve('acme-1').source).toBe('unpriced');
+    expect(resolverFor(table).resolve('acme-1-2025-01-01').source).toBe('exact');
+  });
+
+  it('canonicalises ids', () => {
+    expect(canonicalModel('models/Gemini-1.5-Pro-002')).toBe('gemini-1.5-pro');
+    expect(canonicalModel('bedrock/anthropic/claude-3-haiku-20240307')).toBe('claude-3-haiku');
   });
 });
