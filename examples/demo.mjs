@@ -20,10 +20,13 @@ class TallyExporter {
 }
 
 const models = [
-  ['openai', 'gpt-4o'], ['openai', 'gpt-4o-mini'], ['anthropic', 'claude-sonnet-4-6'], ['google', 'gemini-2.0-flash'],
+  ['openai', 'gpt-4o-2024-08-06'], ['openai', 'gpt-4o-mini'], ['anthropic', 'claude-sonnet-4-6'], ['google', 'gemini-2.0-flash'],
+  ['acme', 'acme-llm-7b'],
 ];
+const tenants = ['alpha', 'beta', 'gamma'];
 const tally = new TallyExporter();
-const tracer = new RactoTracer({ serviceName: 'demo-gateway', customExporter: tally });
+const tracer = new RactoTracer({ serviceName: 'demo-gateway', customExporter: tally, attributeKeys: ['tenant'] });
+await tracer.ready();
 const loop = monitorEventLoopDelay({ resolution: 1 });
 loop.enable();
 
@@ -36,11 +39,13 @@ for (let i = 0; i < REQUESTS; i++) {
   if (i % 10 === 0) {
     tracer.recordEmbedSpan({ provider, model, latencyMs: 20 + (i % 30), inputTokens: 300 });
   } else {
+    const input = 500 + (i % 700);
     tracer.recordChatSpan({
-      provider, model, latencyMs: 200 + (i % 900), inputTokens: 500 + (i % 700), outputTokens: 100 + (i % 300),
+      provider, model, latencyMs: 200 + (i % 900), inputTokens: input, outputTokens: 100 + (i % 300),
+      cachedInputTokens: provider === 'anthropic' ? input >> 1 : undefined,
       cacheHit: i % 13 === 0 ? 'exact' : 'miss', toolCalls: i % 5 === 0 ? 1 : 0,
       status: i % 97 === 0 ? 'error' : 'ok', errorType: i % 97 === 0 ? 'RateLimitError' : undefined,
-      operation: i % 3 === 0 ? 'stream' : 'chat',
+      operation: i % 3 === 0 ? 'stream' : 'chat', attributes: { tenant: tenants[i % 3] },
     });
   }
   if (i % 1000 === 999) {
@@ -56,6 +61,7 @@ const s = tracer.stats();
 console.log(`requests recorded      ${s.recorded}`);
 console.log(`spans exported         ${s.exported} (dropped ${s.dropped}, failed ${s.failed}, pending ${s.pending})`);
 console.log(`spans seen by exporter ${tally.spans}, errors ${tally.errors}`);
-console.log(`estimated spend        $${tally.costUsd.toFixed(4)}`);
+console.log(`estimated spend        $${tally.costUsd.toFixed(4)} (gpt-4o-2024-08-06 priced as gpt-4o by alias)`);
+console.log(`unpriced calls         ${JSON.stringify(s.unpricedCalls)}`);
 console.log(`record call, mean      ${((recordMs * 1e6) / REQUESTS).toFixed(0)} ns of main-thread time (bursts of 1,000 calls)`);
 console.log(`event-loop delay p99   ${(loop.percentile(99) / 1e6).toFixed(2)} ms`);

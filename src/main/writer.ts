@@ -49,7 +49,6 @@ import {
   checkChatOperation,
   checkEndTime,
   checkErrorType,
-  checkName,
   checkStatus,
   checkUsage,
   isCount,
@@ -238,22 +237,27 @@ export class RecordWriter {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw invalidType('call.attributes', 'an object of strings keyed by attributeKeys', value);
     }
+    const record = value as Record<string, unknown>;
+    // Two passes over the keys, no allocation: validate everything, then intern, so that a
+    // refused call adds no string to the table.
+    for (const key in record) {
+      if (!Object.hasOwn(record, key)) continue;
+      if (!this.attributeIndex.has(key)) this.badAttributeKey(key);
+      const v = record[key];
+      if (v !== undefined && !isName(v)) badName(v, `call.attributes.${key}`);
+    }
     const ids = this.attrIds;
     ids.fill(0);
-    const pending: [number, string][] = [];
-    for (const key of Object.keys(value)) {
-      const k = this.attributeIndex.get(key);
-      const v = (value as Record<string, unknown>)[key];
-      if (k === undefined) {
-        const allowed = this.attributeIndex.size === 0 ? 'none (no attributeKeys option)' : [...this.attributeIndex.keys()].map((x) => `'${x}'`).join(', ');
-        throw invalidRange('call.attributes key', `one of the attributeKeys: ${allowed}`, key);
-      }
-      if (v === undefined) continue;
-      pending.push([k, checkName(v, `call.attributes.${key}`)]);
+    for (const key in record) {
+      const v = record[key];
+      if (v !== undefined && Object.hasOwn(record, key)) ids[this.attributeIndex.get(key) as number] = this.strings.intern(v as string);
     }
-    // Interned only once the whole object is valid, so a refused call adds no string.
-    for (const [k, v] of pending) ids[k] = this.strings.intern(v);
     return true;
+  }
+
+  private badAttributeKey(key: string): never {
+    const allowed = this.attributeIndex.size === 0 ? 'none (no attributeKeys option)' : [...this.attributeIndex.keys()].map((x) => `'${x}'`).join(', ');
+    throw invalidRange('call.attributes key', `one of the attributeKeys: ${allowed}`, key);
   }
 
   get stringsFolded(): number {
