@@ -31,6 +31,8 @@ const RUNS = Number(arg('runs', 2));
 const SDK_RATE = Number(arg('sdk-rate', 150_000));
 const PACED_RATE = Number(arg('paced-rate', 20_000));
 const PACED_SECONDS = Number(arg('paced-seconds', 5));
+// --only IMPL: run the scenarios of one implementation (and no paced run), for trying settings.
+const ONLY = arg('only', undefined);
 
 const MODELS = ['gpt-4o', 'gpt-4o-mini', 'claude-sonnet-4-6', 'gemini-2.5-pro'];
 const PROVIDERS = ['openai', 'openai', 'anthropic', 'google'];
@@ -49,20 +51,21 @@ async function main() {
     { impl: 'otel-sdk', transport: 'grpc', rate: SDK_RATE },
   ];
   for (const s of scenarios) {
+    if (ONLY !== undefined && s.impl !== ONLY) continue;
     const runs = await child({ ...s, mode: 'burst', calls: CALLS, runs: s.impl === 'ractogateway' ? RUNS : 1, ports: receiver });
     runs.forEach((r, i) => rows.push({ impl: s.impl, transport: s.transport, offered: s.rate, run: i + 1, ...r }));
   }
   // Paced: a steady load both sides keep up with; main-thread busy time per call from the
   // event-loop utilisation (which counts the tracer's timers, callbacks and wake-ups too).
   const paced = [];
-  for (const impl of ['none', 'ractogateway', 'otel-sdk']) {
+  for (const impl of ONLY === undefined ? ['none', 'ractogateway', 'otel-sdk'] : []) {
     const [r] = await child({ impl, transport: 'http', mode: 'paced', calls: PACED_RATE * PACED_SECONDS, rate: PACED_RATE, runs: 1, ports: receiver });
     paced.push({ impl, ...r });
   }
   await receiver.stop();
-  const floor = paced[0].busyNsPerCall;
+  const floor = paced[0]?.busyNsPerCall;
   for (const p of paced) p.netBusyNsPerCall = p.busyNsPerCall - floor;
-  const racto = paced[1].netBusyNsPerCall;
+  const racto = paced[1]?.netBusyNsPerCall;
   for (const p of paced) p.netRatio = p.impl === 'none' ? null : p.netBusyNsPerCall / racto;
   const result = { bench: 'e2e', machine: machine(), calls: CALLS, offeredRate: RATE, rows, paced: { rate: PACED_RATE, seconds: PACED_SECONDS, rows: paced } };
   if (jsonOutput) {

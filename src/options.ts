@@ -68,7 +68,7 @@ export interface RactoTracerOptions {
   scheduledDelayMillis?: number;
   /** Longest time one export may take before its spans count as failed. Default 30000 ms. */
   exportTimeoutMillis?: number;
-  /** Batches handed to workers and not yet settled, at most. Default 32. */
+  /** Batches handed to workers and not yet settled, at most (bounds the memory of a slow collector). Default 8. */
   maxPendingBatches?: number;
   /** Upper bound on flush() and shutdown(). Default 30000 ms. */
   shutdownTimeoutMillis?: number;
@@ -106,7 +106,7 @@ export const DEFAULTS = Object.freeze({
   maxExportBatchSize: 2048,
   scheduledDelayMillis: 1_000,
   exportTimeoutMillis: 30_000,
-  maxPendingBatches: 32,
+  maxPendingBatches: 8,
   shutdownTimeoutMillis: 30_000,
   maxStrings: 4_096,
   fullRingPolicy: 'drop' as FullRingPolicy,
