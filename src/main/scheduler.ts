@@ -209,7 +209,9 @@ export class DrainScheduler {
   setPrices(table: PriceTableData): void {
     const from = this.#writer.write;
     const last = this.#priceVersions[this.#priceVersions.length - 1];
-    if (last.from === from) last.table = table; // nothing recorded since the last change
+    // Nothing recorded since the last change: that version's table is replaced, except version 0,
+    // whose table the workers hold from their start.
+    if (last.from === from && last.version > 0) last.table = table;
     else this.#priceVersions.push({ from, version: last.version + 1, table });
   }
 

@@ -103,6 +103,20 @@ describe('pricing in the workers', () => {
     await receiver.close();
   });
 
+  it('applies a table set before the first record, and the last of two set back to back', async () => {
+    const exporter = new InMemorySpanExporter();
+    const tracer = new RactoTracer({ customExporter: exporter });
+    tracer.setPriceTable({ 'gpt-4o': { inputPerMillion: 7, outputPerMillion: 7 } });
+    tracer.recordChatSpan({ ...chat, inputTokens: 1_000_000 });
+    tracer.setPriceTable({ 'gpt-4o': { inputPerMillion: 8, outputPerMillion: 8 } });
+    tracer.setPriceTable({ 'gpt-4o': { inputPerMillion: 9, outputPerMillion: 9 } });
+    tracer.recordChatSpan({ ...chat, inputTokens: 2_000_000 });
+    await tracer.flush();
+    const costs = exporter.getFinishedSpans().map((s) => [s.attributes['llm.input_tokens'], s.attributes['llm.cost_usd']]).sort();
+    expect(costs).toEqual([[1_000_000, 7], [2_000_000, 18]]);
+    await tracer.shutdown();
+  });
+
   it('counts unpriced calls once per call, however many destinations', async () => {
     const receiver = await startHttpReceiver();
     const exporter = new InMemorySpanExporter();

@@ -76,6 +76,26 @@ describe('prices found, aliased or missing', () => {
     expect(u['unknown-0']).toBe(1);
   });
 
+  it('bills reasoning tokens once, as the output they are part of', () => {
+    const t = new RactoTracer({ inMemory: true });
+    t.recordChatSpan({ ...chat, model: 'o3-mini', inputTokens: 1_000_000, outputTokens: 1_000_000 });
+    t.recordChatSpan({ ...chat, model: 'o3-mini', inputTokens: 1_000_000, outputTokens: 1_000_000, reasoningTokens: 800_000 });
+    // o3-mini: 1.1 in + 4.4 out per 1M
+    expect(t.spans.map((s) => s.costUsd)).toEqual([5.5, 5.5]);
+  });
+
+  it('prices an embedding call on its input by the default embedding prices', () => {
+    const t = new RactoTracer({ inMemory: true });
+    t.recordEmbedSpan({ provider: 'openai', model: 'text-embedding-3-large', latencyMs: 5, inputTokens: 2_000_000 });
+    expect(t.spans[0]).toMatchObject({ costUsd: 0.26, priceSource: 'exact', outputTokens: 0 });
+  });
+
+  it('bills a cache write at the write rate (Anthropic: 1.25x input)', () => {
+    const t = new RactoTracer({ inMemory: true });
+    t.recordChatSpan({ provider: 'anthropic', model: 'claude-3-5-sonnet-20241022', latencyMs: 9, inputTokens: 1_000_000, cacheWriteTokens: 1_000_000 });
+    expect(t.spans[0].costUsd).toBe(3.75);
+  });
+
   it('prices a zero-priced model at 0 as exact, not as unpriced', () => {
     const t = new RactoTracer({ inMemory: true, priceTable: { 'local-llama': { inputPerMillion: 0, outputPerMillion: 0 } } });
     t.recordChatSpan({ ...chat, model: 'local-llama', inputTokens: 1_000 });
