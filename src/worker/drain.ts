@@ -1,10 +1,12 @@
 // The piscina task: drains one range of the record ring. Worker thread only.
-//   1. check the range was published, build SpanData for it, then tell the main thread (taskDone
-//      flag) that its slots may be overwritten: the rest of the task never touches the ring;
+//   1. check the range was published, copy it out of the ring (build.ts), then tell the main
+//      thread (taskDone: TASK_READ) that its slots may be overwritten: the rest of the task never
+//      touches the ring;
 //   2. send the batch to every destination of this worker, in parallel (each builds the form it
 //      needs, once per batch: protobuf bytes for OTLP, ReadableSpans for SpanExporters);
-//   3. return one outcome per destination (and the SpanData when the main thread has a
-//      customExporter). Export failures are data in the result; this task rejects only on a bug.
+//   3. mark the task slot TASK_FINISHED and return one outcome per destination, the unpriced
+//      counts (and the SpanData when the main thread has a customExporter). Export failures are
+//      data in the result; this task rejects only on a bug.
 
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import { readlinkSync } from 'node:fs';
