@@ -285,9 +285,7 @@ function stringAttrField(key: Uint8Array, value: string): Uint8Array {
   w.bytes(v);
   return w.slice();
 }
-const F_OPERATION = OPERATIONS.map((op) => stringAttrField(K_OPERATION, op));
 const F_CACHE = CACHE_HITS.map((c) => stringAttrField(K_CACHE, c));
-const F_GEN_OPERATION = [OP_CHAT, OP_STREAM, OP_EMBED].map((op) => stringAttrField(K_GEN_OPERATION, genAiOperation(op)));
 const F_PRICE_SOURCE: Record<PriceSource, Uint8Array> = {
   exact: stringAttrField(K_PRICE_SOURCE, 'exact'),
   alias: stringAttrField(K_PRICE_SOURCE, 'alias'),
@@ -306,6 +304,24 @@ const F_GEN_STREAM = ((): Uint8Array => {
   w.varint(1);
   return w.slice();
 })();
+/** Fields written back to back, as one array. */
+function concat(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+/** By operation: llm.operation, gen_ai.operation.name and, on streams, gen_ai.request.stream. */
+const F_OPERATIONS = [OP_CHAT, OP_STREAM, OP_EMBED].map((op) => concat(
+  stringAttrField(K_OPERATION, OPERATIONS[op]),
+  stringAttrField(K_GEN_OPERATION, genAiOperation(op)),
+  ...(op === OP_STREAM ? [F_GEN_STREAM] : []),
+));
+const providerFields = (p: string): Uint8Array => concat(stringAttrField(K_PROVIDER, p), stringAttrField(K_GEN_PROVIDER, genAiProvider(p)));
+const modelFields = (m: string): Uint8Array => concat(stringAttrField(K_MODEL, m), stringAttrField(K_GEN_MODEL, m));
 /**
  * Room reserved per span: ids, times and numbers need < 600 bytes; each of the (at most 14)
  * strings < 800 (strings are at most 256 UTF-16 units, so at most 768 UTF-8 bytes).
@@ -345,9 +361,7 @@ export class OtlpProtoEncoder {
   // Complete attribute fields by string id, one cache per key. Bounded by the string table's
   // size (ids are never reused) times the number of keys.
   readonly #provider: FieldCache = [];
-  readonly #genProvider: FieldCache = [];
   readonly #model: FieldCache = [];
-  readonly #genModel: FieldCache = [];
   readonly #error: FieldCache = [];
   readonly #errorType: FieldCache = [];
   readonly #statusMessage: FieldCache = [];
@@ -435,10 +449,13 @@ export class OtlpProtoEncoder {
     w.varint(tag(8, WIRE_FIXED64));
     w.fixed64Nanos(endMs);
 
-    // The original's llm.* attributes.
-    w.bytes(this.#cached(this.#provider, providerId, strings, (s) => stringAttrField(K_PROVIDER, s)));
-    w.bytes(this.#cached(this.#model, modelId, strings, (s) => stringAttrField(K_MODEL, s)));
-    w.bytes(F_OPERATION[op]);
+    // The original's llm.* attributes; the string ones share one cached copy with their gen_ai.*
+    // twins (llm.provider + gen_ai.provider.name, llm.model + gen_ai.request.model,
+    // llm.operation + gen_ai.operation.name [+ gen_ai.request.stream]). Attribute order carries
+    // no meaning in OTLP.
+    w.bytes(this.#cached(this.#provider, providerId, strings, providerFields));
+    w.bytes(this.#cached(this.#model, modelId, strings, modelFields));
+    w.bytes(F_OPERATIONS[op]);
     writeNumberAttr(w, K_LATENCY, round(latencyMs, 2));
     writeNumberAttr(w, K_INPUT, inputTokens);
     writeNumberAttr(w, K_OUTPUT, outputTokens);
@@ -448,16 +465,12 @@ export class OtlpProtoEncoder {
     writeNumberAttr(w, K_TOOLS, u[ub + U_TOOLS]);
     if (errorId !== 0) w.bytes(this.#cached(this.#error, errorId, strings, (s) => stringAttrField(K_ERROR, s)));
 
-    // The GenAI semantic conventions.
-    w.bytes(F_GEN_OPERATION[op]);
-    w.bytes(this.#cached(this.#genProvider, providerId, strings, (s) => stringAttrField(K_GEN_PROVIDER, genAiProvider(s))));
-    w.bytes(this.#cached(this.#genModel, modelId, strings, (s) => stringAttrField(K_GEN_MODEL, s)));
+    // The rest of the GenAI semantic conventions.
     writeNumberAttr(w, K_GEN_INPUT, inputTokens);
     if (op !== OP_EMBED) writeNumberAttr(w, K_GEN_OUTPUT, outputTokens);
     if (cached > 0) writeNumberAttr(w, K_GEN_CACHE_READ, cached);
     if (cacheWrite > 0) writeNumberAttr(w, K_GEN_CACHE_WRITE, cacheWrite);
     if (reasoning > 0) writeNumberAttr(w, K_GEN_REASONING, reasoning);
-    if (op === OP_STREAM) w.bytes(F_GEN_STREAM);
     if (ttft >= 0) writeNumberAttr(w, K_GEN_TTFT, ttft / 1000);
     const isError = (flags & FLAG_ERROR) !== 0;
     if (isError) {
