@@ -30,7 +30,7 @@ export function createRing(capacity: number): RingViews {
   header[H_RECORD_BYTES] = RECORD_BYTES;
   // Publishes the header: a reader that sees the magic sees capacity and record size.
   Atomics.store(header, H_MAGIC, ABI_MAGIC);
-  return views(buffer, capacity);
+  return ringViews(buffer, capacity);
 }
 
 /** Attaches to a ring made by createRing, refusing one of another ABI version. */
@@ -43,10 +43,11 @@ export function attachRing(buffer: SharedArrayBuffer): RingViews {
       `record ring ABI mismatch: expected magic 0x${ABI_MAGIC.toString(16)} and ${RECORD_BYTES}-byte records, found 0x${magic.toString(16)} and ${header[H_RECORD_BYTES]}`,
     );
   }
-  return views(buffer, header[H_CAPACITY]);
+  return ringViews(buffer, header[H_CAPACITY]);
 }
 
-function views(buffer: SharedArrayBuffer, capacity: number): RingViews {
+/** Views over a buffer laid out as a ring: the shared ring, or a worker's private copy of a range. */
+export function ringViews(buffer: SharedArrayBuffer | ArrayBuffer, capacity: number): RingViews {
   return {
     buffer,
     header: new Uint32Array(buffer, 0, HEADER_BYTES / 4),

@@ -11,7 +11,7 @@
 import { randomFillSync } from 'node:crypto';
 import { decodeRecord, emptyFields } from '../shared/codec.js';
 import { FLAG_PARENT, HEADER_BYTES, RECORD_BYTES, RECORD_U32, U_FLAGS, U_MODEL, U_PARENT, U_TRACE } from '../shared/layout.js';
-import type { RingViews } from '../shared/ring.js';
+import { ringViews, type RingViews } from '../shared/ring.js';
 import type { PriceResolver, ResolvedPrice } from '../pricing/cost.js';
 import { toSpanRecord, type RecordContext } from '../spans/record.js';
 import { SAMPLED, type SpanData } from '../spans/readable-span.js';
@@ -122,14 +122,7 @@ export function takeRange(ring: RingViews, start: number, end: number, ctx: Reco
   const untilWrap = Math.min(n, ring.capacity - first);
   bytes.set(from.subarray(first * RECORD_BYTES, (first + untilWrap) * RECORD_BYTES), 0);
   if (untilWrap < n) bytes.set(from.subarray(0, (n - untilWrap) * RECORD_BYTES), untilWrap * RECORD_BYTES);
-  const records: RingViews = {
-    buffer,
-    header: new Uint32Array(buffer, 0, HEADER_BYTES / 4),
-    f64: new Float64Array(buffer, HEADER_BYTES),
-    u32: new Uint32Array(buffer, HEADER_BYTES),
-    capacity,
-    mask: capacity - 1,
-  };
+  const records = ringViews(buffer, capacity);
 
   // Random bytes for every id slot in one call; a captured parent's trace id overwrites its own.
   const ids = randomFillSync(new Uint8Array(n * ID_BYTES));

@@ -1,9 +1,9 @@
 // GenAI conventions, trace context and pricing through real workers: SDK spans for a custom
 // exporter, and the OTLP encoder to a real receiver.
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { context, trace, TraceFlags } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useContextManager } from '../context-manager.js';
 import { RactoTracer } from '../pkg.js';
 import { startHttpReceiver } from './receivers.js';
 
@@ -11,14 +11,7 @@ const chat = { provider: 'openai', model: 'gpt-4o', latencyMs: 50 };
 const otel = new BasicTracerProvider().getTracer('gateway');
 
 describe('trace context', () => {
-  const manager = new AsyncLocalStorageContextManager();
-  beforeAll(() => {
-    context.setGlobalContextManager(manager.enable());
-  });
-  afterAll(() => {
-    manager.disable();
-    context.disable();
-  });
+  useContextManager();
 
   it('parents the span to an explicit parent, over the active span', async () => {
     const exporter = new InMemorySpanExporter();

@@ -1,8 +1,8 @@
 // OTLP export from the workers to real receivers on 127.0.0.1, decoded independently.
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { context, trace } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useContextManager } from '../context-manager.js';
 import { RactoTracer, type RactoTracerOptions } from '../pkg.js';
 import { expectedAttributes, type CallFacts } from '../expected.js';
 import { startGrpcReceiver, startHttpReceiver, type Receiver, type ReceivedSpan } from './receivers.js';
@@ -87,14 +87,7 @@ function bySpanInput(spans: ReceivedSpan[]): Map<number, ReceivedSpan> {
   return new Map(spans.map((s) => [(s.attributes['llm.input_tokens'] as number) - 1000, s]));
 }
 
-const contextManager = new AsyncLocalStorageContextManager();
-beforeAll(() => {
-  context.setGlobalContextManager(contextManager.enable());
-});
-afterAll(() => {
-  contextManager.disable();
-  context.disable();
-});
+useContextManager();
 
 async function roundTrip(receiver: Receiver, options: RactoTracerOptions, n = 60): Promise<void> {
   // clock 'precise': end times are checked to the microsecond through the wire format.

@@ -3,10 +3,10 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { context, SpanStatusCode, SpanKind, trace, type HrTime } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useContextManager } from '../context-manager.js';
 import { RactoTracer } from '../pkg.js';
 import { expectedAttributes, type CallFacts } from '../expected.js';
 
@@ -148,14 +148,7 @@ describe('coarse clock (the default with workers)', () => {
 });
 
 describe('trace context', () => {
-  const manager = new AsyncLocalStorageContextManager();
-  beforeAll(() => {
-    context.setGlobalContextManager(manager.enable());
-  });
-  afterAll(() => {
-    manager.disable();
-    context.disable();
-  });
+  useContextManager();
 
   it('makes the exported span a child of the span active at the record call', async () => {
     const exporter = new InMemorySpanExporter();
