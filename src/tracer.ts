@@ -202,7 +202,6 @@ function workerDestinationsOf(opts: ResolvedOptions): DestinationConfig[] {
     concurrencyLimit: opts.maxPendingBatches + 1,
   };
   if (opts.otlpEndpoint !== undefined) {
-    requirePeer(PEERS.grpc, 'otlpEndpoint');
     out.push({ kind: 'otlp-grpc', name: 'otlpGrpc', url: grpcUrl(opts.otlpEndpoint), ...otlp });
   }
   if (opts.otlpHttpEndpoint !== undefined) {

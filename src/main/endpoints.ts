@@ -37,9 +37,7 @@ function parse(value: string, field: string, shown: string = value): URL {
 
 /** The optional peer packages, pinned to the versions this release is tested with. */
 export const PEERS = {
-  /** OTLP/gRPC transport. */
-  grpc: { name: '@grpc/grpc-js', version: '1.14.7' },
-  /** OTLP/HTTP with http/json encoding (http/protobuf needs no package: our encoder, node:http). */
+  /** OTLP/HTTP with http/json encoding. Protobuf over HTTP and gRPC need no package: our encoder, node:http and node:http2. */
   json: { name: '@opentelemetry/exporter-trace-otlp-http', version: '0.223.1' },
 } as const;
 

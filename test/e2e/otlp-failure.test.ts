@@ -44,18 +44,18 @@ describe.each([
 
 describe('missing optional exporter package', () => {
   it('fails at construction with a RactoError naming the package to install', async () => {
-    const { stdout } = await run(process.execPath, ['--import', fixture('hide-grpc.mjs'), fixture('construct-grpc.mjs')], { timeout: 20_000 });
+    const { stdout } = await run(process.execPath, ['--import', fixture('hide-json-exporter.mjs'), fixture('construct-json.mjs')], { timeout: 20_000 });
     const out = JSON.parse(stdout.trim()) as { ok: boolean; name: string; code: string; message: string };
     expect(out).toEqual({
       ok: false,
       name: 'RactoError',
       code: 'RACTO_ERR_MISSING_PEER',
-      message: 'options.otlpEndpoint needs the optional package @grpc/grpc-js, which is not installed: run `npm install @grpc/grpc-js@1.14.7`',
+      message: 'options.otlpHttpEndpoint needs the optional package @opentelemetry/exporter-trace-otlp-http, which is not installed: run `npm install @opentelemetry/exporter-trace-otlp-http@0.223.1`',
     });
   });
 
   it('constructs normally when the package resolves', async () => {
-    const { stdout } = await run(process.execPath, [fixture('construct-grpc.mjs')], { timeout: 20_000 });
+    const { stdout } = await run(process.execPath, [fixture('construct-json.mjs')], { timeout: 20_000 });
     expect(JSON.parse(stdout.trim())).toEqual({ ok: true });
   });
 });

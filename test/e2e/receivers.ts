@@ -41,7 +41,7 @@ export interface Receiver {
 interface Options {
   /** Refuse this many requests first (gRPC UNAVAILABLE, HTTP 503). */
   refuse?: number;
-  /** Listen on this port (HTTP only); default: any free port. */
+  /** Listen on this port; default: any free port. */
   port?: number;
   /** Answer each request this many ms late (HTTP only): a slow collector. */
   delayMs?: number;
@@ -176,7 +176,7 @@ export async function startGrpcReceiver(opts: Options = {}): Promise<Receiver> {
     },
   });
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+    server.bindAsync(`127.0.0.1:${opts.port ?? 0}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
   );
   receiver.url = `http://127.0.0.1:${port}`;
   return receiver;

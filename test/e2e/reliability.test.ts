@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { RactoTracer, type TracerStats } from '../pkg.js';
-import { startHttpReceiver, type Receiver } from './receivers.js';
+import { startGrpcReceiver, startHttpReceiver, type Receiver } from './receivers.js';
 
 const call = (i: number) => ({ provider: 'openai', model: 'gpt-4o', latencyMs: 1, inputTokens: i });
 
@@ -164,6 +164,27 @@ describe('collector down, back, flapping', () => {
     await tracer.flush();
     expect(tracer.stats()).toMatchObject({ recorded: 3_000, exported: 3_000, failed: 0, pending: 0 });
     expectEachOnce(receiver, Array.from({ length: 3_000 }, (_, i) => i));
+    await tracer.shutdown();
+    await receiver.close();
+  });
+
+  it('does the same over gRPC: reconnects once the collector listens, and after it restarts', async () => {
+    const port = await freePort();
+    const tracer = new RactoTracer({ otlpEndpoint: `127.0.0.1:${port}`, maxExportBatchSize: 500, exportTimeoutMillis: 10_000 });
+    await tracer.ready();
+    for (let i = 0; i < 2_000; i++) tracer.recordChatSpan(call(i));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    let receiver = await startGrpcReceiver({ port });
+    await tracer.flush();
+    expect(tracer.stats()).toMatchObject({ exported: 2_000, failed: 0, pending: 0 });
+    expectEachOnce(receiver, Array.from({ length: 2_000 }, (_, i) => i));
+    // The collector restarts: the old connection is gone, the next batch needs a new one.
+    await receiver.close();
+    receiver = await startGrpcReceiver({ port });
+    for (let i = 2_000; i < 3_000; i++) tracer.recordChatSpan(call(i));
+    await tracer.flush();
+    expect(tracer.stats()).toMatchObject({ exported: 3_000, failed: 0, pending: 0 });
+    expectEachOnce(receiver, Array.from({ length: 1_000 }, (_, i) => 2_000 + i));
     await tracer.shutdown();
     await receiver.close();
   });
