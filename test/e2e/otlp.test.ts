@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { useContextManager } from '../context-manager.js';
 import { RactoTracer, type RactoTracerOptions } from '../pkg.js';
 import { expectedAttributes, type CallFacts } from '../expected.js';
-import { startGrpcReceiver, startHttpReceiver, type Receiver, type ReceivedSpan } from './receivers.js';
+import http2 from 'node:http2';
+import { gunzipSync } from 'node:zlib';
+import { collect, decodeProto, startGrpcReceiver, startHttpReceiver, type Receiver, type ReceivedSpan } from './receivers.js';
 
 interface Sent {
   i: number;
@@ -108,6 +110,32 @@ describe('OTLP/gRPC', () => {
     expect(receiver.headers.length).toBeGreaterThan(0);
     expect(receiver.headers.every((h) => h['x-api-key'] === 'secret-123')).toBe(true);
     await receiver.close();
+  });
+
+  it('compresses with gzip on the wire: grpc-encoding header and the compressed-flag byte', async () => {
+    // grpc-js hides both from its handlers, so this receiver reads the HTTP/2 stream itself.
+    const seen: { encoding: unknown; flag: number; spans: number }[] = [];
+    const server = http2.createServer();
+    server.on('stream', (stream, headers) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        const frame = Buffer.concat(chunks);
+        const message = frame[0] === 1 ? gunzipSync(frame.subarray(5)) : frame.subarray(5);
+        const spans: ReceivedSpan[] = [];
+        collect(decodeProto(message), spans);
+        seen.push({ encoding: headers['grpc-encoding'], flag: frame[0], spans: spans.length });
+        stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
+        stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
+        stream.end(Buffer.alloc(5));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const tracer = new RactoTracer({ otlpEndpoint: `127.0.0.1:${(server.address() as { port: number }).port}`, otlpCompression: 'gzip' });
+    for (let i = 0; i < 10; i++) tracer.recordChatSpan({ provider: 'openai', model: 'gpt-4o', latencyMs: 1 });
+    await tracer.shutdown();
+    server.close();
+    expect(seen).toEqual([{ encoding: 'gzip', flag: 1, spans: 10 }]);
   });
 
   it('accepts a bare host:port endpoint', async () => {

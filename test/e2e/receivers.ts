@@ -91,7 +91,7 @@ interface PlainRequest {
 }
 
 /** Ids arrive as hex (OTLP JSON, and protobufjs toObject with bytes: hex converter below). */
-function collect(req: PlainRequest, into: ReceivedSpan[]): number {
+export function collect(req: PlainRequest, into: ReceivedSpan[]): number {
   let n = 0;
   for (const rs of req.resourceSpans ?? []) {
     const resource = attrs(rs.resource?.attributes);
@@ -117,7 +117,7 @@ function collect(req: PlainRequest, into: ReceivedSpan[]): number {
   return n;
 }
 
-function decodeProto(buf: Uint8Array): PlainRequest {
+export function decodeProto(buf: Uint8Array): PlainRequest {
   const msg = Request.decode(buf);
   const obj = Request.toObject(msg, { longs: String, enums: Number, bytes: Array, defaults: false }) as Record<string, unknown>;
   return hexIds(obj) as PlainRequest;
