@@ -6,7 +6,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { RecordFields } from '../shared/codec.js';
 import { CACHE_HITS, CACHE_MASK, CACHE_SHIFT, FLAG_ERROR, OPERATIONS, OP_EMBED, OP_MASK, OP_STREAM } from '../shared/layout.js';
-import { costOf, type PriceResolver, type PriceSource } from '../pricing/cost.js';
+import { costOf, type PriceResolver, type PriceSource, type ResolvedPrice } from '../pricing/cost.js';
 
 export type Operation = 'chat' | 'stream' | 'embed';
 /** 'seed': the original's `llm.chat` / `llm.embed`; 'genai': the GenAI convention's `{operation} {model}`. */
@@ -55,6 +55,33 @@ export interface RecordContext {
   timeOrigin: number;
   spanNames: SpanNames;
   attributeKeys: readonly string[];
+}
+
+// Per string table and price resolver (one per price-table version), the price of each model
+// string id. Ids belong to their string table (two tracers in one thread may share a resolver,
+// never ids) and are never reused, so entries never go stale; bounded by the table's size. Shared
+// by the in-memory capture, SpanData for exporters and the OTLP encoder, so an id's price (and
+// the alias search behind it) is worked out once per table.
+const priceCache = new WeakMap<StringLookup, WeakMap<PriceResolver, ResolvedPrice[]>>();
+
+/** The price of model string `id` under `ctx.prices`, resolved once per table and id. */
+export function priceOfModel(ctx: RecordContext, id: number): ResolvedPrice {
+  let byResolver = priceCache.get(ctx.strings);
+  if (byResolver === undefined) {
+    byResolver = new WeakMap();
+    priceCache.set(ctx.strings, byResolver);
+  }
+  let byId = byResolver.get(ctx.prices);
+  if (byId === undefined) {
+    byId = [];
+    byResolver.set(ctx.prices, byId);
+  }
+  let p = byId[id];
+  if (p === undefined) {
+    p = ctx.prices.resolve(ctx.strings.get(id));
+    byId[id] = p;
+  }
+  return p;
 }
 
 export function round(value: number, decimals: number): number {
@@ -107,7 +134,7 @@ export function toSpanRecord(r: RecordFields, ctx: RecordContext): SpanRecord {
   const op = r.flags & OP_MASK;
   const strings = ctx.strings;
   const model = strings.get(r.modelId);
-  const price = ctx.prices.resolve(model);
+  const price = priceOfModel(ctx, r.modelId);
   const attributes: Record<string, string> = {};
   for (let k = 0; k < ctx.attributeKeys.length; k++) {
     if (r.attrs[k] !== 0) attributes[ctx.attributeKeys[k]] = strings.get(r.attrs[k]);

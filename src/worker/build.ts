@@ -12,8 +12,7 @@ import { randomFillSync } from 'node:crypto';
 import { decodeRecord, emptyFields } from '../shared/codec.js';
 import { FLAG_PARENT, HEADER_BYTES, RECORD_BYTES, RECORD_U32, U_FLAGS, U_MODEL, U_PARENT, U_TRACE } from '../shared/layout.js';
 import { ringViews, type RingViews } from '../shared/ring.js';
-import type { PriceResolver, ResolvedPrice } from '../pricing/cost.js';
-import { toSpanRecord, type RecordContext } from '../spans/record.js';
+import { priceOfModel, toSpanRecord, type RecordContext } from '../spans/record.js';
 import { SAMPLED, type SpanData } from '../spans/readable-span.js';
 
 /** Bytes of ids per span in TakenRange.ids: trace id at +0, span id at +16, parent at +24. */
@@ -41,25 +40,6 @@ function writeWord(b: Uint8Array, at: number, w: number): void {
 function nonZero(b: Uint8Array, at: number, n: number): void {
   for (let i = at; i < at + n; i++) if (b[i] !== 0) return;
   b[at + n - 1] = 1;
-}
-
-// Per price resolver (one per price-table version), the price of each model string id. Ids are
-// never reused, so entries never go stale; bounded by the string table's size.
-const priceCache = new WeakMap<PriceResolver, ResolvedPrice[]>();
-
-/** The price of model string `id` under `ctx.prices`, resolved once per table and id. */
-export function priceOfModel(ctx: RecordContext, id: number): ResolvedPrice {
-  let byId = priceCache.get(ctx.prices);
-  if (byId === undefined) {
-    byId = [];
-    priceCache.set(ctx.prices, byId);
-  }
-  let p = byId[id];
-  if (p === undefined) {
-    p = ctx.prices.resolve(ctx.strings.get(id));
-    byId[id] = p;
-  }
-  return p;
 }
 
 export class TakenRange {

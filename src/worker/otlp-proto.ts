@@ -47,8 +47,8 @@ import {
   U_TRACE_FLAGS,
 } from '../shared/layout.js';
 import { INSTRUMENTATION_SCOPE, SAMPLED } from '../spans/readable-span.js';
-import { genAiOperation, genAiProvider, round, spanName, type StringLookup } from '../spans/record.js';
-import { ID_BYTES, PARENT_AT, priceOfModel, SPAN_AT, TRACE_AT, type TakenRange } from './build.js';
+import { genAiOperation, genAiProvider, priceOfModel, round, spanName, type StringLookup } from '../spans/record.js';
+import { ID_BYTES, PARENT_AT, SPAN_AT, TRACE_AT, type TakenRange } from './build.js';
 
 const WIRE_VARINT = 0;
 const WIRE_FIXED64 = 1;

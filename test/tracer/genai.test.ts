@@ -96,6 +96,14 @@ describe('prices found, aliased or missing', () => {
     expect(t.spans[0].costUsd).toBe(3.75);
   });
 
+  it('keeps the prices of two tracers apart, though their string ids coincide', () => {
+    const a = new RactoTracer({ inMemory: true });
+    const b = new RactoTracer({ inMemory: true });
+    a.recordChatSpan({ ...chat, model: 'mystery-1', inputTokens: 1_000_000 });
+    b.recordChatSpan({ ...chat, model: 'gpt-4o', inputTokens: 1_000_000 });
+    expect([a.spans[0].priceSource, b.spans[0].priceSource, b.spans[0].costUsd]).toEqual(['unpriced', 'exact', 2.5]);
+  });
+
   it('prices a zero-priced model at 0 as exact, not as unpriced', () => {
     const t = new RactoTracer({ inMemory: true, priceTable: { 'local-llama': { inputPerMillion: 0, outputPerMillion: 0 } } });
     t.recordChatSpan({ ...chat, model: 'local-llama', inputTokens: 1_000 });
