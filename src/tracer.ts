@@ -6,13 +6,11 @@
 //                             +--> in-memory capture (same thread, same call)     workers build
 //                                                                                  and export spans
 
-import { CoarseClock } from './main/clock.js';
 import { Counters, type TracerStats } from './main/counters.js';
 import { grpcUrl, httpTracesUrl, PEERS, requirePeer } from './main/endpoints.js';
 import { CUSTOM_DESTINATION, DrainScheduler } from './main/scheduler.js';
 import { RecordWriter, type ChatCall, type EmbedCall } from './main/writer.js';
 import {
-  COARSE_CLOCK_RESOLUTION_MS,
   resolveOptions,
   STRING_ARENA_BYTES_PER_ENTRY,
   type RactoTracerOptions,
@@ -39,7 +37,6 @@ export class RactoTracer {
   #context: RecordContext | undefined;
   readonly #spans: SpanRecord[] = [];
   #shutdown: Promise<void> | undefined;
-  #clock: CoarseClock | undefined;
 
   constructor(options?: RactoTracerOptions) {
     const opts = resolveOptions(options);
@@ -88,16 +85,9 @@ export class RactoTracer {
       };
     }
     if (useWorkers) {
-      scheduler = new DrainScheduler(opts, writer, ring, strings.buffer, this.#counters, workerDestinations);
+      scheduler = new DrainScheduler(opts, writer, ring, strings, this.#counters, workerDestinations);
       this.#scheduler = scheduler;
-      if (opts.clock === 'coarse') {
-        const clock = new CoarseClock(
-          COARSE_CLOCK_RESOLUTION_MS,
-          () => (writer.clock = clock.cell),
-          () => (writer.clock = undefined),
-        );
-        this.#clock = clock;
-      }
+      if (scheduler.clock !== undefined) writer.clock = scheduler.clock.cell;
     }
   }
 
@@ -171,7 +161,7 @@ export class RactoTracer {
     const s = this.#scheduler;
     if (s === undefined) return;
     await s.flush(this.#options.shutdownTimeoutMillis);
-    await Promise.all([s.close(), this.#clock?.close()]);
+    await s.close();
   }
 
   #capture(index: number): void {

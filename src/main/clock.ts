@@ -1,64 +1,135 @@
-// The coarse clock (architecture, hard problem 4, and issue 4's "where the time has to be read").
-// Main thread side. A record needs the time the call ended; reading performance.now() costs
-// ~40-50 ns on these VMs, about as much as the rest of the record call. A small dedicated thread
-// stores the time into one shared float64 every `resolutionMs`, and the record call reads that
-// cell (~1 ns). Span durations stay exact (they come from the caller's latencyMs); only where
-// the span sits on the timeline may lag by about one resolution step. `clock: 'precise'` reads
-// performance.now() per call instead, and a caller that passes `endTime` skips both.
+// The coarse clock (hard problems 4 and 9). Main thread side. A record needs the time the call
+// ended; performance.now() costs ~40-70 ns on these VMs, as much as the rest of the record call.
+// A small thread can store the time into a shared float64 every millisecond for the record to
+// read (~1 ns), but each of its wake-ups costs ~45 µs of CPU here (4-5 % of a core at 1 ms):
+// worth it only while calls are frequent. So the ticker is adaptive:
+//   - it starts (lazily: an idle tracer has no such thread) and wakes when batches are published
+//     faster than FAST_RATE calls/s, told by the scheduler at each full-batch publish;
+//   - it parks (Atomics.wait without a timeout, on a thread that does no I/O) once the write
+//     index has not moved for long enough to mean fewer than SLOW_RATE calls/s, and sets the
+//     cell to -1;
+//   - while the cell is -1 the writer calls performance.now() itself.
+// Span durations are always exact (they come from the caller's latencyMs); only where a span
+// sits on the timeline may lag by about one tick while the ticker runs. `clock: 'precise'` never
+// starts it, and a caller that passes `endTime` skips the clock altogether.
 
 import { Worker } from 'node:worker_threads';
+import { CLOCK_PARKED, CLOCK_STOP, H_WRITE, K_STATE, K_TICKS, K_WAKE } from '../shared/layout.js';
+
+/** Calls per second above which the ticker runs; below SLOW_RATE it parks again. */
+export const FAST_RATE = 50_000;
+export const SLOW_RATE = 25_000;
 
 // The ticking thread: CommonJS, evaluated from this string so it needs no file of its own.
-// cell[0] = now on the main thread's performance.now() timeline; ctl[0] = 1 asks it to stop.
 const TICKER = `
-const { workerData } = require('node:worker_threads');
-const cell = new Float64Array(workerData.cell);
-const ctl = new Int32Array(workerData.ctl);
-const shift = performance.timeOrigin - workerData.mainOrigin;
-const step = workerData.resolutionMs;
-while (Atomics.load(ctl, 0) === 0) {
-  cell[0] = performance.now() + shift;
-  Atomics.wait(ctl, 0, 0, step);
+const { workerData: d } = require('node:worker_threads');
+const cell = new Float64Array(d.cell);
+const c = new Int32Array(d.control);
+const head = new Uint32Array(d.ring, 0, 16);
+const shift = performance.timeOrigin - d.mainOrigin;
+let last = Atomics.load(head, d.H_WRITE);
+let moved = performance.now();
+for (;;) {
+  if (Atomics.load(c, d.K_STATE) === d.STOP) break;
+  Atomics.add(c, d.K_TICKS, 1);
+  const now = performance.now();
+  const w = Atomics.load(head, d.H_WRITE);
+  if (w !== last) { last = w; moved = now; }
+  if (now - moved > d.parkAfterMs) {
+    cell[0] = -1;
+    const seen = Atomics.load(c, d.K_WAKE);
+    if (Atomics.compareExchange(c, d.K_STATE, 0, d.PARKED) !== 0) break;
+    Atomics.wait(c, d.K_WAKE, seen);
+    if (Atomics.compareExchange(c, d.K_STATE, d.PARKED, 0) !== d.PARKED) break;
+    last = Atomics.load(head, d.H_WRITE);
+    moved = performance.now();
+    continue;
+  }
+  cell[0] = now + shift;
+  Atomics.wait(c, d.K_WAKE, Atomics.load(c, d.K_WAKE), d.resolutionMs);
 }
+cell[0] = -1;
 `;
 
 export class CoarseClock {
-  /** cell[0]: the latest tick, in milliseconds on this thread's performance.now() timeline. */
+  /** cell[0]: the latest tick on this thread's performance.now() timeline, or -1 (read the clock). */
   readonly cell: Float64Array;
-  readonly #ctl: Int32Array;
-  readonly #worker: Worker;
+  readonly #control: Int32Array;
+  readonly #ring: SharedArrayBuffer;
+  readonly #resolutionMs: number;
+  /** Two full batches closer than this mean more than FAST_RATE calls/s. */
+  readonly #fastMs: number;
+  readonly #parkAfterMs: number;
+  #worker: Worker | undefined;
+  #lastBatchAt = -Infinity;
+  #closed = false;
 
-  #closing = false;
-
-  /**
-   * `onReady` runs once the ticker is running (the cell is live from then on; until then the
-   * writer reads performance.now() itself). `onLost` runs if the ticker dies unasked.
-   */
-  constructor(resolutionMs: number, onReady: () => void, onLost: () => void) {
+  constructor(control: Int32Array, ring: SharedArrayBuffer, batch: number, resolutionMs: number) {
     this.cell = new Float64Array(new SharedArrayBuffer(8));
-    this.cell[0] = performance.now();
-    this.#ctl = new Int32Array(new SharedArrayBuffer(4));
-    this.#worker = new Worker(TICKER, {
+    this.cell[0] = -1;
+    this.#control = control;
+    this.#ring = ring;
+    this.#resolutionMs = resolutionMs;
+    this.#fastMs = (batch / FAST_RATE) * 1000;
+    this.#parkAfterMs = Math.max(10 * resolutionMs, (batch / SLOW_RATE) * 1000);
+  }
+
+  /** The scheduler published a full batch: starts or wakes the ticker when calls come fast. */
+  batchPublished(): void {
+    const now = performance.now();
+    const fast = now - this.#lastBatchAt <= this.#fastMs;
+    this.#lastBatchAt = now;
+    if (!fast || this.cell[0] >= 0 || this.#closed) return;
+    if (this.#worker === undefined) {
+      this.#start();
+    } else if (Atomics.load(this.#control, K_STATE) === CLOCK_PARKED) {
+      Atomics.add(this.#control, K_WAKE, 1);
+      Atomics.notify(this.#control, K_WAKE);
+    }
+  }
+
+  get ticks(): number {
+    return Atomics.load(this.#control, K_TICKS);
+  }
+
+  #start(): void {
+    const worker = new Worker(TICKER, {
       eval: true,
-      workerData: { cell: this.cell.buffer, ctl: this.#ctl.buffer, mainOrigin: performance.timeOrigin, resolutionMs },
+      workerData: {
+        cell: this.cell.buffer,
+        control: this.#control.buffer,
+        ring: this.#ring,
+        mainOrigin: performance.timeOrigin,
+        resolutionMs: this.#resolutionMs,
+        parkAfterMs: this.#parkAfterMs,
+        H_WRITE,
+        K_STATE,
+        K_WAKE,
+        K_TICKS,
+        PARKED: CLOCK_PARKED,
+        STOP: CLOCK_STOP,
+      },
       stdout: false,
       stderr: false,
+      // A thread that only stores numbers: keep its heap small.
+      resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 8 },
     });
-    // Never keeps the process alive. Starting takes a few tens of ms (a new isolate), hence
-    // onReady. If it dies (say, a resource limit), the cell would freeze,
-    // so the writer is told to read the clock per call from then on.
-    this.#worker.unref();
-    this.#worker.on('error', () => undefined);
-    this.#worker.once('online', onReady);
-    this.#worker.on('exit', () => {
-      if (!this.#closing) onLost();
+    this.#worker = worker;
+    // Never keeps the process alive. If it dies unasked (say, a resource limit), the cell would
+    // freeze at its last tick, so it is set to -1: the writer reads the clock per call from then on.
+    worker.unref();
+    worker.on('error', () => undefined);
+    worker.on('exit', () => {
+      this.cell[0] = -1;
     });
   }
 
-  close(): Promise<number> {
-    this.#closing = true;
-    Atomics.store(this.#ctl, 0, 1);
-    Atomics.notify(this.#ctl, 0);
-    return this.#worker.terminate();
+  close(): Promise<number | void> {
+    this.#closed = true;
+    Atomics.store(this.#control, K_STATE, CLOCK_STOP);
+    Atomics.add(this.#control, K_WAKE, 1);
+    Atomics.notify(this.#control, K_WAKE);
+    this.cell[0] = -1;
+    return this.#worker?.terminate() ?? Promise.resolve();
   }
 }

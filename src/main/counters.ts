@@ -1,6 +1,11 @@
-// Exact accounting of every record call. Main thread only: workers report outcomes as data in
-// task results, and only this thread adds them up, so the sum below holds at every moment:
+// Exact accounting of every record call. Main thread only. This thread counts what it decides
+// (recorded, dropped, workerCrash, shutdownTimeout); the drain loops count export outcomes in
+// the shared counter block (layout.ts), read here with Atomics.load. Every counter only grows
+// and a span is counted once, so the sum below holds at every moment:
 //   recorded == exported + dropped + failed + pending
+
+import { FAILURE_REASONS, N_DEST, N_EXPORTED, N_FAILED, type CounterLayout } from '../shared/layout.js';
+import type { StringTableReader } from '../shared/strings.js';
 
 export interface DroppedByReason {
   /** The ring was full when the call came (fullRingPolicy 'drop'). */
@@ -42,6 +47,11 @@ export interface TracerStats {
   /** Record calls whose provider, model or error type folded into '__overflow__'. */
   stringsFolded: number;
   /**
+   * Wake-ups of the tracer's threads since it started: the clock ticker's loop iterations and
+   * the drain loops' returns from parking. Both stay still while nothing is recorded.
+   */
+  wakeups: { clock: number; drain: number };
+  /**
    * Exported calls whose model has no price (their llm.cost_usd is 0), by model; at most
    * MAX_UNPRICED_MODELS models, the rest under '__other__'.
    */
@@ -51,20 +61,50 @@ export interface TracerStats {
 export const MAX_UNPRICED_MODELS = 256;
 export const OTHER_MODELS = '__other__';
 
+/** The shared counter block as the main thread reads it. */
+export interface SharedCounters {
+  counters: BigInt64Array;
+  layout: CounterLayout;
+  /** Model names by string id, for the unpriced counts. */
+  strings: StringTableReader;
+  /** Interned strings so far (ids below it may carry unpriced counts). */
+  stringCount: () => number;
+  /** Clock and drain-loop wake-ups (debug counters in the control block). */
+  wakeups: () => { clock: number; drain: number };
+}
+
 export class Counters {
   recorded = 0;
+  /** Spans exported, counted on this thread (in-memory-only tracers). */
   exported = 0;
   readonly dropped: DroppedByReason = { ringFull: 0, shutdown: 0, notSampled: 0 };
+  /** Failures decided on this thread: workerCrash, shutdownTimeout. */
   readonly failed: FailedByReason = { exportError: 0, exportTimeout: 0, workerCrash: 0, shutdownTimeout: 0 };
+  /** Per destination, what this thread counted (in-memory, crashes, shutdown). */
   readonly destinations: Record<string, DestinationStats> = {};
   readonly unpriced = new Map<string, number>();
+  /** The drain loops' counters; absent without workers. Destinations [0, n) are theirs, in order. */
+  shared: SharedCounters | undefined;
+  readonly #sharedNames: string[] = [];
 
   constructor(destinationNames: readonly string[]) {
     for (const name of destinationNames) this.destinations[name] = { exported: 0, failed: 0 };
   }
 
+  /** Attaches the workers' counter block; `names` are its destinations, in counter order. */
+  attach(shared: SharedCounters, names: readonly string[]): void {
+    this.shared = shared;
+    this.#sharedNames.push(...names);
+  }
+
   fail(reason: FailureReason, n: number): void {
     this.failed[reason] += n;
+  }
+
+  /** Counts `n` spans failed for `reason` in every destination the workers serve. */
+  failEverywhere(reason: FailureReason, n: number): void {
+    this.failed[reason] += n;
+    for (const name of this.#sharedNames) this.destinations[name].failed += n;
   }
 
   addUnpriced(model: string, n: number): void {
@@ -72,23 +112,60 @@ export class Counters {
     this.unpriced.set(key, (this.unpriced.get(key) ?? 0) + n);
   }
 
+  /** exported + failed, the settled spans. */
+  settled(): number {
+    const s = this.snapshot(0);
+    return s.exported + s.failed;
+  }
+
   snapshot(stringsFolded: number): TracerStats {
-    const dropped = this.dropped.ringFull + this.dropped.shutdown + this.dropped.notSampled;
-    const f = this.failed;
-    const failed = f.exportError + f.exportTimeout + f.workerCrash + f.shutdownTimeout;
+    const shared = this.shared;
+    const failed = { ...this.failed };
+    let exported = this.exported;
     const destinations: Record<string, DestinationStats> = {};
     for (const [name, d] of Object.entries(this.destinations)) destinations[name] = { ...d };
+    let unpricedCalls: Record<string, number> = Object.fromEntries(this.unpriced);
+    let wakeups = { clock: 0, drain: 0 };
+    if (shared !== undefined) {
+      const k = shared.counters;
+      this.#sharedNames.forEach((name, i) => {
+        destinations[name].exported += Number(Atomics.load(k, N_DEST + 2 * i));
+        destinations[name].failed += Number(Atomics.load(k, N_DEST + 2 * i + 1));
+      });
+      exported += Number(Atomics.load(k, N_EXPORTED));
+      FAILURE_REASONS.forEach((reason, r) => (failed[reason] += Number(Atomics.load(k, N_FAILED + r))));
+      unpricedCalls = this.#sharedUnpriced(shared);
+      wakeups = shared.wakeups();
+    }
+    const dropped = this.dropped.ringFull + this.dropped.shutdown + this.dropped.notSampled;
+    const failedTotal = failed.exportError + failed.exportTimeout + failed.workerCrash + failed.shutdownTimeout;
     return {
       recorded: this.recorded,
-      exported: this.exported,
+      exported,
       dropped,
-      failed,
-      pending: this.recorded - this.exported - dropped - failed,
+      failed: failedTotal,
+      pending: this.recorded - exported - dropped - failedTotal,
       droppedByReason: { ...this.dropped },
-      failedByReason: { ...f },
+      failedByReason: failed,
       destinations,
       stringsFolded,
-      unpricedCalls: Object.fromEntries(this.unpriced),
+      unpricedCalls,
+      wakeups,
     };
+  }
+
+  /** Unpriced calls by model from the workers' per-id counters; the first models seen keep their names. */
+  #sharedUnpriced(shared: SharedCounters): Record<string, number> {
+    const out: Record<string, number> = {};
+    let named = 0;
+    const count = shared.stringCount();
+    for (let id = 0; id < count; id++) {
+      const n = Number(Atomics.load(shared.counters, shared.layout.unpricedAt + id));
+      if (n === 0) continue;
+      const key = named < MAX_UNPRICED_MODELS ? shared.strings.get(id) : OTHER_MODELS;
+      if (key !== OTHER_MODELS) named++;
+      out[key] = (out[key] ?? 0) + n;
+    }
+    return out;
   }
 }

@@ -119,6 +119,9 @@ export interface WriterHooks {
   capture?: (index: number) => void;
 }
 
+/** The clock cell of a writer that reads performance.now() per record. */
+const PRECISE = new Float64Array([-1]);
+
 export class RecordWriter {
   /** Index of the next record to write (grows without bound; slot = index & mask). */
   write = 0;
@@ -127,8 +130,8 @@ export class RecordWriter {
   /** The hooks' `written` runs once `write` reaches this index (0: after every record). */
   notifyAt = 0;
   closed = false;
-  /** The coarse clock's cell (clock.ts), or undefined to read performance.now() per call. */
-  clock: Float64Array | undefined = undefined;
+  /** The coarse clock's cell (clock.ts): its latest tick, or -1 to read performance.now() per call. */
+  clock: Float64Array = PRECISE;
   private readonly f64: Float64Array;
   private readonly u32: Uint32Array;
   private readonly mask: number;
@@ -296,10 +299,14 @@ export class RecordWriter {
   ): true {
     const u = this.u32;
     const ub = fb * 2; // RECORD_U32 == 2 * RECORD_F64
-    // The one clock read of the request path: the caller's own, the coarse clock's cell, or
-    // performance.now() (clock: 'precise').
-    const clock = this.clock;
-    this.f64[fb + F_END] = endTime >= 0 ? endTime : clock === undefined ? performance.now() : clock[0];
+    // The one clock read of the request path: the caller's own, the coarse clock's cell while
+    // it ticks, else performance.now().
+    let end = endTime;
+    if (end < 0) {
+      end = this.clock[0];
+      if (end < 0) end = performance.now();
+    }
+    this.f64[fb + F_END] = end;
     // Parents and attributes are the rarer cases: written out of line, to keep this inlined.
     if (parentKind === SAMPLED_PARENT) this.writeParent(u, ub, flags);
     else u[ub + U_FLAGS] = flags;

@@ -9,7 +9,8 @@
 //   u32[0] ABI magic|version     each record is RECORD_BYTES (128 B), slot = index & (capacity-1)
 //   u32[1] capacity (records)
 //   u32[2] record bytes
-//   u32[3] published write index (low 32 bits), stored with Atomics.store at dispatch
+//   u32[3] published write index (low 32 bits), stored with Atomics.store by the main thread
+//          when records are due (a batch is full, the delay ran out, a flush): never per record
 //
 //  one record, seen as 16 float64 words (F_*) and 32 uint32 words (U_*) over the same bytes
 //  byte 0                                   64                                           128
@@ -24,7 +25,7 @@
 //  unknown. `attr` holds the string ids of the call's attributes, in the order of the tracer's
 //  attributeKeys; 0 means absent.
 
-export const ABI_VERSION = 2;
+export const ABI_VERSION = 3;
 export const ABI_MAGIC = 0x52_41_00_00 | ABI_VERSION; // 'RA' + version
 
 export const HEADER_BYTES = 64;
@@ -83,4 +84,101 @@ export const CACHE_HITS = ['miss', 'exact', 'semantic'] as const;
 /** Total bytes of a ring holding `capacity` records. */
 export function ringBytes(capacity: number): number {
   return HEADER_BYTES + capacity * RECORD_BYTES;
+}
+
+// ---- control block: how the drain loops coordinate, without messages ----
+//
+//  control SharedArrayBuffer, Int32 words; groups on separate 64-byte cache lines
+//  +-------------------------------------------------------------------------------------+
+//  | line 0, workers write      C_CLAIM      records below it are claimed by some worker  |
+//  |                            C_PROGRESS   +1 after each copy or settle (a blocked      |
+//  |                                         writer waits on it)                          |
+//  |                            C_SETTLED    +1 after each settle (flush() waits on it)   |
+//  |                            C_LOGS       +1 per log line posted to the main thread    |
+//  | line 1, main writes        C_WAKE       +1 when the main thread publishes records    |
+//  |                                         and a drain loop sleeps (loops wait on it)   |
+//  |                            C_STOP       1: shutdown, loops stop after their batches  |
+//  |                            C_PRICES     latest price-table version (setPriceTable)   |
+//  | line 2, workers write      C_SLEEPERS   drain loops parked on C_WAKE                 |
+//  | line 3, the clock          K_STATE      0 ticking, 1 parked, 2 stop                  |
+//  |                            K_WAKE       +1 to wake a parked ticker                   |
+//  |                            K_TICKS      ticker loop iterations (debug counter)       |
+//  | lines 4.., one per slot    S_OWNER      threadId of the worker holding the slot, 0   |
+//  |   (a worker takes a free   S_COPYING    1 from just before its claim until the copy  |
+//  |    slot at start; the      S_COPY_FROM  the claim being copied                       |
+//  |    main thread frees the   S_IN_FLIGHT  records claimed and not yet counted          |
+//  |    slot of a dead one)     S_OLDEST     start of its oldest uncounted batch          |
+//  |                            S_WAKEUPS    drain-loop wake-ups (debug counter)          |
+//  +-------------------------------------------------------------------------------------+
+//
+// Indices in shared words are record indices mod 2^32 (stored `| 0`); a reader compares
+// them by difference, which is exact while they lie within 2^31 of each other (the ring
+// holds at most 2^22 records).
+//
+// Who may reuse a slot (hard problem 2): records below min(C_CLAIM, every S_COPY_FROM whose
+// S_COPYING is 1) have been copied out by their worker. Which records are settled (flush):
+// those below min(C_CLAIM, those S_COPY_FROM, every S_OLDEST whose S_IN_FLIGHT > 0).
+
+export const CONTROL_LINE_WORDS = 16;
+export const C_CLAIM = 0;
+export const C_PROGRESS = 1;
+export const C_SETTLED = 2;
+export const C_LOGS = 3;
+export const C_WAKE = CONTROL_LINE_WORDS;
+export const C_STOP = CONTROL_LINE_WORDS + 1;
+export const C_PRICES = CONTROL_LINE_WORDS + 2;
+export const C_SLEEPERS = 2 * CONTROL_LINE_WORDS;
+export const K_STATE = 3 * CONTROL_LINE_WORDS;
+export const K_WAKE = K_STATE + 1;
+export const K_TICKS = K_STATE + 2;
+export const SLOTS_AT = 4 * CONTROL_LINE_WORDS;
+export const S_OWNER = 0;
+export const S_COPYING = 1;
+export const S_COPY_FROM = 2;
+export const S_IN_FLIGHT = 3;
+export const S_OLDEST = 4;
+export const S_WAKEUPS = 5;
+
+export const CLOCK_TICKING = 0;
+export const CLOCK_PARKED = 1;
+export const CLOCK_STOP = 2;
+
+/** Worker slots for `workers` threads: room for replacements while a dead one is being freed. */
+export function slotCount(workers: number): number {
+  return 2 * workers + 2;
+}
+
+/** Int32 index of word `word` of slot `slot`. */
+export function slotWord(slot: number, word: number): number {
+  return SLOTS_AT + slot * CONTROL_LINE_WORDS + word;
+}
+
+export function controlBytes(slots: number): number {
+  return (SLOTS_AT + slots * CONTROL_LINE_WORDS) * 4;
+}
+
+// ---- counters: outcomes the workers count, read by stats() on the main thread ----
+//
+//  counters SharedArrayBuffer, BigInt64 words (a gateway passes 2^32 spans in hours)
+//  +----------+-----------------------------+------------------------------+----------------+
+//  | exported | failed by reason            | per destination i:           | unpriced calls |
+//  |          | (FAILURE_REASONS order)     | exported, failed             | by model id    |
+//  +----------+-----------------------------+------------------------------+----------------+
+//   N_EXPORTED  N_FAILED + r                  N_DEST + 2i, N_DEST + 2i + 1   unpricedAt + id
+
+export const FAILURE_REASONS = ['exportError', 'exportTimeout', 'workerCrash', 'shutdownTimeout'] as const;
+export const N_EXPORTED = 0;
+export const N_FAILED = 1;
+export const N_DEST = N_FAILED + FAILURE_REASONS.length;
+
+export interface CounterLayout {
+  destinations: number;
+  /** First word of the unpriced-by-model-id counters. */
+  unpricedAt: number;
+  words: number;
+}
+
+export function counterLayout(destinations: number, maxStrings: number): CounterLayout {
+  const unpricedAt = N_DEST + 2 * destinations;
+  return { destinations, unpricedAt, words: unpricedAt + maxStrings };
 }

@@ -1,5 +1,11 @@
-// The plain data that configures a worker and the messages of one drain task. Pure types and
-// constants; both threads. Only data crosses threads: exporters are described, never sent.
+// The plain data that configures a worker, and the few messages that cross threads. Pure types;
+// both threads. Only data crosses threads: exporters are described, never sent.
+//
+// No message travels per batch on the OTLP, console and worker-exporter paths: the drain loops
+// claim records and count outcomes through shared memory (layout.ts). Messages are for rare
+// events only, and for the one destination that lives on the main thread:
+//   main -> workers  (BroadcastChannel `channel`)  PricesMessage, AckMessage (customExporter)
+//   worker -> main   (piscina's parentPort events)  SpansMessage (customExporter), NeedPrices, LogMessage
 
 import type { PriceTableData } from '../pricing/model-pricing.js';
 import type { SpanData } from '../spans/readable-span.js';
@@ -24,33 +30,36 @@ export interface OtlpConfig {
 export interface WorkerConfig {
   ring: SharedArrayBuffer;
   strings: SharedArrayBuffer;
-  /**
-   * Int32 words: one state per task slot (TASK_*), then one progress counter that workers
-   * increment (and Atomics.notify) on every state change.
-   */
-  taskDone: SharedArrayBuffer;
+  /** The control block (layout.ts): claim index, wake words, worker slots. */
+  control: SharedArrayBuffer;
+  /** BigInt64 outcome counters (layout.ts counterLayout). */
+  counters: SharedArrayBuffer;
+  /** Worker slots in the control block. */
+  slots: number;
+  /** Name of the BroadcastChannel the main thread posts to. */
+  channel: string;
   /** performance.timeOrigin of the main thread: record end times are relative to it. */
   timeOrigin: number;
   serviceName: string;
-  /** The price table of version 0 (the constructor's); later versions travel with their tasks. */
+  /** The price table of version 0 (the constructor's); later versions come as PricesMessage. */
   prices: PriceTableData;
   spanNames: 'seed' | 'genai';
   attributeKeys: string[];
   destinations: DestinationConfig[];
+  maxStrings: number;
+  maxExportBatchSize: number;
+  /** Batches one worker may have in flight at once. */
+  maxPendingBatches: number;
   exportTimeoutMillis: number;
   /** Niceness to give the worker thread (Linux); 0 leaves it alone. */
   workerNice: number;
-  /** Send SpanData back in the task result, for a customExporter on the main thread. */
-  returnSpans: boolean;
+  /** A customExporter lives on the main thread: batches are posted there (SpansMessage). */
+  customExporter: boolean;
 }
 
-export interface DrainTask {
-  start: number;
-  end: number;
-  /** Index in the taskDone array; -1 for the warm-up task each worker gets at start. */
-  slot: number;
-  /** The price table of these records when it is not version 0 (tracer.setPriceTable()). */
-  prices?: { version: number; table: PriceTableData };
+/** The one piscina task: resolves once the worker has loaded its destinations and taken a slot. */
+export interface ReadyTask {
+  type: 'ready';
 }
 
 export type ExportFailure = 'exportError' | 'exportTimeout';
@@ -61,20 +70,43 @@ export interface DestinationOutcome {
   message?: string;
 }
 
-export interface DrainResult {
-  /** One per configured destination, in config order. */
-  outcomes: DestinationOutcome[];
-  spans?: SpanData[];
-  /** Calls of the batch whose model has no price, by model. */
-  unpriced: Record<string, number>;
+/** main -> workers: records from index `from` on are priced with `table`. */
+export interface PricesMessage {
+  type: 'prices';
+  version: number;
+  /** Record index, `| 0`. */
+  from: number;
+  table: PriceTableData;
 }
 
-/** Task slot states in the taskDone array. */
-export const TASK_RUNNING = 0;
-/** The worker has copied its range: the range's ring slots may be overwritten. */
-export const TASK_READ = 1;
-/** The worker has finished the task: the task slot may be reused. */
-export const TASK_FINISHED = 2;
+/** main -> the worker `thread`: the customExporter's outcome for its batch `batch`. */
+export interface AckMessage {
+  type: 'ack';
+  thread: number;
+  batch: number;
+  outcome: DestinationOutcome;
+}
 
-/** Upper bound on batches in flight at once (size of the taskDone array). */
-export const MAX_TASK_SLOTS = 1024;
+export type MainMessage = PricesMessage | AckMessage;
+
+/** worker -> main: a batch for the customExporter. */
+export interface SpansMessage {
+  type: 'spans';
+  thread: number;
+  batch: number;
+  spans: SpanData[];
+}
+
+/** worker -> main: the worker lacks price tables up to the latest version. */
+export interface NeedPricesMessage {
+  type: 'need-prices';
+}
+
+/** worker -> main: a line for the main thread's diag logger (the worker's diag is its own). */
+export interface LogMessage {
+  type: 'log';
+  level: 'warn' | 'error';
+  message: string;
+}
+
+export type WorkerMessage = SpansMessage | NeedPricesMessage | LogMessage;

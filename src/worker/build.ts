@@ -49,16 +49,16 @@ export class TakenRange {
   readonly records: RingViews;
   readonly ids: Uint8Array;
   readonly ctx: RecordContext;
-  /** Calls whose model has no price, by model. */
-  readonly unpriced: Record<string, number>;
+  /** Calls whose model has no price, by model string id. */
+  readonly unpricedIds: Map<number, number>;
   #data: SpanData[] | undefined;
 
-  constructor(records: RingViews, length: number, ids: Uint8Array, ctx: RecordContext, unpriced: Record<string, number>) {
+  constructor(records: RingViews, length: number, ids: Uint8Array, ctx: RecordContext, unpricedIds: Map<number, number>) {
     this.records = records;
     this.length = length;
     this.ids = ids;
     this.ctx = ctx;
-    this.unpriced = unpriced;
+    this.unpricedIds = unpricedIds;
   }
 
   /** One SpanData per span, made on first use. */
@@ -107,13 +107,10 @@ export function takeRange(ring: RingViews, start: number, end: number, ctx: Reco
   // Random bytes for every id slot in one call; a captured parent's trace id overwrites its own.
   const ids = randomFillSync(new Uint8Array(n * ID_BYTES));
   const u = records.u32;
-  const unpriced: Record<string, number> = {};
+  const unpriced = new Map<number, number>();
   for (let i = 0; i < n; i++) {
     const modelId = u[i * RECORD_U32 + U_MODEL];
-    if (priceOfModel(ctx, modelId).source === 'unpriced') {
-      const model = ctx.strings.get(modelId);
-      unpriced[model] = (unpriced[model] ?? 0) + 1;
-    }
+    if (priceOfModel(ctx, modelId).source === 'unpriced') unpriced.set(modelId, (unpriced.get(modelId) ?? 0) + 1);
     const at = i * ID_BYTES;
     const ub = i * RECORD_U32;
     if ((u[ub + U_FLAGS] & FLAG_PARENT) !== 0) {

@@ -1,41 +1,37 @@
-// The piscina task: drains one range of the record ring. Worker thread only.
-//   1. check the range was published, copy it out of the ring (build.ts), then tell the main
-//      thread (taskDone: TASK_READ) that its slots may be overwritten: the rest of the task never
-//      touches the ring;
-//   2. send the batch to every destination of this worker, in parallel (each builds the form it
-//      needs, once per batch: protobuf bytes for OTLP, ReadableSpans for SpanExporters);
-//   3. mark the task slot TASK_FINISHED and return one outcome per destination, the unpriced
-//      counts (and the SpanData when the main thread has a customExporter). Export failures are
-//      data in the result; this task rejects only on a bug.
+// The worker's entry module. Worker thread only. piscina loads it when the thread starts; from
+// then on the thread runs one drain loop (loop.ts) until shutdown, with no task per batch.
+//   - start(): loads the destinations, takes a free slot in the control block, runs the loop;
+//   - the default export is piscina's task handler, for the one task a worker gets: 'ready'
+//     (resolves once start() has succeeded, so tracer.ready() can wait for it);
+//   - a BroadcastChannel brings the rare main-thread messages (price tables, customExporter
+//     acknowledgements); parentPort events carry the rare worker messages to the main thread.
 
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
+import { BroadcastChannel, parentPort, threadId } from 'node:worker_threads';
 import { workerData } from 'piscina';
 import { emptyFields, encodeRecord } from '../shared/codec.js';
-import { attachRing, createRing, isPublished, type RingViews } from '../shared/ring.js';
+import { C_LOGS, counterLayout, S_OWNER, slotWord } from '../shared/layout.js';
+import { attachRing, createRing } from '../shared/ring.js';
 import { StringTableReader } from '../shared/strings.js';
-import { TASK_FINISHED, TASK_READ, type DrainResult, type DrainTask, type WorkerConfig } from '../shared/worker-config.js';
-import { takeRange } from './build.js';
+import type { DestinationOutcome, MainMessage, ReadyTask, WorkerConfig, WorkerMessage } from '../shared/worker-config.js';
+import { takeRange, type TakenRange } from './build.js';
 import { Batch, createDestination, envHeaders, type Destination } from './destinations.js';
+import { DrainLoop } from './loop.js';
 import { OtlpProtoEncoder } from './otlp-proto.js';
+import { PriceVersions } from './prices.js';
 import { PriceResolver } from '../pricing/cost.js';
 import type { RecordContext } from '../spans/record.js';
 
-interface WorkerState {
-  config: WorkerConfig;
-  ring: RingViews;
-  strings: StringTableReader;
-  taskDone: Int32Array;
-  resource: Resource;
-  encoder: OtlpProtoEncoder;
-  /** Record context of price-table version 0. */
-  ctx: RecordContext;
-  /** Resolvers of later price-table versions, newest last (a few are kept for batches in flight). */
-  versions: { version: number; ctx: RecordContext }[];
-  destinations: Destination[];
-  /** Header values of the OTLP destinations: never allowed into a message. */
-  secrets: string[];
+const config = workerData as WorkerConfig;
+
+const control = new Int32Array(config.control);
+
+function post(message: WorkerMessage): void {
+  // Counted, so that shutdown waits for the log lines before it stops the threads.
+  if (message.type === 'log') Atomics.add(control, C_LOGS, 1);
+  parentPort?.postMessage(message);
 }
 
 function redact(message: string, secrets: string[]): string {
@@ -43,8 +39,6 @@ function redact(message: string, secrets: string[]): string {
   for (const secret of secrets) out = out.split(secret).join('[redacted]');
   return out;
 }
-
-let state: Promise<WorkerState> | undefined;
 
 /**
  * Lowers this thread's scheduling priority. Linux only: setpriority() on a thread id changes that
@@ -60,38 +54,94 @@ function niceThisThread(nice: number): void {
   }
 }
 
-async function init(config: WorkerConfig): Promise<WorkerState> {
+/** A destination whose construction failed: every batch fails with that error, counted. */
+function brokenDestination(err: unknown): Destination {
+  const outcome: DestinationOutcome = { ok: false, reason: 'exportError', message: `destination failed to start: ${String(err)}` };
+  return { send: () => Promise.resolve(outcome) };
+}
+
+/** Takes a free worker slot (S_OWNER 0 -> threadId); the main thread frees a dead worker's. */
+async function takeSlot(control: Int32Array): Promise<number> {
+  for (;;) {
+    for (let slot = 0; slot < config.slots; slot++) {
+      if (Atomics.compareExchange(control, slotWord(slot, S_OWNER), 0, threadId) === 0) return slot;
+    }
+    // Every slot is held, a dead worker's not yet freed: try again shortly.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Customer-exporter acknowledgements awaited by this worker, by batch number. */
+const acks = new Map<number, (outcome: DestinationOutcome) => void>();
+
+async function start(): Promise<void> {
   niceThisThread(config.workerNice);
   const strings = new StringTableReader(config.strings);
-  return {
-    config,
-    ring: attachRing(config.ring),
+  const ring = attachRing(config.ring);
+  const counters = new BigInt64Array(config.counters);
+  const layout = counterLayout(config.destinations.length + (config.customExporter ? 1 : 0), config.maxStrings);
+  const ctx: RecordContext = {
     strings,
-    encoder: new OtlpProtoEncoder({ 'service.name': config.serviceName }),
-    ctx: {
-      strings,
-      prices: new PriceResolver(config.prices),
-      timeOrigin: config.timeOrigin,
-      spanNames: config.spanNames,
-      attributeKeys: config.attributeKeys,
-    },
-    versions: [],
-    taskDone: new Int32Array(config.taskDone),
-    resource: resourceFromAttributes({ 'service.name': config.serviceName }),
-
-    destinations: await Promise.all(config.destinations.map((d) => createDestination(d, config.exportTimeoutMillis))),
-    secrets: [
-      ...config.destinations.flatMap((d) => ('headers' in d ? Object.values(d.headers) : [])),
-      ...Object.values(envHeaders()),
-    ].filter((v) => v.length > 0),
+    prices: new PriceResolver(config.prices),
+    timeOrigin: config.timeOrigin,
+    spanNames: config.spanNames,
+    attributeKeys: config.attributeKeys,
   };
+  const prices = new PriceVersions(ctx, () => post({ type: 'need-prices' }));
+  const channel = new BroadcastChannel(config.channel);
+  channel.onmessage = (event) => {
+    const msg = (event as { data: MainMessage }).data;
+    if (msg.type === 'prices') {
+      prices.add(msg);
+      DrainLoop.nudge(control);
+    } else if (msg.type === 'ack' && msg.thread === threadId) {
+      acks.get(msg.batch)?.(msg.outcome);
+      acks.delete(msg.batch);
+    }
+  };
+  const encoder = new OtlpProtoEncoder({ 'service.name': config.serviceName });
+  const resource: Resource = resourceFromAttributes({ 'service.name': config.serviceName });
+  const destinations = await Promise.all(config.destinations.map((d) =>
+    createDestination(d, config.exportTimeoutMillis).catch((err: unknown) => {
+      post({ type: 'log', level: 'error', message: `ractogateway: ${d.name} failed to start in the worker: ${String(err)}` });
+      return brokenDestination(err);
+    })));
+  const secrets = [
+    ...config.destinations.flatMap((d) => ('headers' in d ? Object.values(d.headers) : [])),
+    ...Object.values(envHeaders()),
+  ].filter((v) => v.length > 0);
+  const names = config.destinations.map((d) => d.name);
+  if (config.customExporter) names.push('customExporter');
+  warmUp(encoder, ctx);
+
+  const send = async (range: TakenRange, batch: number): Promise<DestinationOutcome[]> => {
+    const b = new Batch(range, resource, encoder);
+    const sends = destinations.map((d) => d.send(b));
+    if (config.customExporter) {
+      sends.push(new Promise<DestinationOutcome>((resolve) => {
+        acks.set(batch, resolve);
+        post({ type: 'spans', thread: threadId, batch, spans: range.data });
+      }));
+    }
+    const outcomes = await Promise.all(sends);
+    for (const o of outcomes) if (o.message !== undefined) o.message = redact(o.message, secrets);
+    return outcomes;
+  };
+  const failed = (name: string, n: number, o: DestinationOutcome): void =>
+    post({ type: 'log', level: 'warn', message: `ractogateway: ${name} failed ${n} spans: ${o.message ?? o.reason}` });
+
+  const slot = await takeSlot(control);
+  const loop = new DrainLoop(ring, control, counters, layout.unpricedAt, slot, prices, { send, failed, names }, config.maxExportBatchSize, config.maxPendingBatches);
+  markStarted();
+  await loop.run();
+  channel.close();
 }
 
 /**
- * The warm-up task: besides loading the destinations (init), runs the span path over a synthetic
- * batch a few times, so the first real batches do not run unoptimised code while the ring fills.
+ * Runs the span path over a synthetic batch a few times, so the first real batches do not run
+ * unoptimised code while the ring fills.
  */
-function warmUp(s: WorkerState): void {
+function warmUp(encoder: OtlpProtoEncoder, ctx: RecordContext): void {
   const ring = createRing(WARM_UP_SPANS);
   const r = emptyFields();
   for (let i = 0; i < WARM_UP_SPANS; i++) {
@@ -99,55 +149,18 @@ function warmUp(s: WorkerState): void {
     r.inputTokens = i;
     encodeRecord(ring, i, r);
   }
-  for (let round = 0; round < 8; round++) {
-    s.encoder.encode(takeRange(ring, 0, WARM_UP_SPANS, s.ctx));
-  }
+  for (let round = 0; round < 8; round++) encoder.encode(takeRange(ring, 0, WARM_UP_SPANS, ctx));
 }
 const WARM_UP_SPANS = 512;
 
-export default async function drain(task: DrainTask): Promise<DrainResult> {
-  state ??= init(workerData as WorkerConfig);
-  const s = await state;
-  const { start, end, slot } = task;
-  if (slot < 0) {
-    warmUp(s);
-    return { outcomes: [], unpriced: {} };
-  }
-  if (!isPublished(s.ring, end)) throw new Error(`drain: range [${start}, ${end}) is not published`);
-  const range = takeRange(s.ring, start, end, contextFor(s, task));
-  // Releases the range's slots to the writer; after this store the ring is not read again.
-  signal(s.taskDone, slot, TASK_READ);
+let markStarted: () => void = () => undefined;
+const started = new Promise<void>((resolve) => (markStarted = resolve));
+const running = start();
+running.catch((err: unknown) => post({ type: 'log', level: 'error', message: `ractogateway: drain loop failed: ${String(err)}` }));
 
-  let outcomes: DrainResult['outcomes'] = [];
-  if (s.destinations.length > 0) {
-    const batch = new Batch(range, s.resource, s.encoder);
-    outcomes = await Promise.all(s.destinations.map((d) => d.send(batch)));
-    for (const o of outcomes) if (o.message !== undefined) o.message = redact(o.message, s.secrets);
-  }
-  // The task slot may be reused before this result reaches the main thread's event loop (a
-  // writer blocked on a full ring looks for it).
-  signal(s.taskDone, slot, TASK_FINISHED);
-  return s.config.returnSpans ? { outcomes, spans: range.data, unpriced: range.unpriced } : { outcomes, unpriced: range.unpriced };
-}
-
-const KEPT_PRICE_VERSIONS = 4;
-
-/** The record context of the task's price-table version. */
-function contextFor(s: WorkerState, task: DrainTask): RecordContext {
-  if (task.prices === undefined) return s.ctx;
-  const { version, table } = task.prices;
-  let v = s.versions.find((x) => x.version === version);
-  if (v === undefined) {
-    v = { version, ctx: { ...s.ctx, prices: new PriceResolver(table) } };
-    s.versions.push(v);
-    if (s.versions.length > KEPT_PRICE_VERSIONS) s.versions.shift();
-  }
-  return v.ctx;
-}
-
-/** Sets a task slot's state and wakes a main thread blocked on the progress word. */
-function signal(taskDone: Int32Array, slot: number, state: number): void {
-  Atomics.store(taskDone, slot, state);
-  Atomics.add(taskDone, taskDone.length - 1, 1);
-  Atomics.notify(taskDone, taskDone.length - 1);
+/** piscina's task handler: the 'ready' task resolves once the loop runs (rejects if it cannot). */
+export default async function task(t: ReadyTask): Promise<boolean> {
+  if (t.type !== 'ready') throw new TypeError(`unknown worker task ${String(t.type)}`);
+  await Promise.race([started, running]);
+  return true;
 }

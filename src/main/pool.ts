@@ -1,0 +1,142 @@
+// The worker threads, as the main thread sees them. Main thread only; never imports worker code
+// (piscina loads it by file URL).
+//
+// piscina owns the threads: it starts them (each runs its drain loop from load), and replaces
+// one that dies. Nothing passes per batch on the paths that live in the workers. What does pass:
+//   - one 'ready' task per worker at start (tracer.ready());
+//   - a worker's death: its slot's uncounted records (S_IN_FLIGHT) are counted workerCrash and
+//     the slot is freed for the replacement;
+//   - price tables (BroadcastChannel to every worker; a new worker asks for them again);
+//   - customExporter batches, the one destination that lives here: spans in, outcome back;
+//   - failure lines from the workers, for the main thread's diag logger.
+
+import { randomUUID } from 'node:crypto';
+import { BroadcastChannel, type Worker } from 'node:worker_threads';
+import { diag } from '@opentelemetry/api';
+import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { Piscina } from 'piscina';
+import { C_LOGS, S_COPYING, S_IN_FLIGHT, S_OWNER, slotWord } from '../shared/layout.js';
+import type { MainMessage, PricesMessage, ReadyTask, SpansMessage, WorkerConfig, WorkerMessage } from '../shared/worker-config.js';
+import { exportSpans } from '../spans/export.js';
+import { toReadableSpan } from '../spans/readable-span.js';
+
+export interface PoolHooks {
+  /** A worker died holding `inFlight` uncounted records (already removed from its slot). */
+  crashed(inFlight: number): void;
+  /** The price tables the workers may still need, oldest first. */
+  priceVersions(): PricesMessage[];
+}
+
+export class WorkerPool {
+  /** Resolves once every worker runs its drain loop (true), or one failed to start (false, logged). */
+  readonly ready: Promise<boolean>;
+  readonly #pool: Piscina<ReadyTask, boolean>;
+  readonly #channel: BroadcastChannel;
+  readonly #control: Int32Array;
+  readonly #slots: number;
+  readonly #hooks: PoolHooks;
+  readonly #custom: SpanExporter | undefined;
+  readonly #resource: Resource;
+  readonly #exportTimeout: number;
+  #closing = false;
+  /** Log lines received from the workers (they count the ones they post in C_LOGS). */
+  #logs = 0;
+
+  constructor(config: Omit<WorkerConfig, 'channel'>, workers: number, custom: SpanExporter | undefined, hooks: PoolHooks) {
+    const channel = `ractogateway:${randomUUID()}`;
+    this.#channel = new BroadcastChannel(channel);
+    // Never keeps the process alive; this side only posts.
+    this.#channel.unref();
+    this.#control = new Int32Array(config.control);
+    this.#slots = config.slots;
+    this.#hooks = hooks;
+    this.#custom = custom;
+    this.#resource = resourceFromAttributes({ 'service.name': config.serviceName });
+    this.#exportTimeout = config.exportTimeoutMillis;
+    this.#pool = new Piscina<ReadyTask, boolean>({
+      filename: new URL('../worker/drain.js', import.meta.url).href,
+      minThreads: workers,
+      maxThreads: workers,
+      // The drain loops do network I/O: the threads must never park in Atomics.wait for tasks.
+      atomics: 'disabled',
+      recordTiming: false,
+      idleTimeout: 2 ** 31 - 1,
+      workerData: { ...config, channel } satisfies WorkerConfig,
+    });
+    this.#pool.on('error', (err: unknown) => diag.error('ractogateway: worker pool error', err));
+    this.#pool.on('message', (msg: WorkerMessage) => this.#onMessage(msg));
+    // A thread's id is gone once it has exited, so it is taken while the thread lives.
+    this.#pool.on('workerCreate', (info: { id: number }) => {
+      const id = info.id;
+      const thread = this.#pool.threads.find((t: Worker) => t.threadId === id);
+      thread?.once('exit', () => this.#exited(id));
+    });
+    const started: Promise<boolean>[] = [];
+    for (let i = 0; i < workers; i++) {
+      started.push(this.#pool.run({ type: 'ready' }).then(
+        () => true,
+        (err: unknown) => {
+          diag.error('ractogateway: worker start-up failed', err);
+          return false;
+        },
+      ));
+    }
+    this.ready = Promise.all(started).then((all) => all.every(Boolean));
+  }
+
+  post(message: MainMessage): void {
+    this.#channel.postMessage(message);
+  }
+
+  /** Stops the threads, once the log lines they posted have arrived (waiting at most `waitMillis`). */
+  async close(waitMillis: number): Promise<void> {
+    const deadline = performance.now() + waitMillis;
+    while (this.#logs < Atomics.load(this.#control, C_LOGS) && performance.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    this.#closing = true;
+    await this.#pool.destroy();
+    this.#channel.close();
+    await this.#custom?.shutdown();
+  }
+
+  #onMessage(msg: WorkerMessage): void {
+    switch (msg.type) {
+      case 'log':
+        this.#logs++;
+        if (msg.level === 'error') diag.error(msg.message);
+        else diag.warn(msg.message);
+        return;
+      case 'need-prices':
+        for (const v of this.#hooks.priceVersions()) this.post(v);
+        return;
+      case 'spans':
+        void this.#exportCustom(msg);
+        return;
+    }
+  }
+
+  /** customExporter: builds the batch's ReadableSpans here and sends the outcome back. */
+  async #exportCustom(msg: SpansMessage): Promise<void> {
+    const custom = this.#custom as SpanExporter;
+    const spans = msg.spans.map((d) => toReadableSpan(d, this.#resource));
+    const outcome = await exportSpans(custom, spans, this.#exportTimeout);
+    this.post({ type: 'ack', thread: msg.thread, batch: msg.batch, outcome });
+  }
+
+  /** A worker thread exited. Unless shutdown stopped it, what it held is counted workerCrash. */
+  #exited(threadId: number): void {
+    if (this.#closing) return;
+    const c = this.#control;
+    for (let slot = 0; slot < this.#slots; slot++) {
+      if (Atomics.load(c, slotWord(slot, S_OWNER)) !== threadId) continue;
+      const lost = Atomics.exchange(c, slotWord(slot, S_IN_FLIGHT), 0);
+      Atomics.store(c, slotWord(slot, S_COPYING), 0);
+      // Frees the slot for a replacement worker, now that its books are closed.
+      Atomics.store(c, slotWord(slot, S_OWNER), 0);
+      diag.error(`ractogateway: a worker thread died; ${lost} spans it held are counted as failed (workerCrash)`);
+      this.#hooks.crashed(lost);
+    }
+  }
+}
