@@ -51,6 +51,8 @@ export interface LoopHost {
   readonly names: readonly string[];
 }
 
+/** 32-bit words in a 4 KiB page. */
+const PAGE_WORDS = 1024;
 const CLAIMED = 0;
 /** Nothing published is unclaimed. */
 const EMPTY = 1;
@@ -75,6 +77,7 @@ export class DrainLoop {
   readonly #w: { copying: number; copyFrom: number; inFlight: number; oldest: number; wakeups: number };
   readonly #inFlight = new Set<InFlight>();
   #batchSeq = 0;
+  #prefaulted = false;
   /** Resolves the loop's wait for a free in-flight place, when it waits for one. */
   #onSettle: (() => void) | undefined;
 
@@ -184,6 +187,7 @@ export class DrainLoop {
       Atomics.store(c, w.copying, 0);
       Atomics.add(c, C_PROGRESS, 1);
       Atomics.notify(c, C_PROGRESS);
+      if (!this.#prefaulted) this.#prefault();
       const entry: InFlight = { start, n };
       this.#inFlight.add(entry);
       const batch = this.#batchSeq++;
@@ -193,6 +197,18 @@ export class DrainLoop {
       );
       return CLAIMED;
     }
+  }
+
+  /**
+   * Touches every page of the ring once, on the first claim: a fresh ring's pages are mapped on
+   * first write, and the writer would otherwise take a page fault every 32 records of its first
+   * lap (each a few µs of the request path). An idle tracer's ring stays untouched (not resident).
+   * Atomics.add of 0 is a write that cannot change a record the writer is writing concurrently.
+   */
+  #prefault(): void {
+    this.#prefaulted = true;
+    const u = this.#ring.u32;
+    for (let i = 0; i < u.length; i += PAGE_WORDS) Atomics.add(u, i, 0);
   }
 
   /** Counts a batch: exported when every destination took it, else failed with the first reason. */
