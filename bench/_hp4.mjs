@@ -2,9 +2,11 @@ import { RactoTracer } from '../dist/index.js';
 const mode = process.argv[2] ?? 'full';
 const opts = { workerExporters: [{ module: './bench/discard-exporter.mjs', exportName: 'DiscardExporter' }] };
 if (mode === 'none') delete opts.workerExporters;
-const racto = new RactoTracer(opts);
+
 const call = { provider: 'openai', model: 'gpt-4o', latencyMs: 812.5, inputTokens: 1200, outputTokens: 310, cacheHit: 'miss', toolCalls: 1 };
 if (mode === 'end') call.endTime = 5;
+if (mode === 'precise') opts.clock = 'precise';
+const racto = new RactoTracer(opts);
 function loop() { for (let i = 0; i < 1000; i++) racto.recordChatSpan(call); }
 const res = [];
 for (let r = 0; r < 3000; r++) { const t = performance.now(); loop(); const d = performance.now() - t; if (r > 500) res.push(d); if (r % 16 === 15) await racto.flush(); }

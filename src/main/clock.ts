@@ -51,6 +51,40 @@ for (;;) {
 cell[0] = -1;
 `;
 
+const { hrtime } = process;
+const hrMs = (): number => {
+  const t = hrtime();
+  return t[0] * 1e3 + t[1] * 1e-6;
+};
+/**
+ * performance.now() minus hrtime in ms: both read the same monotonic clock, so it is constant.
+ * Taken from the tightest of a few bracketed reads, so a preemption cannot skew it.
+ */
+const HR_TO_PERFORMANCE = ((): number => {
+  let best = Infinity;
+  let offset = 0;
+  for (let i = 0; i < 8; i++) {
+    const before = hrMs();
+    const perf = performance.now();
+    const after = hrMs();
+    if (after - before < best) {
+      best = after - before;
+      offset = perf - (before + after) / 2;
+    }
+  }
+  return offset;
+})();
+
+/**
+ * performance.now(), read through process.hrtime(): on Node 20 that is ~35 ns against ~70 ns
+ * for performance.now() itself (which wraps the same read in more work). The record call's
+ * clock when the coarse clock does not tick.
+ */
+export function preciseNow(): number {
+  const t = hrtime();
+  return t[0] * 1e3 + t[1] * 1e-6 + HR_TO_PERFORMANCE;
+}
+
 export class CoarseClock {
   /** cell[0]: the latest tick on this thread's performance.now() timeline, or -1 (read the clock). */
   readonly cell: Float64Array;

@@ -10,6 +10,7 @@
 // checks in validate.ts keep their throwing code in cold functions.
 
 import { diag } from '@opentelemetry/api';
+import { preciseNow } from './clock.js';
 import type { Counters } from './counters.js';
 import { activeParent, explicitParent, parent, SAMPLED_PARENT, UNSAMPLED_PARENT } from './context.js';
 import { invalidRange, invalidType } from '../errors.js';
@@ -304,7 +305,7 @@ export class RecordWriter {
     let end = endTime;
     if (end < 0) {
       end = this.clock[0];
-      if (end < 0) end = performance.now();
+      if (end < 0) end = preciseNow();
     }
     this.f64[fb + F_END] = end;
     // Parents and attributes are the rarer cases: written out of line, to keep this inlined.
