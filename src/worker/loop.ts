@@ -216,6 +216,9 @@ export class DrainLoop {
     const c = this.#control;
     const k = this.#counters;
     const n = entry.n;
+    // Reported before the batch counts as settled: a shutdown that sees it settled then waits
+    // for these lines (C_LOGS) before it stops the thread.
+    for (let i = 0; i < outcomes.length; i++) if (!outcomes[i].ok) this.#host.failed(this.#host.names[i], n, outcomes[i]);
     const big = BigInt(n);
     let failure = -1;
     for (let i = 0; i < outcomes.length; i++) {
@@ -240,7 +243,6 @@ export class DrainLoop {
     Atomics.notify(c, C_SETTLED);
     Atomics.add(c, C_PROGRESS, 1);
     Atomics.notify(c, C_PROGRESS);
-    for (let i = 0; i < outcomes.length; i++) if (!outcomes[i].ok) this.#host.failed(this.#host.names[i], n, outcomes[i]);
     const wake = this.#onSettle;
     this.#onSettle = undefined;
     wake?.();
