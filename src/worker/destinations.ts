@@ -10,7 +10,6 @@
 
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { StdoutSpanExporter } from './console-exporter.js';
 import type { OtlpProtoEncoder } from './otlp-proto.js';
 import { OtlpGrpcSender, OtlpHttpSender, type OtlpSender } from './otlp-transport.js';
 import { exportSpans } from '../spans/export.js';
@@ -20,19 +19,20 @@ import type { DestinationConfig, DestinationOutcome, OtlpConfig } from '../share
 
 export class Batch {
   readonly #range: TakenRange;
-  readonly #resource: Resource;
+  /** Present whenever a destination of this worker takes ReadableSpans. */
+  readonly #resource: Resource | undefined;
   readonly #encoder: OtlpProtoEncoder;
   #spans: ReadableSpan[] | undefined;
   #proto: Uint8Array | undefined;
 
-  constructor(range: TakenRange, resource: Resource, encoder: OtlpProtoEncoder) {
+  constructor(range: TakenRange, resource: Resource | undefined, encoder: OtlpProtoEncoder) {
     this.#range = range;
     this.#resource = resource;
     this.#encoder = encoder;
   }
 
   get readableSpans(): ReadableSpan[] {
-    this.#spans ??= this.#range.data.map((d) => toReadableSpan(d, this.#resource));
+    this.#spans ??= this.#range.data.map((d) => toReadableSpan(d, this.#resource as Resource));
     return this.#spans;
   }
 
@@ -85,7 +85,9 @@ class DiscardingExporter implements SpanExporter {
 export async function createDestination(config: DestinationConfig, timeoutMillis: number): Promise<Destination> {
   switch (config.kind) {
     case 'console':
-      return new ExporterDestination(new StdoutSpanExporter(), timeoutMillis);
+      // Loaded on demand, as every module only some destinations need: an OTLP-only worker
+      // stays small (each module costs resident memory in every worker).
+      return new ExporterDestination(new (await import('./console-exporter.js')).StdoutSpanExporter(), timeoutMillis);
     case 'discard':
       return new ExporterDestination(new DiscardingExporter(), timeoutMillis);
     case 'otlp-grpc':

@@ -6,7 +6,7 @@
 //   - a BroadcastChannel brings the rare main-thread messages (price tables, customExporter
 //     acknowledgements); parentPort events carry the rare worker messages to the main thread.
 
-import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
+import type { Resource } from '@opentelemetry/resources';
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { BroadcastChannel, parentPort, threadId } from 'node:worker_threads';
@@ -100,7 +100,11 @@ async function start(): Promise<void> {
     }
   };
   const encoder = new OtlpProtoEncoder({ 'service.name': config.serviceName });
-  const resource: Resource = resourceFromAttributes({ 'service.name': config.serviceName });
+  // ReadableSpans (and so a Resource) only for the destinations that take SpanExporter objects;
+  // the OTLP path never loads @opentelemetry/resources.
+  const resource: Resource | undefined = config.destinations.some((d) => d.kind === 'console' || d.kind === 'module' || d.kind === 'discard' || (d.kind === 'otlp-http' && d.protocol === 'http/json'))
+    ? (await import('@opentelemetry/resources')).resourceFromAttributes({ 'service.name': config.serviceName })
+    : undefined;
   const destinations = await Promise.all(config.destinations.map((d) =>
     createDestination(d, config.exportTimeoutMillis).catch((err: unknown) => {
       post({ type: 'log', level: 'error', message: `ractogateway: ${d.name} failed to start in the worker: ${String(err)}` });

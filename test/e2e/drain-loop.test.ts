@@ -20,9 +20,13 @@ function expectSums(s: TracerStats): void {
   expect(s.pending).toBeGreaterThanOrEqual(0);
 }
 
-/** The spans a FileExporter wrote: input tokens and the thread that exported each. */
+/**
+ * The spans a FileExporter wrote: input tokens and the thread that exported each. Complete lines
+ * only: another worker may be appending while the file is read.
+ */
 function written(path: string): { tokens: number; threadId: number }[] {
-  return readFileSync(path, 'utf8').trim().split('\n').filter((l) => l.length > 0)
+  const text = readFileSync(path, 'utf8');
+  return text.slice(0, text.lastIndexOf('\n') + 1).split('\n').filter((l) => l.length > 0)
     .map((l) => JSON.parse(l) as { attributes: Record<string, number>; threadId: number })
     .map((l) => ({ tokens: l.attributes['llm.input_tokens'], threadId: l.threadId }));
 }
