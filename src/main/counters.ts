@@ -112,12 +112,6 @@ export class Counters {
     this.unpriced.set(key, (this.unpriced.get(key) ?? 0) + n);
   }
 
-  /** exported + failed, the settled spans. */
-  settled(): number {
-    const s = this.snapshot(0);
-    return s.exported + s.failed;
-  }
-
   snapshot(stringsFolded: number): TracerStats {
     const shared = this.shared;
     const failed = { ...this.failed };
