@@ -22,15 +22,24 @@ export interface Usage {
  * An unpriced model costs 0. Not rounded; span attributes round to 8 decimals.
  */
 export function costOf(pricing: ModelPricingInit | undefined, u: Usage): number {
+  return costOfTokens(pricing, u.inputTokens, u.outputTokens, u.cachedInputTokens ?? 0, u.cacheWriteTokens ?? 0);
+}
+
+/** costOf() with the usage as plain numbers: the same arithmetic, with no object per call (the worker's encoder). */
+export function costOfTokens(
+  pricing: ModelPricingInit | undefined,
+  inputTokens: number,
+  outputTokens: number,
+  cachedInputTokens: number,
+  cacheWriteTokens: number,
+): number {
   if (pricing === undefined) return 0;
-  const cached = u.cachedInputTokens ?? 0;
-  const written = u.cacheWriteTokens ?? 0;
-  const plain = u.inputTokens - cached - written;
+  const plain = inputTokens - cachedInputTokens - cacheWriteTokens;
   return (
     (plain * pricing.inputPerMillion +
-      cached * (pricing.cachedInputPerMillion ?? pricing.inputPerMillion) +
-      written * (pricing.cacheWritePerMillion ?? pricing.inputPerMillion) +
-      u.outputTokens * pricing.outputPerMillion) / 1e6
+      cachedInputTokens * (pricing.cachedInputPerMillion ?? pricing.inputPerMillion) +
+      cacheWriteTokens * (pricing.cacheWritePerMillion ?? pricing.inputPerMillion) +
+      outputTokens * pricing.outputPerMillion) / 1e6
   );
 }
 

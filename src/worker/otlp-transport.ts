@@ -10,7 +10,7 @@
 // Anything else fails the batch at once (reason exportError); running out of budget fails it
 // with reason exportTimeout.
 
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import {
   connect as http2Connect,
   constants as http2Constants,
@@ -19,6 +19,7 @@ import {
   type IncomingHttpHeaders,
 } from 'node:http2';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { urlToHttpOptions } from 'node:url';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import type { DestinationOutcome } from '../shared/worker-config.js';
@@ -65,35 +66,37 @@ async function withRetries(timeoutMillis: number, attempt: (leftMs: number) => P
 }
 
 export class OtlpHttpSender implements OtlpSender {
-  readonly #url: URL;
   readonly #config: SenderConfig;
-  readonly #agent: HttpAgent;
   readonly #request: typeof httpRequest;
+  /** Request options but the headers, and the headers but the length: the same for every request. */
+  readonly #options: RequestOptions;
+  readonly #headers: Record<string, string>;
 
   constructor(config: SenderConfig) {
     this.#config = config;
-    this.#url = new URL(config.url);
-    const https = this.#url.protocol === 'https:';
+    const url = new URL(config.url);
+    const https = url.protocol === 'https:';
     const agentOptions = { keepAlive: true, maxSockets: config.concurrency };
-    this.#agent = https ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
     this.#request = https ? httpsRequest : httpRequest;
+    // The URL is taken apart once, not by http.request() on every export.
+    this.#options = {
+      ...urlToHttpOptions(url),
+      method: 'POST',
+      agent: https ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions),
+    };
+    this.#headers = { ...config.headers, 'content-type': 'application/x-protobuf' };
+    if (config.compression === 'gzip') this.#headers['content-encoding'] = 'gzip';
   }
 
   async send(raw: Uint8Array): Promise<DestinationOutcome> {
-    const gzipped = this.#config.compression === 'gzip';
-    const body = gzipped ? await gzip(raw) : raw;
-    const headers: Record<string, string | number> = {
-      ...this.#config.headers,
-      'content-type': 'application/x-protobuf',
-      'content-length': body.length,
-    };
-    if (gzipped) headers['content-encoding'] = 'gzip';
+    const body = this.#config.compression === 'gzip' ? await gzip(raw) : raw;
+    const headers: Record<string, string | number> = { ...this.#headers, 'content-length': body.length };
     return withRetries(this.#config.timeoutMillis, (left) => this.#attempt(body, headers, left));
   }
 
   #attempt(body: Uint8Array, headers: Record<string, string | number>, leftMs: number): Promise<Attempt> {
     return new Promise((resolve) => {
-      const req = this.#request(this.#url, { method: 'POST', headers, agent: this.#agent, timeout: leftMs }, (res) => {
+      const req = this.#request({ ...this.#options, headers, timeout: leftMs }, (res) => {
         readBody(res).then((text) => resolve(httpResult(res, text)), (err: Error) => resolve({ retry: err.message }));
       });
       req.on('timeout', () => req.destroy(new Error(`no answer within ${Math.round(leftMs)} ms`)));
@@ -114,17 +117,23 @@ function httpResult(res: IncomingMessage, text: string): Attempt {
   return Number.isFinite(after) && after >= 0 ? { retry: message, retryAfterMs: after * 1000 } : { retry: message };
 }
 
+/** The start of an error answer's body, for the message; a success's body is not read (partial success is not reported). */
 function readBody(res: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
+    res.on('error', reject);
+    const code = res.statusCode ?? 0;
+    if (code >= 200 && code < 300) {
+      res.on('end', () => resolve(''));
+      res.resume();
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     res.on('data', (c: Buffer) => {
-      // Only the start of an error body is kept for the message.
       if (size < 4096) chunks.push(c);
       size += c.length;
     });
     res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    res.on('error', reject);
   });
 }
 
@@ -169,14 +178,15 @@ function grpcMessage(raw: unknown): string {
 export class OtlpGrpcSender implements OtlpSender {
   readonly #config: SenderConfig;
   readonly #authority: string;
+  /** The request headers but grpc-timeout: the same for every call. */
   readonly #headers: Record<string, string>;
   #session: ClientHttp2Session | undefined;
 
   constructor(config: SenderConfig) {
     this.#config = config;
     this.#authority = new URL(config.url).origin;
+    const headers: Record<string, string> = { ':method': 'POST', ':path': EXPORT_PATH, 'content-type': 'application/grpc', te: 'trailers' };
     // gRPC metadata are HTTP/2 headers, lower case.
-    const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(config.headers)) headers[k.toLowerCase()] = v;
     if (config.compression === 'gzip') headers['grpc-encoding'] = 'gzip';
     this.#headers = headers;
@@ -220,14 +230,7 @@ export class OtlpGrpcSender implements OtlpSender {
       };
       let req: ClientHttp2Stream;
       try {
-        req = this.#connect().request({
-          ':method': 'POST',
-          ':path': EXPORT_PATH,
-          'content-type': 'application/grpc',
-          te: 'trailers',
-          'grpc-timeout': `${Math.max(1, Math.floor(leftMs))}m`,
-          ...this.#headers,
-        });
+        req = this.#connect().request({ ...this.#headers, 'grpc-timeout': `${Math.max(1, Math.floor(leftMs))}m` });
       } catch (err) {
         finish({ retry: (err as Error).message });
         return;

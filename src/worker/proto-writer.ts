@@ -6,6 +6,8 @@
 // Buffer.allocUnsafeSlow: not zero-filled (every byte handed out is written first) and one
 // ArrayBuffer each, so a finished buffer can be handed to the transport and never touched again.
 
+import type { AttributeValue } from '@opentelemetry/api';
+
 export const WIRE_VARINT = 0;
 export const WIRE_FIXED64 = 1;
 export const WIRE_LEN = 2;
@@ -13,6 +15,7 @@ export const WIRE_FIXED32 = 5;
 export const tag = (field: number, wire: number): number => (field << 3) | wire;
 
 const TWO_32 = 4_294_967_296;
+const TWO_MINUS_32 = 1 / TWO_32; // exact: a division by 2^32 is this multiplication
 const utf8 = new TextEncoder();
 
 /** Bytes of the varint of an integer in [0, 2^53); -0 counts as 0. */
@@ -24,6 +27,15 @@ export function varintSize(v: number): number {
   let n = 4;
   for (v = Math.floor(v / 0x10000000); v > 0; v = Math.floor(v / 0x80)) n++;
   return n;
+}
+
+/**
+ * How a number attribute is written, as the OTel SDK's transformer writes it: int_value when an
+ * integer >= 0 (then this is its varint size, 1..8), else double_value (DOUBLE).
+ */
+export const DOUBLE = 15;
+export function numberKind(v: number): number {
+  return v >= 0 && Number.isInteger(v) ? varintSize(v) : DOUBLE;
 }
 
 /** Writes the varint of an integer in [0, 2^53) at `pos`; returns the position after it. */
@@ -60,22 +72,78 @@ export function putNanos(view: DataView, pos: number, ms: number): void {
     seconds += 1;
     nanos -= 1e9;
   }
+  split64(seconds, nanos);
+  view.setUint32(pos, lo64, true);
+  view.setUint32(pos + 4, hi64, true);
+}
+
+// The halves split64() makes (module variables rather than an object per call).
+let lo64 = 0;
+let hi64 = 0;
+
+/** seconds * 1e9 + nanos as uint32 halves lo64, hi64, for seconds in [0, 2^32), nanos in [0, 1e9). */
+function split64(seconds: number, nanos: number): void {
   // seconds = sHi * 2^16 + sLo, and 1e9 = 15258 * 2^16 + 51712, so
   // sHi * 1e9 = (sHi * 15258 + (sHi * 51712 >>> 16)) * 2^16 + (sHi * 51712 & 0xffff), with
   // sHi * 51712 < 2^32; sLo * 1e9 + nanos < 2^46 is exact in a double.
   const sHi = seconds >>> 16;
   const m = sHi * 51712;
   const y = (seconds & 0xffff) * 1e9 + nanos;
-  const yHi = Math.floor(y / TWO_32);
-  let lo = (m & 0xffff) * 65536 + (y - yHi * TWO_32);
-  let hi = sHi * 15258 + (m >>> 16) + yHi;
-  if (lo >= TWO_32) {
-    lo -= TWO_32;
-    hi += 1;
+  const yHi = Math.floor(y * TWO_MINUS_32);
+  lo64 = (m & 0xffff) * 65536 + (y - yHi * TWO_32);
+  hi64 = sHi * 15258 + (m >>> 16) + yHi;
+  if (lo64 >= TWO_32) {
+    lo64 -= TWO_32;
+    hi64 += 1;
   }
-  view.setUint32(pos, lo, true);
-  view.setUint32(pos + 4, hi, true);
 }
+
+/**
+ * putNanos() for the times of one batch, without its division: nanoseconds are counted from a
+ * base second B chosen per batch, ms * 1e6 = B * 1e9 + (ms - B * 1000) * 1e6. Same bits as
+ * putNanos, which rounds ms * 1e6 half up to an integer too: for B * 1000 >= 2^40 (any date
+ * after 2004) and ms within WINDOW_MS after it, ms - B * 1000 is exact (Sterbenz) and has at
+ * most 32 significant bits (ms's ulp is >= 2^-12), so its product with 1e6 (14 bits) is exact.
+ * Times outside the window take putNanos.
+ */
+export class NanoClock {
+  #from = Infinity;
+  #lo = 0;
+  #hi = 0;
+
+  /** Takes a base second some minutes before `ms`, a time of the batch. */
+  rebase(ms: number): void {
+    const seconds = Math.floor(ms / 1000) - BASE_LEAD_S;
+    if (!(seconds * 1000 >= 2 ** 40 && seconds < TWO_32)) {
+      this.#from = Infinity;
+      return;
+    }
+    this.#from = seconds * 1000;
+    split64(seconds, 0);
+    this.#lo = lo64;
+    this.#hi = hi64;
+  }
+
+  put(view: DataView, pos: number, ms: number): void {
+    const d = ms - this.#from;
+    if (!(d >= 0 && d < WINDOW_MS)) {
+      putNanos(view, pos, ms);
+      return;
+    }
+    const n = Math.round(d * 1e6); // < 2^50
+    const nHi = Math.floor(n * TWO_MINUS_32);
+    let lo = this.#lo + (n - nHi * TWO_32);
+    let hi = this.#hi + nHi;
+    if (lo >= TWO_32) {
+      lo -= TWO_32;
+      hi += 1;
+    }
+    view.setUint32(pos, lo, true);
+    view.setUint32(pos + 4, hi, true);
+  }
+}
+const WINDOW_MS = 2 ** 20; // ~17 minutes
+const BASE_LEAD_S = 600; // spans started up to 10 minutes before the batch's first end
 
 /** A growable byte buffer with the protobuf primitives the encoder needs. */
 export class ProtoWriter {
@@ -190,4 +258,48 @@ export function concat(...parts: Uint8Array[]): Uint8Array {
     at += p.length;
   }
   return out;
+}
+
+/** One KeyValue, appended to `w` as field `field` of the enclosing message. */
+export function writeKeyValue(w: ProtoWriter, field: number, key: string, value: AttributeValue): void {
+  const k = keyBytes(key);
+  w.ensure(k.length + (typeof value === 'string' ? value.length * 3 : 0) + 32);
+  if (typeof value === 'string') {
+    const v = stringValueBytes(value);
+    w.varint(tag(field, WIRE_LEN));
+    w.varint(k.length + v.length);
+    w.bytes(k);
+    w.bytes(v);
+    return;
+  }
+  // AnyValue body: int_value (3, varint), double_value (4, fixed64) or bool_value (2, varint).
+  if (typeof value !== 'number' && typeof value !== 'boolean') {
+    // Arrays do not occur in our resources; encode them as a string.
+    writeKeyValue(w, field, key, JSON.stringify(value));
+    return;
+  }
+  const kind = typeof value === 'number' ? numberKind(value) : 0;
+  const anyLen = typeof value === 'boolean' ? 2 : kind === DOUBLE ? 9 : 1 + kind;
+  w.varint(tag(field, WIRE_LEN));
+  w.varint(k.length + 2 + anyLen);
+  w.bytes(k);
+  w.varint(tag(2, WIRE_LEN));
+  w.varint(anyLen);
+  if (typeof value === 'boolean') {
+    w.varint(tag(2, WIRE_VARINT));
+    w.varint(value ? 1 : 0);
+  } else if (kind === DOUBLE) {
+    w.varint(tag(4, WIRE_FIXED64));
+    w.double(value);
+  } else {
+    w.varint(tag(3, WIRE_VARINT));
+    w.varint(value);
+  }
+}
+
+/** A complete length-delimited field `field` around `body`. */
+export function lenField(field: number, body: Uint8Array): Uint8Array {
+  const w = new ProtoWriter(body.length + 16);
+  w.lenField(field, body);
+  return w.copy();
 }
