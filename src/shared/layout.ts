@@ -12,13 +12,21 @@
 //   u32[3] published write index (low 32 bits), stored with Atomics.store by the main thread
 //          when records are due (a batch is full, the delay ran out, a flush): never per record
 //
-//  one record, seen as 16 float64 words (F_*) and 32 uint32 words (U_*) over the same bytes
-//  byte 0                                   64                                           128
-//  +----+-------+------+-------+------+------+-------+-----+----+----+----+----+-----+------+------+----+
-//  |end |latency|input |output |cached|cache |reason-|ttft | prv| mdl| err|flag|tools|trace |parent|tfl |attr  |
-//  | ms |  ms   |tokens|tokens |input |write |ing    | ms  |  id|  id|  id|  s |     |id x4 |id x2 |    |ids x4|
-//  +----+-------+------+-------+------+------+-------+-----+----+----+----+----+-----+------+------+----+------+
-//   f64  f64     f64    f64     f64    f64    f64     f64   u32  u32  u32  u32  u32   u32x4  u32x2  u32  u32x4
+//  one record, seen as 16 float64 words (F_*) and 32 uint32 words (U_*) over the same bytes.
+//  Everything a common call writes (no usage breakdown, no trace parent, no attributes) lies in
+//  the first 64-byte cache line: the request path touches one line per record, not two.
+//
+//  line 1  byte 0                                                                            64
+//  +--------+---------+--------+--------+-----+-----+-----+-----+-----+------+--------------+
+//  | end ms | latency | input  | output | prv | mdl | err | flg | tls | tfl  | parent id x2 |
+//  |  f64   |  f64    | tokens | tokens | u32 | u32 | u32 | u32 | u32 | u32  |    u32 x2    |
+//  +--------+---------+--------+--------+-----+-----+-----+-----+-----+------+--------------+
+//  line 2  byte 64                                                                          128
+//  +--------+---------+--------+--------+----------------------+----------------------------+
+//  | cached | cache   | reason-| ttft ms| trace id x4          | attribute ids x4           |
+//  | input  | write   | ing    |  f64   | u32 x4               | u32 x4                     |
+//  +--------+---------+--------+--------+----------------------+----------------------------+
+//   written only when FLAG_USAGE      FLAG_PARENT (with tfl, parent id)   FLAG_ATTRS
 //
 //  `end` is performance.now() on the main thread at record time; workers add the main thread's
 //  performance.timeOrigin (sent once in workerData) to get epoch milliseconds. `ttft` is -1 when
@@ -44,20 +52,20 @@ export const F_END = 0;
 export const F_LATENCY = 1;
 export const F_INPUT = 2;
 export const F_OUTPUT = 3;
-export const F_CACHED_INPUT = 4;
-export const F_CACHE_WRITE = 5;
-export const F_REASONING = 6;
-export const F_TTFT = 7;
+export const F_CACHED_INPUT = 8;
+export const F_CACHE_WRITE = 9;
+export const F_REASONING = 10;
+export const F_TTFT = 11;
 
 // uint32 words of a record
-export const U_PROVIDER = 16;
-export const U_MODEL = 17;
-export const U_ERROR = 18;
-export const U_FLAGS = 19;
-export const U_TOOLS = 20;
-export const U_TRACE = 21; // 4 words, trace id as big-endian 32-bit chunks
-export const U_PARENT = 25; // 2 words, parent span id
-export const U_TRACE_FLAGS = 27;
+export const U_PROVIDER = 8;
+export const U_MODEL = 9;
+export const U_ERROR = 10;
+export const U_FLAGS = 11;
+export const U_TOOLS = 12;
+export const U_TRACE_FLAGS = 13;
+export const U_PARENT = 14; // 2 words, parent span id
+export const U_TRACE = 24; // 4 words, trace id as big-endian 32-bit chunks
 export const U_ATTRS = 28; // MAX_ATTRIBUTE_KEYS words
 export const MAX_ATTRIBUTE_KEYS = 4;
 
