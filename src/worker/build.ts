@@ -9,6 +9,7 @@
 // Ids are made once, as bytes (ID_BYTES per span: trace id, span id, parent span id or zeros).
 
 import { randomFillSync } from 'node:crypto';
+import type { BufferPool } from './buffers.js';
 import { decodeRecord, emptyFields } from '../shared/codec.js';
 import { FLAG_PARENT, HEADER_BYTES, RECORD_BYTES, RECORD_U32, U_FLAGS, U_MODEL, U_PARENT, U_TRACE } from '../shared/layout.js';
 import { ringViews, type RingViews } from '../shared/ring.js';
@@ -40,12 +41,26 @@ export class TakenRange {
   readonly unpricedIds: Map<number, number>;
   #data: SpanData[] | undefined;
 
-  constructor(records: RingViews, length: number, ids: Uint8Array, ctx: RecordContext, unpricedIds: Map<number, number>) {
+  /** Where the copy's and the ids' buffers go back to (release()), if they came from a pool. */
+  readonly #pool: BufferPool | undefined;
+  readonly #buffers: Uint8Array[];
+
+  constructor(records: RingViews, length: number, ids: Uint8Array, ctx: RecordContext, unpricedIds: Map<number, number>, pool?: BufferPool, buffers: Uint8Array[] = []) {
+    this.#pool = pool;
+    this.#buffers = buffers;
     this.records = records;
     this.length = length;
     this.ids = ids;
     this.ctx = ctx;
     this.unpricedIds = unpricedIds;
+  }
+
+  /**
+   * Gives the copy's and the ids' buffers back to their pool. Only once nothing reads `records`,
+   * `ids` or makes `data` any more: every destination has built its form of the batch.
+   */
+  release(): void {
+    for (const b of this.#buffers.splice(0)) this.#pool?.give(b);
   }
 
   /** One SpanData per span, made on first use. */
@@ -78,13 +93,14 @@ export class TakenRange {
 }
 
 /** Copies records [start, end) out of the shared ring and makes their ids. */
-export function takeRange(ring: RingViews, start: number, end: number, ctx: RecordContext): TakenRange {
+export function takeRange(ring: RingViews, start: number, end: number, ctx: RecordContext, pool?: BufferPool): TakenRange {
   const n = end - start;
   let capacity = 1;
   while (capacity < n) capacity *= 2;
   // Room for n records only (indices stay below n, so `capacity` serves just as the mask), and not
   // zero-filled: every record byte is copied in below (a zeroed 256 KiB buffer costs ~30 ns a span).
-  const buffer = Buffer.allocUnsafeSlow(HEADER_BYTES + n * RECORD_BYTES).buffer;
+  const copy = pool?.take(HEADER_BYTES + n * RECORD_BYTES) ?? Buffer.allocUnsafeSlow(HEADER_BYTES + n * RECORD_BYTES);
+  const buffer = copy.buffer;
   new Uint8Array(buffer, 0, HEADER_BYTES).fill(0);
   const bytes = new Uint8Array(buffer, HEADER_BYTES);
   const from = new Uint8Array(ring.buffer, HEADER_BYTES);
@@ -96,7 +112,8 @@ export function takeRange(ring: RingViews, start: number, end: number, ctx: Reco
 
   // Random bytes for every id slot in one call (~10 ns a span); a captured parent's trace id
   // overwrites its own. Worked on as 32-bit words: ids are 4-byte aligned (ID_BYTES, *_AT).
-  const ids = randomFillSync(Buffer.allocUnsafeSlow(n * ID_BYTES));
+  const idBuffer = pool?.take(n * ID_BYTES) ?? Buffer.allocUnsafeSlow(n * ID_BYTES);
+  const ids = randomFillSync(idBuffer.subarray(0, n * ID_BYTES));
   const words = new Int32Array(ids.buffer, ids.byteOffset, n * (ID_BYTES / 4));
   const bigEndian = new DataView(ids.buffer, ids.byteOffset, ids.byteLength);
   const u = records.u32;
@@ -131,5 +148,5 @@ export function takeRange(ring: RingViews, start: number, end: number, ctx: Reco
     }
     if ((words[w + SPAN_AT / 4] | words[w + SPAN_AT / 4 + 1]) === 0) ids[at + SPAN_AT + 7] = 1;
   }
-  return new TakenRange(records, n, ids, ctx, unpriced);
+  return new TakenRange(records, n, ids, ctx, unpriced, pool, [copy, idBuffer]);
 }

@@ -40,6 +40,11 @@ export class Batch {
     this.#proto ??= this.#encoder.encode(this.#range);
     return this.#proto;
   }
+
+  /** The encoded request, if one was made (to give its buffer back once every send has ended). */
+  get encoded(): Uint8Array | undefined {
+    return this.#proto;
+  }
 }
 
 export interface Destination {

@@ -12,12 +12,13 @@ import { setPriority } from 'node:os';
 import { BroadcastChannel, parentPort, threadId } from 'node:worker_threads';
 import { workerData } from 'piscina';
 import { emptyFields, encodeRecord } from '../shared/codec.js';
-import { C_LOGS, counterLayout, S_OWNER, slotWord } from '../shared/layout.js';
+import { C_LOGS, CACHE_SHIFT, counterLayout, FLAG_ATTRS, FLAG_ERROR, FLAG_PARENT, FLAG_USAGE, OP_CHAT, OP_EMBED, OP_STREAM, S_OWNER, slotWord } from '../shared/layout.js';
 import { attachRing, createRing } from '../shared/ring.js';
 import { StringTableReader } from '../shared/strings.js';
 import type { DestinationOutcome, MainMessage, ReadyTask, WorkerConfig, WorkerMessage } from '../shared/worker-config.js';
 import { takeRange, type TakenRange } from './build.js';
 import { Batch, createDestination, envHeaders, type Destination } from './destinations.js';
+import { BufferPool } from './buffers.js';
 import { DrainLoop } from './loop.js';
 import { OtlpProtoEncoder } from './otlp-proto.js';
 import { PriceVersions } from './prices.js';
@@ -99,7 +100,9 @@ async function start(): Promise<void> {
       acks.delete(msg.batch);
     }
   };
-  const encoder = new OtlpProtoEncoder({ 'service.name': config.serviceName });
+  // Enough idle buffers for every batch in flight, of each kind (copy, ids, request).
+  const pool = new BufferPool(3 * (config.maxPendingBatches + 1));
+  const encoder = new OtlpProtoEncoder({ 'service.name': config.serviceName }, pool);
   // ReadableSpans (and so a Resource) only for the destinations that take SpanExporter objects;
   // the OTLP path never loads @opentelemetry/resources.
   const resource: Resource | undefined = config.destinations.some((d) => d.kind === 'console' || d.kind === 'module' || d.kind === 'discard' || (d.kind === 'otlp-http' && d.protocol === 'http/json'))
@@ -127,7 +130,11 @@ async function start(): Promise<void> {
         post({ type: 'spans', thread: threadId, batch, spans: range.data });
       }));
     }
+    // Every destination has built its form of the batch: the copy and the ids are free again.
+    range.release();
     const outcomes = await Promise.all(sends);
+    const encoded = b.encoded;
+    if (encoded !== undefined) pool.give(encoded);
     for (const o of outcomes) if (o.message !== undefined) o.message = redact(o.message, secrets);
     return outcomes;
   };
@@ -135,27 +142,51 @@ async function start(): Promise<void> {
     post({ type: 'log', level: 'warn', message: `ractogateway: ${name} failed ${n} spans: ${o.message ?? o.reason}` });
 
   const slot = await takeSlot(control);
-  const loop = new DrainLoop(ring, control, counters, layout.unpricedAt, slot, prices, { send, failed, names }, config.maxExportBatchSize, config.maxPendingBatches);
+  const loop = new DrainLoop(ring, control, counters, layout.unpricedAt, slot, prices, { send, failed, names, pool }, config.maxExportBatchSize, config.maxPendingBatches);
   markStarted();
   await loop.run();
   channel.close();
 }
 
 /**
- * Runs the span path over a synthetic batch a few times, so the first real batches do not run
- * unoptimised code while the ring fills.
+ * Runs the span path (copy, ids, prices, encoding) over synthetic batches of every kind of record
+ * (streams, embeddings, errors, usage, parents, attributes), so that the JIT compiles it before
+ * real traffic arrives: at a few batches a second it would otherwise compile for many seconds,
+ * on the platform's helper threads, while the tracer is in use.
  */
 function warmUp(encoder: OtlpProtoEncoder, ctx: RecordContext): void {
   const ring = createRing(WARM_UP_SPANS);
   const r = emptyFields();
   for (let i = 0; i < WARM_UP_SPANS; i++) {
-    r.latencyMs = i + 0.5;
-    r.inputTokens = i;
+    r.latencyMs = i + 0.25;
+    r.inputTokens = i * 7;
+    r.outputTokens = i % 5 === 0 ? 0 : i * 3;
+    r.toolCalls = i % 3;
+    r.flags = (i % 4 === 0 ? OP_STREAM : i % 7 === 0 ? OP_EMBED : OP_CHAT) | (i % 11 === 0 ? FLAG_ERROR : 0) |
+      (i % 2 === 0 ? FLAG_USAGE : 0) | (i % 5 === 0 ? FLAG_PARENT : 0) | (i % 3 === 0 ? FLAG_ATTRS : 0) | ((i % 3) << CACHE_SHIFT);
+    r.cachedInputTokens = i;
+    r.reasoningTokens = i % 3;
+    r.ttftMs = i % 4 === 0 ? 0.5 : -1;
+    r.trace0 = r.trace1 = r.trace2 = r.trace3 = r.parent0 = r.parent1 = i + 1;
+    r.traceFlags = 1;
     encodeRecord(ring, i, r);
   }
-  for (let round = 0; round < 8; round++) encoder.encode(takeRange(ring, 0, WARM_UP_SPANS, ctx));
+  let last: TakenRange | undefined;
+  for (let round = 0; round < WARM_UP_ROUNDS; round++) {
+    last = takeRange(ring, 0, WARM_UP_SPANS, ctx);
+    encoder.encode(last);
+  }
+  warmUpKept = last;
 }
-const WARM_UP_SPANS = 512;
+const WARM_UP_SPANS = 2048;
+/**
+ * The warm-up's last batch, kept alive on purpose (~320 KB): the optimised copy and encoder refer
+ * weakly to objects they were compiled against, and once the first major collection took the
+ * warm-up's batches V8 threw that code away and compiled it again (~60-80 ms of CPU on its
+ * helper threads) in the middle of real traffic (seen with --trace-deopt: "weak objects").
+ */
+let warmUpKept: TakenRange | undefined;
+const WARM_UP_ROUNDS = 12;
 
 let markStarted: () => void = () => undefined;
 const started = new Promise<void>((resolve) => (markStarted = resolve));

@@ -38,6 +38,7 @@ import {
 } from '../shared/layout.js';
 import type { RingViews } from '../shared/ring.js';
 import type { DestinationOutcome } from '../shared/worker-config.js';
+import type { BufferPool } from './buffers.js';
 import { takeRange, type TakenRange } from './build.js';
 import type { PriceVersions } from './prices.js';
 
@@ -49,6 +50,8 @@ export interface LoopHost {
   failed(names: string, n: number, outcome: DestinationOutcome): void;
   /** Names of the counted destinations, in counter order. */
   readonly names: readonly string[];
+  /** Buffers for each claimed range's copy and ids (given back by send). */
+  readonly pool: BufferPool;
 }
 
 /** 32-bit words in a 4 KiB page. */
@@ -182,7 +185,7 @@ export class DrainLoop {
       }
       if (this.#inFlight.size === 0) Atomics.store(c, w.oldest, start);
       Atomics.add(c, w.inFlight, n);
-      const range = takeRange(this.#ring, start, start + n, version.ctx);
+      const range = takeRange(this.#ring, start, start + n, version.ctx, this.#host.pool);
       // Releases the range's slots to the writer; after this the ring is not read again.
       Atomics.store(c, w.copying, 0);
       Atomics.add(c, C_PROGRESS, 1);

@@ -16,6 +16,7 @@
 // Each span's length is a 2-byte varint (non-minimal below 128, which decoders accept), written
 // before the span is and patched after.
 
+import type { BufferPool } from './buffers.js';
 import type { Attributes } from '@opentelemetry/api';
 import {
   F_CACHED_INPUT, F_CACHE_WRITE, F_END, F_INPUT, F_LATENCY, F_OUTPUT, F_REASONING, F_TTFT, FLAG_ATTRS,
@@ -43,7 +44,7 @@ export class OtlpProtoEncoder {
   readonly #scopeField: Uint8Array;
   /** Room left before the spans for the message heads, whose lengths are known only after. */
   readonly #headRoom: number;
-  readonly #out = new ProtoWriter();
+  readonly #out: ProtoWriter;
   readonly #v = new SpanValues();
   readonly #clock = new NanoClock();
   readonly #caches = new WeakMap<RecordContext, SpanCache>();
@@ -51,7 +52,9 @@ export class OtlpProtoEncoder {
   /** Bytes to allocate per span, from the last batch. */
   #perSpan = 640;
 
-  constructor(resourceAttributes: Attributes) {
+  /** `pool`: where each request's buffer comes from; the caller gives it back once sent. */
+  constructor(resourceAttributes: Attributes, pool?: BufferPool) {
+    this.#out = new ProtoWriter(256, pool);
     const r = new ProtoWriter();
     for (const key in resourceAttributes) {
       const value = resourceAttributes[key];
@@ -79,7 +82,8 @@ export class OtlpProtoEncoder {
 
   /**
    * The ExportTraceServiceRequest carrying `range`, in a buffer of its own that the encoder never
-   * touches again (the transport may hold it for retries while later batches are encoded).
+   * touches again (the transport may hold it for retries while later batches are encoded). With a
+   * pool, the caller gives it back (BufferPool.give) once every send of it has ended.
    */
   encode(range: TakenRange): Uint8Array {
     const n = range.length;

@@ -6,6 +6,7 @@
 // Buffer.allocUnsafeSlow: not zero-filled (every byte handed out is written first) and one
 // ArrayBuffer each, so a finished buffer can be handed to the transport and never touched again.
 
+import type { BufferPool } from './buffers.js';
 import type { AttributeValue } from '@opentelemetry/api';
 
 export const WIRE_VARINT = 0;
@@ -151,15 +152,19 @@ export class ProtoWriter {
   view: DataView;
   pos = 0;
 
-  constructor(size = 256) {
+  /** Where renew() takes its buffers from, when given (the encoder's output; see buffers.ts). */
+  readonly #pool: BufferPool | undefined;
+
+  constructor(size = 256, pool?: BufferPool) {
+    this.#pool = pool;
     this.buf = Buffer.allocUnsafeSlow(size);
     this.view = new DataView(this.buf.buffer, this.buf.byteOffset, size);
   }
 
-  /** Starts over in a new buffer of `size` bytes; the old one is left to whoever holds it. */
+  /** Starts over in a new buffer of at least `size` bytes; the old one is left to whoever holds it. */
   renew(size: number): void {
-    this.buf = Buffer.allocUnsafeSlow(size);
-    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, size);
+    this.buf = this.#pool?.take(size) ?? Buffer.allocUnsafeSlow(size);
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
     this.pos = 0;
   }
 
@@ -175,6 +180,8 @@ export class ProtoWriter {
     this.renew(size);
     old.copy(this.buf, 0, 0, pos);
     this.pos = pos;
+    // The outgrown buffer is nobody's yet: it goes back to the pool.
+    this.#pool?.give(old);
   }
 
   // The primitives below do not grow the buffer: callers ensure() room first (a span reserves
