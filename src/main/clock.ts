@@ -3,8 +3,8 @@
 // A small thread can store the time into a shared float64 every millisecond for the record to
 // read (~1 ns), but each of its wake-ups costs ~45 µs of CPU here (4-5 % of a core at 1 ms):
 // worth it only while calls are frequent. So the ticker is adaptive:
-//   - it starts (lazily: an idle tracer has no such thread) and wakes when batches are published
-//     faster than FAST_RATE calls/s, told by the scheduler at each full-batch publish;
+//   - it starts (lazily: an idle tracer has no such thread) and wakes when records are published
+//     faster than FAST_RATE calls/s, measured by the scheduler's publishes;
 //   - it parks (Atomics.wait without a timeout, on a thread that does no I/O) once the write
 //     index has not moved for long enough to mean fewer than SLOW_RATE calls/s, and sets the
 //     cell to -1;
@@ -19,6 +19,8 @@ import { CLOCK_PARKED, CLOCK_STOP, H_WRITE, K_STATE, K_TICKS, K_WAKE } from '../
 /** Calls per second above which the ticker runs; below SLOW_RATE it parks again. */
 export const FAST_RATE = 50_000;
 export const SLOW_RATE = 25_000;
+/** Shortest stretch a rate is measured over. */
+const RATE_WINDOW_MS = 10;
 
 // The ticking thread: CommonJS, evaluated from this string so it needs no file of its own.
 const TICKER = `
@@ -91,11 +93,11 @@ export class CoarseClock {
   readonly #control: Int32Array;
   readonly #ring: SharedArrayBuffer;
   readonly #resolutionMs: number;
-  /** Two full batches closer than this mean more than FAST_RATE calls/s. */
-  readonly #fastMs: number;
   readonly #parkAfterMs: number;
   #worker: Worker | undefined;
-  #lastBatchAt = -Infinity;
+  /** The rate window: when it began and the write index then. */
+  #windowAt = -Infinity;
+  #windowIndex = 0;
   #closed = false;
 
   constructor(control: Int32Array, ring: SharedArrayBuffer, batch: number, resolutionMs: number) {
@@ -104,15 +106,20 @@ export class CoarseClock {
     this.#control = control;
     this.#ring = ring;
     this.#resolutionMs = resolutionMs;
-    this.#fastMs = (batch / FAST_RATE) * 1000;
     this.#parkAfterMs = Math.max(10 * resolutionMs, (batch / SLOW_RATE) * 1000);
   }
 
-  /** The scheduler published a full batch: starts or wakes the ticker when calls come fast. */
-  batchPublished(): void {
+  /**
+   * The scheduler published the records below `index` (a full batch, the delay, a flush): starts
+   * or wakes the ticker when they came faster than FAST_RATE over the last RATE_WINDOW_MS or more.
+   */
+  published(index: number): void {
     const now = performance.now();
-    const fast = now - this.#lastBatchAt <= this.#fastMs;
-    this.#lastBatchAt = now;
+    const elapsed = now - this.#windowAt;
+    if (elapsed < RATE_WINDOW_MS) return;
+    const fast = ((index - this.#windowIndex) / elapsed) * 1000 > FAST_RATE;
+    this.#windowAt = now;
+    this.#windowIndex = index;
     if (!fast || this.cell[0] >= 0 || this.#closed) return;
     if (this.#worker === undefined) {
       this.#start();

@@ -133,10 +133,7 @@ export class DrainScheduler {
    */
   written(write: number): void {
     this.#timer ??= setTimeout(this.#onTimer, this.#opts.scheduledDelayMillis).unref();
-    if (write - this.published >= this.#due) {
-      this.#publish(write);
-      this.clock?.batchPublished();
-    }
+    if (write - this.published >= this.#due) this.#publish(write);
     this.#writer.notifyAt = this.published + this.#due;
   }
 
@@ -151,6 +148,7 @@ export class DrainScheduler {
   #publish(end: number): void {
     publishWrite(this.#ring, end);
     this.published = end;
+    this.clock?.published(end);
     // After the store above (Dekker pair with DrainLoop's park): a sleeping loop is woken.
     if (Atomics.load(this.#control, C_SLEEPERS) > 0) {
       Atomics.add(this.#control, C_WAKE, 1);

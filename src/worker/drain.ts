@@ -119,7 +119,7 @@ async function start(): Promise<void> {
   ].filter((v) => v.length > 0);
   const names = config.destinations.map((d) => d.name);
   if (config.customExporter) names.push('customExporter');
-  warmUp(encoder, ctx);
+  warmUp(encoder, ctx, pool);
 
   const send = async (range: TakenRange, batch: number): Promise<DestinationOutcome[]> => {
     const b = new Batch(range, resource, encoder);
@@ -154,7 +154,7 @@ async function start(): Promise<void> {
  * real traffic arrives: at a few batches a second it would otherwise compile for many seconds,
  * on the platform's helper threads, while the tracer is in use.
  */
-function warmUp(encoder: OtlpProtoEncoder, ctx: RecordContext): void {
+function warmUp(encoder: OtlpProtoEncoder, ctx: RecordContext, pool: BufferPool): void {
   const ring = createRing(WARM_UP_SPANS);
   const r = emptyFields();
   for (let i = 0; i < WARM_UP_SPANS; i++) {
@@ -171,10 +171,12 @@ function warmUp(encoder: OtlpProtoEncoder, ctx: RecordContext): void {
     r.traceFlags = 1;
     encodeRecord(ring, i, r);
   }
+  // Through the pool, as real batches go: one set of buffers serves every round.
   let last: TakenRange | undefined;
   for (let round = 0; round < WARM_UP_ROUNDS; round++) {
-    last = takeRange(ring, 0, WARM_UP_SPANS, ctx);
-    encoder.encode(last);
+    last?.release();
+    last = takeRange(ring, 0, WARM_UP_SPANS, ctx, pool);
+    pool.give(encoder.encode(last));
   }
   warmUpKept = last;
 }
