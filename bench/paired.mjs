@@ -1,6 +1,6 @@
 // Paired windows: the tracer's CPU per call, net of the driver, measured inside one process.
 //
-//   node bench/paired.mjs [--pairs N] [--json]
+//   node bench/paired.mjs [--pairs N] [--rates 2000,20000] [--json]
 //
 // bench/cpu.mjs subtracts a driver-only process from a tracer process. At 20,000 calls/s the
 // driver's own cost (~2 µs a call, mostly its timer wake-ups on this VM) moves by ±10 % from one
@@ -20,14 +20,19 @@ const arg = (name, fallback) => {
   return i < 0 ? fallback : process.argv[i + 1];
 };
 const PAIRS = Number(arg('pairs', 7));
-const SCENARIOS = [
+// --rates 2000: only the scenarios at these rates (comma-separated).
+const RATES = arg('rates', undefined)?.split(',').map(Number);
+const ALL = [
   { impl: 'ractogateway', transport: 'http', rate: 20_000 },
   { impl: 'ractogateway', transport: 'grpc', rate: 20_000 },
   { impl: 'otel-sdk', transport: 'http', rate: 20_000 },
   { impl: 'ractogateway', transport: 'http', rate: 200_000 },
   { impl: 'ractogateway', transport: 'grpc', rate: 200_000 },
   { impl: 'otel-sdk', transport: 'http', rate: 200_000 },
+  { impl: 'ractogateway', transport: 'http', rate: 2_000 },
+  { impl: 'ractogateway', transport: 'grpc', rate: 2_000 },
 ];
+const SCENARIOS = RATES === undefined ? ALL : ALL.filter((s) => RATES.includes(s.rate));
 const MODELS = [['openai', 'gpt-4o'], ['openai', 'gpt-4o-mini'], ['anthropic', 'claude-sonnet-4-6'], ['google', 'gemini-2.5-pro']];
 const schedstat = `/proc/${process.pid}/task/${process.pid}/schedstat`;
 const mainNs = () => Number(readFileSync(schedstat, 'latin1').split(' ')[0]);
@@ -42,7 +47,7 @@ async function main() {
   const rows = [];
   for (const s of SCENARIOS) {
     const out = await new Promise((resolve, reject) => {
-      const p = spawn(process.execPath, [new URL(import.meta.url).pathname, '--scenario', JSON.stringify({ ...s, ports: receiver })], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const p = spawn(process.execPath, [new URL(import.meta.url).pathname, '--pairs', String(PAIRS), '--scenario', JSON.stringify({ ...s, ports: receiver })], { stdio: ['ignore', 'pipe', 'inherit'] });
       let text = '';
       p.stdout.on('data', (d) => (text += d));
       p.on('exit', (code) => (code === 0 ? resolve(JSON.parse(text)) : reject(new Error(`scenario exited ${code}`))));
@@ -69,7 +74,8 @@ async function scenario({ impl, transport, rate, ports }) {
   const noop = { record: () => true, flush: async () => undefined };
   const held = new Array(1024);
   let k = 0;
-  const windowCalls = rate * (rate >= 200_000 ? 1 : 2);
+  // Windows of 1 s at 200,000/s, 2 s at 20,000/s, 5 s at 2,000/s.
+  const windowCalls = rate * (rate >= 200_000 ? 1 : rate >= 20_000 ? 2 : 5);
   async function window(s) {
     const m0 = mainNs();
     const w0 = wholeNs();
