@@ -19,8 +19,9 @@ import { CLOCK_PARKED, CLOCK_STOP, H_WRITE, K_STATE, K_TICKS, K_WAKE } from '../
 /** Calls per second above which the ticker runs; below SLOW_RATE it parks again. */
 export const FAST_RATE = 50_000;
 export const SLOW_RATE = 25_000;
-/** Shortest stretch a rate is measured over. */
+/** A rate is measured over at least this long, or this many records. */
 const RATE_WINDOW_MS = 10;
+const RATE_WINDOW_RECORDS = 4096;
 
 // The ticking thread: CommonJS, evaluated from this string so it needs no file of its own.
 const TICKER = `
@@ -116,7 +117,9 @@ export class CoarseClock {
   published(index: number): void {
     const now = performance.now();
     const elapsed = now - this.#windowAt;
-    if (elapsed < RATE_WINDOW_MS) return;
+    // A window closes after RATE_WINDOW_MS, or sooner once it holds RATE_WINDOW_RECORDS (a
+    // synchronous burst can publish many batches within a millisecond).
+    if (elapsed < RATE_WINDOW_MS && index - this.#windowIndex < RATE_WINDOW_RECORDS) return;
     const fast = ((index - this.#windowIndex) / elapsed) * 1000 > FAST_RATE;
     this.#windowAt = now;
     this.#windowIndex = index;

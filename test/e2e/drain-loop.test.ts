@@ -141,6 +141,8 @@ describe('idle', () => {
     // A burst far above the clock's threshold (several full batches at once) starts the ticker.
     for (let i = 0; i < 20_000; i++) tracer.recordChatSpan(call(i));
     await tracer.flush();
+    // The ticker is a thread started on demand: give it the time to boot (bounded).
+    for (let i = 0; i < 100 && tracer.stats().wakeups.clock === 0; i++) await sleep(20);
     expect(tracer.stats().wakeups.clock).toBeGreaterThan(0);
     // Quiet: the ticker parks once the write index stops moving, the loops once the ring is drained.
     await sleep(500);
