@@ -73,6 +73,7 @@ import { existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { jsonOutput, machine, print, startReceiver } from './util.mjs';
+import { sdkSide } from './sdk-side.mjs';
 
 const arg = (name) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -554,52 +555,10 @@ function noneSide() {
   };
 }
 
-async function sdkSide(ports) {
-  const { BasicTracerProvider, BatchSpanProcessor } = await import('@opentelemetry/sdk-trace-base');
-  const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-proto');
-  const inner = new OTLPTraceExporter({ url: `http://127.0.0.1:${ports.http}/v1/traces`, concurrencyLimit: 256 });
-  let acked = 0;
-  let failed = 0;
-  let recorded = 0;
-  const exporter = {
-    export(spans, done) {
-      inner.export(spans, (r) => {
-        if (r.code === 0) acked += spans.length;
-        else failed += spans.length;
-        done(r);
-      });
-    },
-    shutdown: () => inner.shutdown(),
-    forceFlush: () => inner.forceFlush?.(),
-  };
-  const provider = new BasicTracerProvider({
-    spanProcessors: [new BatchSpanProcessor(exporter, { maxQueueSize: 65_536, maxExportBatchSize: 512 })],
-  });
-  const tracer = provider.getTracer('bench');
-  return {
-    record(c) {
-      recorded++;
-      tracer.startSpan('llm.chat', {
-        attributes: {
-          'llm.provider': c.provider, 'llm.model': c.model, 'llm.operation': 'chat', 'llm.latency_ms': c.latencyMs,
-          'llm.input_tokens': c.inputTokens, 'llm.output_tokens': c.outputTokens, 'llm.cache_hit': c.cacheHit,
-          'llm.tool_calls': c.toolCalls, 'llm.cost_usd': 0.001,
-        },
-      }).end();
-    },
-    flush: () => provider.forceFlush(),
-    reset() {
-      acked = failed = recorded = 0;
-    },
-    // The BatchSpanProcessor drops silently when its queue is full.
-    counts: () => ({ acked, failed, dropped: recorded - acked - failed }),
-    close: () => provider.shutdown(),
-  };
-}
 
 async function makeSide(lib, { impl, transport, ports }, extra = {}) {
   if (impl === 'none') return noneSide();
-  if (impl === 'otel-sdk') return sdkSide(ports);
+  if (impl === 'otel-sdk') return sdkSide({ transport: 'http', ports });
   const endpoint = transport === 'grpc' ? { otlpEndpoint: `http://127.0.0.1:${ports.grpc}` }
     : transport === 'custom' ? { customExporter: { export: (_spans, done) => done({ code: 0 }), shutdown: async () => {} } }
     : { otlpHttpEndpoint: `http://127.0.0.1:${ports.http}` };

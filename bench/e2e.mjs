@@ -20,6 +20,7 @@
 import { spawn } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { jsonOutput, machine, print, startReceiver } from './util.mjs';
+import { sdkSide } from './sdk-side.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -181,58 +182,6 @@ function noSide() {
   };
 }
 
-async function sdkSide({ transport, ports }) {
-  const { BasicTracerProvider, BatchSpanProcessor } = await import('@opentelemetry/sdk-trace-base');
-  const { OTLPTraceExporter } = transport === 'http'
-    ? await import('@opentelemetry/exporter-trace-otlp-proto')
-    : await import('@opentelemetry/exporter-trace-otlp-grpc');
-  const inner = new OTLPTraceExporter({
-    url: transport === 'http' ? `http://127.0.0.1:${ports.http}/v1/traces` : `http://127.0.0.1:${ports.grpc}`,
-    // forceFlush() sends every queued batch at once: up to 65,536 / 512 exports in flight.
-    concurrencyLimit: 256,
-  });
-  let acked = 0;
-  let failed = 0;
-  let recorded = 0;
-  // Counts what the receiver acknowledged, through the exporter's own result callback.
-  const exporter = {
-    export(spans, done) {
-      inner.export(spans, (r) => {
-        if (r.code === 0) acked += spans.length;
-        else failed += spans.length;
-        done(r);
-      });
-    },
-    shutdown: () => inner.shutdown(),
-    forceFlush: () => inner.forceFlush?.(),
-  };
-  // The processor's queue as large as ractogateway's ring (its default of 2,048 drops most
-  // spans at this rate); batches of 512 as on our side.
-  const processor = new BatchSpanProcessor(exporter, { maxQueueSize: 65_536, maxExportBatchSize: 512 });
-  const provider = new BasicTracerProvider({ spanProcessors: [processor] });
-  const tracer = provider.getTracer('bench');
-  return {
-    record(c) {
-      recorded++;
-      const span = tracer.startSpan('llm.chat', {
-        attributes: {
-          'llm.provider': c.provider, 'llm.model': c.model, 'llm.operation': 'chat', 'llm.latency_ms': c.latencyMs,
-          'llm.input_tokens': c.inputTokens, 'llm.output_tokens': c.outputTokens, 'llm.cache_hit': c.cacheHit,
-          'llm.tool_calls': c.toolCalls, 'llm.cost_usd': 0.001,
-        },
-      });
-      span.end();
-      return true;
-    },
-    flush: () => provider.forceFlush(),
-    // The BatchSpanProcessor drops silently when its queue is full: dropped = recorded - acked - failed.
-    counts: () => ({ acked, failed, dropped: recorded - acked - failed }),
-    reset() {
-      acked = failed = recorded = 0;
-    },
-    close: () => provider.shutdown(),
-  };
-}
 
 const CALLS4 = MODELS.map((model, i) => ({
   provider: PROVIDERS[i], model, latencyMs: 250 + i, inputTokens: 1200, outputTokens: 300, cacheHit: 'miss', toolCalls: i & 1,

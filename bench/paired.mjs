@@ -13,6 +13,7 @@
 // 5 ms tick records the calls due, each a fresh object kept in a 1,024-slot array.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { sdkSide } from './sdk-side.mjs';
 import { jsonOutput, machine, print, startReceiver } from './util.mjs';
 
 const arg = (name, fallback) => {
@@ -70,7 +71,7 @@ async function main() {
 }
 
 async function scenario({ impl, transport, rate, ports }) {
-  const side = impl === 'ractogateway' ? await racto(transport, ports) : await sdk(ports);
+  const side = impl === 'ractogateway' ? await racto(transport, ports) : await sdkSide({ transport, ports });
   const noop = { record: () => true, flush: async () => undefined };
   const held = new Array(1024);
   let k = 0;
@@ -106,7 +107,7 @@ async function scenario({ impl, transport, rate, ports }) {
     whole.push((a.whole - b.whole) / 1000);
     driver.push(b.main);
   }
-  const dropped = side.dropped();
+  const { dropped } = side.counts();
   await side.close();
   process.stdout.write(JSON.stringify({ mainNs: median(main), mainPairs: main, wholeUs: median(whole), driverMainNs: median(driver), dropped }));
 }
@@ -115,29 +116,9 @@ async function racto(transport, ports) {
   const { RactoTracer } = await import('../dist/index.js');
   const tracer = new RactoTracer(transport === 'grpc' ? { otlpEndpoint: `http://127.0.0.1:${ports.grpc}` } : { otlpHttpEndpoint: `http://127.0.0.1:${ports.http}` });
   await tracer.ready();
-  return { record: (c) => tracer.recordChatSpan(c), flush: () => tracer.flush(), dropped: () => tracer.stats().dropped, close: () => tracer.shutdown() };
+  return { record: (c) => tracer.recordChatSpan(c), flush: () => tracer.flush(), counts: () => ({ dropped: tracer.stats().dropped }), close: () => tracer.shutdown() };
 }
 
-async function sdk(ports) {
-  const { BasicTracerProvider, BatchSpanProcessor } = await import('@opentelemetry/sdk-trace-base');
-  const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-proto');
-  const provider = new BasicTracerProvider({
-    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `http://127.0.0.1:${ports.http}/v1/traces`, concurrencyLimit: 256 }), { maxQueueSize: 65_536, maxExportBatchSize: 512 })],
-  });
-  const tracer = provider.getTracer('bench');
-  return {
-    record(c) {
-      tracer.startSpan('llm.chat', { attributes: {
-        'llm.provider': c.provider, 'llm.model': c.model, 'llm.operation': 'chat', 'llm.latency_ms': c.latencyMs,
-        'llm.input_tokens': c.inputTokens, 'llm.output_tokens': c.outputTokens, 'llm.cache_hit': c.cacheHit,
-        'llm.tool_calls': c.toolCalls, 'llm.cost_usd': 0.001,
-      } }).end();
-    },
-    flush: () => provider.forceFlush(),
-    dropped: () => 'not counted',
-    close: () => provider.shutdown(),
-  };
-}
 
 if (process.argv.includes('--scenario')) await scenario(JSON.parse(arg('scenario')));
 else await main();
