@@ -110,7 +110,7 @@ async function start(): Promise<void> {
     : undefined;
   const destinations = await Promise.all(config.destinations.map((d) =>
     createDestination(d, config.exportTimeoutMillis).catch((err: unknown) => {
-      post({ type: 'log', level: 'error', message: `ractogateway: ${d.name} failed to start in the worker: ${String(err)}` });
+      startFailures.push(`${d.name}: ${String(err)}`);
       return brokenDestination(err);
     })));
   const secrets = [
@@ -195,9 +195,16 @@ const started = new Promise<void>((resolve) => (markStarted = resolve));
 const running = start();
 running.catch((err: unknown) => post({ type: 'log', level: 'error', message: `ractogateway: drain loop failed: ${String(err)}` }));
 
-/** piscina's task handler: the 'ready' task resolves once the loop runs (rejects if it cannot). */
+/** Destinations that failed to start; their batches fail (exportError) and ready() says false. */
+const startFailures: string[] = [];
+
+/**
+ * piscina's task handler: the 'ready' task resolves once the loop runs, and rejects if it cannot
+ * or if a destination failed to start (the main thread logs the reason; tracer.ready() is false).
+ */
 export default async function task(t: ReadyTask): Promise<boolean> {
   if (t.type !== 'ready') throw new TypeError(`unknown worker task ${String(t.type)}`);
   await Promise.race([started, running]);
+  if (startFailures.length > 0) throw new Error(`destinations failed to start in the worker: ${startFailures.join('; ')}`);
   return true;
 }

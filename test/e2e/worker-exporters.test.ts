@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { threadId } from 'node:worker_threads';
+import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { expectThrows } from '../helpers.js';
 import { RactoTracer } from '../pkg.js';
@@ -20,6 +21,25 @@ describe('workerExporters', () => {
     expect(new Set(lines.map((l) => l.attributes['llm.input_tokens'])).size).toBe(700);
     expect(lines.every((l) => l.threadId !== threadId)).toBe(true);
     expect(tracer.stats().destinations).toEqual({ 'workerExporters[0]': { exported: 700, failed: 0 } });
+  });
+});
+
+describe('a worker exporter that cannot be loaded', () => {
+  it('makes ready() false, logs the reason once, and counts its batches as exportError', async () => {
+    const errors: string[] = [];
+    diag.setLogger({ error: (...a: unknown[]) => errors.push(a.map(String).join(' ')), warn: () => {}, info: () => {}, debug: () => {}, verbose: () => {} }, DiagLogLevel.ERROR);
+    try {
+      const tracer = new RactoTracer({ workerExporters: [{ module: '/nonexistent/exporter.mjs' }] });
+      expect(await tracer.ready()).toBe(false);
+      for (let i = 0; i < 10; i++) tracer.recordChatSpan({ provider: 'p', model: 'm', latencyMs: 1 });
+      await tracer.flush();
+      expect(tracer.stats()).toMatchObject({ recorded: 10, exported: 0, failed: 10, pending: 0, failedByReason: { exportError: 10 } });
+      expect(tracer.stats().destinations).toEqual({ 'workerExporters[0]': { exported: 0, failed: 10 } });
+      await tracer.shutdown();
+    } finally {
+      diag.disable();
+    }
+    expect(errors.filter((e) => e.includes('workerExporters[0]') && e.includes('/nonexistent/exporter.mjs'))).toHaveLength(1);
   });
 });
 
