@@ -9,6 +9,6 @@ if (mode === 'precise') opts.clock = 'precise';
 const racto = new RactoTracer(opts);
 function loop() { for (let i = 0; i < 1000; i++) racto.recordChatSpan(call); }
 const res = [];
-for (let r = 0; r < 3000; r++) { const t = performance.now(); loop(); const d = performance.now() - t; if (r > 500) res.push(d); if (r % 16 === 15) await racto.flush(); }
+for (let r = 0; r < 3000; r++) { const t = performance.now(); loop(); const d = performance.now() - t; if (r > 500) res.push(d); if (r % Number(process.env.FLUSH_EVERY ?? 16) === 0) await racto.flush(); }
 res.sort((a, b) => a - b); console.log(mode, 'median ns', (res[res.length >> 1] * 1e3).toFixed(1), 'p10', (res[res.length/10|0] * 1e3).toFixed(1));
 await racto.shutdown();
