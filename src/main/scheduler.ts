@@ -128,8 +128,9 @@ export class DrainScheduler {
   }
 
   /**
-   * Called by the writer once `write` reaches `writer.notifyAt`: at the first record after a
-   * publish (arms the delay timer) and at every full batch (publishes it).
+   * Called by the writer once `write` reaches `writer.notifyAt`: at the first record after the
+   * delay timer fired (arms it again; it stays armed across full-batch publishes, so no record
+   * waits longer than scheduledDelayMillis) and at every full batch (publishes it).
    */
   written(write: number): void {
     this.#timer ??= setTimeout(this.#onTimer, this.#opts.scheduledDelayMillis).unref();
