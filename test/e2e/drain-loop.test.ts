@@ -94,6 +94,27 @@ describe('a worker that dies holding batches', () => {
   });
 });
 
+describe('price tables and a replacement worker', () => {
+  it('gives a worker started after setPriceTable() the tables it missed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'racto-prices-'));
+    const path = join(dir, 'costs.txt');
+    const tracer = new RactoTracer({
+      workerExporters: [{ module: fixture('crash-first-cost-exporter.mjs'), exportName: 'CrashFirstCostExporter', options: { marker: join(dir, 'crashed'), path } }],
+    });
+    await tracer.ready();
+    tracer.setPriceTable({ 'gpt-4o': { inputPerMillion: 7, outputPerMillion: 7 } });
+    // Its export ends the worker: the replacement starts after the table was broadcast.
+    tracer.recordChatSpan({ ...call(1_000_000), model: 'gpt-4o' });
+    await tracer.flush();
+    expect(tracer.stats().failedByReason.workerCrash).toBe(1);
+    tracer.recordChatSpan({ ...call(2_000_000), model: 'gpt-4o' });
+    await tracer.flush();
+    expect(tracer.stats()).toMatchObject({ recorded: 2, exported: 1, failed: 1, pending: 0 });
+    expect(readFileSync(path, 'utf8').trim().split('\n')).toEqual(['2000000 14']);
+    await tracer.shutdown();
+  });
+});
+
 describe('flush() racing the drain loops', () => {
   it('resolves each of several overlapping flushes only once everything recorded before it is exported', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'racto-flush-')), 'spans.jsonl');
