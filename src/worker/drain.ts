@@ -2,7 +2,7 @@
 // then on the thread runs one drain loop (loop.ts) until shutdown, with no task per batch.
 //   - start(): loads the destinations, takes a free slot in the control block, runs the loop;
 //   - the default export is piscina's task handler, for the one task a worker gets: 'ready'
-//     (resolves once start() has succeeded, so tracer.ready() can wait for it);
+//     (resolves once the loop runs, rejects if a destination failed to start: tracer.ready());
 //   - a BroadcastChannel brings the rare main-thread messages (price tables, customExporter
 //     acknowledgements); parentPort events carry the rare worker messages to the main thread.
 
@@ -72,7 +72,7 @@ async function takeSlot(control: Int32Array): Promise<number> {
   }
 }
 
-/** Customer-exporter acknowledgements awaited by this worker, by batch number. */
+/** customExporter acknowledgements awaited by this worker, by batch number. */
 const acks = new Map<number, (outcome: DestinationOutcome) => void>();
 
 async function start(): Promise<void> {
