@@ -20,7 +20,6 @@ import {
   C_SETTLED,
   C_SLEEPERS,
   C_STOP,
-  C_WAKE,
   S_COPYING,
   S_COPY_FROM,
   S_IN_FLIGHT,
@@ -31,7 +30,7 @@ import {
   slotCount,
   slotWord,
 } from '../shared/layout.js';
-import { publishWrite, type RingViews } from '../shared/ring.js';
+import { publishWrite, wakeDrainLoops, type RingViews } from '../shared/ring.js';
 import { StringTableReader, type StringTableWriter } from '../shared/strings.js';
 import type { DestinationConfig, PricesMessage } from '../shared/worker-config.js';
 import { priceTableToData, type PriceTableData } from '../pricing/model-pricing.js';
@@ -151,10 +150,7 @@ export class DrainScheduler {
     this.published = end;
     this.clock?.published(end);
     // After the store above (Dekker pair with DrainLoop's park): a sleeping loop is woken.
-    if (Atomics.load(this.#control, C_SLEEPERS) > 0) {
-      Atomics.add(this.#control, C_WAKE, 1);
-      Atomics.notify(this.#control, C_WAKE);
-    }
+    if (Atomics.load(this.#control, C_SLEEPERS) > 0) wakeDrainLoops(this.#control);
   }
 
   #publishAll(): void {
@@ -170,21 +166,30 @@ export class DrainScheduler {
 
   /** Advances the writer's read index over every record the drain loops have copied out. */
   reclaim(): void {
-    const c = this.#control;
-    let read = this.#full(Atomics.load(c, C_CLAIM));
-    for (let slot = 0; slot < this.#slots; slot++) {
-      if (Atomics.load(c, slotWord(slot, S_COPYING)) === 1) read = Math.min(read, this.#full(Atomics.load(c, slotWord(slot, S_COPY_FROM))));
-    }
+    const read = this.#copiedBelow();
     if (read > this.#writer.read) this.#writer.read = read;
   }
 
-  /** Every record below the returned index is counted: exported or failed. */
-  #settledBelow(): number {
+  /** Every record below the returned index has been copied out of the ring by its loop. */
+  #copiedBelow(): number {
     const c = this.#control;
     // The claim index first: a claim made after this load starts at or above it.
     let low = this.#full(Atomics.load(c, C_CLAIM));
     for (let slot = 0; slot < this.#slots; slot++) {
       if (Atomics.load(c, slotWord(slot, S_COPYING)) === 1) low = Math.min(low, this.#full(Atomics.load(c, slotWord(slot, S_COPY_FROM))));
+    }
+    return low;
+  }
+
+  /**
+   * Every record below the returned index is counted: exported or failed. Each slot's S_COPYING
+   * is read (in #copiedBelow) before its S_IN_FLIGHT: a loop sets S_IN_FLIGHT and S_OLDEST before
+   * it clears S_COPYING.
+   */
+  #settledBelow(): number {
+    const c = this.#control;
+    let low = this.#copiedBelow();
+    for (let slot = 0; slot < this.#slots; slot++) {
       if (Atomics.load(c, slotWord(slot, S_IN_FLIGHT)) > 0) low = Math.min(low, this.#full(Atomics.load(c, slotWord(slot, S_OLDEST))));
     }
     return low;
@@ -271,8 +276,7 @@ export class DrainScheduler {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     live.delete(this.#self);
     Atomics.store(this.#control, C_STOP, 1);
-    Atomics.add(this.#control, C_WAKE, 1);
-    Atomics.notify(this.#control, C_WAKE);
+    wakeDrainLoops(this.#control);
     await Promise.all([this.#pool.close(LOG_WAIT_MILLIS), this.clock?.close()]);
     // The threads are gone: nothing counts any more, so what is not counted never will be.
     const s = this.#counters.snapshot(0);

@@ -5,6 +5,7 @@
 import { RactoError } from '../errors.js';
 import {
   ABI_MAGIC,
+  C_WAKE,
   HEADER_BYTES,
   H_CAPACITY,
   H_MAGIC,
@@ -68,4 +69,10 @@ export function publishWrite(ring: RingViews, end: number): void {
 export function isPublished(ring: RingViews, end: number): boolean {
   const published = Atomics.load(ring.header, H_WRITE);
   return ((published - (end >>> 0)) | 0) >= 0;
+}
+
+/** Wakes every drain loop parked on the control block's C_WAKE word (layout.ts). Both threads. */
+export function wakeDrainLoops(control: Int32Array): void {
+  Atomics.add(control, C_WAKE, 1);
+  Atomics.notify(control, C_WAKE);
 }

@@ -13,7 +13,7 @@ import { BroadcastChannel, parentPort, threadId } from 'node:worker_threads';
 import { workerData } from 'piscina';
 import { emptyFields, encodeRecord } from '../shared/codec.js';
 import { C_LOGS, CACHE_SHIFT, counterLayout, FLAG_ATTRS, FLAG_ERROR, FLAG_PARENT, FLAG_USAGE, OP_CHAT, OP_EMBED, OP_STREAM, S_OWNER, slotWord } from '../shared/layout.js';
-import { attachRing, createRing } from '../shared/ring.js';
+import { attachRing, createRing, wakeDrainLoops } from '../shared/ring.js';
 import { StringTableReader } from '../shared/strings.js';
 import type { DestinationOutcome, MainMessage, ReadyTask, WorkerConfig, WorkerMessage } from '../shared/worker-config.js';
 import { takeRange, type TakenRange } from './build.js';
@@ -94,7 +94,7 @@ async function start(): Promise<void> {
     const msg = (event as { data: MainMessage }).data;
     if (msg.type === 'prices') {
       prices.add(msg);
-      DrainLoop.nudge(control);
+      wakeDrainLoops(control);
     } else if (msg.type === 'ack' && msg.thread === threadId) {
       acks.get(msg.batch)?.(msg.outcome);
       acks.delete(msg.batch);

@@ -36,7 +36,7 @@ import {
   S_WAKEUPS,
   slotWord,
 } from '../shared/layout.js';
-import type { RingViews } from '../shared/ring.js';
+import { isPublished, type RingViews } from '../shared/ring.js';
 import type { DestinationOutcome } from '../shared/worker-config.js';
 import type { BufferPool } from './buffers.js';
 import { takeRange, type TakenRange } from './build.js';
@@ -132,12 +132,6 @@ export class DrainLoop {
     }
   }
 
-  /** Wakes the loop if it is parked (a price table arrived, or shutdown). */
-  static nudge(control: Int32Array): void {
-    Atomics.add(control, C_WAKE, 1);
-    Atomics.notify(control, C_WAKE);
-  }
-
   /**
    * Parks until the main thread publishes records. The Dekker pair with the main thread's
    * publish: this side raises C_SLEEPERS and then reads the write index; the main thread stores
@@ -159,7 +153,7 @@ export class DrainLoop {
   #hasWork(): boolean {
     const c = this.#control;
     if (Atomics.load(c, C_STOP) === 1) return true;
-    return ((Atomics.load(this.#ring.header, H_WRITE) - Atomics.load(c, C_CLAIM)) | 0) > 0;
+    return isPublished(this.#ring, Atomics.load(c, C_CLAIM) + 1);
   }
 
   /** Claims, copies and sends one range, if there is one it may take. */
