@@ -4,7 +4,7 @@
 // and a span is counted once, so the sum below holds at every moment:
 //   recorded == exported + dropped + failed + pending
 
-import { FAILURE_REASONS, N_DEST, N_EXPORTED, N_FAILED, type CounterLayout } from '../shared/layout.js';
+import { FAILURE_REASONS, N_DEST, N_EXPORTED, N_FAILED, N_SAMPLED, type CounterLayout } from '../shared/layout.js';
 import type { StringTableReader } from '../shared/strings.js';
 
 export interface DroppedByReason {
@@ -14,6 +14,8 @@ export interface DroppedByReason {
   shutdown: number;
   /** Its parent span (active or explicit) was not sampled, so its trace is not recorded. */
   notSampled: number;
+  /** Left out by tail sampling (the `sampling` option) in the worker; its call still counts in the metrics. */
+  sampled: number;
 }
 
 export interface FailedByReason {
@@ -77,7 +79,7 @@ export class Counters {
   recorded = 0;
   /** Spans exported, counted on this thread (in-memory-only tracers). */
   exported = 0;
-  readonly dropped: DroppedByReason = { ringFull: 0, shutdown: 0, notSampled: 0 };
+  readonly dropped: DroppedByReason = { ringFull: 0, shutdown: 0, notSampled: 0, sampled: 0 };
   /** Failures decided on this thread: workerCrash, shutdownTimeout. */
   readonly failed: FailedByReason = { exportError: 0, exportTimeout: 0, workerCrash: 0, shutdownTimeout: 0 };
   /** Per destination, what this thread counted (in-memory, crashes, shutdown). */
@@ -120,6 +122,7 @@ export class Counters {
     for (const [name, d] of Object.entries(this.destinations)) destinations[name] = { ...d };
     let unpricedCalls: Record<string, number> = Object.fromEntries(this.unpriced);
     let wakeups = { clock: 0, drain: 0 };
+    const droppedByReason = { ...this.dropped };
     if (shared !== undefined) {
       const k = shared.counters;
       this.#sharedNames.forEach((name, i) => {
@@ -128,10 +131,11 @@ export class Counters {
       });
       exported += Number(Atomics.load(k, N_EXPORTED));
       FAILURE_REASONS.forEach((reason, r) => (failed[reason] += Number(Atomics.load(k, N_FAILED + r))));
+      droppedByReason.sampled += Number(Atomics.load(k, N_SAMPLED));
       unpricedCalls = this.#sharedUnpriced(shared);
       wakeups = shared.wakeups();
     }
-    const dropped = this.dropped.ringFull + this.dropped.shutdown + this.dropped.notSampled;
+    const dropped = droppedByReason.ringFull + droppedByReason.shutdown + droppedByReason.notSampled + droppedByReason.sampled;
     const failedTotal = failed.exportError + failed.exportTimeout + failed.workerCrash + failed.shutdownTimeout;
     return {
       recorded: this.recorded,
@@ -139,7 +143,7 @@ export class Counters {
       dropped,
       failed: failedTotal,
       pending: this.recorded - exported - dropped - failedTotal,
-      droppedByReason: { ...this.dropped },
+      droppedByReason,
       failedByReason: failed,
       destinations,
       stringsFolded,

@@ -61,6 +61,8 @@ export class DrainScheduler {
   /** Records below this index are published to the drain loops. */
   published = 0;
   readonly ready: Promise<boolean>;
+  /** metricsText() and the /metrics port, from the metrics host worker. */
+  readonly metrics: Pick<WorkerPool, 'metricsText' | 'prometheusPort'>;
   /** The adaptive coarse clock (clock.ts), unless clock: 'precise'. */
   readonly clock: CoarseClock | undefined;
   readonly #opts: ResolvedOptions;
@@ -117,11 +119,26 @@ export class DrainScheduler {
       exportTimeoutMillis: opts.exportTimeoutMillis,
       workerNice: opts.workerNice,
       customExporter: opts.customExporter !== undefined,
+      metrics: opts.metrics,
     }, opts.workers, opts.customExporter, {
       crashed: (n) => counters.failEverywhere('workerCrash', n),
       priceVersions: () => this.#versions.map(({ at: _at, ...message }) => message),
+      health: () => {
+        const s = counters.snapshot(writer.stringsFolded);
+        return {
+          recorded: s.recorded,
+          exported: s.exported,
+          pending: s.pending,
+          droppedByReason: { ...s.droppedByReason },
+          failedByReason: { ...s.failedByReason },
+          stringsFolded: s.stringsFolded,
+          ringUsed: writer.write - this.#copiedBelow(),
+          ringCapacity: ring.capacity,
+        };
+      },
     });
     this.ready = this.#pool.ready;
+    this.metrics = this.#pool;
     writer.notifyAt = 1;
     live.add(this.#self);
   }

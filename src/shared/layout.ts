@@ -108,6 +108,8 @@ export function ringBytes(capacity: number): number {
 //  |                            C_STOP       1: shutdown, loops stop after their batches  |
 //  |                            C_PRICES     latest price-table version (setPriceTable)   |
 //  | line 2, workers write      C_SLEEPERS   drain loops parked on C_WAKE                 |
+//  |                            C_METRICS_HOST threadId of the metrics host (metrics/host.ts)|
+//  |                            C_METRICS_DONE 1 once the host's last push ended (shutdown)  |
 //  | line 3, the clock          K_STATE      0 ticking, 1 parked, 2 stop                  |
 //  |                            K_WAKE       +1 to wake a parked ticker                   |
 //  |                            K_TICKS      ticker loop iterations (debug counter)       |
@@ -136,6 +138,8 @@ export const C_WAKE = CONTROL_LINE_WORDS;
 export const C_STOP = CONTROL_LINE_WORDS + 1;
 export const C_PRICES = CONTROL_LINE_WORDS + 2;
 export const C_SLEEPERS = 2 * CONTROL_LINE_WORDS;
+export const C_METRICS_HOST = 2 * CONTROL_LINE_WORDS + 1;
+export const C_METRICS_DONE = 2 * CONTROL_LINE_WORDS + 2;
 export const K_STATE = 3 * CONTROL_LINE_WORDS;
 export const K_WAKE = K_STATE + 1;
 export const K_TICKS = K_STATE + 2;
@@ -168,16 +172,18 @@ export function controlBytes(slots: number): number {
 // ---- counters: outcomes the workers count, read by stats() on the main thread ----
 //
 //  counters SharedArrayBuffer, BigInt64 words (a gateway passes 2^32 spans in hours)
-//  +----------+-----------------------------+------------------------------+----------------+
-//  | exported | failed by reason            | per destination i:           | unpriced calls |
-//  |          | (FAILURE_REASONS order)     | exported, failed             | by model id    |
-//  +----------+-----------------------------+------------------------------+----------------+
-//   N_EXPORTED  N_FAILED + r                  N_DEST + 2i, N_DEST + 2i + 1   unpricedAt + id
+//  +----------+-----------------------------+---------+------------------------------+----------------+
+//  | exported | failed by reason            | sampled | per destination i:           | unpriced calls |
+//  |          | (FAILURE_REASONS order)     | out     | exported, failed             | by model id    |
+//  +----------+-----------------------------+---------+------------------------------+----------------+
+//   N_EXPORTED  N_FAILED + r                  N_SAMPLED N_DEST + 2i, N_DEST + 2i + 1   unpricedAt + id
 
 export const FAILURE_REASONS = ['exportError', 'exportTimeout', 'workerCrash', 'shutdownTimeout'] as const;
 export const N_EXPORTED = 0;
 export const N_FAILED = 1;
-export const N_DEST = N_FAILED + FAILURE_REASONS.length;
+/** Spans left out by tail sampling (droppedByReason.sampled). */
+export const N_SAMPLED = N_FAILED + FAILURE_REASONS.length;
+export const N_DEST = N_SAMPLED + 1;
 
 export interface CounterLayout {
   destinations: number;

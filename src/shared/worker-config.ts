@@ -8,6 +8,7 @@
 //   worker -> main   (piscina's parentPort events)  SpansMessage (customExporter), NeedPrices, LogMessage
 
 import type { PriceTableData } from '../pricing/model-pricing.js';
+import type { MetricsConfig, MetricsMessage } from './metrics-config.js';
 import type { SpanData } from '../spans/readable-span.js';
 
 export type DestinationConfig =
@@ -55,6 +56,14 @@ export interface WorkerConfig {
   workerNice: number;
   /** A customExporter lives on the main thread: batches are posted there (SpansMessage). */
   customExporter: boolean;
+  /** Metrics aggregation and tail sampling (metrics-config.ts); undefined when both are off. */
+  metrics: MetricsConfig | undefined;
+}
+
+/** What the 'ready' task resolves to. */
+export interface ReadyResult {
+  /** The port the metrics host's /metrics server listens on (on that worker only). */
+  prometheusPort?: number;
 }
 
 /** The one piscina task: resolves once the worker has loaded its destinations and taken a slot. */
@@ -87,7 +96,7 @@ export interface AckMessage {
   outcome: DestinationOutcome;
 }
 
-export type MainMessage = PricesMessage | AckMessage;
+export type MainMessage = PricesMessage | AckMessage | MetricsMessage;
 
 /** worker -> main: a batch for the customExporter. */
 export interface SpansMessage {

@@ -15,11 +15,13 @@ import { emptyFields, encodeRecord } from '../shared/codec.js';
 import { C_LOGS, CACHE_SHIFT, counterLayout, FLAG_ATTRS, FLAG_ERROR, FLAG_PARENT, FLAG_USAGE, OP_CHAT, OP_EMBED, OP_STREAM, S_OWNER, slotWord } from '../shared/layout.js';
 import { attachRing, createRing, wakeDrainLoops } from '../shared/ring.js';
 import { StringTableReader } from '../shared/strings.js';
-import type { DestinationOutcome, MainMessage, ReadyTask, WorkerConfig, WorkerMessage } from '../shared/worker-config.js';
+import type { DestinationOutcome, MainMessage, ReadyResult, ReadyTask, WorkerConfig, WorkerMessage } from '../shared/worker-config.js';
 import { takeRange, type TakenRange } from './build.js';
 import { Batch, createDestination, envHeaders, type Destination } from './destinations.js';
 import { BufferPool } from './buffers.js';
 import { DrainLoop } from './loop.js';
+import { WorkerMetrics } from './metrics/host.js';
+import { TailSampler } from './metrics/sampling.js';
 import { OtlpProtoEncoder } from './otlp-proto.js';
 import { PriceVersions } from './prices.js';
 import { PriceResolver } from '../pricing/cost.js';
@@ -90,9 +92,27 @@ async function start(): Promise<void> {
   };
   const prices = new PriceVersions(ctx, () => post({ type: 'need-prices' }));
   const channel = new BroadcastChannel(config.channel);
+  const m = config.metrics;
+  const metrics = m?.aggregate === true
+    ? new WorkerMetrics({
+        config: m,
+        channel,
+        control,
+        slots: config.slots,
+        threadId,
+        strings,
+        attributeKeys: config.attributeKeys,
+        serviceName: config.serviceName,
+        exportTimeoutMillis: config.exportTimeoutMillis,
+        log: (level, message) => post({ type: 'log', level, message }),
+      })
+    : undefined;
+  const sampler = m?.sampling === undefined ? undefined : new TailSampler(m.sampling);
   channel.onmessage = (event) => {
     const msg = (event as { data: MainMessage }).data;
-    if (msg.type === 'prices') {
+    if (msg.type.startsWith('metrics-')) {
+      metrics?.onMessage(msg as Extract<MainMessage, { type: `metrics-${string}` }>);
+    } else if (msg.type === 'prices') {
       prices.add(msg);
       wakeDrainLoops(control);
     } else if (msg.type === 'ack' && msg.thread === threadId) {
@@ -140,13 +160,26 @@ async function start(): Promise<void> {
   };
   const failed = (name: string, n: number, o: DestinationOutcome): void =>
     post({ type: 'log', level: 'warn', message: `ractogateway: ${name} failed ${n} spans: ${o.message ?? o.reason}` });
+  const observe = (range: TakenRange): number => {
+    metrics?.table.addRecords(range.records, range.length, range.ctx);
+    return sampler?.sample(range) ?? 0;
+  };
 
   const slot = await takeSlot(control);
-  const loop = new DrainLoop(ring, control, counters, layout.unpricedAt, slot, prices, { send, failed, names, pool }, config.maxExportBatchSize, config.maxPendingBatches);
+  const loop = new DrainLoop(ring, control, counters, layout.unpricedAt, slot, prices, { send, failed, names, pool, observe }, config.maxExportBatchSize, config.maxPendingBatches);
+  try {
+    readyResult.prometheusPort = await metrics?.start();
+  } catch (err) {
+    startFailures.push(`metrics server on ${m?.prometheus?.host}:${m?.prometheus?.port}: ${String(err)}`);
+  }
   markStarted();
   await loop.run();
+  await metrics?.stop();
   channel.close();
 }
+
+/** What this worker's 'ready' task reports. */
+const readyResult: ReadyResult = {};
 
 /**
  * Runs the span path (copy, ids, prices, encoding) over synthetic batches of every kind of record
@@ -202,9 +235,9 @@ const startFailures: string[] = [];
  * piscina's task handler: the 'ready' task resolves once the loop runs, and rejects if it cannot
  * or if a destination failed to start (the main thread logs the reason; tracer.ready() is false).
  */
-export default async function task(t: ReadyTask): Promise<boolean> {
+export default async function task(t: ReadyTask): Promise<ReadyResult> {
   if (t.type !== 'ready') throw new TypeError(`unknown worker task ${String(t.type)}`);
   await Promise.race([started, running]);
   if (startFailures.length > 0) throw new Error(`destinations failed to start in the worker: ${startFailures.join('; ')}`);
-  return true;
+  return readyResult;
 }
