@@ -15,6 +15,7 @@ import { emptyFields, encodeRecord } from '../shared/codec.js';
 import { C_LOGS, CACHE_SHIFT, counterLayout, FLAG_ATTRS, FLAG_ERROR, FLAG_PARENT, FLAG_USAGE, OP_CHAT, OP_EMBED, OP_STREAM, S_OWNER, slotWord } from '../shared/layout.js';
 import { attachRing, createRing, wakeDrainLoops } from '../shared/ring.js';
 import { StringTableReader } from '../shared/strings.js';
+import type { MetricsConfig } from '../shared/metrics-config.js';
 import type { DestinationOutcome, MainMessage, ReadyResult, ReadyTask, WorkerConfig, WorkerMessage } from '../shared/worker-config.js';
 import { takeRange, type TakenRange } from './build.js';
 import { Batch, createDestination, envHeaders, type Destination } from './destinations.js';
@@ -22,6 +23,7 @@ import { BufferPool } from './buffers.js';
 import { DrainLoop } from './loop.js';
 import { WorkerMetrics } from './metrics/host.js';
 import { TailSampler } from './metrics/sampling.js';
+import { SeriesTable } from './metrics/series.js';
 import { OtlpProtoEncoder } from './otlp-proto.js';
 import { PriceVersions } from './prices.js';
 import { PriceResolver } from '../pricing/cost.js';
@@ -139,7 +141,7 @@ async function start(): Promise<void> {
   ].filter((v) => v.length > 0);
   const names = config.destinations.map((d) => d.name);
   if (config.customExporter) names.push('customExporter');
-  warmUp(encoder, ctx, pool);
+  warmUp(encoder, ctx, pool, m);
 
   const send = async (range: TakenRange, batch: number): Promise<DestinationOutcome[]> => {
     const b = new Batch(range, resource, encoder);
@@ -187,7 +189,7 @@ const readyResult: ReadyResult = {};
  * real traffic arrives: at a few batches a second it would otherwise compile for many seconds,
  * on the platform's helper threads, while the tracer is in use.
  */
-function warmUp(encoder: OtlpProtoEncoder, ctx: RecordContext, pool: BufferPool): void {
+function warmUp(encoder: OtlpProtoEncoder, ctx: RecordContext, pool: BufferPool, metrics: MetricsConfig | undefined): void {
   const ring = createRing(WARM_UP_SPANS);
   const r = emptyFields();
   for (let i = 0; i < WARM_UP_SPANS; i++) {
@@ -205,10 +207,15 @@ function warmUp(encoder: OtlpProtoEncoder, ctx: RecordContext, pool: BufferPool)
     encodeRecord(ring, i, r);
   }
   // Through the pool, as real batches go: one set of buffers serves every round.
+  // The metrics and the sampler (when on) go through the same code on throwaway instances.
+  const table = metrics?.aggregate === true ? new SeriesTable(metrics.labels, metrics.maxSeries) : undefined;
+  const sampler = metrics?.sampling === undefined ? undefined : new TailSampler({ ...metrics.sampling, ratio: 0.5 });
   let last: TakenRange | undefined;
   for (let round = 0; round < WARM_UP_ROUNDS; round++) {
     last?.release();
     last = takeRange(ring, 0, WARM_UP_SPANS, ctx, pool);
+    table?.addRecords(last.records, last.length, ctx);
+    if (sampler !== undefined && round < WARM_UP_ROUNDS - 1) sampler.sample(last);
     pool.give(encoder.encode(last));
   }
   warmUpKept = last;
