@@ -5,6 +5,16 @@
 //   recorded == exported + dropped + failed + pending
 
 import { FAILURE_REASONS, N_DEST, N_EXPORTED, N_FAILED, N_SAMPLED, type CounterLayout } from '../shared/layout.js';
+import {
+  HEALTH_NOT_SAMPLED,
+  HEALTH_RECORDED,
+  HEALTH_RING_FULL,
+  HEALTH_SHUTDOWN,
+  HEALTH_SHUTDOWN_TIMEOUT,
+  HEALTH_STRINGS_FOLDED,
+  HEALTH_WORKER_CRASH,
+  HEALTH_WRITTEN,
+} from '../shared/metrics-config.js';
 import type { StringTableReader } from '../shared/strings.js';
 
 export interface DroppedByReason {
@@ -107,6 +117,21 @@ export class Counters {
   failEverywhere(reason: FailureReason, n: number): void {
     this.failed[reason] += n;
     for (const name of this.#sharedNames) this.destinations[name].failed += n;
+  }
+
+  /**
+   * Copies what only this thread counts into the health block the metrics host reads (plain
+   * stores, a few nanoseconds; done at each publish, so at most scheduledDelayMillis old).
+   */
+  mirror(health: Float64Array, written: number, stringsFolded: number): void {
+    health[HEALTH_RECORDED] = this.recorded;
+    health[HEALTH_RING_FULL] = this.dropped.ringFull;
+    health[HEALTH_SHUTDOWN] = this.dropped.shutdown;
+    health[HEALTH_NOT_SAMPLED] = this.dropped.notSampled;
+    health[HEALTH_WORKER_CRASH] = this.failed.workerCrash;
+    health[HEALTH_SHUTDOWN_TIMEOUT] = this.failed.shutdownTimeout;
+    health[HEALTH_STRINGS_FOLDED] = stringsFolded;
+    health[HEALTH_WRITTEN] = written;
   }
 
   addUnpriced(model: string, n: number): void {

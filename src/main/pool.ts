@@ -17,7 +17,6 @@ import { resourceFromAttributes, type Resource } from '@opentelemetry/resources'
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { Piscina } from 'piscina';
 import { C_LOGS, C_METRICS_DONE, S_COPYING, S_IN_FLIGHT, S_OWNER, slotWord } from '../shared/layout.js';
-import type { MetricsHealth, MetricsMessage } from '../shared/metrics-config.js';
 import type { MainMessage, PricesMessage, ReadyResult, ReadyTask, SpansMessage, WorkerConfig, WorkerMessage } from '../shared/worker-config.js';
 import { exportSpans } from '../spans/export.js';
 import { toReadableSpan } from '../spans/readable-span.js';
@@ -27,8 +26,6 @@ export interface PoolHooks {
   crashed(inFlight: number): void;
   /** The price tables the workers may still need, oldest first. */
   priceVersions(): PricesMessage[];
-  /** The tracer's own numbers, for the metrics host's health families. */
-  health(): MetricsHealth;
 }
 
 /** Longest wait of tracer.metricsText() for the metrics host's answer. */
@@ -125,9 +122,7 @@ export class WorkerPool {
   }
 
   #onChannel(msg: MainMessage): void {
-    if (msg.type === 'metrics-collect') {
-      this.post({ type: 'metrics-health', id: msg.id, health: this.#hooks.health() } satisfies MetricsMessage);
-    } else if (msg.type === 'metrics-text') {
+    if (msg.type === 'metrics-text') {
       this.#renders.get(msg.id)?.(msg.text);
       this.#renders.delete(msg.id);
     }

@@ -32,6 +32,7 @@ import {
 } from '../shared/layout.js';
 import { publishWrite, wakeDrainLoops, type RingViews } from '../shared/ring.js';
 import { StringTableReader, type StringTableWriter } from '../shared/strings.js';
+import { HEALTH_WORDS } from '../shared/metrics-config.js';
 import type { DestinationConfig, PricesMessage } from '../shared/worker-config.js';
 import { priceTableToData, type PriceTableData } from '../pricing/model-pricing.js';
 import { CoarseClock } from './clock.js';
@@ -70,6 +71,8 @@ export class DrainScheduler {
   readonly #ring: RingViews;
   readonly #counters: Counters;
   readonly #control: Int32Array;
+  /** What only this thread counts, for the metrics host (metrics-config.ts). */
+  readonly #health: Float64Array;
   readonly #slots: number;
   readonly #pool: WorkerPool;
   /** Unpublished records that make a batch due. */
@@ -91,6 +94,8 @@ export class DrainScheduler {
     if (opts.customExporter !== undefined) names.push(CUSTOM_DESTINATION);
     const layout = counterLayout(names.length, opts.maxStrings);
     const shared = new SharedArrayBuffer(layout.words * 8);
+    const health = new SharedArrayBuffer(HEALTH_WORDS * 8);
+    this.#health = new Float64Array(health);
     // A batch is due at maxExportBatchSize records, or at a quarter of a small ring.
     this.#due = Math.max(1, Math.min(opts.maxExportBatchSize, ring.capacity >>> 2));
     this.clock = opts.clock === 'coarse' ? new CoarseClock(this.#control, ring.buffer as SharedArrayBuffer, this.#due, COARSE_CLOCK_RESOLUTION_MS) : undefined;
@@ -106,6 +111,7 @@ export class DrainScheduler {
       strings: strings.buffer,
       control,
       counters: shared,
+      health,
       slots: this.#slots,
       timeOrigin: performance.timeOrigin,
       serviceName: opts.serviceName,
@@ -121,21 +127,11 @@ export class DrainScheduler {
       customExporter: opts.customExporter !== undefined,
       metrics: opts.metrics,
     }, opts.workers, opts.customExporter, {
-      crashed: (n) => counters.failEverywhere('workerCrash', n),
-      priceVersions: () => this.#versions.map(({ at: _at, ...message }) => message),
-      health: () => {
-        const s = counters.snapshot(writer.stringsFolded);
-        return {
-          recorded: s.recorded,
-          exported: s.exported,
-          pending: s.pending,
-          droppedByReason: { ...s.droppedByReason },
-          failedByReason: { ...s.failedByReason },
-          stringsFolded: s.stringsFolded,
-          ringUsed: writer.write - this.#copiedBelow(),
-          ringCapacity: ring.capacity,
-        };
+      crashed: (n) => {
+        counters.failEverywhere('workerCrash', n);
+        this.#mirror();
       },
+      priceVersions: () => this.#versions.map(({ at: _at, ...message }) => message),
     });
     this.ready = this.#pool.ready;
     this.metrics = this.#pool;
@@ -163,11 +159,16 @@ export class DrainScheduler {
   };
 
   #publish(end: number): void {
+    this.#mirror();
     publishWrite(this.#ring, end);
     this.published = end;
     this.clock?.published(end);
     // After the store above (Dekker pair with DrainLoop's park): a sleeping loop is woken.
     if (Atomics.load(this.#control, C_SLEEPERS) > 0) wakeDrainLoops(this.#control);
+  }
+
+  #mirror(): void {
+    this.#counters.mirror(this.#health, this.#writer.write, this.#writer.stringsFolded);
   }
 
   #publishAll(): void {
@@ -301,6 +302,7 @@ export class DrainScheduler {
     if (leftover > 0) {
       diag.warn(`ractogateway: shutdown gave up on ${leftover} spans (shutdownTimeout)`);
       this.#counters.failEverywhere('shutdownTimeout', leftover);
+      this.#mirror();
     }
   }
 }

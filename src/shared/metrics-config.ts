@@ -5,10 +5,27 @@
 // /metrics, pushes OTLP metrics and answers tracer.metricsText(). Every worker aggregates the
 // records it drains; to expose them, the host asks over the workers' BroadcastChannel:
 //
-//   host  --MetricsCollect-->  every worker and the main thread
+//   host  --MetricsCollect-->  every worker
 //   other workers --MetricsPart--> host        (their cumulative series, by string id)
-//   main thread   --MetricsHealth--> host      (stats(): recorded, dropped, failed, ring fill)
 //   main thread --MetricsRender--> host --MetricsText--> main thread   (tracer.metricsText())
+//
+// A scrape costs the main thread nothing: the numbers only it counts (recorded, drops, crash
+// and shutdown failures, folded strings, records written) are mirrored into the health block
+// below each time it publishes records, and the host reads them there with the workers' own
+// counters (layout.ts).
+//
+//  health SharedArrayBuffer, Float64 words, written by the main thread only
+//   HEALTH_RECORDED  HEALTH_RING_FULL  HEALTH_SHUTDOWN  HEALTH_NOT_SAMPLED  HEALTH_WORKER_CRASH
+//   HEALTH_SHUTDOWN_TIMEOUT  HEALTH_STRINGS_FOLDED  HEALTH_WRITTEN (records written to the ring)
+export const HEALTH_RECORDED = 0;
+export const HEALTH_RING_FULL = 1;
+export const HEALTH_SHUTDOWN = 2;
+export const HEALTH_NOT_SAMPLED = 3;
+export const HEALTH_WORKER_CRASH = 4;
+export const HEALTH_SHUTDOWN_TIMEOUT = 5;
+export const HEALTH_STRINGS_FOLDED = 6;
+export const HEALTH_WRITTEN = 7;
+export const HEALTH_WORDS = 8;
 
 export interface SamplingConfig {
   ratio: number;
@@ -39,7 +56,7 @@ export interface MetricsPartData {
   overflowed: number;
 }
 
-/** The tracer's own numbers, from the main thread's stats(). */
+/** The tracer's own numbers, as stats() reports them. */
 export interface MetricsHealth {
   recorded: number;
   exported: number;
@@ -65,12 +82,6 @@ export interface MetricsPart {
   part: MetricsPartData;
 }
 
-export interface MetricsHealthMessage {
-  type: 'metrics-health';
-  id: number;
-  health: MetricsHealth;
-}
-
 export interface MetricsRender {
   type: 'metrics-render';
   id: number;
@@ -82,4 +93,4 @@ export interface MetricsText {
   text: string;
 }
 
-export type MetricsMessage = MetricsCollect | MetricsPart | MetricsHealthMessage | MetricsRender | MetricsText;
+export type MetricsMessage = MetricsCollect | MetricsPart | MetricsRender | MetricsText;

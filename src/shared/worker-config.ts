@@ -35,6 +35,8 @@ export interface WorkerConfig {
   control: SharedArrayBuffer;
   /** BigInt64 outcome counters (layout.ts counterLayout). */
   counters: SharedArrayBuffer;
+  /** Float64 main-thread counts for the health metrics (metrics-config.ts HEALTH_*). */
+  health: SharedArrayBuffer;
   /** Worker slots in the control block. */
   slots: number;
   /** Name of the BroadcastChannel the main thread posts to. */

@@ -15,7 +15,7 @@ import { emptyFields, encodeRecord } from '../shared/codec.js';
 import { C_LOGS, CACHE_SHIFT, counterLayout, FLAG_ATTRS, FLAG_ERROR, FLAG_PARENT, FLAG_USAGE, OP_CHAT, OP_EMBED, OP_STREAM, S_OWNER, slotWord } from '../shared/layout.js';
 import { attachRing, createRing, wakeDrainLoops } from '../shared/ring.js';
 import { StringTableReader } from '../shared/strings.js';
-import type { MetricsConfig } from '../shared/metrics-config.js';
+import type { MetricsConfig, MetricsMessage } from '../shared/metrics-config.js';
 import type { DestinationOutcome, MainMessage, ReadyResult, ReadyTask, WorkerConfig, WorkerMessage } from '../shared/worker-config.js';
 import { takeRange, type TakenRange } from './build.js';
 import { Batch, createDestination, envHeaders, type Destination } from './destinations.js';
@@ -95,10 +95,14 @@ async function start(): Promise<void> {
   const prices = new PriceVersions(ctx, () => post({ type: 'need-prices' }));
   const channel = new BroadcastChannel(config.channel);
   const m = config.metrics;
-  const metrics = m?.aggregate === true
+  // The workers' own channel for gathering metrics: the main thread never sees those messages.
+  const peers = m?.aggregate === true ? new BroadcastChannel(`${config.channel}:metrics`) : undefined;
+  const metrics = m !== undefined && peers !== undefined
     ? new WorkerMetrics({
         config: m,
+        peers,
         channel,
+        health: { health: new Float64Array(config.health), counters, control, slots: config.slots, ringCapacity: ring.capacity },
         control,
         slots: config.slots,
         threadId,
@@ -110,6 +114,7 @@ async function start(): Promise<void> {
       })
     : undefined;
   const sampler = m?.sampling === undefined ? undefined : new TailSampler(m.sampling);
+  if (peers !== undefined) peers.onmessage = (event) => metrics?.onMessage((event as { data: MetricsMessage }).data);
   channel.onmessage = (event) => {
     const msg = (event as { data: MainMessage }).data;
     if (msg.type.startsWith('metrics-')) {
@@ -177,6 +182,7 @@ async function start(): Promise<void> {
   markStarted();
   await loop.run();
   await metrics?.stop();
+  peers?.close();
   channel.close();
 }
 

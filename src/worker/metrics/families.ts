@@ -95,8 +95,8 @@ function histogram(v: Float64Array, labels: Labels, count: number, sum: number, 
   return { labels, count: v[count], sum: v[sum], buckets: Array.from(v.subarray(at, at + bounds.length + 1)) };
 }
 
-/** Every metric family over the merged series, then the tracer's health (when known). */
-export function families(series: readonly Series[], names: Names, overflowed: number, health: MetricsHealth | undefined): Family[] {
+/** Every metric family over the merged series, then the tracer's health. */
+export function families(series: readonly Series[], names: Names, overflowed: number, health: MetricsHealth): Family[] {
   const extra = (key: number[]): Labels => names.labelNames.map((n, k) => [n, key[KEY_LABELS + k] === 0 ? '' : text(names, key[KEY_LABELS + k])]);
   const gateway = (key: number[]): Labels => [['provider', text(names, key[KEY_PROVIDER])], ['model', text(names, key[KEY_MODEL])]];
   const genai = (key: number[]): Labels => {
@@ -145,7 +145,7 @@ export function families(series: readonly Series[], names: Names, overflowed: nu
     { kind: 'counter', name: 'ractogateway.metric_series.overflow', unit: '{call}', help: `Calls counted under the ${OTHER_LABEL} series because maxMetricSeries was reached.`,
       points: [{ labels: [], value: overflowed }] },
   ];
-  if (health !== undefined) out.push(...healthFamilies(health));
+  out.push(...healthFamilies(health));
   return out;
 }
 

@@ -13,10 +13,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BroadcastChannel } from 'node:worker_threads';
 import { C_METRICS_DONE, C_METRICS_HOST, S_OWNER, slotWord } from '../../shared/layout.js';
-import type { MetricsConfig, MetricsHealth, MetricsMessage, MetricsPartData } from '../../shared/metrics-config.js';
+import type { MetricsConfig, MetricsMessage, MetricsPartData } from '../../shared/metrics-config.js';
 import type { StringLookup } from '../../spans/record.js';
 import { OtlpHttpSender } from '../otlp-transport.js';
 import { families, type Family, type Series } from './families.js';
+import { readHealth, type HealthSources } from './health.js';
 import { encodeMetricsRequest } from './otlp-metrics.js';
 import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from './prometheus.js';
 import { SeriesTable } from './series.js';
@@ -30,7 +31,12 @@ const FINAL = 0;
 
 export interface MetricsHostDeps {
   config: MetricsConfig;
+  /** The workers' own channel: collect requests and their parts (the main thread is not on it). */
+  peers: BroadcastChannel;
+  /** The main thread's channel: metricsText() requests and answers. */
   channel: BroadcastChannel;
+  /** Where the health families come from (health.ts). */
+  health: HealthSources;
   control: Int32Array;
   slots: number;
   threadId: number;
@@ -55,9 +61,8 @@ export class WorkerMetrics {
   readonly #startMs = Date.now();
   #nextId = 1;
   readonly #parts = new Map<number, MetricsPartData>();
-  #health: MetricsHealth | undefined;
   /** The collect in progress: what it still waits for, and how to finish it. */
-  #pending: { id: number; waiting: Set<number | 'main'>; done: () => void } | undefined;
+  #pending: { id: number; waiting: Set<number>; done: () => void } | undefined;
   #collecting: Promise<Family[]> | undefined;
   /** Workers that sent their final part (at their shutdown). */
   readonly #finals = new Set<number>();
@@ -107,12 +112,12 @@ export class WorkerMetrics {
     return (server.address() as AddressInfo).port;
   }
 
-  /** A message on the workers' channel (every worker gets every message). */
+  /** A message on either channel (every worker gets every message of both). */
   onMessage(msg: MetricsMessage): void {
     switch (msg.type) {
       case 'metrics-collect':
         if (msg.host !== this.#d.threadId) {
-          this.#d.channel.postMessage({ type: 'metrics-part', id: msg.id, thread: this.#d.threadId, part: this.table.snapshot() } satisfies MetricsMessage);
+          this.#d.peers.postMessage({ type: 'metrics-part', id: msg.id, thread: this.#d.threadId, part: this.table.snapshot() } satisfies MetricsMessage);
         }
         return;
       case 'metrics-part':
@@ -120,11 +125,6 @@ export class WorkerMetrics {
         this.#parts.set(msg.thread, msg.part);
         if (msg.id === FINAL) this.#finals.add(msg.thread);
         else this.#arrived(msg.id, msg.thread);
-        return;
-      case 'metrics-health':
-        if (!this.isHost) return;
-        this.#health = msg.health;
-        this.#arrived(msg.id, 'main');
         return;
       case 'metrics-render':
         if (!this.isHost) return;
@@ -138,7 +138,7 @@ export class WorkerMetrics {
     }
   }
 
-  #arrived(id: number, from: number | 'main'): void {
+  #arrived(id: number, from: number): void {
     const p = this.#pending;
     if (p === undefined || p.id !== id) return;
     p.waiting.delete(from);
@@ -150,7 +150,7 @@ export class WorkerMetrics {
     return renderPrometheus(await this.collect());
   }
 
-  /** Gathers the workers' parts and the main thread's health; concurrent callers share one round. */
+  /** Gathers the other workers' parts; concurrent callers share one round. */
   collect(): Promise<Family[]> {
     this.#collecting ??= this.#collect().finally(() => (this.#collecting = undefined));
     return this.#collecting;
@@ -159,17 +159,19 @@ export class WorkerMetrics {
   async #collect(): Promise<Family[]> {
     const d = this.#d;
     const id = this.#nextId++;
-    const waiting = new Set<number | 'main'>(['main']);
+    const waiting = new Set<number>();
     for (let slot = 0; slot < d.slots; slot++) {
       const owner = Atomics.load(d.control, slotWord(slot, S_OWNER));
       if (owner !== 0 && owner !== d.threadId) waiting.add(owner);
     }
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, COLLECT_WAIT_MILLIS);
-      this.#pending = { id, waiting, done: () => { clearTimeout(timer); resolve(); } };
-      d.channel.postMessage({ type: 'metrics-collect', id, host: d.threadId } satisfies MetricsMessage);
-    });
-    this.#pending = undefined;
+    if (waiting.size > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, COLLECT_WAIT_MILLIS);
+        this.#pending = { id, waiting, done: () => { clearTimeout(timer); resolve(); } };
+        d.peers.postMessage({ type: 'metrics-collect', id, host: d.threadId } satisfies MetricsMessage);
+      });
+      this.#pending = undefined;
+    }
     return this.#families();
   }
 
@@ -190,7 +192,7 @@ export class WorkerMetrics {
       overflowed += part.overflowed;
     }
     const strings = this.#d.strings;
-    return families([...merged.values()], { string: (i) => strings.get(i), labelNames: this.#labelNames }, overflowed, this.#health);
+    return families([...merged.values()], { string: (i) => strings.get(i), labelNames: this.#labelNames }, overflowed, readHealth(this.#d.health));
   }
 
   /** One OTLP push of everything so far. Failures are logged once per run of failures, never thrown. */
@@ -216,7 +218,7 @@ export class WorkerMetrics {
   async stop(): Promise<void> {
     const d = this.#d;
     if (!this.isHost) {
-      d.channel.postMessage({ type: 'metrics-part', id: FINAL, thread: d.threadId, part: this.table.snapshot() } satisfies MetricsMessage);
+      d.peers.postMessage({ type: 'metrics-part', id: FINAL, thread: d.threadId, part: this.table.snapshot() } satisfies MetricsMessage);
       return;
     }
     if (this.#push !== undefined) clearInterval(this.#push);
