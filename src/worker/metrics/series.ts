@@ -38,6 +38,7 @@ import {
 import type { MetricsPartData } from '../../shared/metrics-config.js';
 import type { RingViews } from '../../shared/ring.js';
 import { costOfTokens } from '../../pricing/cost.js';
+import type { ModelPricingInit } from '../../pricing/model-pricing.js';
 import { priceOfModel, type RecordContext } from '../../spans/record.js';
 
 // ---- bucket boundaries ----
@@ -86,18 +87,49 @@ export const VALUE_WORDS = V_TTFT + GENAI_SECONDS_BOUNDS.length + 1;
 export const COST_SCALE = 1e8;
 
 /** Index of the bucket holding `v`: the first bound `v` does not exceed, or the +Inf bucket. */
-function bucket(bounds: readonly number[], v: number): number {
+export function bucket(bounds: readonly number[], v: number): number {
   let i = 0;
   while (i < bounds.length && v > bounds[i]) i++;
   return i;
 }
 
+/** Bits needed to write the integer `n` (>= 0, below 2^32). */
+function bitLength(n: number): number {
+  return 32 - Math.clz32(n);
+}
+
+/** bucket() for `v` near index `i`: the bounds themselves settle values next to a boundary. */
+function settle(bounds: readonly number[], i: number, v: number): number {
+  if (i > bounds.length) i = bounds.length;
+  while (i > 0 && v <= bounds[i - 1]) i--;
+  while (i < bounds.length && v > bounds[i]) i++;
+  return i;
+}
+
+/** bucket() of GENAI_SECONDS_BOUNDS (0.01 s * 2^i) for `ms` milliseconds: the first i with ms <= 10 * 2^i. */
+export function secondsBucket(ms: number): number {
+  const x = Math.ceil(ms / 10);
+  return settle(GENAI_SECONDS_BOUNDS, x <= 1 ? 0 : x >= 2 ** 31 ? GENAI_SECONDS_BOUNDS.length : bitLength(x - 1), ms / 1000);
+}
+
+/** bucket() of GENAI_TOKEN_BOUNDS (4^i) for an integer count below 2^32: the first i with n <= 4^i. */
+export function tokensBucket(n: number): number {
+  return settle(GENAI_TOKEN_BOUNDS, n <= 1 ? 0 : (bitLength(n - 1) + 1) >>> 1, n);
+}
+
 export class SeriesTable {
   readonly #labels: readonly number[];
   readonly #maxSeries: number;
-  /** Series by key: a number for calls with no error type and no labels, else a string. */
-  readonly #byNumber = new Map<number, Float64Array>();
+  /**
+   * Series by key, in two numeric levels: provider, model, operation, status and cache hit, then
+   * error type and the first metric label (ids are below 2^20). A second metric label or more
+   * makes the key a string.
+   */
+  readonly #byNumber = new Map<number, Map<number, Float64Array>>();
   readonly #byString = new Map<string, Float64Array>();
+  /** Prices by model id under #pricesOf (null: unpriced), looked up once per id. */
+  #prices: (ModelPricingInit | null | undefined)[] = [];
+  #pricesOf: RecordContext | undefined;
   readonly keys: number[][] = [];
   readonly values: Float64Array[] = [];
   overflowed = 0;
@@ -112,6 +144,11 @@ export class SeriesTable {
   addRecords(records: RingViews, n: number, ctx: RecordContext): void {
     const f = records.f64;
     const u = records.u32;
+    if (this.#pricesOf !== ctx) {
+      this.#pricesOf = ctx;
+      this.#prices = [];
+    }
+    const prices = this.#prices;
     for (let i = 0; i < n; i++) {
       const fb = i * RECORD_F64;
       const ub = i * RECORD_U32;
@@ -127,14 +164,18 @@ export class SeriesTable {
       v[V_COUNT] += 1;
       v[V_DURATION_SUM] += seconds;
       v[V_GATEWAY_DURATION + bucket(GATEWAY_DURATION_BOUNDS, seconds)] += 1;
-      v[V_GENAI_DURATION + bucket(GENAI_SECONDS_BOUNDS, seconds)] += 1;
+      v[V_GENAI_DURATION + secondsBucket(f[fb + F_LATENCY])] += 1;
       v[V_INPUT] += input;
       v[V_OUTPUT] += output;
-      v[V_INPUT_TOKENS + bucket(GENAI_TOKEN_BOUNDS, input)] += 1;
-      if ((flags & OP_MASK) !== OP_EMBED) v[V_OUTPUT_TOKENS + bucket(GENAI_TOKEN_BOUNDS, output)] += 1;
+      v[V_INPUT_TOKENS + tokensBucket(input)] += 1;
+      if ((flags & OP_MASK) !== OP_EMBED) v[V_OUTPUT_TOKENS + tokensBucket(output)] += 1;
       v[V_TOOLS] += u[ub + U_TOOLS];
-      const pricing = priceOfModel(ctx, modelId).pricing;
-      if (pricing !== undefined) v[V_COST] += Math.round(costOfTokens(pricing, input, output, cached, cacheWrite) * COST_SCALE);
+      let pricing = prices[modelId];
+      if (pricing === undefined) {
+        pricing = priceOfModel(ctx, modelId).pricing ?? null;
+        prices[modelId] = pricing;
+      }
+      if (pricing !== null) v[V_COST] += Math.round(costOfTokens(pricing, input, output, cached, cacheWrite) * COST_SCALE);
       if (usage) {
         v[V_CACHE_READ] += cached;
         v[V_CACHE_WRITE] += cacheWrite;
@@ -143,7 +184,7 @@ export class SeriesTable {
         if (ttft >= 0) {
           v[V_TTFT_COUNT] += 1;
           v[V_TTFT_SUM] += ttft / 1000;
-          v[V_TTFT + bucket(GENAI_SECONDS_BOUNDS, ttft / 1000)] += 1;
+          v[V_TTFT + secondsBucket(ttft)] += 1;
         }
       }
     }
@@ -159,15 +200,22 @@ export class SeriesTable {
     const cache = (flags & CACHE_MASK) >>> CACHE_SHIFT;
     const labels = this.#labels;
     const attrs = (flags & FLAG_ATTRS) !== 0;
-    let hasLabel = false;
-    if (attrs) for (let k = 0; k < labels.length; k++) if (u[ub + U_ATTRS + labels[k]] !== 0) hasLabel = true;
-    // String ids are below 2^20 (maxStrings): model, provider and the small fields fit in 2^53.
-    const small = ((op * 2 + error) * 4 + cache);
-    if (errorType === 0 && !hasLabel) {
-      const key = (model * 1_048_576 + provider) * 32 + small;
-      const v = this.#byNumber.get(key);
+    if (labels.length <= 1) {
+      // String ids are below 2^20 (maxStrings): each level's key fits in 2^53.
+      const outer = ((model * 1_048_576 + provider) * 8 + op * 2 + error) * 4 + cache;
+      const label = attrs && labels.length === 1 ? u[ub + U_ATTRS + labels[0]] : 0;
+      const inner = errorType * 1_048_576 + label;
+      let level = this.#byNumber.get(outer);
+      const v = level?.get(inner);
       if (v !== undefined) return v;
-      return this.#add(this.#byNumber, key, [provider, model, op, error, 0, cache, ...labels.map(() => 0)]);
+      const ids = [provider, model, op, error, errorType, cache];
+      if (labels.length === 1) ids.push(label);
+      if (this.values.length >= this.#maxSeries) return this.#overflow(ids);
+      if (level === undefined) {
+        level = new Map();
+        this.#byNumber.set(outer, level);
+      }
+      return this.#add(level, inner, ids);
     }
     const ids = [provider, model, op, error, errorType, cache];
     for (let k = 0; k < labels.length; k++) ids.push(attrs ? u[ub + U_ATTRS + labels[k]] : 0);
