@@ -32,6 +32,9 @@ const ALL = [
   { impl: 'otel-sdk', transport: 'http', rate: 200_000 },
   { impl: 'ractogateway', transport: 'http', rate: 2_000 },
   { impl: 'ractogateway', transport: 'grpc', rate: 2_000 },
+  // Metrics aggregated in the worker and served on a /metrics port, with tail sampling at 10%.
+  { impl: 'ractogateway+metrics', transport: 'http', rate: 20_000 },
+  { impl: 'ractogateway+metrics', transport: 'http', rate: 200_000 },
 ];
 const SCENARIOS = RATES === undefined ? ALL : ALL.filter((s) => RATES.includes(s.rate));
 const MODELS = [['openai', 'gpt-4o'], ['openai', 'gpt-4o-mini'], ['anthropic', 'claude-sonnet-4-6'], ['google', 'gemini-2.5-pro']];
@@ -71,7 +74,7 @@ async function main() {
 }
 
 async function scenario({ impl, transport, rate, ports }) {
-  const side = impl === 'ractogateway' ? await racto(transport, ports) : await sdkSide({ transport, ports });
+  const side = impl.startsWith('ractogateway') ? await racto(transport, ports, impl.endsWith('+metrics')) : await sdkSide({ transport, ports });
   const noop = { record: () => true, flush: async () => undefined };
   const held = new Array(1024);
   let k = 0;
@@ -112,9 +115,12 @@ async function scenario({ impl, transport, rate, ports }) {
   process.stdout.write(JSON.stringify({ mainNs: median(main), mainPairs: main, wholeUs: median(whole), driverMainNs: median(driver), dropped }));
 }
 
-async function racto(transport, ports) {
+async function racto(transport, ports, metrics) {
   const { RactoTracer } = await import('../dist/index.js');
-  const tracer = new RactoTracer(transport === 'grpc' ? { otlpEndpoint: `http://127.0.0.1:${ports.grpc}` } : { otlpHttpEndpoint: `http://127.0.0.1:${ports.http}` });
+  const tracer = new RactoTracer({
+    ...(transport === 'grpc' ? { otlpEndpoint: `http://127.0.0.1:${ports.grpc}` } : { otlpHttpEndpoint: `http://127.0.0.1:${ports.http}` }),
+    ...(metrics ? { prometheusPort: 0, sampling: { ratio: 0.1 } } : {}),
+  });
   await tracer.ready();
   return { record: (c) => tracer.recordChatSpan(c), flush: () => tracer.flush(), counts: () => ({ dropped: tracer.stats().dropped }), close: () => tracer.shutdown() };
 }

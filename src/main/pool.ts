@@ -16,7 +16,7 @@ import { diag } from '@opentelemetry/api';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { Piscina } from 'piscina';
-import { C_LOGS, C_METRICS_DONE, S_COPYING, S_IN_FLIGHT, S_OWNER, slotWord } from '../shared/layout.js';
+import { C_LOGS, C_METRICS_DONE, C_METRICS_HOST, S_COPYING, S_IN_FLIGHT, S_OWNER, slotWord } from '../shared/layout.js';
 import type { MainMessage, PricesMessage, ReadyResult, ReadyTask, SpansMessage, WorkerConfig, WorkerMessage } from '../shared/worker-config.js';
 import { exportSpans } from '../spans/export.js';
 import { toReadableSpan } from '../spans/readable-span.js';
@@ -125,6 +125,8 @@ export class WorkerPool {
     if (msg.type === 'metrics-text') {
       this.#renders.get(msg.id)?.(msg.text);
       this.#renders.delete(msg.id);
+    } else if (msg.type === 'metrics-port') {
+      this.prometheusPort = msg.port;
     }
   }
 
@@ -187,6 +189,11 @@ export class WorkerPool {
       Atomics.store(c, slotWord(slot, S_OWNER), 0);
       diag.error(`ractogateway: a worker thread died; ${lost} spans it held are counted as failed (workerCrash)`);
       this.#hooks.crashed(lost);
+    }
+    // It was the metrics host: another worker (a live one, or its replacement) takes over.
+    if (Atomics.compareExchange(c, C_METRICS_HOST, threadId, 0) === threadId) {
+      this.prometheusPort = undefined;
+      this.post({ type: 'metrics-elect' });
     }
   }
 }

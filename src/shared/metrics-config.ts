@@ -93,4 +93,15 @@ export interface MetricsText {
   text: string;
 }
 
-export type MetricsMessage = MetricsCollect | MetricsPart | MetricsRender | MetricsText;
+/** main -> workers: the metrics host died; the first worker to take C_METRICS_HOST hosts from now on. */
+export interface MetricsElect {
+  type: 'metrics-elect';
+}
+
+/** new host -> main: it listens on `port` (prometheusPort 0 may bind another port than the dead host's). */
+export interface MetricsPort {
+  type: 'metrics-port';
+  port: number;
+}
+
+export type MetricsMessage = MetricsCollect | MetricsPart | MetricsRender | MetricsText | MetricsElect | MetricsPort;

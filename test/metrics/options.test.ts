@@ -63,3 +63,30 @@ describe('metrics options', () => {
     await tracer.shutdown();
   });
 });
+
+describe('metrics host', () => {
+  it('a host worker that dies is replaced: /metrics answers again, on the new port', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { fileURLToPath } = await import('node:url');
+    const marker = join(mkdtempSync(join(tmpdir(), 'racto-host-')), 'crashed');
+    const module = fileURLToPath(new URL('../fixtures/crash-once-exporter.mjs', import.meta.url));
+    const tracer = new RactoTracer({ workerExporters: [{ module, exportName: 'CrashOnceExporter', options: { marker } }], prometheusPort: 0, maxExportBatchSize: 10 });
+    await tracer.ready();
+    const before = tracer.prometheusPort;
+    expect(before).toBeGreaterThan(0);
+    for (let i = 0; i < 10; i++) tracer.recordChatSpan({ provider: 'openai', model: 'gpt-4o', latencyMs: 5 });
+    await tracer.flush();
+    expect(tracer.stats().failedByReason.workerCrash).toBe(10);
+    // The replacement worker hosts the metrics; its counts start from zero (a counter reset).
+    const deadline = Date.now() + 10_000;
+    while ((tracer.prometheusPort === undefined || tracer.prometheusPort === before) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 3; i++) tracer.recordChatSpan({ provider: 'openai', model: 'gpt-4o', latencyMs: 5 });
+    await tracer.flush();
+    const res = await fetch(`http://127.0.0.1:${tracer.prometheusPort}/metrics`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('ractogateway_requests_total{provider="openai",model="gpt-4o",operation="chat",status="ok"} 3');
+    await tracer.shutdown();
+  });
+});

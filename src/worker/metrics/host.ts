@@ -7,7 +7,8 @@
 // Cumulative series: each worker's table only grows. The host keeps the last part each worker
 // sent, so a worker that is slow to answer (or has stopped) still counts with its last numbers;
 // if the host itself dies, its replacement starts from zero, which Prometheus and OTLP cumulative
-// consumers read as a counter reset.
+// consumers read as a counter reset. A host that dies is replaced: the main thread frees
+// C_METRICS_HOST and asks the workers to elect a new one (MetricsElect).
 
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -52,7 +53,7 @@ export class WorkerMetrics {
   readonly #d: MetricsHostDeps;
   readonly #labelNames: string[];
   /** True on the host. */
-  readonly isHost: boolean;
+  isHost: boolean;
   #server: Server | undefined;
   #push: NodeJS.Timeout | undefined;
   #sender: OtlpHttpSender | undefined;
@@ -109,7 +110,10 @@ export class WorkerMetrics {
       });
     });
     server.on('error', (err) => this.#d.log('error', `ractogateway: metrics server error: ${String(err)}`));
-    return (server.address() as AddressInfo).port;
+    const port = (server.address() as AddressInfo).port;
+    // Also after a host died and this worker took over, when no 'ready' task asks.
+    this.#d.channel.postMessage({ type: 'metrics-port', port } satisfies MetricsMessage);
+    return port;
   }
 
   /** A message on either channel (every worker gets every message of both). */
@@ -133,7 +137,15 @@ export class WorkerMetrics {
           (err: unknown) => this.#d.channel.postMessage({ type: 'metrics-text', id: msg.id, text: `# error: ${String(err)}\n` } satisfies MetricsMessage),
         );
         return;
+      case 'metrics-elect':
+        // The host died (the main thread freed C_METRICS_HOST): the first worker to take it hosts.
+        if (!this.isHost && Atomics.compareExchange(this.#d.control, C_METRICS_HOST, 0, this.#d.threadId) === 0) {
+          this.isHost = true;
+          this.start().catch((err: unknown) => this.#d.log('error', `ractogateway: metrics host failed to start after the previous one died: ${String(err)}`));
+        }
+        return;
       case 'metrics-text':
+      case 'metrics-port':
         return;
     }
   }
