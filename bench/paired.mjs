@@ -122,7 +122,7 @@ async function racto(transport, ports, metrics) {
     ...(metrics ? { prometheusPort: 0, sampling: { ratio: 0.1 } } : {}),
   });
   await tracer.ready();
-  return { record: (c) => tracer.recordChatSpan(c), flush: () => tracer.flush(), counts: () => ({ dropped: tracer.stats().dropped }), close: () => tracer.shutdown() };
+  return { record: (c) => tracer.recordChatSpan(c), flush: () => tracer.flush(), counts: () => ({ dropped: tracer.stats().droppedByReason.ringFull }), close: () => tracer.shutdown() };
 }
 
 
