@@ -4,7 +4,7 @@
 
 import type { Answer, SseEvent } from './server.js';
 
-export const MODEL = 'claude-sonnet-4-5-20250929';
+export const MODEL = 'claude-sonnet-4-6-20260101';
 
 /** 20 uncached + 1000 cache read + 100 cache write input tokens; 50 output tokens. */
 export const USAGE = { input_tokens: 20, cache_creation_input_tokens: 100, cache_read_input_tokens: 1000, output_tokens: 50 };
