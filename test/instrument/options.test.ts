@@ -24,7 +24,7 @@ describe('instrument arguments', () => {
     ['a tracer', () => instrumentOpenAI(openai(), {} as never), TypeError, /^tracer must be a RactoTracer/],
     ['options', () => instrumentOpenAI(openai(), memoryTracer(), 'azure' as never), TypeError, /^options must be an object/],
     ['options.attributes', () => instrumentOpenAI(openai(), memoryTracer(), { attributes: { tenant: 'a' } as never }), TypeError, /^options\.attributes must be a function/],
-    ['options.provider', () => instrumentOpenAI(openai(), memoryTracer(), { provider: '' }), RangeError, /^options\.provider must be a string of 1 to 256 characters \(received ''\)/],
+    ['options.provider', () => instrumentOpenAI(openai(), memoryTracer(), { provider: '' }), RangeError, /^options\.provider must be a string of 1 to 256 characters \(received ""\)/],
     ['options.provider type', () => instrumentOpenAI(openai(), memoryTracer(), { provider: 7 as never }), TypeError, /^options\.provider must be a non-empty string \(received 7\)/],
   ])('refuses bad %s with an error naming it', (_, run, kind, message) => {
     expect(run).toThrow(kind);
