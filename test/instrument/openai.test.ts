@@ -159,6 +159,25 @@ describe('chat.completions.create', () => {
     expect(onlySpan(tracer)).toMatchObject({ status: 'ok', inputTokens: 1200, outputTokens: 300 });
   });
 
+  it('records a stream read through toReadableStream()', async () => {
+    server.answer((body) => fake.chatStream(body));
+    const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true });
+    const lines = (await new Response(stream.toReadableStream() as ReadableStream).text()).trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((c) => c.choices.length)).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(onlySpan(tracer)).toMatchObject({ operation: 'stream', status: 'ok', inputTokens: 1200, outputTokens: 300 });
+  });
+
+  it('records a stream whose consumer throws in its loop as cancelled, and the throw reaches the consumer', async () => {
+    server.answer((body) => fake.chatStream(body, { stopAfter: 1 }));
+    const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true });
+    const boom = new Error('consumer failed');
+    const consume = async (): Promise<void> => {
+      for await (const _ of stream) throw boom;
+    };
+    await expect(consume()).rejects.toBe(boom);
+    expect(onlySpan(tracer)).toMatchObject({ status: 'error', errorType: 'cancelled' });
+  });
+
   it.each([
     [429, 'RateLimitError'],
     [500, 'InternalServerError'],
