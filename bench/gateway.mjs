@@ -9,7 +9,7 @@
 //
 // Reported: requests/s (2xx), p50/p99 latency (ms), the gateway process's CPU per request
 // (process.cpuUsage() over the window, every thread, in µs), and the spans that reached the
-// receiver per request. Env: GATEWAY_SECONDS (default 10), GATEWAY_ROUNDS (2), GATEWAY_CONNECTIONS (10).
+// receiver per request. Env: GATEWAY_SECONDS (default 10), GATEWAY_ROUNDS (3), GATEWAY_CONNECTIONS (10).
 import { fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import os from 'node:os';
@@ -18,7 +18,7 @@ import { startUpstream } from '../examples/gateway.mjs';
 import { jsonOutput, machine, print } from './util.mjs';
 
 const SECONDS = Number(process.env.GATEWAY_SECONDS ?? 10);
-const ROUNDS = Number(process.env.GATEWAY_ROUNDS ?? 2);
+const ROUNDS = Number(process.env.GATEWAY_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.GATEWAY_CONNECTIONS ?? 10);
 const WARMUP_SECONDS = 2;
 const VARIANTS = ['none', 'ractogateway', 'openllmetry'];

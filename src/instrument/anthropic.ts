@@ -3,7 +3,7 @@
 // messages.create, so its MessageStream is recorded through it (once). Main thread; the SDK is
 // never imported.
 
-import type { RactoTracer } from '../tracer.js';
+import type { RactoTracer } from '../index.js';
 import { CallRecord } from './call.js';
 import { checkClient, checkTracer, resolveInstrumentOptions, type InstrumentOptions } from './options.js';
 import { observeAPIPromise } from './stainless.js';

@@ -4,8 +4,7 @@
 // whatever happens here, the caller gets exactly what the SDK gave.
 
 import { context, diag, isSpanContextValid, ROOT_CONTEXT, trace } from '@opentelemetry/api';
-import type { ChatCall, ParentSpanContext } from '../main/writer.js';
-import type { RactoTracer } from '../tracer.js';
+import type { ChatCall, ParentSpanContext, RactoTracer } from '../index.js';
 import type { ResolvedInstrumentOptions } from './options.js';
 import { clampUsage, type Usage } from './usage.js';
 

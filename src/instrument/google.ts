@@ -3,7 +3,7 @@
 // the SDK is never imported. Its methods are own arrow-function properties of `client.models`,
 // replaced there by wrappers; its streams are plain async generators, handed back wrapped.
 
-import type { RactoTracer } from '../tracer.js';
+import type { RactoTracer } from '../index.js';
 import { CallRecord } from './call.js';
 import { checkClient, checkTracer, resolveInstrumentOptions, type InstrumentOptions } from './options.js';
 import { observeStream, type StreamObserver } from './stream.js';

@@ -2,7 +2,7 @@
 // responses.create, embeddings.create; plain and streamed). Main thread. The SDK is never
 // imported: the client's resource objects get an own `create` that calls the SDK's.
 
-import type { RactoTracer } from '../tracer.js';
+import type { RactoTracer } from '../index.js';
 import { CallRecord } from './call.js';
 import { checkClient, checkTracer, resolveInstrumentOptions, type InstrumentOptions, type ResolvedInstrumentOptions } from './options.js';
 import { wrapMethod } from './wrap.js';
