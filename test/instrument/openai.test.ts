@@ -204,6 +204,14 @@ describe('chat.completions.create', () => {
     expect(server.requests).toHaveLength(3);
     expect(onlySpan(tracer)).toMatchObject({ status: 'ok', inputTokens: 1200 });
   });
+
+  it('records one error span when the SDK’s last retry fails too', async () => {
+    const c = instrumentOpenAI(new OpenAI({ apiKey: 'test', baseURL: `${server.url}/v1`, maxRetries: 1 }), tracer);
+    server.answer(fake.error(500, { 'retry-after-ms': '1' }), fake.error(429, { 'retry-after-ms': '1' }));
+    await expect(c.chat.completions.create({ model: 'gpt-4o-mini', messages })).rejects.toBeInstanceOf(OpenAI.RateLimitError);
+    expect(server.requests).toHaveLength(2);
+    expect((await spansOf(tracer, 1))[0]).toMatchObject({ status: 'error', errorType: 'RateLimitError' });
+  });
 });
 
 describe('responses.create', () => {
