@@ -1,0 +1,134 @@
+// One instrumented call, from the moment the SDK method is called to its one record. Main thread.
+// The span's parent is the span active when the call was made (captured here, at the start,
+// because a stream ends later, in whatever context its consumer runs). Recording is guarded:
+// whatever happens here, the caller gets exactly what the SDK gave.
+
+import { context, diag, isSpanContextValid, ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import type { ChatCall, ParentSpanContext, RactoTracer } from '../index.js';
+import type { ResolvedInstrumentOptions } from './options.js';
+import { clampUsage, type Usage } from './usage.js';
+
+/** errorType of a call the caller gave up on: a stream abandoned, or an abort signal. */
+export const CANCELLED = 'cancelled';
+
+export type CallKind = 'chat' | 'stream' | 'embed';
+
+export class CallRecord {
+  readonly start = performance.now();
+  kind: CallKind;
+  /** The model asked for; replaced by the one the provider answered with, when it says. */
+  model: string;
+  /** Streams: performance.now() at the first chunk, or -1. */
+  firstChunk = -1;
+  /** Set by the caller's withResponse() (the body will be parsed) and asResponse() (it will not). */
+  parsing = false;
+  private done = false;
+  private readonly parent: ParentSpanContext | undefined;
+  private attributes: Readonly<Record<string, string>> | undefined;
+  private readonly tracer: RactoTracer;
+  private readonly provider: string;
+
+  constructor(tracer: RactoTracer, options: ResolvedInstrumentOptions, kind: CallKind, model: unknown, request: unknown) {
+    this.tracer = tracer;
+    this.provider = options.provider;
+    this.kind = kind;
+    this.model = typeof model === 'string' && model.length !== 0 ? model : 'unknown';
+    const sc = trace.getSpanContext(context.active());
+    this.parent = sc !== undefined && isSpanContextValid(sc) ? sc : undefined;
+    this.attributes = options.attributes === undefined ? undefined : attributesOf(options.attributes, request);
+  }
+
+  get recorded(): boolean {
+    return this.done;
+  }
+
+  /** Notes the model the provider answered with. */
+  answeredBy(model: unknown): void {
+    if (typeof model === 'string' && model.length !== 0) this.model = model;
+  }
+
+  ok(usage: Usage | undefined): void {
+    this.finish(usage, undefined);
+  }
+
+  /** A failed call: errorType is the error's class name, or 'cancelled' when the caller aborted. */
+  fail(error: unknown, usage?: Usage, aborted = false): void {
+    this.finish(usage, aborted || isAbort(error) ? CANCELLED : errorTypeOf(error));
+  }
+
+  cancel(usage: Usage | undefined): void {
+    this.finish(usage, CANCELLED);
+  }
+
+  private finish(usage: Usage | undefined, errorType: string | undefined): void {
+    if (this.done) return;
+    this.done = true;
+    try {
+      this.record(usage, errorType);
+    } catch (err) {
+      // The one input the library cannot vouch for is the user's attributes (an unknown key,
+      // a value too long): keep the span, without them.
+      const retry = this.attributes !== undefined;
+      diag.warn(`ractogateway/instrument: a ${this.provider} call ${retry ? 'is recorded without its attributes' : 'was not recorded'}: ${(err as Error)?.message ?? String(err)}`);
+      if (!retry) return;
+      this.attributes = undefined;
+      try {
+        this.record(usage, errorType);
+      } catch (again) {
+        diag.warn(`ractogateway/instrument: a ${this.provider} call was not recorded: ${(again as Error)?.message ?? String(again)}`);
+      }
+    }
+  }
+
+  private record(usage: Usage | undefined, errorType: string | undefined): void {
+    const end = performance.now();
+    const latencyMs = end - this.start;
+    const u = clampUsage(usage);
+    const status = errorType === undefined ? 'ok' : 'error';
+    // With no parent captured, record under the root context: the span active at the end of a
+    // stream (the consumer's) is not this call's parent.
+    if (this.kind === 'embed') {
+      const call = { provider: this.provider, model: this.model, latencyMs, endTime: end, inputTokens: u.input, status, errorType,
+        attributes: this.attributes, parent: this.parent } as const;
+      if (this.parent === undefined) context.with(ROOT_CONTEXT, () => this.tracer.recordEmbedSpan(call));
+      else this.tracer.recordEmbedSpan(call);
+      return;
+    }
+    const call: ChatCall = {
+      provider: this.provider, model: this.model, latencyMs, endTime: end, operation: this.kind, status, errorType,
+      inputTokens: u.input, outputTokens: u.output, toolCalls: u.toolCalls,
+      cachedInputTokens: u.cached, cacheWriteTokens: u.cacheWrite, reasoningTokens: u.reasoning,
+      timeToFirstTokenMs: this.kind === 'stream' && this.firstChunk >= 0 ? this.firstChunk - this.start : undefined,
+      attributes: this.attributes, parent: this.parent,
+    };
+    if (this.parent === undefined) context.with(ROOT_CONTEXT, () => this.tracer.recordChatSpan(call));
+    else this.tracer.recordChatSpan(call);
+  }
+}
+
+function attributesOf(fn: (request: any) => Readonly<Record<string, string>> | undefined, request: unknown): Readonly<Record<string, string>> | undefined {
+  try {
+    return fn(request) ?? undefined;
+  } catch (err) {
+    diag.warn(`ractogateway/instrument: options.attributes threw, the call is recorded without attributes: ${(err as Error)?.message ?? String(err)}`);
+    return undefined;
+  }
+}
+
+/** The SDK error's class name (RateLimitError, APIConnectionError, ApiError, …). */
+export function errorTypeOf(error: unknown): string {
+  if (typeof error === 'object' && error !== null) {
+    const ctor = (error as { constructor?: { name?: unknown } }).constructor?.name;
+    if (typeof ctor === 'string' && ctor.length !== 0 && ctor !== 'Object') return ctor;
+    const name = (error as { name?: unknown }).name;
+    if (typeof name === 'string' && name.length !== 0) return name;
+  }
+  return typeof error;
+}
+
+/** An abort by the caller: the SDKs' APIUserAbortError, or the platform's AbortError. */
+export function isAbort(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const ctor = (error as { constructor?: { name?: unknown } }).constructor?.name;
+  return ctor === 'APIUserAbortError' || (error as { name?: unknown }).name === 'AbortError';
+}

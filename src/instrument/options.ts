@@ -1,0 +1,53 @@
+// Options of the provider-client wrappers (instrumentOpenAI / instrumentAnthropic /
+// instrumentGoogleGenAI). Main thread; checked once, when a client is instrumented.
+
+import { invalidType, invalidRange } from '../errors.js';
+
+export interface InstrumentOptions {
+  /**
+   * Attributes for the call's span, from the request body the caller passed (e.g. the tenant);
+   * keys must be among the tracer's attributeKeys. Runs once per call, when the call starts.
+   */
+  attributes?: (request: any) => Readonly<Record<string, string>> | undefined;
+  /** The span's provider; default 'openai', 'anthropic' or 'google' ('azure' for an Azure OpenAI client). */
+  provider?: string;
+}
+
+export interface ResolvedInstrumentOptions {
+  attributes: ((request: any) => Readonly<Record<string, string>> | undefined) | undefined;
+  provider: string;
+}
+
+export function resolveInstrumentOptions(options: unknown, defaultProvider: string): ResolvedInstrumentOptions {
+  if (options === undefined) return { attributes: undefined, provider: defaultProvider };
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw invalidType('options', 'an object', options, 'RACTO_ERR_INVALID_OPTION');
+  }
+  const { attributes, provider } = options as Record<string, unknown>;
+  if (attributes !== undefined && typeof attributes !== 'function') {
+    throw invalidType('options.attributes', 'a function (request) => attributes', attributes, 'RACTO_ERR_INVALID_OPTION');
+  }
+  if (provider !== undefined) {
+    if (typeof provider !== 'string') throw invalidType('options.provider', 'a non-empty string', provider, 'RACTO_ERR_INVALID_OPTION');
+    if (provider.length === 0 || provider.length > 256) {
+      throw invalidRange('options.provider', 'a string of 1 to 256 characters', provider, 'RACTO_ERR_INVALID_OPTION');
+    }
+  }
+  return {
+    attributes: attributes as ResolvedInstrumentOptions['attributes'],
+    provider: (provider as string | undefined) ?? defaultProvider,
+  };
+}
+
+/** The `client` argument: an SDK client instance (an object whose resources we wrap). */
+export function checkClient(client: unknown, what: string, has: (c: any) => boolean): void {
+  if (typeof client !== 'object' || client === null || !has(client)) {
+    throw invalidType('client', what, client);
+  }
+}
+
+export function checkTracer(tracer: unknown): void {
+  if (typeof tracer !== 'object' || tracer === null || typeof (tracer as { recordChatSpan?: unknown }).recordChatSpan !== 'function') {
+    throw invalidType('tracer', 'a RactoTracer', tracer);
+  }
+}
