@@ -5,7 +5,7 @@
 // Plain and streamed requests. Each set-up is its own gateway process (bench/gateway-server.mjs);
 // the upstream, the OTLP receiver (bench/receiver.mjs, counting spans) and autocannon (this
 // process) run apart from it. Per cell: warm-up, then a measured window; ROUNDS rounds with
-// the set-ups interleaved, so drift on a shared machine hits them alike.
+// the set-ups interleaved, each round in a rotated order, so drift on a shared machine hits them alike.
 //
 // Reported: requests/s (2xx), p50/p99 latency (ms), the gateway process's CPU per request
 // (process.cpuUsage() over the window, every thread, in µs), and the spans that reached the
@@ -79,7 +79,9 @@ const receiver = await startCountingReceiver();
 const runs = [];
 for (let round = 0; round < ROUNDS; round++) {
   for (const [mode, stream] of Object.entries(MODES)) {
-    for (const variant of VARIANTS) runs.push({ round, mode, variant, ...(await cell(variant, stream, upstream, receiver)) });
+    // Each round starts with another set-up, so none of them always meets the machine first.
+    const order = [...VARIANTS.slice(round % VARIANTS.length), ...VARIANTS.slice(0, round % VARIANTS.length)];
+    for (const variant of order) runs.push({ round, mode, variant, ...(await cell(variant, stream, upstream, receiver)) });
   }
 }
 await receiver.stop();
