@@ -4,8 +4,7 @@
 import { pathToFileURL } from 'node:url';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { invalidRange, invalidType, invalidValue } from './errors.js';
-import { DEFAULT_COST_TABLE } from './pricing/default-table.js';
-import { mergePriceTable, type ModelPricingInit, type PriceTable } from './pricing/model-pricing.js';
+import { EMPTY_PRICE_TABLE, mergePriceTable, type ModelPricingInit, type PriceTable } from './pricing/model-pricing.js';
 import { MAX_ATTRIBUTE_KEYS } from './shared/layout.js';
 import type { SpanNames } from './spans/record.js';
 
@@ -35,7 +34,7 @@ export interface RactoTracerOptions {
   inMemory?: boolean;
   /** Any SpanExporter object. Spans are built in the workers and handed to it on the main thread. */
   customExporter?: SpanExporter;
-  /** Prices merged over DEFAULT_COST_TABLE; user entries win. tracer.setPriceTable() swaps it later. */
+  /** Your prices by model id; they win over genai-prices and DEFAULT_COST_TABLE. tracer.setPriceTable() swaps them later. */
   priceTable?: Readonly<Record<string, ModelPricingInit>>;
   /** Span names: 'seed' (default) `llm.chat` / `llm.embed`; 'genai' `{gen_ai.operation.name} {model}`, e.g. `chat gpt-4o`. */
   spanNames?: SpanNames;
@@ -193,7 +192,7 @@ export function resolveOptions(
     console: bool(o, 'console'),
     inMemory: bool(o, 'inMemory'),
     customExporter: exporter(options.customExporter),
-    priceTable: mergePriceTable(DEFAULT_COST_TABLE, options.priceTable),
+    priceTable: mergePriceTable(EMPTY_PRICE_TABLE, options.priceTable),
     spanNames: oneOf(o, 'spanNames', ['seed', 'genai'] as const) ?? 'seed',
     attributeKeys: attributeKeys(o.attributeKeys),
     otlpHeaders: headers(o.otlpHeaders),

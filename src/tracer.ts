@@ -22,8 +22,7 @@ import { StringTableReader, StringTableWriter } from './shared/strings.js';
 import type { DestinationConfig } from './shared/worker-config.js';
 import { toSpanRecord, type RecordContext, type SpanRecord } from './spans/record.js';
 import { resolverFor } from './pricing/cost.js';
-import { DEFAULT_COST_TABLE } from './pricing/default-table.js';
-import { mergePriceTable, priceTableToData, type ModelPricingInit } from './pricing/model-pricing.js';
+import { EMPTY_PRICE_TABLE, mergePriceTable, priceTableToData, type ModelPricingInit } from './pricing/model-pricing.js';
 
 export const IN_MEMORY_DESTINATION = 'inMemory';
 
@@ -141,13 +140,13 @@ export class RactoTracer {
   }
 
   /**
-   * Replaces the price table (merged over DEFAULT_COST_TABLE, like the priceTable option) for
-   * every record made after this call, in every worker, without a restart. Records made before
+   * Replaces your price table (the priceTable option; genai-prices and DEFAULT_COST_TABLE stay
+   * behind it) for every record made after this call, in every worker, without a restart. Records made before
    * keep the prices they were made under. Validated like the option; an invalid table throws and
    * changes nothing.
    */
   setPriceTable(table: Readonly<Record<string, ModelPricingInit>>): void {
-    const merged = mergePriceTable(DEFAULT_COST_TABLE, table, 'setPriceTable(table)');
+    const merged = mergePriceTable(EMPTY_PRICE_TABLE, table, 'setPriceTable(table)');
     if (this.#context !== undefined) this.#context.prices = resolverFor(merged);
     this.#scheduler?.setPrices(priceTableToData(merged));
   }

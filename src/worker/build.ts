@@ -11,9 +11,9 @@
 import { randomFillSync } from 'node:crypto';
 import type { BufferPool } from './buffers.js';
 import { decodeRecord, emptyFields } from '../shared/codec.js';
-import { FLAG_PARENT, HEADER_BYTES, RECORD_BYTES, RECORD_U32, U_FLAGS, U_MODEL, U_PARENT, U_TRACE } from '../shared/layout.js';
+import { FLAG_PARENT, HEADER_BYTES, RECORD_BYTES, RECORD_U32, U_FLAGS, U_MODEL, U_PARENT, U_PROVIDER, U_TRACE } from '../shared/layout.js';
 import { ringViews, type RingViews } from '../shared/ring.js';
-import { priceOfModel, toSpanRecord, type RecordContext } from '../spans/record.js';
+import { priceOfCall, toSpanRecord, type RecordContext } from '../spans/record.js';
 import { SAMPLED, type SpanData } from '../spans/readable-span.js';
 
 /** Bytes of ids per span in TakenRange.ids: trace id at +0, span id at +16, parent at +24. */
@@ -118,15 +118,19 @@ export function takeRange(ring: RingViews, start: number, end: number, ctx: Reco
   const bigEndian = new DataView(ids.buffer, ids.byteOffset, ids.byteLength);
   const u = records.u32;
   const unpriced = new Map<number, number>();
-  // Whether each model id of the batch is unpriced, looked up once per id and batch.
+  // Whether each model id of the batch is unpriced with the provider it came with last, looked
+  // up once per model and batch while a model comes from one provider.
   const isUnpriced: (boolean | undefined)[] = [];
+  const unpricedFor: number[] = [];
   for (let i = 0; i < n; i++) {
     const ub = i * RECORD_U32;
     const modelId = u[ub + U_MODEL];
+    const providerId = u[ub + U_PROVIDER];
     let noPrice = isUnpriced[modelId];
-    if (noPrice === undefined) {
-      noPrice = priceOfModel(ctx, modelId).source === 'unpriced';
+    if (noPrice === undefined || unpricedFor[modelId] !== providerId) {
+      noPrice = priceOfCall(ctx, providerId, modelId).source === 'unpriced';
       isUnpriced[modelId] = noPrice;
+      unpricedFor[modelId] = providerId;
     }
     if (noPrice) unpriced.set(modelId, (unpriced.get(modelId) ?? 0) + 1);
     const at = i * ID_BYTES;
