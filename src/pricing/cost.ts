@@ -111,8 +111,9 @@ export function computeCost(
   if (reasoningTokens > outputTokens) throw invalidRange('reasoningTokens', `at most outputTokens (${outputTokens})`, reasoningTokens);
   const provider = options.provider ?? '';
   if (typeof provider !== 'string') throw invalidType('options.provider', 'a string', provider);
-  const at = options.at instanceof Date ? options.at.getTime() : (options.at ?? Date.now());
-  if (typeof at !== 'number' || !Number.isFinite(at)) throw invalidType('options.at', 'a valid Date or epoch milliseconds', options.at);
+  const at: unknown = options.at instanceof Date ? options.at.getTime() : (options.at ?? Date.now());
+  if (typeof at !== 'number') throw invalidType('options.at', 'a Date or epoch milliseconds', options.at);
+  if (!Number.isFinite(at)) throw invalidRange('options.at', 'a valid time', at);
   const { price } = resolverFor(priceTable).resolve(model, provider);
   return costOfCall(price, inputTokens, outputTokens, cachedInputTokens, cacheWriteTokens, reasoningTokens, at);
 }
