@@ -57,6 +57,13 @@ export interface RactoTracerOptions {
    */
   workerExporters?: readonly WorkerExporterSpec[];
 
+  /**
+   * Opt in to one refresh of genai-prices' data, fetched by each thread that prices (the workers;
+   * the main thread of an inMemory tracer) when it first needs a price: `true` from genai-prices'
+   * own URL, or a URL of your mirror of that JSON. Default false: no network, the installed data.
+   */
+  refreshPrices?: boolean | string;
+
   /** Records the ring holds; a power of two in [64, 4194304]. Default 65536 (8 MiB). */
   ringCapacity?: number;
   /** Worker threads draining the ring. Default 1. */
@@ -137,6 +144,7 @@ export interface ResolvedOptions {
   otlpCompression: OtlpCompression | undefined;
   otlpHttpProtocol: OtlpHttpProtocol;
   workerExporters: Required<WorkerExporterSpec>[];
+  refreshPrices: boolean | string;
   ringCapacity: number;
   workers: number;
   maxExportBatchSize: number;
@@ -153,7 +161,7 @@ export interface ResolvedOptions {
 
 const KNOWN = new Set([
   'serviceName', 'otlpEndpoint', 'otlpHttpEndpoint', 'console', 'inMemory', 'customExporter',
-  'priceTable', 'spanNames', 'attributeKeys', 'otlpHeaders', 'otlpCompression', 'otlpHttpProtocol', 'workerExporters', ...Object.keys(DEFAULTS),
+  'priceTable', 'spanNames', 'attributeKeys', 'otlpHeaders', 'otlpCompression', 'otlpHttpProtocol', 'workerExporters', 'refreshPrices', ...Object.keys(DEFAULTS),
 ]);
 
 /** The environment variables the tracer itself reads; the OTLP exporters read their own. */
@@ -200,6 +208,7 @@ export function resolveOptions(
     otlpHttpProtocol: oneOf(o, 'otlpHttpProtocol', ['http/json', 'http/protobuf'] as const) ??
       env.otlpHttpProtocol ?? 'http/protobuf',
     workerExporters: workerExporters(o.workerExporters),
+    refreshPrices: refreshPrices(o.refreshPrices),
     ringCapacity,
     workers: int(o, 'workers', 1, 64),
     maxExportBatchSize: int(o, 'maxExportBatchSize', 1, ringCapacity),
@@ -224,6 +233,12 @@ function str(o: Opts, name: string): string | undefined {
     throw invalidType(`options.${name}`, 'a non-empty string', v, 'RACTO_ERR_INVALID_OPTION');
   }
   return v;
+}
+
+function refreshPrices(v: unknown): boolean | string {
+  if (v === undefined || typeof v === 'boolean') return v ?? false;
+  if (typeof v === 'string' && /^https?:\/\/./.test(v) && URL.canParse(v)) return v;
+  throw invalidValue('options.refreshPrices', 'a boolean or an http(s) URL', v, 'RACTO_ERR_INVALID_OPTION');
 }
 
 function bool(o: Opts, name: 'console' | 'inMemory'): boolean {

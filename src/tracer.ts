@@ -21,7 +21,9 @@ import { createRing, type RingViews } from './shared/ring.js';
 import { StringTableReader, StringTableWriter } from './shared/strings.js';
 import type { DestinationConfig } from './shared/worker-config.js';
 import { toSpanRecord, type RecordContext, type SpanRecord } from './spans/record.js';
-import { resolverFor } from './pricing/cost.js';
+import { diag } from '@opentelemetry/api';
+import { PriceResolver, resolverFor } from './pricing/cost.js';
+import { refreshGenaiPrices } from './pricing/genai.js';
 import { EMPTY_PRICE_TABLE, mergePriceTable, priceTableToData, type ModelPricingInit } from './pricing/model-pricing.js';
 
 export const IN_MEMORY_DESTINATION = 'inMemory';
@@ -82,6 +84,7 @@ export class RactoTracer {
         spanNames: opts.spanNames,
         attributeKeys: opts.attributeKeys,
       };
+      if (opts.refreshPrices !== false) refreshInMemoryPrices(opts.refreshPrices, new WeakRef(this.#context));
     }
     if (useWorkers) {
       scheduler = new DrainScheduler(opts, writer, ring, strings, this.#counters, workerDestinations);
@@ -206,4 +209,17 @@ function workerDestinationsOf(opts: ResolvedOptions): DestinationConfig[] {
   if (opts.console) out.push({ kind: 'console', name: 'console' });
   opts.workerExporters.forEach((spec, i) => out.push({ kind: 'module', name: `workerExporters[${i}]`, ...spec }));
   return out;
+}
+
+/**
+ * The refreshPrices option of an inMemory tracer, which prices on this thread: once new data has
+ * arrived, its context gets a new resolver, so models are resolved again. Held weakly: the
+ * thread's list of listeners must not keep a tracer alive.
+ */
+function refreshInMemoryPrices(url: string | true, context: WeakRef<RecordContext>): void {
+  refreshGenaiPrices(url, (o) => {
+    const ctx = context.deref();
+    if (!o.ok) diag.warn(`ractogateway: ${o.message}`);
+    else if (ctx !== undefined) ctx.prices = new PriceResolver(ctx.prices.table);
+  });
 }

@@ -20,8 +20,62 @@ type Tiered = { base: number; tiers: { start: number; price: number }[] };
 
 let lib: Lib | undefined;
 function load(): Lib {
-  lib ??= createRequire(import.meta.url)('@pydantic/genai-prices') as Lib;
+  if (lib === undefined) {
+    lib = createRequire(import.meta.url)('@pydantic/genai-prices') as Lib;
+    if (refresh !== undefined) startRefresh(lib, refresh.url);
+  }
   return lib;
+}
+
+// --- the opt-in refresh (the refreshPrices option) ------------------------------------------------
+
+/** How a refresh of genai-prices' data ended in this thread. */
+export interface RefreshOutcome {
+  ok: boolean;
+  /** What failed (the URL and the reason), when not ok. */
+  message: string;
+}
+
+let refresh: { url: string | true; listeners: ((o: RefreshOutcome) => void)[] } | undefined;
+
+/**
+ * Opts this thread in to one refresh of genai-prices' data (its updatePrices()), from `url`
+ * (true: genai-prices' own data URL), made when this thread first loads genai-prices, that is
+ * when it first needs a price: never before, so a thread that prices nothing fetches nothing.
+ * `onOutcome` hears how it ended; after new data arrived, prices resolved before are stale, so
+ * the caller drops its resolvers (genaiPrice()'s own cache is cleared here).
+ */
+export function refreshGenaiPrices(url: string | true, onOutcome: (o: RefreshOutcome) => void): void {
+  if (refresh === undefined) {
+    refresh = { url, listeners: [] };
+    if (lib !== undefined) startRefresh(lib, url);
+  }
+  refresh.listeners.push(onOutcome);
+}
+
+function startRefresh(gp: Lib, url: string | true): void {
+  const notify = (o: RefreshOutcome): void => {
+    for (const l of refresh?.listeners ?? []) l(o);
+  };
+  const where = url === true ? gp.REMOTE_DATA_JSON_URL : url;
+  let failure = '';
+  const data = fetch(where, { signal: AbortSignal.timeout(30_000) })
+    .then(async (res) => {
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      const body: unknown = await res.json();
+      if (!Array.isArray(body)) throw new Error('the data is not a list of providers');
+      return body as GenaiPrices.Provider[];
+    })
+    .catch((err: unknown) => {
+      failure = `genai-prices data from ${where} not used: ${err instanceof Error ? err.message : String(err)}`;
+      return null;
+    });
+  gp.updatePrices(({ setProviderData }) => setProviderData(data));
+  gp.waitForUpdate().then(() => {
+    if (failure !== '') return notify({ ok: false, message: failure });
+    cache.clear();
+    notify({ ok: true, message: '' });
+  }, (err: unknown) => notify({ ok: false, message: `genai-prices data from ${where} refused: ${String(err)}` }));
 }
 
 /** Prices found so far, by provider and model; cleared when the data changes. Bounded. */
