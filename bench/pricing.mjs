@@ -3,8 +3,12 @@
 // provider and model, the cost arithmetic per span) over batches whose 2,048 chat spans name
 // 1,000 distinct (provider, model) pairs, and the public per-span price of a decoded record.
 // Run in this process on the built modules (no piscina, no sends); CPU time of this process.
-//   warm   every model's price already resolved (the steady state of a worker)
-//   cold   a fresh context per batch: every model resolved again (a worker's first batches)
+//   warm            every model's price already resolved (the steady state of a worker), with
+//                   no price table: before issue 13 most of these models were unpriced (cost 0)
+//   warm, table     the same with a user price table holding all 1,000 models, so every span
+//                   is priced both before and after issue 13 (the like-for-like comparison)
+//   cold            a fresh context per batch: every model resolved again (a worker's first
+//                   batches; genai-prices' own lookups stay cached per thread)
 // The model ids are genai-prices' own (OpenAI, Anthropic, Google, Mistral, DeepSeek, xAI, Groq,
 // AWS, Azure), then dated and `provider/` variants of them up to 1,000. Median of ROUNDS rounds.
 import { createRequire } from 'node:module';
@@ -20,7 +24,7 @@ import { jsonOutput, machine, print } from './util.mjs';
 
 const BATCH = 2048;
 const MODELS = 1000;
-const ROUNDS = 5;
+const ROUNDS = 7;
 const ROUND_MS = 300;
 
 // --- 1,000 (provider, model) pairs ------------------------------------------------------------
@@ -68,7 +72,10 @@ const newApi = typeof record.costOfRecord === 'function';
 const { DEFAULT_COST_TABLE } = await import('../dist/pricing/default-table.js');
 const { priceTableToData } = await import('../dist/pricing/model-pricing.js');
 const table = newApi ? {} : priceTableToData(DEFAULT_COST_TABLE);
-const makeCtx = () => ({ strings, prices: new cost.PriceResolver(table), timeOrigin: performance.timeOrigin, spanNames: 'seed', attributeKeys: [] });
+const makeCtx = (t = table) => ({ strings, prices: new cost.PriceResolver(t), timeOrigin: performance.timeOrigin, spanNames: 'seed', attributeKeys: [] });
+const fullTable = newApi ? {} : { ...table };
+for (const [, m] of pairs) fullTable[m] = { inputPerMillion: 1 + (m.length % 7), outputPerMillion: 3, cachedInputPerMillion: 0.5 };
+const tableCtx = makeCtx(fullTable);
 const encoder = new OtlpProtoEncoder({ 'service.name': 'bench' });
 const warmCtx = makeCtx();
 const sample = takeRange(ring, START, START + BATCH, warmCtx);
@@ -102,6 +109,7 @@ function perSpan(fn) {
 
 const stages = [
   ['takeRange + encode, warm', () => void encoder.encode(takeRange(ring, START, START + BATCH, warmCtx))],
+  ['takeRange + encode, warm, table', () => void encoder.encode(takeRange(ring, START, START + BATCH, tableCtx))],
   ['takeRange + encode, cold', () => void encoder.encode(takeRange(ring, START, START + BATCH, makeCtx()))],
   ['decode + price a record (public functions)', priceAll],
 ];

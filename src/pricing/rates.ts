@@ -60,11 +60,14 @@ const DAY_MS = 86_400_000;
 export class CallPrice {
   /** The rates when they do not depend on the time, else undefined. */
   readonly fixed: Rates | undefined;
+  /** The rates when they depend on neither the time nor the input size (most models), else undefined. */
+  readonly plain: Rates | undefined;
   readonly windows: readonly PriceWindow[];
 
   constructor(windows: readonly PriceWindow[]) {
     this.windows = windows;
     this.fixed = windows.length === 1 ? windows[0].rates : undefined;
+    this.plain = this.fixed !== undefined && this.fixed.above.length === 0 ? this.fixed : undefined;
     Object.freeze(this);
   }
 
@@ -108,6 +111,14 @@ export function costOfCall(
     for (let i = 0; i < above.length; i++) if (inputTokens > above[i]) t = r.tiers[i];
     r = t;
   }
+  return costWithRates(r, inputTokens, outputTokens, cachedInputTokens, cacheWriteTokens, reasoningTokens);
+}
+
+/**
+ * The arithmetic of costOfCall() once the rates are picked; the OTLP encoder calls it directly
+ * for prices with one set of rates (CallPrice.plain), so both paths give the same bits.
+ */
+export function costWithRates(r: Rates, inputTokens: number, outputTokens: number, cachedInputTokens: number, cacheWriteTokens: number, reasoningTokens: number): number {
   // With one output rate (nearly every model) output is one product, so it rounds as it always did.
   const output = r.reasoning === r.output ? outputTokens * r.output : (outputTokens - reasoningTokens) * r.output + reasoningTokens * r.reasoning;
   return (

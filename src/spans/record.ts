@@ -70,9 +70,22 @@ interface PriceEntry {
   next: PriceEntry | undefined;
 }
 const priceCache = new WeakMap<StringLookup, WeakMap<PriceResolver, (PriceEntry | undefined)[]>>();
+// The pair of tables last asked for, and their prices: callers ask per span, with one table for long stretches.
+let lastStrings: StringLookup | undefined;
+let lastPrices: PriceResolver | undefined;
+let lastByModel: (PriceEntry | undefined)[] = [];
 
 /** The price of a call of model string `modelId` from provider string `providerId` under `ctx.prices`, resolved once per table and pair. */
 export function priceOfCall(ctx: RecordContext, providerId: number, modelId: number): ResolvedPrice {
+  const byModel = ctx.strings === lastStrings && ctx.prices === lastPrices ? lastByModel : pricesOf(ctx);
+  const first = byModel[modelId];
+  for (let e = first; e !== undefined; e = e.next) if (e.providerId === providerId) return e.price;
+  const price = ctx.prices.resolve(ctx.strings.get(modelId), providerId === 0 ? '' : ctx.strings.get(providerId));
+  byModel[modelId] = { providerId, price, next: first };
+  return price;
+}
+
+function pricesOf(ctx: RecordContext): (PriceEntry | undefined)[] {
   let byResolver = priceCache.get(ctx.strings);
   if (byResolver === undefined) {
     byResolver = new WeakMap();
@@ -83,11 +96,10 @@ export function priceOfCall(ctx: RecordContext, providerId: number, modelId: num
     byModel = [];
     byResolver.set(ctx.prices, byModel);
   }
-  const first = byModel[modelId];
-  for (let e = first; e !== undefined; e = e.next) if (e.providerId === providerId) return e.price;
-  const price = ctx.prices.resolve(ctx.strings.get(modelId), providerId === 0 ? '' : ctx.strings.get(providerId));
-  byModel[modelId] = { providerId, price, next: first };
-  return price;
+  lastStrings = ctx.strings;
+  lastPrices = ctx.prices;
+  lastByModel = byModel;
+  return byModel;
 }
 
 /**

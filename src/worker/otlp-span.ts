@@ -12,7 +12,7 @@
 // The order of fields and attributes is that of spanAttributes() (spans/record.ts); attribute
 // order carries no meaning in OTLP, but keeping it keeps the bytes comparable across versions.
 
-import { costOfCall, type CallPrice } from '../pricing/rates.js';
+import { costOfCall, costWithRates, type CallPrice, type Rates } from '../pricing/rates.js';
 import { CACHE_MASK, CACHE_SHIFT, FLAG_ATTRS, FLAG_ERROR, OP_EMBED, OP_MASK, U_ATTRS } from '../shared/layout.js';
 import { priceOfCall, spanName, type RecordContext } from '../spans/record.js';
 import {
@@ -113,6 +113,8 @@ export class Shape {
   readonly opCache: number;
   /** The price of the (provider, model) pair under the ctx's table (spans/record.ts priceOfCall). */
   readonly price: CallPrice | undefined;
+  /** price.plain: one set of rates, priced without looking at the time or the input size. */
+  readonly plain: Rates | undefined;
   readonly priceSource: Uint8Array;
   readonly templates = new Map<number, Template>();
   lastKey = -1;
@@ -123,6 +125,7 @@ export class Shape {
     this.providerId = providerId;
     this.opCache = opCache;
     this.price = price;
+    this.plain = price?.plain;
     this.priceSource = priceSource;
   }
 
@@ -131,6 +134,8 @@ export class Shape {
    * attribute is: the arithmetic of costOfRecord() (spans/record.ts), on the encoder's numbers.
    */
   cost(input: number, output: number, cached: number, cacheWrite: number, reasoning: number, epochMs: number): number {
+    const plain = this.plain;
+    if (plain !== undefined) return round8(costWithRates(plain, input, output, cached, cacheWrite, reasoning));
     return round8(costOfCall(this.price, input, output, cached, cacheWrite, reasoning, epochMs));
   }
 }
