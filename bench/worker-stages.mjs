@@ -1,6 +1,7 @@
 // Worker stages: CPU cost per span of each step a worker's drain loop takes for a batch of BATCH
 // typical chat spans, run in this process on the built modules (no piscina, no main thread):
-//   copy + ids      takeRange(): the range copied out of the ring, ids made, unpriced counted
+//   copy + ids      takeRange(): the range copied out of the ring, ids made (unpriced calls are
+//                   counted after the copy, when the batch is released)
 //   price lookup    priceOfCall() + costOfRecord() per span, the public way to price a record, for
 //                   scale (the encoder resolves a price once per model and batch, and its
 //                   per-span arithmetic is inside the encode row)
