@@ -22,8 +22,6 @@ import { emptyFields, encodeRecord } from '../dist/shared/codec.js';
 import { CACHE_MISS, CACHE_SHIFT, FLAG_ATTRS, FLAG_ERROR, FLAG_USAGE, OP_CHAT, OP_STREAM } from '../dist/shared/layout.js';
 import { StringTableReader, StringTableWriter } from '../dist/shared/strings.js';
 import { PriceResolver } from '../dist/pricing/cost.js';
-import { DEFAULT_COST_TABLE } from '../dist/pricing/default-table.js';
-import { priceTableToData } from '../dist/pricing/model-pricing.js';
 import { RactoTracer } from '../dist/index.js';
 import { jsonOutput, machine, print } from './util.mjs';
 
@@ -63,7 +61,7 @@ for (let i = 0; i < BATCH; i++) {
 }
 const ctx = {
   strings: new StringTableReader(writer.buffer),
-  prices: new PriceResolver(priceTableToData(DEFAULT_COST_TABLE)),
+  prices: new PriceResolver({}),
   timeOrigin: performance.timeOrigin,
   spanNames: 'seed',
   attributeKeys: ['tenant'],

@@ -1,7 +1,8 @@
 // Worker stages: CPU cost per span of each step a worker's drain loop takes for a batch of BATCH
 // typical chat spans, run in this process on the built modules (no piscina, no main thread):
-//   copy + ids      takeRange(): the range copied out of the ring, ids made, unpriced counted
-//   price lookup    priceOfModel() + costOf() per span, the public way to price a record, for
+//   copy + ids      takeRange(): the range copied out of the ring, ids made (unpriced calls are
+//                   counted after the copy, when the batch is released)
+//   price lookup    priceOfCall() + costOfRecord() per span, the public way to price a record, for
 //                   scale (the encoder resolves a price once per model and batch, and its
 //                   per-span arithmetic is inside the encode row)
 //   encode          OtlpProtoEncoder.encode(): the ExportTraceServiceRequest bytes
@@ -16,13 +17,11 @@ import { takeRange } from '../dist/worker/build.js';
 import { OtlpProtoEncoder } from '../dist/worker/otlp-proto.js';
 import { OtlpGrpcSender, OtlpHttpSender } from '../dist/worker/otlp-transport.js';
 import { createRing } from '../dist/shared/ring.js';
-import { emptyFields, encodeRecord } from '../dist/shared/codec.js';
-import { CACHE_MISS, CACHE_SHIFT, F_INPUT, F_OUTPUT, OP_CHAT, RECORD_F64, RECORD_U32, U_MODEL } from '../dist/shared/layout.js';
+import { decodeRecord, emptyFields, encodeRecord } from '../dist/shared/codec.js';
+import { CACHE_MISS, CACHE_SHIFT, OP_CHAT } from '../dist/shared/layout.js';
 import { StringTableReader, StringTableWriter } from '../dist/shared/strings.js';
-import { PriceResolver, costOf } from '../dist/pricing/cost.js';
-import { DEFAULT_COST_TABLE } from '../dist/pricing/default-table.js';
-import { priceTableToData } from '../dist/pricing/model-pricing.js';
-import { priceOfModel } from '../dist/spans/record.js';
+import { PriceResolver } from '../dist/pricing/cost.js';
+import { costOfRecord, priceOfCall } from '../dist/spans/record.js';
 import { jsonOutput, machine, print, startReceiver } from './util.mjs';
 
 const BATCH = 2048;
@@ -69,7 +68,7 @@ for (let i = 0; i < BATCH; i++) {
 const strings = new StringTableReader(writer.buffer);
 const ctx = {
   strings,
-  prices: new PriceResolver(priceTableToData(DEFAULT_COST_TABLE)),
+  prices: new PriceResolver({}),
   timeOrigin: performance.timeOrigin,
   spanNames: 'seed',
   attributeKeys: [],
@@ -98,12 +97,11 @@ async function perSpan(fn) {
 }
 
 let sink = 0;
+const fields = emptyFields();
 function priceAll() {
-  const u = sample.records.u32;
-  const f = sample.records.f64;
   for (let i = 0; i < BATCH; i++) {
-    const p = priceOfModel(ctx, u[i * RECORD_U32 + U_MODEL]);
-    sink += costOf(p.pricing, { inputTokens: f[i * RECORD_F64 + F_INPUT], outputTokens: f[i * RECORD_F64 + F_OUTPUT], cachedInputTokens: 0, cacheWriteTokens: 0 });
+    decodeRecord(sample.records, i, fields);
+    sink += costOfRecord(priceOfCall(ctx, fields.providerId, fields.modelId), fields, ctx.timeOrigin);
   }
 }
 
@@ -124,7 +122,7 @@ async function send(sender, bytes) {
 
 const stages = [
   ['copy + ids (takeRange)', () => void take()],
-  ['price lookup (priceOfModel + costOf)', priceAll],
+  ['decode + price lookup (priceOfCall + costOfRecord)', priceAll],
   ['encode (OtlpProtoEncoder)', () => void encoder.encode(sample)],
   ...senders.map(([name, s]) => [`send, ${name}`, () => send(s, body)]),
   ...senders.map(([name, s]) => [`whole batch, ${name}`, () => send(s, encoder.encode(take()))]),

@@ -3,7 +3,8 @@
 export { RactoTracer } from './tracer.js';
 export { ModelPricing } from './pricing/model-pricing.js';
 export { DEFAULT_COST_TABLE } from './pricing/default-table.js';
-export { canonicalModel, computeCost } from './pricing/cost.js';
+export { computeCost } from './pricing/cost.js';
+export { canonicalModel } from './pricing/table-resolver.js';
 export { DEFAULTS } from './options.js';
 export { RactoError } from './errors.js';
 export { OVERFLOW_STRING } from './shared/strings.js';

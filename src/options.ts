@@ -4,8 +4,7 @@
 import { pathToFileURL } from 'node:url';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { invalidRange, invalidType, invalidValue } from './errors.js';
-import { DEFAULT_COST_TABLE } from './pricing/default-table.js';
-import { mergePriceTable, type ModelPricingInit, type PriceTable } from './pricing/model-pricing.js';
+import { EMPTY_PRICE_TABLE, mergePriceTable, type ModelPricingInit, type PriceTable } from './pricing/model-pricing.js';
 import { METRICS_OPTION_NAMES, resolveMetrics, type MetricsOptions } from './metrics-options.js';
 import { MAX_ATTRIBUTE_KEYS } from './shared/layout.js';
 import type { MetricsConfig } from './shared/metrics-config.js';
@@ -37,7 +36,7 @@ export interface RactoTracerOptions extends MetricsOptions {
   inMemory?: boolean;
   /** Any SpanExporter object. Spans are built in the workers and handed to it on the main thread. */
   customExporter?: SpanExporter;
-  /** Prices merged over DEFAULT_COST_TABLE; user entries win. tracer.setPriceTable() swaps it later. */
+  /** Your prices by model id; they win over genai-prices and DEFAULT_COST_TABLE. tracer.setPriceTable() swaps them later. */
   priceTable?: Readonly<Record<string, ModelPricingInit>>;
   /** Span names: 'seed' (default) `llm.chat` / `llm.embed`; 'genai' `{gen_ai.operation.name} {model}`, e.g. `chat gpt-4o`. */
   spanNames?: SpanNames;
@@ -59,6 +58,13 @@ export interface RactoTracerOptions extends MetricsOptions {
    * `options` must be cloneable data. The zero-main-thread alternative to customExporter.
    */
   workerExporters?: readonly WorkerExporterSpec[];
+
+  /**
+   * Opt in to one refresh of genai-prices' data, fetched by each thread that prices (the workers;
+   * the main thread of an inMemory tracer) when it first needs a price: `true` from genai-prices'
+   * own URL, or a URL of your mirror of that JSON. Default false: no network, the installed data.
+   */
+  refreshPrices?: boolean | string;
 
   /** Records the ring holds; a power of two in [64, 4194304]. Default 65536 (8 MiB). */
   ringCapacity?: number;
@@ -140,6 +146,7 @@ export interface ResolvedOptions {
   otlpCompression: OtlpCompression | undefined;
   otlpHttpProtocol: OtlpHttpProtocol;
   workerExporters: Required<WorkerExporterSpec>[];
+  refreshPrices: boolean | string;
   ringCapacity: number;
   workers: number;
   maxExportBatchSize: number;
@@ -158,7 +165,7 @@ export interface ResolvedOptions {
 
 const KNOWN = new Set([
   'serviceName', 'otlpEndpoint', 'otlpHttpEndpoint', 'console', 'inMemory', 'customExporter',
-  'priceTable', 'spanNames', 'attributeKeys', 'otlpHeaders', 'otlpCompression', 'otlpHttpProtocol', 'workerExporters', ...Object.keys(DEFAULTS),
+  'priceTable', 'spanNames', 'attributeKeys', 'otlpHeaders', 'otlpCompression', 'otlpHttpProtocol', 'workerExporters', 'refreshPrices', ...Object.keys(DEFAULTS),
   ...METRICS_OPTION_NAMES,
 ]);
 
@@ -200,7 +207,7 @@ export function resolveOptions(
     console: bool(o, 'console'),
     inMemory: bool(o, 'inMemory'),
     customExporter: exporter(options.customExporter),
-    priceTable: mergePriceTable(DEFAULT_COST_TABLE, options.priceTable),
+    priceTable: mergePriceTable(EMPTY_PRICE_TABLE, options.priceTable),
     spanNames: oneOf(o, 'spanNames', ['seed', 'genai'] as const) ?? 'seed',
     attributeKeys: keys,
     otlpHeaders,
@@ -208,6 +215,7 @@ export function resolveOptions(
     otlpHttpProtocol: oneOf(o, 'otlpHttpProtocol', ['http/json', 'http/protobuf'] as const) ??
       env.otlpHttpProtocol ?? 'http/protobuf',
     workerExporters: workerExporters(o.workerExporters),
+    refreshPrices: refreshPrices(o.refreshPrices),
     ringCapacity,
     workers: int(o, 'workers', 1, 64),
     maxExportBatchSize: int(o, 'maxExportBatchSize', 1, ringCapacity),
@@ -233,6 +241,12 @@ function str(o: Opts, name: string): string | undefined {
     throw invalidType(`options.${name}`, 'a non-empty string', v, 'RACTO_ERR_INVALID_OPTION');
   }
   return v;
+}
+
+function refreshPrices(v: unknown): boolean | string {
+  if (v === undefined || typeof v === 'boolean') return v ?? false;
+  if (typeof v === 'string' && /^https?:\/\/./.test(v) && URL.canParse(v)) return v;
+  throw invalidValue('options.refreshPrices', 'a boolean or an http(s) URL', v, 'RACTO_ERR_INVALID_OPTION');
 }
 
 function bool(o: Opts, name: 'console' | 'inMemory'): boolean {

@@ -22,9 +22,10 @@ import { createRing, type RingViews } from './shared/ring.js';
 import { StringTableReader, StringTableWriter } from './shared/strings.js';
 import type { DestinationConfig } from './shared/worker-config.js';
 import { toSpanRecord, type RecordContext, type SpanRecord } from './spans/record.js';
-import { resolverFor } from './pricing/cost.js';
-import { DEFAULT_COST_TABLE } from './pricing/default-table.js';
-import { mergePriceTable, priceTableToData, type ModelPricingInit } from './pricing/model-pricing.js';
+import { diag } from '@opentelemetry/api';
+import { PriceResolver, resolverFor } from './pricing/cost.js';
+import { refreshGenaiPrices } from './pricing/genai.js';
+import { EMPTY_PRICE_TABLE, mergePriceTable, priceTableToData, type ModelPricingInit } from './pricing/model-pricing.js';
 
 export const IN_MEMORY_DESTINATION = 'inMemory';
 
@@ -86,6 +87,7 @@ export class RactoTracer {
         spanNames: opts.spanNames,
         attributeKeys: opts.attributeKeys,
       };
+      if (opts.refreshPrices !== false) refreshInMemoryPrices(opts.refreshPrices, new WeakRef(this.#context));
     }
     if (useWorkers) {
       scheduler = new DrainScheduler(opts, writer, ring, strings, this.#counters, workerDestinations);
@@ -144,13 +146,13 @@ export class RactoTracer {
   }
 
   /**
-   * Replaces the price table (merged over DEFAULT_COST_TABLE, like the priceTable option) for
-   * every record made after this call, in every worker, without a restart. Records made before
+   * Replaces your price table (the priceTable option; genai-prices and DEFAULT_COST_TABLE stay
+   * behind it) for every record made after this call, in every worker, without a restart. Records made before
    * keep the prices they were made under. Validated like the option; an invalid table throws and
    * changes nothing.
    */
   setPriceTable(table: Readonly<Record<string, ModelPricingInit>>): void {
-    const merged = mergePriceTable(DEFAULT_COST_TABLE, table, 'setPriceTable(table)');
+    const merged = mergePriceTable(EMPTY_PRICE_TABLE, table, 'setPriceTable(table)');
     if (this.#context !== undefined) this.#context.prices = resolverFor(merged);
     this.#scheduler?.setPrices(priceTableToData(merged));
   }
@@ -226,4 +228,17 @@ function workerDestinationsOf(opts: ResolvedOptions): DestinationConfig[] {
   if (opts.console) out.push({ kind: 'console', name: 'console' });
   opts.workerExporters.forEach((spec, i) => out.push({ kind: 'module', name: `workerExporters[${i}]`, ...spec }));
   return out;
+}
+
+/**
+ * The refreshPrices option of an inMemory tracer, which prices on this thread: once new data has
+ * arrived, its context gets a new resolver, so models are resolved again. Held weakly: the
+ * thread's list of listeners must not keep a tracer alive.
+ */
+function refreshInMemoryPrices(url: string | true, context: WeakRef<RecordContext>): void {
+  refreshGenaiPrices(url, (o) => {
+    const ctx = context.deref();
+    if (!o.ok) diag.warn(`ractogateway: ${o.message}`);
+    else if (ctx !== undefined) ctx.prices = new PriceResolver(ctx.prices.table);
+  });
 }

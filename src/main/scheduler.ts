@@ -116,6 +116,7 @@ export class DrainScheduler {
       timeOrigin: performance.timeOrigin,
       serviceName: opts.serviceName,
       prices: priceTableToData(opts.priceTable),
+      refreshPrices: opts.refreshPrices,
       spanNames: opts.spanNames,
       attributeKeys: [...opts.attributeKeys],
       destinations,

@@ -44,6 +44,9 @@ function checkPrice(field: string, value: unknown): number {
 
 export type PriceTable = Readonly<Record<string, ModelPricing>>;
 
+/** A table with no entries: what a tracer without a priceTable option prices with (genai-prices, then the defaults). */
+export const EMPTY_PRICE_TABLE: PriceTable = Object.freeze({});
+
 /** Plain-data form of a price table, the form that crosses to workers. */
 export type PriceTableData = Record<string, ModelPricingInit>;
 

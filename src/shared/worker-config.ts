@@ -46,6 +46,8 @@ export interface WorkerConfig {
   serviceName: string;
   /** The price table of version 0 (the constructor's); later versions come as PricesMessage. */
   prices: PriceTableData;
+  /** The refreshPrices option: fetch genai-prices' data (true: its own URL; a string: that URL) when first pricing. */
+  refreshPrices: boolean | string;
   spanNames: 'seed' | 'genai';
   attributeKeys: string[];
   destinations: DestinationConfig[];

@@ -6,7 +6,8 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { RecordFields } from '../shared/codec.js';
 import { CACHE_HITS, CACHE_MASK, CACHE_SHIFT, FLAG_ERROR, OPERATIONS, OP_EMBED, OP_MASK, OP_STREAM } from '../shared/layout.js';
-import { costOf, type PriceResolver, type PriceSource, type ResolvedPrice } from '../pricing/cost.js';
+import type { PriceResolver, PriceSource, ResolvedPrice } from '../pricing/cost.js';
+import { costOfCall } from '../pricing/rates.js';
 
 export type Operation = 'chat' | 'stream' | 'embed';
 /** 'seed': the original's `llm.chat` / `llm.embed`; 'genai': the GenAI convention's `{operation} {model}`. */
@@ -31,7 +32,7 @@ export interface SpanRecord {
   timeToFirstTokenMs: number | null;
   /** Estimated USD, rounded to 8 decimals; 0 for an unpriced model (see priceSource). */
   costUsd: number;
-  /** How the model's price was found: 'exact', 'alias' (after normalising the id) or 'unpriced'. */
+  /** Where the model's price came from: 'custom', 'genai-prices', 'default', 'alias' (a normalised id) or 'unpriced'. */
   priceSource: PriceSource;
   cacheHit: 'exact' | 'semantic' | 'miss';
   toolCalls: number;
@@ -57,31 +58,58 @@ export interface RecordContext {
   attributeKeys: readonly string[];
 }
 
-// Per string table and price resolver (one per price-table version), the price of each model
-// string id. Ids belong to their string table (two tracers in one thread may share a resolver,
-// never ids) and are never reused, so entries never go stale; bounded by the table's size. Shared
-// by the in-memory capture, SpanData for exporters and the OTLP encoder, so an id's price (and
-// the alias search behind it) is worked out once per table.
-const priceCache = new WeakMap<StringLookup, WeakMap<PriceResolver, ResolvedPrice[]>>();
+// Per string table and price resolver (one per price-table version), the price of each
+// (provider, model) pair of string ids. Ids belong to their string table (two tracers in one
+// thread may share a resolver, never ids) and are never reused, so entries never go stale;
+// bounded by the table's size (a model usually comes with one provider). Shared by the in-memory
+// capture, SpanData for exporters, the OTLP encoder and the unpriced counts, so a pair's price
+// (genai-prices' matching, the alias search) is worked out once per table.
+interface PriceEntry {
+  providerId: number;
+  price: ResolvedPrice;
+  next: PriceEntry | undefined;
+}
+const priceCache = new WeakMap<StringLookup, WeakMap<PriceResolver, (PriceEntry | undefined)[]>>();
+// The pair of tables last asked for, and their prices: callers ask per span, with one table for long stretches.
+let lastStrings: StringLookup | undefined;
+let lastPrices: PriceResolver | undefined;
+let lastByModel: (PriceEntry | undefined)[] = [];
 
-/** The price of model string `id` under `ctx.prices`, resolved once per table and id. */
-export function priceOfModel(ctx: RecordContext, id: number): ResolvedPrice {
+/** The price of a call of model string `modelId` from provider string `providerId` under `ctx.prices`, resolved once per table and pair. */
+export function priceOfCall(ctx: RecordContext, providerId: number, modelId: number): ResolvedPrice {
+  const byModel = ctx.strings === lastStrings && ctx.prices === lastPrices ? lastByModel : pricesOf(ctx);
+  const first = byModel[modelId];
+  for (let e = first; e !== undefined; e = e.next) if (e.providerId === providerId) return e.price;
+  const price = ctx.prices.resolve(ctx.strings.get(modelId), providerId === 0 ? '' : ctx.strings.get(providerId));
+  byModel[modelId] = { providerId, price, next: first };
+  return price;
+}
+
+function pricesOf(ctx: RecordContext): (PriceEntry | undefined)[] {
   let byResolver = priceCache.get(ctx.strings);
   if (byResolver === undefined) {
     byResolver = new WeakMap();
     priceCache.set(ctx.strings, byResolver);
   }
-  let byId = byResolver.get(ctx.prices);
-  if (byId === undefined) {
-    byId = [];
-    byResolver.set(ctx.prices, byId);
+  let byModel = byResolver.get(ctx.prices);
+  if (byModel === undefined) {
+    byModel = [];
+    byResolver.set(ctx.prices, byModel);
   }
-  let p = byId[id];
-  if (p === undefined) {
-    p = ctx.prices.resolve(ctx.strings.get(id));
-    byId[id] = p;
-  }
-  return p;
+  lastStrings = ctx.strings;
+  lastPrices = ctx.prices;
+  lastByModel = byModel;
+  return byModel;
+}
+
+/**
+ * USD cost of a decoded record under its resolved price (priceOfCall()): the one way a record is
+ * priced, for spans in memory, SpanData, the OTLP encoder (through Shape.cost) and anything else
+ * in a worker that needs a record's cost. Not rounded (span attributes round to 8 decimals). The
+ * prices in force are those at the call's end, `timeOrigin + r.endMs`.
+ */
+export function costOfRecord(price: ResolvedPrice, r: RecordFields, timeOrigin: number): number {
+  return costOfCall(price.price, r.inputTokens, r.outputTokens, r.cachedInputTokens, r.cacheWriteTokens, r.reasoningTokens, timeOrigin + r.endMs);
 }
 
 export function round(value: number, decimals: number): number {
@@ -134,7 +162,7 @@ export function toSpanRecord(r: RecordFields, ctx: RecordContext): SpanRecord {
   const op = r.flags & OP_MASK;
   const strings = ctx.strings;
   const model = strings.get(r.modelId);
-  const price = priceOfModel(ctx, r.modelId);
+  const price = priceOfCall(ctx, r.providerId, r.modelId);
   const attributes: Record<string, string> = {};
   for (let k = 0; k < ctx.attributeKeys.length; k++) {
     if (r.attrs[k] !== 0) attributes[ctx.attributeKeys[k]] = strings.get(r.attrs[k]);
@@ -151,12 +179,7 @@ export function toSpanRecord(r: RecordFields, ctx: RecordContext): SpanRecord {
     cacheWriteTokens: r.cacheWriteTokens,
     reasoningTokens: r.reasoningTokens,
     timeToFirstTokenMs: r.ttftMs < 0 ? null : r.ttftMs,
-    costUsd: round(costOf(price.pricing, {
-      inputTokens: r.inputTokens,
-      outputTokens: r.outputTokens,
-      cachedInputTokens: r.cachedInputTokens,
-      cacheWriteTokens: r.cacheWriteTokens,
-    }), 8),
+    costUsd: round(costOfRecord(price, r, ctx.timeOrigin), 8),
     priceSource: price.source,
     cacheHit: CACHE_HITS[(r.flags & CACHE_MASK) >>> CACHE_SHIFT],
     toolCalls: r.toolCalls,

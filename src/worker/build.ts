@@ -7,13 +7,16 @@
 // main thread's customExporter) is made from the copy only when some destination asks for it.
 //
 // Ids are made once, as bytes (ID_BYTES per span: trace id, span id, parent span id or zeros).
+// Prices are not looked at while the range's slots are held: the first price a worker needs
+// loads genai-prices (tens of milliseconds), which must not keep the writer from those slots.
+// The unpriced counts are made after the copy (unpricedIds), at the latest on release().
 
 import { randomFillSync } from 'node:crypto';
 import type { BufferPool } from './buffers.js';
 import { decodeRecord, emptyFields } from '../shared/codec.js';
-import { FLAG_PARENT, HEADER_BYTES, RECORD_BYTES, RECORD_U32, U_FLAGS, U_MODEL, U_PARENT, U_TRACE } from '../shared/layout.js';
+import { FLAG_PARENT, HEADER_BYTES, RECORD_BYTES, RECORD_U32, U_FLAGS, U_MODEL, U_PARENT, U_PROVIDER, U_TRACE } from '../shared/layout.js';
 import { ringViews, type RingViews } from '../shared/ring.js';
-import { priceOfModel, toSpanRecord, type RecordContext } from '../spans/record.js';
+import { priceOfCall, toSpanRecord, type RecordContext } from '../spans/record.js';
 import { SAMPLED, type SpanData } from '../spans/readable-span.js';
 
 /** Bytes of ids per span in TakenRange.ids: trace id at +0, span id at +16, parent at +24. */
@@ -37,22 +40,49 @@ export class TakenRange {
   readonly records: RingViews;
   readonly ids: Uint8Array;
   readonly ctx: RecordContext;
-  /** Calls whose model has no price, by model string id. */
-  readonly unpricedIds: Map<number, number>;
+  #unpriced: Map<number, number> | undefined;
   #data: SpanData[] | undefined;
 
   /** Where the copy's and the ids' buffers go back to (release()), if they came from a pool. */
   readonly #pool: BufferPool | undefined;
   readonly #buffers: Uint8Array[];
 
-  constructor(records: RingViews, length: number, ids: Uint8Array, ctx: RecordContext, unpricedIds: Map<number, number>, pool?: BufferPool, buffers: Uint8Array[] = []) {
+  constructor(records: RingViews, length: number, ids: Uint8Array, ctx: RecordContext, pool?: BufferPool, buffers: Uint8Array[] = []) {
     this.#pool = pool;
     this.#buffers = buffers;
     this.records = records;
     this.length = length;
     this.ids = ids;
     this.ctx = ctx;
-    this.unpricedIds = unpricedIds;
+  }
+
+  /** Calls whose model has no price, by model string id; counted on first use (or release()). */
+  get unpricedIds(): Map<number, number> {
+    this.#unpriced ??= this.#countUnpriced();
+    return this.#unpriced;
+  }
+
+  #countUnpriced(): Map<number, number> {
+    const u = this.records.u32;
+    const ctx = this.ctx;
+    const unpriced = new Map<number, number>();
+    // Whether each model id is unpriced with the provider it came with last, looked up once per
+    // model and batch while a model comes from one provider.
+    const isUnpriced: (boolean | undefined)[] = [];
+    const unpricedFor: number[] = [];
+    for (let i = 0; i < this.length; i++) {
+      const ub = i * RECORD_U32;
+      const modelId = u[ub + U_MODEL];
+      const providerId = u[ub + U_PROVIDER];
+      let noPrice = isUnpriced[modelId];
+      if (noPrice === undefined || unpricedFor[modelId] !== providerId) {
+        noPrice = priceOfCall(ctx, providerId, modelId).source === 'unpriced';
+        isUnpriced[modelId] = noPrice;
+        unpricedFor[modelId] = providerId;
+      }
+      if (noPrice) unpriced.set(modelId, (unpriced.get(modelId) ?? 0) + 1);
+    }
+    return unpriced;
   }
 
   /**
@@ -60,6 +90,7 @@ export class TakenRange {
    * `ids` or makes `data` any more: every destination has built its form of the batch.
    */
   release(): void {
+    this.#unpriced ??= this.#countUnpriced();
     for (const b of this.#buffers.splice(0)) this.#pool?.give(b);
   }
 
@@ -136,18 +167,8 @@ export function takeRange(ring: RingViews, start: number, end: number, ctx: Reco
   const words = new Int32Array(ids.buffer, ids.byteOffset, n * (ID_BYTES / 4));
   const bigEndian = new DataView(ids.buffer, ids.byteOffset, ids.byteLength);
   const u = records.u32;
-  const unpriced = new Map<number, number>();
-  // Whether each model id of the batch is unpriced, looked up once per id and batch.
-  const isUnpriced: (boolean | undefined)[] = [];
   for (let i = 0; i < n; i++) {
     const ub = i * RECORD_U32;
-    const modelId = u[ub + U_MODEL];
-    let noPrice = isUnpriced[modelId];
-    if (noPrice === undefined) {
-      noPrice = priceOfModel(ctx, modelId).source === 'unpriced';
-      isUnpriced[modelId] = noPrice;
-    }
-    if (noPrice) unpriced.set(modelId, (unpriced.get(modelId) ?? 0) + 1);
     const at = i * ID_BYTES;
     const w = at >>> 2;
     if ((u[ub + U_FLAGS] & FLAG_PARENT) !== 0) {
@@ -167,5 +188,5 @@ export function takeRange(ring: RingViews, start: number, end: number, ctx: Reco
     }
     if ((words[w + SPAN_AT / 4] | words[w + SPAN_AT / 4 + 1]) === 0) ids[at + SPAN_AT + 7] = 1;
   }
-  return new TakenRange(records, n, ids, ctx, unpriced, pool, [copy, idBuffer]);
+  return new TakenRange(records, n, ids, ctx, pool, [copy, idBuffer]);
 }

@@ -27,6 +27,7 @@ import { SeriesTable } from './metrics/series.js';
 import { OtlpProtoEncoder } from './otlp-proto.js';
 import { PriceVersions } from './prices.js';
 import { PriceResolver } from '../pricing/cost.js';
+import { refreshGenaiPrices } from '../pricing/genai.js';
 import type { RecordContext } from '../spans/record.js';
 
 const config = workerData as WorkerConfig;
@@ -93,6 +94,9 @@ async function start(): Promise<void> {
     attributeKeys: config.attributeKeys,
   };
   const prices = new PriceVersions(ctx, () => post({ type: 'need-prices' }));
+  if (config.refreshPrices !== false) {
+    refreshGenaiPrices(config.refreshPrices, (o) => (o.ok ? prices.renew() : post({ type: 'log', level: 'warn', message: `ractogateway: ${o.message}` })));
+  }
   const channel = new BroadcastChannel(config.channel);
   const m = config.metrics;
   // The workers' own channel for gathering metrics: the main thread never sees those messages.

@@ -2,6 +2,7 @@
 // fields that take few values, and the number attribute writer. Worker only; used by the span
 // writer of otlp-span.ts. The keys are those of spanAttributes() (spans/record.ts).
 
+import type { PriceSource } from '../pricing/cost.js';
 import { CACHE_HITS, OPERATIONS, OP_CHAT, OP_EMBED, OP_STREAM } from '../shared/layout.js';
 import { genAiOperation, genAiProvider } from '../spans/record.js';
 import { DOUBLE, ProtoWriter, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT, concat, keyBytes, lenFieldBytes, numberKind, stringValueBytes, tag } from './proto-writer.js';
@@ -41,7 +42,13 @@ export function stringAttrField(key: Uint8Array, value: string): Uint8Array {
   return w.copy();
 }
 export const F_CACHE = CACHE_HITS.map((c) => stringAttrField(K_CACHE, c));
-export const F_PRICE_SOURCE = { exact: stringAttrField(K_PRICE_SOURCE, 'exact'), alias: stringAttrField(K_PRICE_SOURCE, 'alias'), unpriced: stringAttrField(K_PRICE_SOURCE, 'unpriced') };
+export const F_PRICE_SOURCE: Readonly<Record<PriceSource, Uint8Array>> = {
+  custom: stringAttrField(K_PRICE_SOURCE, 'custom'),
+  'genai-prices': stringAttrField(K_PRICE_SOURCE, 'genai-prices'),
+  default: stringAttrField(K_PRICE_SOURCE, 'default'),
+  alias: stringAttrField(K_PRICE_SOURCE, 'alias'),
+  unpriced: stringAttrField(K_PRICE_SOURCE, 'unpriced'),
+};
 export const F_ERROR_TYPE_OTHER = stringAttrField(K_ERROR_TYPE, '_OTHER');
 export const UNKNOWN_MESSAGE = lenFieldBytes(2, 'unknown');
 /** gen_ai.request.stream = true: KeyValue{ key, value: AnyValue{ bool_value: true } }. */

@@ -164,16 +164,18 @@ export class OtlpProtoEncoder {
     const tools = u[ub + U_TOOLS];
     let cached = 0;
     let cacheWrite = 0;
+    let reasoning = 0;
     let usage = 0;
     if ((flags & FLAG_USAGE) !== 0) {
       cached = f[fb + F_CACHED_INPUT];
       cacheWrite = f[fb + F_CACHE_WRITE];
-      const reasoning = f[fb + F_REASONING];
+      reasoning = f[fb + F_REASONING];
       const ttft = f[fb + F_TTFT];
       usage = (cached > 0 ? numberKind(cached) : 0) | (cacheWrite > 0 ? numberKind(cacheWrite) << 4 : 0) |
         (reasoning > 0 ? numberKind(reasoning) << 8 : 0) | (ttft >= 0 ? numberKind(ttft / 1000) << 12 : 0);
     }
-    const cost = shape.cost(input, output, cached, cacheWrite);
+    const endMs = range.ctx.timeOrigin + f[fb + F_END];
+    const cost = shape.cost(input, output, cached, cacheWrite, reasoning, endMs);
     const kLatency = numberKind(latency);
     const kInput = numberKind(input);
     const kOutput = numberKind(output);
@@ -191,7 +193,6 @@ export class OtlpProtoEncoder {
     const p = out.pos;
     b.set(t.bytes, p);
     const m = t.marks;
-    const endMs = range.ctx.timeOrigin + f[fb + F_END];
     this.#clock.put(view, p + m[M_START], endMs - f[fb + F_LATENCY]);
     this.#clock.put(view, p + m[M_END], endMs);
     if (kLatency === DOUBLE) view.setFloat64(p + m[M_LATENCY], latency, true);
@@ -283,5 +284,5 @@ function readValues(v: SpanValues, range: TakenRange, i: number, shape: Shape): 
   v.cacheWrite = usage ? f[fb + F_CACHE_WRITE] : 0;
   v.reasoning = usage ? f[fb + F_REASONING] : 0;
   v.ttft = usage ? f[fb + F_TTFT] : -1;
-  v.cost = shape.cost(v.input, v.output, v.cached, v.cacheWrite);
+  v.cost = shape.cost(v.input, v.output, v.cached, v.cacheWrite, v.reasoning, endMs);
 }

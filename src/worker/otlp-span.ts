@@ -4,7 +4,7 @@
 //   - SpanCache.writeBody/writeAttrs/writeStatus: field by field, from cached key and value
 //     bytes. Used for the uncommon spans (errors) and to make templates.
 //   - templates: for a span without error, everything from its name to its status is fixed by
-//     its Shape (provider, model, operation, cache hit, price table) and by how each number is
+//     its Shape (provider, model, operation, cache hit, price) and by how each number is
 //     encoded (integer of some varint size, or double): a span's signature. A template is the
 //     bytes of one such span with the positions of its variable values; the encoder copies it
 //     with one memmove and writes the values over it. A typical chat span is ~500 bytes of which
@@ -12,10 +12,9 @@
 // The order of fields and attributes is that of spanAttributes() (spans/record.ts); attribute
 // order carries no meaning in OTLP, but keeping it keeps the bytes comparable across versions.
 
-import { costOfTokens } from '../pricing/cost.js';
-import type { ModelPricingInit } from '../pricing/model-pricing.js';
+import { costOfCall, costWithRates, type CallPrice, type Rates } from '../pricing/rates.js';
 import { CACHE_MASK, CACHE_SHIFT, FLAG_ATTRS, FLAG_ERROR, OP_EMBED, OP_MASK, U_ATTRS } from '../shared/layout.js';
-import { priceOfModel, spanName, type RecordContext } from '../spans/record.js';
+import { priceOfCall, spanName, type RecordContext } from '../spans/record.js';
 import {
   F_CACHE,
   F_ERROR_TYPE_OTHER,
@@ -112,23 +111,32 @@ export class Shape {
   readonly modelId: number;
   readonly providerId: number;
   readonly opCache: number;
-  readonly pricing: ModelPricingInit | undefined;
+  /** The price of the (provider, model) pair under the ctx's table (spans/record.ts priceOfCall). */
+  readonly price: CallPrice | undefined;
+  /** price.plain: one set of rates, priced without looking at the time or the input size. */
+  readonly plain: Rates | undefined;
   readonly priceSource: Uint8Array;
   readonly templates = new Map<number, Template>();
   lastKey = -1;
   last: Template | undefined;
 
-  constructor(modelId: number, providerId: number, opCache: number, pricing: ModelPricingInit | undefined, priceSource: Uint8Array) {
+  constructor(modelId: number, providerId: number, opCache: number, price: CallPrice | undefined, priceSource: Uint8Array) {
     this.modelId = modelId;
     this.providerId = providerId;
     this.opCache = opCache;
-    this.pricing = pricing;
+    this.price = price;
+    this.plain = price?.plain;
     this.priceSource = priceSource;
   }
 
-  /** USD cost of the span's usage, rounded as the llm.cost_usd attribute is. */
-  cost(input: number, output: number, cached: number, cacheWrite: number): number {
-    return round8(costOfTokens(this.pricing, input, output, cached, cacheWrite));
+  /**
+   * USD cost of the span's usage at `epochMs` (the call's end), rounded as the llm.cost_usd
+   * attribute is: the arithmetic of costOfRecord() (spans/record.ts), on the encoder's numbers.
+   */
+  cost(input: number, output: number, cached: number, cacheWrite: number, reasoning: number, epochMs: number): number {
+    const plain = this.plain;
+    if (plain !== undefined) return round8(costWithRates(plain, input, output, cached, cacheWrite, reasoning));
+    return round8(costOfCall(this.price, input, output, cached, cacheWrite, reasoning, epochMs));
   }
 }
 
@@ -180,8 +188,8 @@ export class SpanCache {
       list = [];
       this.#shapes[modelId] = list;
     }
-    const price = priceOfModel(this.ctx, modelId);
-    const s = new Shape(modelId, providerId, opCache, price.pricing, F_PRICE_SOURCE[price.source]);
+    const price = priceOfCall(this.ctx, providerId, modelId);
+    const s = new Shape(modelId, providerId, opCache, price.price, F_PRICE_SOURCE[price.source]);
     // Bounded like the string table: a shape per (model, provider, 12 operation x cache hit).
     list.push(s);
     return s;

@@ -50,6 +50,15 @@ export class PriceVersions {
     this.#arrival = undefined;
   }
 
+  /**
+   * New data for genai-prices arrived (the refreshPrices option): every version gets a new
+   * resolver of the same table, so the next claims resolve their models again, and the caches
+   * keyed by the old context (prices per model, encoded spans) are left behind.
+   */
+  renew(): void {
+    for (const v of this.#versions) v.ctx = { ...v.ctx, prices: new PriceResolver(v.ctx.prices.table) };
+  }
+
   /** Resolves when the next table arrives (a loop waits on it while a version is missing). */
   arrival(): Promise<void> {
     if (this.#arrival === undefined) {

@@ -90,7 +90,7 @@ describe('pricing in the workers', () => {
       expect(s.attributes['llm.cost_usd']).toBe(cost(s.attributes['llm.input_tokens'] as number));
     }
     expect(receiver.spans).toHaveLength(1_001);
-    expect(receiver.spans.find((s) => s.attributes['llm.model'] === 'brand-new')?.attributes).toMatchObject({ 'llm.cost_usd': 1, 'llm.price_source': 'exact' });
+    expect(receiver.spans.find((s) => s.attributes['llm.model'] === 'brand-new')?.attributes).toMatchObject({ 'llm.cost_usd': 1, 'llm.price_source': 'custom' });
     expect(tracer.stats().unpricedCalls).toEqual({});
     await tracer.shutdown();
     await receiver.close();
@@ -114,7 +114,7 @@ describe('pricing in the workers', () => {
     const receiver = await startHttpReceiver();
     const exporter = new InMemorySpanExporter();
     const tracer = new RactoTracer({ otlpHttpEndpoint: receiver.url, customExporter: exporter, inMemory: true });
-    for (let i = 0; i < 30; i++) tracer.recordChatSpan({ ...chat, model: i % 3 ? 'gpt-4o-2024-08-06' : 'secret-model' });
+    for (let i = 0; i < 30; i++) tracer.recordChatSpan({ ...chat, model: i % 3 ? 'openai/gpt-4o-2024-08-06' : 'secret-model' });
     await tracer.flush();
     expect(tracer.stats().unpricedCalls).toEqual({ 'secret-model': 10 });
     const sources = receiver.spans.map((s) => s.attributes['llm.price_source']).sort();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { expectThrows } from '../helpers.js';
-import { canonicalModel, computeCost, resolverFor } from '../../src/pricing/cost.js';
+import { computeCost, resolverFor } from '../../src/pricing/cost.js';
+import { canonicalModel, TableResolver } from '../../src/pricing/table-resolver.js';
 import { DEFAULT_COST_TABLE } from '../../src/pricing/default-table.js';
 import { mergePriceTable, ModelPricing } from '../../src/pricing/model-pricing.js';
 
@@ -107,7 +108,7 @@ describe('cache-aware pricing (golden figures)', () => {
 
   it('prices a zero-priced model at 0 and says it was priced', () => {
     expect(computeCost('free', 5_000_000, 5_000_000, table)).toBe(0);
-    expect(resolverFor(table).resolve('free')).toEqual({ pricing: { inputPerMillion: 0, outputPerMillion: 0 }, source: 'exact' });
+    expect(resolverFor(table).resolve('free').source).toBe('custom');
   });
 
   it('uses the published cache rates of the default table', () => {
@@ -129,34 +130,35 @@ describe('cache-aware pricing (golden figures)', () => {
   });
 });
 
-describe('finding a price', () => {
+describe('finding a price in a table (the user\'s, or the default table)', () => {
+  const defaults = new TableResolver(DEFAULT_COST_TABLE);
+
   it.each([
-    ['gpt-4o-2024-08-06', 'gpt-4o', 'alias'],
-    ['GPT-4o', 'gpt-4o', 'alias'],
-    ['openai/gpt-4o-mini', 'gpt-4o-mini', 'alias'],
-    ['models/gemini-1.5-pro-002', 'gemini-1.5-pro', 'alias'],
-    ['claude-haiku-4-5', 'claude-haiku-4-5-20251001', 'alias'],
-    ['claude-3-5-sonnet@20241022', 'claude-3-5-sonnet-20241022', 'alias'],
-    ['gpt-4-0613', 'gpt-4', 'alias'],
-    ['gpt-4o', 'gpt-4o', 'exact'],
-  ])('resolves %s to the price of %s (%s)', (model, priced, source) => {
-    const r = resolverFor(DEFAULT_COST_TABLE).resolve(model);
-    expect(r.source).toBe(source);
-    expect(r.pricing).toBe(DEFAULT_COST_TABLE[priced]);
+    ['gpt-4o-2024-08-06', 'gpt-4o', false],
+    ['GPT-4o', 'gpt-4o', false],
+    ['openai/gpt-4o-mini', 'gpt-4o-mini', false],
+    ['models/gemini-1.5-pro-002', 'gemini-1.5-pro', false],
+    ['claude-haiku-4-5', 'claude-haiku-4-5-20251001', false],
+    ['claude-3-5-sonnet@20241022', 'claude-3-5-sonnet-20241022', false],
+    ['gpt-4-0613', 'gpt-4', false],
+    ['gpt-4o', 'gpt-4o', true],
+  ])('finds %s under the entry %s (exact: %s)', (model, priced, exact) => {
+    expect(defaults.find(model)).toEqual({ pricing: DEFAULT_COST_TABLE[priced], exact });
+    expect(defaults.find(model)?.pricing).toBe(DEFAULT_COST_TABLE[priced]);
   });
 
-  it('leaves an unknown model unpriced instead of guessing', () => {
-    expect(resolverFor(DEFAULT_COST_TABLE).resolve('gpt-5-turbo-ultra')).toEqual({ pricing: undefined, source: 'unpriced' });
-    expect(resolverFor(DEFAULT_COST_TABLE).resolve('constructor')).toEqual({ pricing: undefined, source: 'unpriced' });
+  it('finds nothing for an unknown model instead of guessing', () => {
+    expect(defaults.find('gpt-5-turbo-ultra')).toBeUndefined();
+    expect(defaults.find('constructor')).toBeUndefined();
   });
 
-  it('resolves nothing when two entries share a canonical form with different prices', () => {
-    const table = mergePriceTable(DEFAULT_COST_TABLE, {
+  it('finds nothing when two entries share a canonical form with different prices', () => {
+    const table = new TableResolver({
       'acme-1-2024-01-01': { inputPerMillion: 1, outputPerMillion: 1 },
       'acme-1-2025-01-01': { inputPerMillion: 2, outputPerMillion: 2 },
     });
-    expect(resolverFor(table).resolve('acme-1').source).toBe('unpriced');
-    expect(resolverFor(table).resolve('acme-1-2025-01-01').source).toBe('exact');
+    expect(table.find('acme-1')).toBeUndefined();
+    expect(table.find('acme-1-2025-01-01')?.exact).toBe(true);
   });
 
   it('canonicalises ids', () => {

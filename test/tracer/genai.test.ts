@@ -15,7 +15,7 @@ describe('new call fields', () => {
       reasoningTokens: 500, timeToFirstTokenMs: 240, attributes: { tenant: 'acme', route: '/v1/chat' } });
     expect(t.spans[0]).toMatchObject({
       operation: 'stream', inputTokens: 10_000, outputTokens: 2_000, cachedInputTokens: 6_000, cacheWriteTokens: 0,
-      reasoningTokens: 500, timeToFirstTokenMs: 240, attributes: { tenant: 'acme', route: '/v1/chat' }, priceSource: 'exact',
+      reasoningTokens: 500, timeToFirstTokenMs: 240, attributes: { tenant: 'acme', route: '/v1/chat' }, priceSource: 'genai-prices',
       // gpt-4o: 4,000 x 2.5 + 6,000 x 1.25 per 1M in, 2,000 x 10 per 1M out = 0.01 + 0.0075 + 0.02
       costUsd: 0.0375,
     });
@@ -51,10 +51,12 @@ describe('span names', () => {
 });
 
 describe('prices found, aliased or missing', () => {
-  it('prices a dated model id through its alias and says so', () => {
-    const t = new RactoTracer({ inMemory: true });
-    t.recordChatSpan({ ...chat, model: 'gpt-4o-2024-08-06', inputTokens: 1_000_000 });
-    expect(t.spans[0]).toMatchObject({ priceSource: 'alias', costUsd: 2.5 });
+  it('prices a dated id of a table entry, and an id with a provider path, through their aliases and says so', () => {
+    const t = new RactoTracer({ inMemory: true, priceTable: { 'acme-chat': { inputPerMillion: 4, outputPerMillion: 8 } } });
+    t.recordChatSpan({ ...chat, model: 'acme-chat-2025-01-01', inputTokens: 1_000_000 });
+    t.recordChatSpan({ ...chat, model: 'openai/gpt-4o', inputTokens: 1_000_000 });
+    t.recordChatSpan({ ...chat, model: 'gpt-4o', inputTokens: 1_000_000 });
+    expect(t.spans.map((s) => [s.priceSource, s.costUsd])).toEqual([['alias', 4], ['alias', 2.5], ['genai-prices', 2.5]]);
   });
 
   it('never prices an unknown model silently: cost 0, source unpriced, counted per model', () => {
@@ -63,7 +65,7 @@ describe('prices found, aliased or missing', () => {
     t.recordChatSpan({ ...chat, model: 'mystery-1' });
     t.recordChatSpan({ ...chat, model: 'mystery-2' });
     t.recordChatSpan(chat);
-    expect(t.spans.map((s) => [s.costUsd, s.priceSource])).toEqual([[0, 'unpriced'], [0, 'unpriced'], [0, 'unpriced'], [0, 'exact']]);
+    expect(t.spans.map((s) => [s.costUsd, s.priceSource])).toEqual([[0, 'unpriced'], [0, 'unpriced'], [0, 'unpriced'], [0, 'genai-prices']]);
     expect(t.stats().unpricedCalls).toEqual({ 'mystery-1': 2, 'mystery-2': 1 });
   });
 
@@ -84,10 +86,10 @@ describe('prices found, aliased or missing', () => {
     expect(t.spans.map((s) => s.costUsd)).toEqual([5.5, 5.5]);
   });
 
-  it('prices an embedding call on its input by the default embedding prices', () => {
+  it('prices an embedding call on its input', () => {
     const t = new RactoTracer({ inMemory: true });
     t.recordEmbedSpan({ provider: 'openai', model: 'text-embedding-3-large', latencyMs: 5, inputTokens: 2_000_000 });
-    expect(t.spans[0]).toMatchObject({ costUsd: 0.26, priceSource: 'exact', outputTokens: 0 });
+    expect(t.spans[0]).toMatchObject({ costUsd: 0.26, priceSource: 'genai-prices', outputTokens: 0 });
   });
 
   it('bills a cache write at the write rate (Anthropic: 1.25x input)', () => {
@@ -101,13 +103,13 @@ describe('prices found, aliased or missing', () => {
     const b = new RactoTracer({ inMemory: true });
     a.recordChatSpan({ ...chat, model: 'mystery-1', inputTokens: 1_000_000 });
     b.recordChatSpan({ ...chat, model: 'gpt-4o', inputTokens: 1_000_000 });
-    expect([a.spans[0].priceSource, b.spans[0].priceSource, b.spans[0].costUsd]).toEqual(['unpriced', 'exact', 2.5]);
+    expect([a.spans[0].priceSource, b.spans[0].priceSource, b.spans[0].costUsd]).toEqual(['unpriced', 'genai-prices', 2.5]);
   });
 
-  it('prices a zero-priced model at 0 as exact, not as unpriced', () => {
+  it('prices a zero-priced model of the user table at 0 as custom, not as unpriced', () => {
     const t = new RactoTracer({ inMemory: true, priceTable: { 'local-llama': { inputPerMillion: 0, outputPerMillion: 0 } } });
     t.recordChatSpan({ ...chat, model: 'local-llama', inputTokens: 1_000 });
-    expect(t.spans[0]).toMatchObject({ costUsd: 0, priceSource: 'exact' });
+    expect(t.spans[0]).toMatchObject({ costUsd: 0, priceSource: 'custom' });
     expect(t.stats().unpricedCalls).toEqual({});
   });
 
@@ -117,7 +119,7 @@ describe('prices found, aliased or missing', () => {
     t.setPriceTable({ 'new-model': { inputPerMillion: 4, outputPerMillion: 8 }, 'gpt-4o': { inputPerMillion: 5, outputPerMillion: 20 } });
     t.recordChatSpan({ ...chat, model: 'new-model', inputTokens: 1_000_000 });
     t.recordChatSpan({ ...chat, inputTokens: 1_000_000 });
-    expect(t.spans.map((s) => [s.costUsd, s.priceSource])).toEqual([[0, 'unpriced'], [4, 'exact'], [5, 'exact']]);
+    expect(t.spans.map((s) => [s.costUsd, s.priceSource])).toEqual([[0, 'unpriced'], [4, 'custom'], [5, 'custom']]);
   });
 
   it('refuses an invalid table in setPriceTable() and keeps the old one', () => {

@@ -22,7 +22,7 @@ describe('RactoTracer in-memory mode', () => {
     expect(r).toEqual({
       name: 'llm.chat', provider: 'anthropic', model: 'claude-sonnet-4-6', operation: 'chat', latencyMs: 1234.57,
       inputTokens: 1000, outputTokens: 2000, cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0,
-      timeToFirstTokenMs: null, costUsd: 0.033, priceSource: 'exact', cacheHit: 'semantic', toolCalls: 3, status: 'error',
+      timeToFirstTokenMs: null, costUsd: 0.033, priceSource: 'genai-prices', cacheHit: 'semantic', toolCalls: 3, status: 'error',
       errorType: 'RateLimitError', attributes: {}, timestamp: r.timestamp,
     });
     expect(r.timestamp).toBeGreaterThanOrEqual(before);

@@ -12,6 +12,7 @@
 // folded records are counted (`overflowed`).
 
 import {
+  F_END,
   CACHE_MASK,
   CACHE_SHIFT,
   F_CACHED_INPUT,
@@ -37,9 +38,8 @@ import {
 } from '../../shared/layout.js';
 import type { MetricsPartData } from '../../shared/metrics-config.js';
 import type { RingViews } from '../../shared/ring.js';
-import { costOfTokens } from '../../pricing/cost.js';
-import type { ModelPricingInit } from '../../pricing/model-pricing.js';
-import { priceOfModel, type RecordContext } from '../../spans/record.js';
+import { costOfCall } from '../../pricing/rates.js';
+import { priceOfCall, type RecordContext } from '../../spans/record.js';
 
 // ---- bucket boundaries ----
 /** ractogateway_request_duration_seconds, the original's buckets (seconds). */
@@ -127,9 +127,6 @@ export class SeriesTable {
    */
   readonly #byNumber = new Map<number, Map<number, Float64Array>>();
   readonly #byString = new Map<string, Float64Array>();
-  /** Prices by model id under #pricesOf (null: unpriced), looked up once per id. */
-  #prices: (ModelPricingInit | null | undefined)[] = [];
-  #pricesOf: RecordContext | undefined;
   readonly keys: number[][] = [];
   readonly values: Float64Array[] = [];
   overflowed = 0;
@@ -144,11 +141,7 @@ export class SeriesTable {
   addRecords(records: RingViews, n: number, ctx: RecordContext): void {
     const f = records.f64;
     const u = records.u32;
-    if (this.#pricesOf !== ctx) {
-      this.#pricesOf = ctx;
-      this.#prices = [];
-    }
-    const prices = this.#prices;
+    const timeOrigin = ctx.timeOrigin;
     for (let i = 0; i < n; i++) {
       const fb = i * RECORD_F64;
       const ub = i * RECORD_U32;
@@ -170,12 +163,13 @@ export class SeriesTable {
       v[V_INPUT_TOKENS + tokensBucket(input)] += 1;
       if ((flags & OP_MASK) !== OP_EMBED) v[V_OUTPUT_TOKENS + tokensBucket(output)] += 1;
       v[V_TOOLS] += u[ub + U_TOOLS];
-      let pricing = prices[modelId];
-      if (pricing === undefined) {
-        pricing = priceOfModel(ctx, modelId).pricing ?? null;
-        prices[modelId] = pricing;
+      // The price as the span's (priceOfCall caches it per provider and model; costOfCall picks
+      // the rates in force at the call's end and its input size's tier).
+      const price = priceOfCall(ctx, u[ub + U_PROVIDER], modelId).price;
+      if (price !== undefined) {
+        const reasoning = usage ? f[fb + F_REASONING] : 0;
+        v[V_COST] += Math.round(costOfCall(price, input, output, cached, cacheWrite, reasoning, timeOrigin + f[fb + F_END]) * COST_SCALE);
       }
-      if (pricing !== null) v[V_COST] += Math.round(costOfTokens(pricing, input, output, cached, cacheWrite) * COST_SCALE);
       if (usage) {
         v[V_CACHE_READ] += cached;
         v[V_CACHE_WRITE] += cacheWrite;
