@@ -96,6 +96,15 @@ export interface RactoTracerOptions {
    * Default 10.
    */
   workerNice?: number;
+  /**
+   * A directory for the disk spool (off by default): a batch an OTLP protobuf destination (gRPC,
+   * HTTP protobuf) cannot deliver within exportTimeoutMillis is appended there (fsync'd) instead
+   * of failing, and replayed once the collector answers; segments an earlier process left are
+   * replayed too. One process per directory (a lock file). See README "Disk spool".
+   */
+  spoolDir?: string;
+  /** Most bytes the spool's segments may take; past it the oldest segment is dropped (failed: spoolFull). Default 268435456 (256 MiB). */
+  spoolMaxBytes?: number;
 }
 
 export const DEFAULTS = Object.freeze({
@@ -114,6 +123,7 @@ export const DEFAULTS = Object.freeze({
   fullRingBlockMillis: 1_000,
   clock: 'coarse' as ClockMode,
   workerNice: 10,
+  spoolMaxBytes: 256 * 2 ** 20,
 });
 
 /** Milliseconds between two ticks of the coarse clock while it runs. */
@@ -150,11 +160,13 @@ export interface ResolvedOptions {
   fullRingBlockMillis: number;
   clock: ClockMode;
   workerNice: number;
+  spoolDir: string | undefined;
+  spoolMaxBytes: number;
 }
 
 const KNOWN = new Set([
   'serviceName', 'otlpEndpoint', 'otlpHttpEndpoint', 'console', 'inMemory', 'customExporter',
-  'priceTable', 'spanNames', 'attributeKeys', 'otlpHeaders', 'otlpCompression', 'otlpHttpProtocol', 'workerExporters', ...Object.keys(DEFAULTS),
+  'priceTable', 'spanNames', 'attributeKeys', 'otlpHeaders', 'otlpCompression', 'otlpHttpProtocol', 'workerExporters', 'spoolDir', ...Object.keys(DEFAULTS),
 ]);
 
 /** The environment variables the tracer itself reads; the OTLP exporters read their own. */
@@ -213,6 +225,8 @@ export function resolveOptions(
     fullRingBlockMillis: int(o, 'fullRingBlockMillis', 1, 3_600_000),
     clock: oneOf(o, 'clock', ['coarse', 'precise'] as const) ?? DEFAULTS.clock,
     workerNice: int(o, 'workerNice', 0, 19),
+    spoolDir: str(o, 'spoolDir'),
+    spoolMaxBytes: int(o, 'spoolMaxBytes', 65_536, 2 ** 48),
   };
 }
 

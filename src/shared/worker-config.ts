@@ -55,6 +55,16 @@ export interface WorkerConfig {
   workerNice: number;
   /** A customExporter lives on the main thread: batches are posted there (SpansMessage). */
   customExporter: boolean;
+  /** The disk spool (worker/spool/), when options.spoolDir is set. */
+  spool: SpoolConfig | undefined;
+}
+
+/** Where undeliverable OTLP requests wait for the collector; the main thread holds the directory's lock. */
+export interface SpoolConfig {
+  dir: string;
+  maxBytes: number;
+  /** This process's spool session (hex): segments of another session came from an earlier process. */
+  session: string;
 }
 
 /** The one piscina task: resolves once the worker has loaded its destinations and taken a slot. */
@@ -64,10 +74,29 @@ export interface ReadyTask {
 
 export type ExportFailure = 'exportError' | 'exportTimeout';
 
+/** An encoded ExportTraceServiceRequest that was not delivered, and the spans it holds. */
+export interface UnsentRequest {
+  body: Uint8Array;
+  spans: number;
+}
+
+/**
+ * How one destination's export of a batch ended. `ok`: nothing is left undelivered (spans the
+ * collector refused, `rejected`, or that were too large alone, `tooLarge`, count failed either
+ * way). Otherwise `undelivered` spans (default: the batch less those two) failed for `reason`;
+ * `unsent` holds the requests among them worth trying later (retryable failures), which a
+ * worker with a spool keeps on disk instead of failing them.
+ */
 export interface DestinationOutcome {
   ok: boolean;
   reason?: ExportFailure;
   message?: string;
+  rejected?: number;
+  tooLarge?: number;
+  undelivered?: number;
+  unsent?: UnsentRequest[];
+  /** The collector's partial_success.error_message, when it refused spans. */
+  note?: string;
 }
 
 /** main -> workers: records from index `from` on are priced with `table`. */
@@ -87,7 +116,12 @@ export interface AckMessage {
   outcome: DestinationOutcome;
 }
 
-export type MainMessage = PricesMessage | AckMessage;
+/** main -> workers: a worker died; its spool segments are orphans to adopt (worker/spool/). */
+export interface OrphansMessage {
+  type: 'spool-orphans';
+}
+
+export type MainMessage = PricesMessage | AckMessage | OrphansMessage;
 
 /** worker -> main: a batch for the customExporter. */
 export interface SpansMessage {

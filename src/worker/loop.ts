@@ -25,10 +25,6 @@ import {
   C_STOP,
   C_WAKE,
   H_WRITE,
-  N_DEST,
-  N_EXPORTED,
-  N_FAILED,
-  FAILURE_REASONS,
   S_COPYING,
   S_COPY_FROM,
   S_IN_FLIGHT,
@@ -40,6 +36,7 @@ import { isPublished, type RingViews } from '../shared/ring.js';
 import type { DestinationOutcome } from '../shared/worker-config.js';
 import type { BufferPool } from './buffers.js';
 import { takeRange, type TakenRange } from './build.js';
+import { countBatch, type Keeper, type Spoolable } from './outcomes.js';
 import type { PriceVersions } from './prices.js';
 
 /** What the loop needs from its worker: where to send a batch and how to count it. */
@@ -52,6 +49,8 @@ export interface LoopHost {
   readonly names: readonly string[];
   /** Buffers for each claimed range's copy and ids (given back by send). */
   readonly pool: BufferPool;
+  /** The disk spool, when options.spoolDir is set (outcomes.ts). */
+  readonly spool?: { keeper: Keeper; spoolable: Spoolable };
 }
 
 /** 32-bit words in a 4 KiB page. */
@@ -208,27 +207,14 @@ export class DrainLoop {
     for (let i = 0; i < u.length; i += PAGE_WORDS) Atomics.add(u, i, 0);
   }
 
-  /** Counts a batch: exported when every destination took it, else failed with the first reason. */
+  /** Counts a batch (outcomes.ts) and takes it off the slot's books. */
   #settle(entry: InFlight, range: TakenRange, outcomes: DestinationOutcome[]): void {
     const c = this.#control;
     const k = this.#counters;
     const n = entry.n;
     // Reported before the batch counts as settled: a shutdown that sees it settled then waits
-    // for these lines (C_LOGS) before it stops the thread.
-    for (let i = 0; i < outcomes.length; i++) if (!outcomes[i].ok) this.#host.failed(this.#host.names[i], n, outcomes[i]);
-    const big = BigInt(n);
-    let failure = -1;
-    for (let i = 0; i < outcomes.length; i++) {
-      const o = outcomes[i];
-      if (o.ok) {
-        Atomics.add(k, N_DEST + 2 * i, big);
-      } else {
-        Atomics.add(k, N_DEST + 2 * i + 1, big);
-        if (failure < 0) failure = FAILURE_REASONS.indexOf(o.reason ?? 'exportError');
-      }
-    }
-    if (failure < 0) Atomics.add(k, N_EXPORTED, big);
-    else Atomics.add(k, N_FAILED + failure, big);
+    // for these lines (C_LOGS) before it stops the thread. Spooled spans are fsync'd in here.
+    countBatch(k, n, outcomes, this.#host.spool, (i, spans, o) => this.#host.failed(this.#host.names[i], spans, o));
     for (const [modelId, calls] of range.unpricedIds) Atomics.add(k, this.#unpricedAt + modelId, BigInt(calls));
     this.#inFlight.delete(entry);
     let oldest: number | undefined;

@@ -1,14 +1,16 @@
 // Sends encoded ExportTraceServiceRequests (otlp-proto.ts) over OTLP/HTTP (node:http) and
 // OTLP/gRPC (node:http2), with the OTLP specification's retry rules, inside one time budget
-// per export. Worker only. Never rejects: every way an export ends is a DestinationOutcome.
+// per export (otlp-retry.ts). Worker only. Never rejects: every way an export ends is a
+// DestinationOutcome.
 //
 // Retried until the budget runs out, with exponential backoff and jitter (a Retry-After header or
 // gRPC RetryInfo is honoured when shorter than the budget):
 //   HTTP: 429, 502, 503, 504, and connection errors (collector down or restarting);
 //   gRPC: CANCELLED, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED, OUT_OF_RANGE, UNAVAILABLE,
 //         DATA_LOSS.
-// Anything else fails the batch at once (reason exportError); running out of budget fails it
-// with reason exportTimeout.
+// A request too large for the collector (HTTP 413, gRPC RESOURCE_EXHAUSTED about the message
+// size) is sent in halves (otlp-split.ts). Anything else fails the batch at once (exportError).
+// A success's answer is read for partial_success: its rejected spans count failed (rejected).
 
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import {
@@ -23,14 +25,26 @@ import { urlToHttpOptions } from 'node:url';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import type { DestinationOutcome } from '../shared/worker-config.js';
+import { withRetries, type Attempt, type Sent } from './otlp-retry.js';
+import { deliver } from './otlp-split.js';
+import { partialSuccess } from './otlp-wire.js';
 
 const gzip = promisify(gzipCallback);
-const FIRST_BACKOFF_MILLIS = 100;
-const MAX_BACKOFF_MILLIS = 5_000;
-const OK: DestinationOutcome = Object.freeze({ ok: true });
+/** Most bytes of an answer read (a partial_success message, an error's text). */
+const MAX_ANSWER_BYTES = 64 * 1024;
 
 export interface OtlpSender {
-  send(body: Uint8Array): Promise<DestinationOutcome>;
+  /** Sends an encoded request of `spans` spans. */
+  send(body: Uint8Array, spans: number): Promise<DestinationOutcome>;
+}
+
+/** The outcome of an accepted request, from the collector's answer (partial success). */
+function accepted(answer: Uint8Array): DestinationOutcome {
+  const partial = answer.length > 0 ? partialSuccess(answer) : undefined;
+  if (partial === undefined) return { ok: true };
+  const out: DestinationOutcome = { ok: true, rejected: partial.rejected };
+  if (partial.message.length > 0) out.note = partial.message;
+  return out;
 }
 
 export interface SenderConfig {
@@ -40,29 +54,8 @@ export interface SenderConfig {
   timeoutMillis: number;
   /** Requests in flight at once (sockets or streams). */
   concurrency: number;
-}
-
-/** One attempt's end: done (success or final failure), or retry after `retryAfterMs` (if given). */
-type Attempt = { outcome: DestinationOutcome } | { retry: string; retryAfterMs?: number };
-
-/** Runs `attempt` until it is done or the budget is spent. */
-async function withRetries(timeoutMillis: number, attempt: (leftMs: number) => Promise<Attempt>): Promise<DestinationOutcome> {
-  const deadline = performance.now() + timeoutMillis;
-  let backoff = FIRST_BACKOFF_MILLIS;
-  let last = 'no attempt';
-  for (;;) {
-    const left = deadline - performance.now();
-    if (left <= 0) break;
-    const a = await attempt(left);
-    if ('outcome' in a) return a.outcome;
-    last = a.retry;
-    const jittered = backoff * (0.8 + 0.4 * Math.random());
-    const wait = Math.min(a.retryAfterMs ?? jittered, MAX_BACKOFF_MILLIS);
-    backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
-    if (performance.now() + wait >= deadline) break;
-    await new Promise((resolve) => setTimeout(resolve, wait));
-  }
-  return { ok: false, reason: 'exportTimeout', message: `export did not succeed within ${timeoutMillis} ms (last: ${last})` };
+  /** Asked before each retry: true ends the export now (shutdown with a spool). */
+  giveUp: () => boolean;
 }
 
 export class OtlpHttpSender implements OtlpSender {
@@ -88,19 +81,31 @@ export class OtlpHttpSender implements OtlpSender {
     if (config.compression === 'gzip') this.#headers['content-encoding'] = 'gzip';
   }
 
-  async send(raw: Uint8Array): Promise<DestinationOutcome> {
+  send(body: Uint8Array, spans: number): Promise<DestinationOutcome> {
+    return deliver((b) => this.#sendOnce(b), body, spans);
+  }
+
+  async #sendOnce(raw: Uint8Array): Promise<Sent> {
     const body = this.#config.compression === 'gzip' ? await gzip(raw) : raw;
     const headers: Record<string, string | number> = { ...this.#headers, 'content-length': body.length };
-    return withRetries(this.#config.timeoutMillis, (left) => this.#attempt(body, headers, left));
+    return withRetries(this.#config.timeoutMillis, (left) => this.#attempt(body, headers, left), this.#config.giveUp);
   }
 
   #attempt(body: Uint8Array, headers: Record<string, string | number>, leftMs: number): Promise<Attempt> {
     return new Promise((resolve) => {
+      // The request is the collector's once it is written on a connected socket: only then is a
+      // missing answer a timeout, rather than a connection that never came.
+      let sent = false;
+      let timedOut = false;
       const req = this.#request({ ...this.#options, headers, timeout: leftMs }, (res) => {
-        readBody(res).then((text) => resolve(httpResult(res, text)), (err: Error) => resolve({ retry: err.message }));
+        readBody(res).then((answer) => resolve(httpResult(res, answer)), (err: Error) => resolve({ retry: err.message, kind: 'connect' }));
       });
-      req.on('timeout', () => req.destroy(new Error(`no answer within ${Math.round(leftMs)} ms`)));
-      req.on('error', (err) => resolve({ retry: err.message }));
+      req.on('finish', () => (sent = true));
+      req.on('timeout', () => {
+        timedOut = true;
+        req.destroy(new Error(`no answer within ${Math.round(leftMs)} ms`));
+      });
+      req.on('error', (err) => resolve({ retry: err.message, kind: timedOut && sent ? 'timeout' : 'connect' }));
       req.end(body);
     });
   }
@@ -108,32 +113,32 @@ export class OtlpHttpSender implements OtlpSender {
 
 const RETRYABLE_HTTP = new Set([429, 502, 503, 504]);
 
-function httpResult(res: IncomingMessage, text: string): Attempt {
+function httpResult(res: IncomingMessage, answer: Buffer): Attempt {
   const code = res.statusCode ?? 0;
-  if (code >= 200 && code < 300) return { outcome: OK };
-  const message = `OTLP/HTTP ${code} ${res.statusMessage ?? ''}${text.length > 0 ? `: ${text.slice(0, 200)}` : ''}`.trim();
+  if (code >= 200 && code < 300) {
+    // An OTLP/HTTP protobuf answer is an ExportTraceServiceResponse; anything else is a plain success.
+    const type = String(res.headers['content-type'] ?? '');
+    return { outcome: accepted(type.includes('protobuf') ? answer : Buffer.alloc(0)) };
+  }
+  const text = answer.subarray(0, 200).toString('utf8');
+  const message = `OTLP/HTTP ${code} ${res.statusMessage ?? ''}${text.length > 0 ? `: ${text}` : ''}`.trim();
+  if (code === 413) return { tooLarge: message };
   if (!RETRYABLE_HTTP.has(code)) return { outcome: { ok: false, reason: 'exportError', message } };
   const after = Number(res.headers['retry-after']);
-  return Number.isFinite(after) && after >= 0 ? { retry: message, retryAfterMs: after * 1000 } : { retry: message };
+  return Number.isFinite(after) && after >= 0 ? { retry: message, kind: 'status', retryAfterMs: after * 1000 } : { retry: message, kind: 'status' };
 }
 
-/** The start of an error answer's body, for the message; a success's body is not read (partial success is not reported). */
-function readBody(res: IncomingMessage): Promise<string> {
+/** The start of an answer's body (an ExportTraceServiceResponse, or an error's text). */
+function readBody(res: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     res.on('error', reject);
-    const code = res.statusCode ?? 0;
-    if (code >= 200 && code < 300) {
-      res.on('end', () => resolve(''));
-      res.resume();
-      return;
-    }
     const chunks: Buffer[] = [];
     let size = 0;
     res.on('data', (c: Buffer) => {
-      if (size < 4096) chunks.push(c);
+      if (size < MAX_ANSWER_BYTES) chunks.push(c);
       size += c.length;
     });
-    res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    res.on('end', () => resolve(Buffer.concat(chunks)));
   });
 }
 
@@ -152,7 +157,10 @@ const GRPC_CODES = [
 ];
 const RETRYABLE_GRPC = new Set([1, 4, 8, 10, 11, 14, 15]);
 const UNKNOWN = 2;
+const RESOURCE_EXHAUSTED = 8;
 const UNAVAILABLE = 14;
+/** How gRPC servers (grpc-go, grpc-js) word RESOURCE_EXHAUSTED for a message over their limit. */
+const TOO_LARGE_TEXT = /larger than max|message too large|too large/i;
 
 /** The gRPC status of an HTTP status that is not 200 (gRPC's HTTP-to-gRPC status mapping). */
 function grpcStatusOfHttp(status: number): number {
@@ -209,14 +217,18 @@ export class OtlpGrpcSender implements OtlpSender {
     return session;
   }
 
-  async send(body: Uint8Array): Promise<DestinationOutcome> {
+  send(body: Uint8Array, spans: number): Promise<DestinationOutcome> {
+    return deliver((b) => this.#sendOnce(b), body, spans);
+  }
+
+  async #sendOnce(body: Uint8Array): Promise<Sent> {
     const gzipped = this.#config.compression === 'gzip';
     const message = gzipped ? await gzip(body) : body;
     // The gRPC length prefix: compressed flag, then the length as a big-endian uint32.
     const prefix = Buffer.alloc(5);
     prefix[0] = gzipped ? 1 : 0;
     prefix.writeUInt32BE(message.length, 1);
-    return withRetries(this.#config.timeoutMillis, (left) => this.#attempt(prefix, message, left));
+    return withRetries(this.#config.timeoutMillis, (left) => this.#attempt(prefix, message, left), this.#config.giveUp);
   }
 
   #attempt(prefix: Buffer, message: Uint8Array, leftMs: number): Promise<Attempt> {
@@ -229,12 +241,20 @@ export class OtlpGrpcSender implements OtlpSender {
         }
       };
       let req: ClientHttp2Stream;
+      let session: ClientHttp2Session;
       try {
-        req = this.#connect().request({ ...this.#headers, 'grpc-timeout': `${Math.max(1, Math.floor(leftMs))}m` });
+        session = this.#connect();
+        req = session.request({ ...this.#headers, 'grpc-timeout': `${Math.max(1, Math.floor(leftMs))}m` });
       } catch (err) {
-        finish({ retry: (err as Error).message });
+        finish({ retry: (err as Error).message, kind: 'connect' });
         return;
       }
+      // Answered headers, or a stream on a connected session that ran out of time, mean the
+      // collector had the request: a missing answer then is a timeout, not a connection error.
+      let answered = false;
+      let timedOut = false;
+      const answer: Buffer[] = [];
+      let answerBytes = 0;
       let code: number | undefined;
       let detail = '';
       const read = (h: IncomingHttpHeaders): void => {
@@ -244,6 +264,7 @@ export class OtlpGrpcSender implements OtlpSender {
         }
       };
       req.on('response', (h) => {
+        answered = true;
         const status = Number(h[':status']);
         if (status !== 200) {
           code = grpcStatusOfHttp(status);
@@ -252,20 +273,32 @@ export class OtlpGrpcSender implements OtlpSender {
         read(h); // a trailers-only answer carries the status in the headers
       });
       req.on('trailers', read);
-      req.on('data', () => undefined); // the ExportTraceServiceResponse: partial success is not read
-      req.setTimeout(Math.max(1, leftMs), () => req.close(http2Constants.NGHTTP2_CANCEL));
-      req.on('error', (err) => finish({ retry: `OTLP/gRPC ${err.message}` }));
+      // The length-prefixed ExportTraceServiceResponse, read for partial success.
+      req.on('data', (c: Buffer) => {
+        if (answerBytes < MAX_ANSWER_BYTES) answer.push(c);
+        answerBytes += c.length;
+      });
+      req.setTimeout(Math.max(1, leftMs), () => {
+        timedOut = true;
+        req.close(http2Constants.NGHTTP2_CANCEL);
+      });
+      const lost = (): 'timeout' | 'connect' => (answered || (timedOut && !session.connecting && !session.destroyed) ? 'timeout' : 'connect');
+      req.on('error', (err) => finish({ retry: `OTLP/gRPC ${err.message}`, kind: lost() }));
       req.on('close', () => {
         if (code === undefined) {
-          finish({ retry: 'OTLP/gRPC stream closed without a grpc-status' });
+          finish({ retry: timedOut ? `OTLP/gRPC no answer within ${Math.round(leftMs)} ms` : 'OTLP/gRPC stream closed without a grpc-status', kind: lost() });
           return;
         }
         if (code === 0) {
-          finish({ outcome: OK });
+          const bytes = Buffer.concat(answer);
+          // Compressed flag 0 and the length, then the message; a compressed answer is not read.
+          finish({ outcome: accepted(bytes.length >= 5 && bytes[0] === 0 ? bytes.subarray(5, 5 + bytes.readUInt32BE(1)) : Buffer.alloc(0)) });
           return;
         }
         const text = `OTLP/gRPC ${GRPC_CODES[code] ?? code}: ${detail}`;
-        finish(RETRYABLE_GRPC.has(code) ? { retry: text } : { outcome: { ok: false, reason: 'exportError', message: text } });
+        if (code === RESOURCE_EXHAUSTED && TOO_LARGE_TEXT.test(detail)) finish({ tooLarge: text });
+        else if (RETRYABLE_GRPC.has(code)) finish({ retry: text, kind: 'status' });
+        else finish({ outcome: { ok: false, reason: 'exportError', message: text } });
       });
       req.write(prefix);
       req.end(message);
