@@ -24,6 +24,7 @@ import { OtlpProtoEncoder } from './otlp-proto.js';
 import { PriceVersions } from './prices.js';
 import { PartialSuccessLog } from './partial-log.js';
 import { Spool } from './spool/spool.js';
+import { REPLAY_BUDGET_MILLIS } from './spool/replay.js';
 import { PriceResolver } from '../pricing/cost.js';
 import type { RecordContext } from '../spans/record.js';
 
@@ -131,9 +132,12 @@ async function start(): Promise<void> {
   if (config.customExporter) names.push('customExporter');
   warmUp(encoder, ctx, pool);
   const warn = (message: string): void => post({ type: 'log', level: 'warn', message: redact(message, secrets) });
+  // A replay has no caller waiting on it: it gives the collector at least REPLAY_BUDGET_MILLIS to
+  // answer, so that a slow answer does not send the request twice.
+  const replayBudget = Math.max(config.exportTimeoutMillis, REPLAY_BUDGET_MILLIS);
   const resend = (i: number) => {
     const d = destinations[i];
-    return d?.resend === undefined ? undefined : d.resend.bind(d);
+    return d?.resend === undefined ? undefined : (body: Uint8Array, spans: number) => (d.resend as NonNullable<Destination['resend']>)(body, spans, replayBudget);
   };
   spool = config.spool === undefined ? undefined : new Spool(config.spool, { counters, control, names, slots: config.slots, thread: threadId, log: warn }, resend);
   const partials = new PartialSuccessLog(names, warn);

@@ -4,7 +4,7 @@
 //
 // It runs only while the worker holds segments. A request the collector still does not take
 // (a retryable failure) stays where it is and is tried again after a backoff (1 s doubling to
-// 30 s), cut short when a live batch reaches that destination (answered()). At shutdown
+// 5 s, the live retries' cap), cut short when a live batch reaches that destination (answered()). At shutdown
 // (C_CLOSING) it stops after the request in hand: the rest stays on disk for the next process.
 
 import { readFileSync } from 'node:fs';
@@ -14,8 +14,10 @@ import type { Segment, SpoolStore } from './store.js';
 
 /** Replayed requests a second per worker, at most: live traffic keeps most of the collector. */
 export const REPLAY_PER_SECOND = 20;
+/** Shortest retry budget of one replayed request (exportTimeoutMillis when longer). */
+export const REPLAY_BUDGET_MILLIS = 10_000;
 const FIRST_BACKOFF_MILLIS = 1_000;
-const MAX_BACKOFF_MILLIS = 30_000;
+const MAX_BACKOFF_MILLIS = 5_000;
 
 export type Resend = (body: Uint8Array, spans: number) => Promise<DestinationOutcome>;
 
@@ -75,16 +77,11 @@ export class Replayer {
         continue;
       }
       store.close(seg); // replay reads a closed file; new batches go to a new segment
-      store.replaying = seg;
-      try {
-        const r = await this.#segment(seg, resend, backoff);
-        if (r === 'closing') return;
-        delivered += r;
-        backoff = FIRST_BACKOFF_MILLIS;
-      } finally {
-        store.replaying = undefined;
-      }
-      if (seg.next >= seg.records.length) store.remove(seg);
+      const r = await this.#segment(seg, resend, backoff);
+      if (r === 'closing') return;
+      delivered += r;
+      backoff = FIRST_BACKOFF_MILLIS;
+      if (seg.next >= seg.records.length && store.queue.includes(seg)) store.remove(seg);
     }
     if (delivered > 0) this.#log(`ractogateway: spool replayed ${delivered} spans; it is empty again`);
   }
@@ -113,22 +110,33 @@ export class Replayer {
       }
       const payload = data.subarray(r.at + RECORD_HEAD_BYTES, r.at + RECORD_HEAD_BYTES + r.length);
       const o = await resend(payload, r.spans);
+      // Dropped meanwhile to make room (store.ts): its records are counted spoolFull already.
+      if (!store.queue.includes(seg)) return delivered;
       const undelivered = o.ok ? 0 : (o.undelivered ?? r.spans);
       if (!o.ok && o.unsent !== undefined && undelivered >= r.spans) {
         // Still not taken: the record stays; try again later (sooner if a live batch gets through).
         if (this.#closing()) return 'closing';
         await this.#sleep(backoff);
         backoff = Math.min(2 * backoff, MAX_BACKOFF_MILLIS);
+        if (!store.queue.includes(seg)) return delivered;
         continue;
       }
       backoff = FIRST_BACKOFF_MILLIS;
       const rejected = o.rejected ?? 0;
       const tooLarge = o.tooLarge ?? 0;
-      // Part delivered, part not (a split request): the part not taken is kept again.
-      const kept = o.ok ? 0 : store.keep(seg.dest, o.unsent ?? [], (r.flags & FLAG_COUNTS) !== 0, !seg.mine || (r.flags & FLAG_FOREIGN) !== 0).kept;
+      // Part delivered, part not (a split request): the part not taken is kept again. The record
+      // is settled first, as if all of that part were kept, then what could not be kept fails:
+      // keeping may drop this very segment to make room, and its record must not count twice.
+      const unsent = o.ok ? [] : (o.unsent ?? []);
+      const toKeep = unsent.reduce((sum, u) => sum + u.spans, 0);
       const got = r.spans - rejected - tooLarge - undelivered;
       seg.next++;
-      store.settle(seg, known, { delivered: got, rejected, tooLarge, failed: undelivered - kept, reason: o.reason ?? 'exportError', kept });
+      store.settle(seg, known, { delivered: got, rejected, tooLarge, failed: undelivered - toKeep, reason: o.reason ?? 'exportError', kept: toKeep });
+      if (toKeep > 0) {
+        const k = store.keep(seg.dest, unsent, (r.flags & FLAG_COUNTS) !== 0, !seg.mine || (r.flags & FLAG_FOREIGN) !== 0);
+        const lost = toKeep - k.kept;
+        if (lost > 0) store.settle(seg, { ...known, spans: lost }, { delivered: 0, rejected: 0, tooLarge: 0, failed: lost, reason: k.full ? 'spoolFull' : (o.reason ?? 'exportError'), kept: 0 });
+      }
       delivered += got;
       await this.#sleep(1000 / REPLAY_PER_SECOND);
     }

@@ -8,7 +8,8 @@
 // earlier process or of a worker of this process that died, are adopted by renaming them into the
 // adopter's name (a rename succeeds for one thread only), at start and when the main thread says a
 // worker died. The cap (spoolMaxBytes) is over the whole directory (N_SPOOL_BYTES, shared); a
-// worker makes room by dropping its own oldest segments, never one it is replaying.
+// worker makes room by dropping its own oldest segments (another worker's it cannot: its batch
+// then fails spoolFull).
 //
 // Appends and their counting happen in one synchronous stretch (writeSync, fsyncSync, then the
 // counters), as the drain loop's claims and settles do: a worker that dies between two stretches
@@ -77,8 +78,6 @@ export class SpoolStore {
   readonly #limit: number;
   /** Held segments, oldest first. */
   readonly queue: Segment[] = [];
-  /** The segment replay.ts is sending from: never dropped to make room. */
-  replaying: Segment | undefined;
   #seq = 0;
   #ioFailed = false;
 
@@ -152,7 +151,9 @@ export class SpoolStore {
   #makeRoom(size: number): boolean {
     const k = this.#host.counters;
     while (Number(Atomics.load(k, N_SPOOL_BYTES)) + size > this.#config.maxBytes) {
-      const victim = this.queue.find((s) => s !== this.replaying && s.records.length > s.next);
+      // The oldest, even the one being replayed (replay.ts then drops the answer of the request
+      // in hand: it counts spoolFull, though it may still reach the collector).
+      const victim = this.queue.find((s) => s.records.length > s.next);
       if (victim === undefined) return false;
       this.close(victim);
       let spans = 0;
