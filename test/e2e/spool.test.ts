@@ -2,7 +2,7 @@
 // segment files in a temporary directory, a real child process killed with SIGKILL.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -176,6 +176,34 @@ describe('disk spool', () => {
     expect(got.length).toBe(s.spooled);
     expect(got).not.toContain(0);
     expect(got).toContain(1_999);
+    await tracer.shutdown();
+    await receiver.close();
+  }, 60_000);
+
+  it('counts a worker crash once: the dead worker\'s spooled spans are adopted and delivered, its in-flight batch is workerCrash', async () => {
+    const dir = tempDir();
+    const port = await freePort();
+    const marker = join(tempDir(), 'crashed');
+    // The marker is there: the exporter acknowledges; removed, its next export ends the worker.
+    writeFileSync(marker, 'not yet');
+    const module = fixture('crash-once-exporter.mjs');
+    const tracer = new RactoTracer({
+      otlpHttpEndpoint: `http://127.0.0.1:${port}`,
+      workerExporters: [{ module, exportName: 'CrashOnceExporter', options: { marker } }],
+      spoolDir: dir, exportTimeoutMillis: 150, maxExportBatchSize: 100,
+    });
+    await tracer.ready();
+    for (let i = 0; i < 500; i++) tracer.recordChatSpan(call(i));
+    await tracer.flush();
+    expect(tracer.stats()).toMatchObject({ spooled: 500, pending: 500, failed: 0 });
+    unlinkSync(marker);
+    for (let i = 500; i < 600; i++) tracer.recordChatSpan(call(i));
+    const crashed = await until(tracer, (x) => x.failedByReason.workerCrash > 0 && x.pending === x.spooled);
+    expect(crashed.failedByReason.workerCrash).toBe(100);
+    const receiver = await startHttpReceiver({ port });
+    const s = await until(tracer, (x) => x.spooled === 0 && x.spool.bytes === 0);
+    expect(s).toMatchObject({ recorded: 600, exported: 500, failed: 100, pending: 0, replayed: 0, failedByReason: { workerCrash: 100 } });
+    expect(indices(receiver)).toEqual(range(0, 500));
     await tracer.shutdown();
     await receiver.close();
   }, 60_000);
