@@ -8,6 +8,7 @@ export { DEFAULTS } from './options.js';
 export { RactoError } from './errors.js';
 export { OVERFLOW_STRING } from './shared/strings.js';
 
+export type { MetricsOptions, SamplingOptions } from './metrics-options.js';
 export type { RactoTracerOptions, FullRingPolicy, ClockMode, WorkerExporterSpec, OtlpCompression, OtlpHttpProtocol } from './options.js';
 export type { ChatCall, EmbedCall, CacheHit, CallStatus, ParentSpanContext } from './main/writer.js';
 export type { SpanRecord, SpanName, SpanNames, Operation } from './spans/record.js';

@@ -6,7 +6,9 @@ import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { invalidRange, invalidType, invalidValue } from './errors.js';
 import { DEFAULT_COST_TABLE } from './pricing/default-table.js';
 import { mergePriceTable, type ModelPricingInit, type PriceTable } from './pricing/model-pricing.js';
+import { METRICS_OPTION_NAMES, resolveMetrics, type MetricsOptions } from './metrics-options.js';
 import { MAX_ATTRIBUTE_KEYS } from './shared/layout.js';
+import type { MetricsConfig } from './shared/metrics-config.js';
 import type { SpanNames } from './spans/record.js';
 
 export type FullRingPolicy = 'drop' | 'block';
@@ -22,7 +24,7 @@ export interface WorkerExporterSpec {
 export type OtlpHttpProtocol = 'http/json' | 'http/protobuf';
 export type OtlpCompression = 'gzip' | 'none';
 
-export interface RactoTracerOptions {
+export interface RactoTracerOptions extends MetricsOptions {
   /** OTel resource `service.name`. Default 'ractogateway'. */
   serviceName?: string;
   /** OTLP/gRPC collector endpoint, e.g. 'http://localhost:4317'. */
@@ -160,6 +162,8 @@ export interface ResolvedOptions {
   fullRingBlockMillis: number;
   clock: ClockMode;
   workerNice: number;
+  /** Metrics and tail sampling (metrics-options.ts); undefined when both are off. */
+  metrics: MetricsConfig | undefined;
   spoolDir: string | undefined;
   spoolMaxBytes: number;
 }
@@ -167,6 +171,7 @@ export interface ResolvedOptions {
 const KNOWN = new Set([
   'serviceName', 'otlpEndpoint', 'otlpHttpEndpoint', 'console', 'inMemory', 'customExporter',
   'priceTable', 'spanNames', 'attributeKeys', 'otlpHeaders', 'otlpCompression', 'otlpHttpProtocol', 'workerExporters', 'spoolDir', ...Object.keys(DEFAULTS),
+  ...METRICS_OPTION_NAMES,
 ]);
 
 /** The environment variables the tracer itself reads; the OTLP exporters read their own. */
@@ -198,6 +203,8 @@ export function resolveOptions(
   if ((ringCapacity & (ringCapacity - 1)) !== 0) {
     throw invalidRange('options.ringCapacity', 'a power of two between 64 and 4194304', ringCapacity, 'RACTO_ERR_INVALID_OPTION');
   }
+  const keys = attributeKeys(o.attributeKeys);
+  const otlpHeaders = headers(o.otlpHeaders);
   return {
     serviceName: str(o, 'serviceName') ?? DEFAULTS.serviceName,
     otlpEndpoint: str(o, 'otlpEndpoint'),
@@ -207,8 +214,8 @@ export function resolveOptions(
     customExporter: exporter(options.customExporter),
     priceTable: mergePriceTable(DEFAULT_COST_TABLE, options.priceTable),
     spanNames: oneOf(o, 'spanNames', ['seed', 'genai'] as const) ?? 'seed',
-    attributeKeys: attributeKeys(o.attributeKeys),
-    otlpHeaders: headers(o.otlpHeaders),
+    attributeKeys: keys,
+    otlpHeaders,
     otlpCompression: oneOf(o, 'otlpCompression', ['gzip', 'none'] as const),
     otlpHttpProtocol: oneOf(o, 'otlpHttpProtocol', ['http/json', 'http/protobuf'] as const) ??
       env.otlpHttpProtocol ?? 'http/protobuf',
@@ -225,6 +232,7 @@ export function resolveOptions(
     fullRingBlockMillis: int(o, 'fullRingBlockMillis', 1, 3_600_000),
     clock: oneOf(o, 'clock', ['coarse', 'precise'] as const) ?? DEFAULTS.clock,
     workerNice: int(o, 'workerNice', 0, 19),
+    metrics: resolveMetrics(options, keys, otlpHeaders),
     spoolDir: str(o, 'spoolDir'),
     spoolMaxBytes: int(o, 'spoolMaxBytes', 65_536, 2 ** 48),
   };

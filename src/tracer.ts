@@ -6,6 +6,7 @@
 //                             +--> in-memory capture (same thread, same call)     workers build
 //                                                                                  and export spans
 
+import { RactoError } from './errors.js';
 import { Counters, type TracerStats } from './main/counters.js';
 import { grpcUrl, httpTracesUrl, PEERS, requirePeer } from './main/endpoints.js';
 import { CUSTOM_DESTINATION, DrainScheduler } from './main/scheduler.js';
@@ -46,12 +47,14 @@ export class RactoTracer {
     if (opts.customExporter !== undefined) names.push(CUSTOM_DESTINATION);
     if (opts.inMemory) names.push(IN_MEMORY_DESTINATION);
     this.#counters = new Counters(names);
-    if (names.length === 0) return; // no destination: record calls validate and return false
+    const metrics = opts.metrics?.aggregate === true;
+    // No destination and no metrics: record calls validate and return false.
+    if (names.length === 0 && !metrics) return;
 
     const ring = createRing(opts.ringCapacity);
     const strings = new StringTableWriter(opts.maxStrings, opts.maxStrings * STRING_ARENA_BYTES_PER_ENTRY);
     this.#ring = ring;
-    const useWorkers = workerDestinations.length > 0 || opts.customExporter !== undefined;
+    const useWorkers = workerDestinations.length > 0 || opts.customExporter !== undefined || metrics;
     let scheduler: DrainScheduler | undefined;
     const writer = new RecordWriter(ring, strings, this.#counters, {
       reclaim: () => scheduler?.reclaim(),
@@ -150,6 +153,22 @@ export class RactoTracer {
     const merged = mergePriceTable(DEFAULT_COST_TABLE, table, 'setPriceTable(table)');
     if (this.#context !== undefined) this.#context.prices = resolverFor(merged);
     this.#scheduler?.setPrices(priceTableToData(merged));
+  }
+
+  /**
+   * The metrics in the Prometheus text format 0.0.4, for a gateway that serves /metrics on its own
+   * router. Rendered in a worker. Rejects with a RactoError when metrics are off.
+   */
+  async metricsText(): Promise<string> {
+    if (this.#options.metrics?.aggregate !== true || this.#scheduler === undefined) {
+      throw new RactoError('RACTO_ERR_METRICS_OFF', 'metrics are off: set the metrics, prometheusPort or otlpMetricsEndpoint option');
+    }
+    return this.#scheduler.metrics.metricsText();
+  }
+
+  /** The port /metrics listens on (prometheusPort 0 picks one), once ready() resolved; else undefined. */
+  get prometheusPort(): number | undefined {
+    return this.#scheduler?.metrics.prometheusPort;
   }
 
   stats(): TracerStats {

@@ -5,8 +5,18 @@
 //   recorded == exported + dropped + failed + pending
 
 import {
-  FAILURE_REASONS, N_DEST, N_EXPORTED, N_FAILED, N_REPLAY_FAILED, N_REPLAYED, N_SPOOL_BYTES, N_SPOOL_CORRUPT, N_SPOOLED, type CounterLayout,
+  FAILURE_REASONS, N_DEST, N_EXPORTED, N_FAILED, N_REPLAY_FAILED, N_REPLAYED, N_SAMPLED, N_SPOOL_BYTES, N_SPOOL_CORRUPT, N_SPOOLED, type CounterLayout,
 } from '../shared/layout.js';
+import {
+  HEALTH_NOT_SAMPLED,
+  HEALTH_RECORDED,
+  HEALTH_RING_FULL,
+  HEALTH_SHUTDOWN,
+  HEALTH_SHUTDOWN_TIMEOUT,
+  HEALTH_STRINGS_FOLDED,
+  HEALTH_WORKER_CRASH,
+  HEALTH_WRITTEN,
+} from '../shared/metrics-config.js';
 import type { StringTableReader } from '../shared/strings.js';
 
 export interface DroppedByReason {
@@ -16,6 +26,8 @@ export interface DroppedByReason {
   shutdown: number;
   /** Its parent span (active or explicit) was not sampled, so its trace is not recorded. */
   notSampled: number;
+  /** Left out by tail sampling (the `sampling` option) in the worker; its call still counts in the metrics. */
+  sampled: number;
 }
 
 export interface FailedByReason {
@@ -102,7 +114,7 @@ export class Counters {
   recorded = 0;
   /** Spans exported, counted on this thread (in-memory-only tracers). */
   exported = 0;
-  readonly dropped: DroppedByReason = { ringFull: 0, shutdown: 0, notSampled: 0 };
+  readonly dropped: DroppedByReason = { ringFull: 0, shutdown: 0, notSampled: 0, sampled: 0 };
   /** Failures decided on this thread: workerCrash, shutdownTimeout. */
   readonly failed: FailedByReason = { exportError: 0, exportTimeout: 0, workerCrash: 0, shutdownTimeout: 0, rejected: 0, tooLarge: 0, spoolFull: 0, spoolCorrupt: 0 };
   /** Per destination, what this thread counted (in-memory, crashes, shutdown). */
@@ -132,6 +144,21 @@ export class Counters {
     for (const name of this.#sharedNames) this.destinations[name].failed += n;
   }
 
+  /**
+   * Copies what only this thread counts into the health block the metrics host reads (plain
+   * stores, a few nanoseconds; done at each publish, so at most scheduledDelayMillis old).
+   */
+  mirror(health: Float64Array, written: number, stringsFolded: number): void {
+    health[HEALTH_RECORDED] = this.recorded;
+    health[HEALTH_RING_FULL] = this.dropped.ringFull;
+    health[HEALTH_SHUTDOWN] = this.dropped.shutdown;
+    health[HEALTH_NOT_SAMPLED] = this.dropped.notSampled;
+    health[HEALTH_WORKER_CRASH] = this.failed.workerCrash;
+    health[HEALTH_SHUTDOWN_TIMEOUT] = this.failed.shutdownTimeout;
+    health[HEALTH_STRINGS_FOLDED] = stringsFolded;
+    health[HEALTH_WRITTEN] = written;
+  }
+
   addUnpriced(model: string, n: number): void {
     const key = this.unpriced.has(model) || this.unpriced.size < MAX_UNPRICED_MODELS ? model : OTHER_MODELS;
     this.unpriced.set(key, (this.unpriced.get(key) ?? 0) + n);
@@ -148,6 +175,7 @@ export class Counters {
     let spooled = 0;
     let replayed = 0;
     const spool: SpoolStats = { bytes: 0, replayFailed: 0, corruptRecords: 0 };
+    const droppedByReason = { ...this.dropped };
     if (shared !== undefined) {
       const k = shared.counters;
       this.#sharedNames.forEach((name, i) => {
@@ -160,6 +188,7 @@ export class Counters {
       spool.bytes = Number(Atomics.load(k, N_SPOOL_BYTES));
       exported += Number(Atomics.load(k, N_EXPORTED));
       FAILURE_REASONS.forEach((reason, r) => (failed[reason] += Number(Atomics.load(k, N_FAILED + r))));
+      droppedByReason.sampled += Number(Atomics.load(k, N_SAMPLED));
       // After the outcomes: a span leaving the spool is added to its outcome before it is taken
       // off N_SPOOLED, so a span this snapshot counts spooled is never also counted exported or
       // failed here (spooled <= pending in every snapshot).
@@ -167,7 +196,7 @@ export class Counters {
       unpricedCalls = this.#sharedUnpriced(shared);
       wakeups = shared.wakeups();
     }
-    const dropped = this.dropped.ringFull + this.dropped.shutdown + this.dropped.notSampled;
+    const dropped = droppedByReason.ringFull + droppedByReason.shutdown + droppedByReason.notSampled + droppedByReason.sampled;
     let failedTotal = 0;
     for (const reason of FAILURE_REASONS) failedTotal += failed[reason];
     return {
@@ -179,7 +208,7 @@ export class Counters {
       spooled,
       replayed,
       spool,
-      droppedByReason: { ...this.dropped },
+      droppedByReason,
       failedByReason: failed,
       destinations,
       stringsFolded,

@@ -16,8 +16,8 @@ import { diag } from '@opentelemetry/api';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { Piscina } from 'piscina';
-import { C_LOGS, S_COPYING, S_IN_FLIGHT, S_OWNER, slotWord } from '../shared/layout.js';
-import type { MainMessage, PricesMessage, ReadyTask, SpansMessage, WorkerConfig, WorkerMessage } from '../shared/worker-config.js';
+import { C_LOGS, C_METRICS_DONE, S_COPYING, S_IN_FLIGHT, S_OWNER, slotWord } from '../shared/layout.js';
+import type { MainMessage, PricesMessage, ReadyResult, ReadyTask, SpansMessage, WorkerConfig, WorkerMessage } from '../shared/worker-config.js';
 import { exportSpans } from '../spans/export.js';
 import { toReadableSpan } from '../spans/readable-span.js';
 
@@ -28,10 +28,20 @@ export interface PoolHooks {
   priceVersions(): PricesMessage[];
 }
 
+/** Longest wait of tracer.metricsText() for the metrics host's answer. */
+const METRICS_TEXT_MILLIS = 5_000;
+/** Longest wait at shutdown for the metrics host's last OTLP push. */
+const METRICS_DONE_MILLIS = 5_000;
+
 export class WorkerPool {
   /** Resolves once every worker runs its drain loop (true), or one failed to start (false, logged). */
   readonly ready: Promise<boolean>;
-  readonly #pool: Piscina<ReadyTask, boolean>;
+  readonly #pool: Piscina<ReadyTask, ReadyResult>;
+  /** The port the metrics host's /metrics server listens on, once ready. */
+  prometheusPort: number | undefined;
+  readonly #metrics: WorkerConfig['metrics'];
+  #nextRender = 1;
+  readonly #renders = new Map<number, (text: string) => void>();
   readonly #channel: BroadcastChannel;
   readonly #control: Int32Array;
   readonly #slots: number;
@@ -46,15 +56,17 @@ export class WorkerPool {
   constructor(config: Omit<WorkerConfig, 'channel'>, workers: number, custom: SpanExporter | undefined, hooks: PoolHooks) {
     const channel = `ractogateway:${randomUUID()}`;
     this.#channel = new BroadcastChannel(channel);
-    // Never keeps the process alive; this side only posts.
+    this.#channel.onmessage = (event) => this.#onChannel((event as { data: MainMessage }).data);
+    // Never keeps the process alive (metricsText() holds a timer of its own while it waits).
     this.#channel.unref();
+    this.#metrics = config.metrics;
     this.#control = new Int32Array(config.control);
     this.#slots = config.slots;
     this.#hooks = hooks;
     this.#custom = custom;
     this.#resource = resourceFromAttributes({ 'service.name': config.serviceName });
     this.#exportTimeout = config.exportTimeoutMillis;
-    this.#pool = new Piscina<ReadyTask, boolean>({
+    this.#pool = new Piscina<ReadyTask, ReadyResult>({
       filename: new URL('../worker/drain.js', import.meta.url).href,
       minThreads: workers,
       maxThreads: workers,
@@ -75,7 +87,10 @@ export class WorkerPool {
     const started: Promise<boolean>[] = [];
     for (let i = 0; i < workers; i++) {
       started.push(this.#pool.run({ type: 'ready' }).then(
-        () => true,
+        (result) => {
+          if (result.prometheusPort !== undefined) this.prometheusPort = result.prometheusPort;
+          return true;
+        },
         (err: unknown) => {
           diag.error('ractogateway: worker start-up failed', err);
           return false;
@@ -89,8 +104,43 @@ export class WorkerPool {
     this.#channel.postMessage(message);
   }
 
-  /** Stops the threads, once the log lines they posted have arrived (waiting at most `waitMillis`). */
+  /** The Prometheus exposition, rendered by the metrics host worker. */
+  metricsText(): Promise<string> {
+    const id = this.#nextRender++;
+    return new Promise<string>((resolve, reject) => {
+      // Ref'd: the channel is not, and the answer must be awaited.
+      const timer = setTimeout(() => {
+        this.#renders.delete(id);
+        reject(new Error(`ractogateway: the metrics host did not answer within ${METRICS_TEXT_MILLIS} ms`));
+      }, METRICS_TEXT_MILLIS);
+      this.#renders.set(id, (text) => {
+        clearTimeout(timer);
+        resolve(text);
+      });
+      this.post({ type: 'metrics-render', id });
+    });
+  }
+
+  #onChannel(msg: MainMessage): void {
+    if (msg.type === 'metrics-text') {
+      this.#renders.get(msg.id)?.(msg.text);
+      this.#renders.delete(msg.id);
+    }
+  }
+
+  /**
+   * Stops the threads, once the log lines they posted have arrived (waiting at most `waitMillis`)
+   * and the metrics host made its last push (at most METRICS_DONE_MILLIS).
+   */
   async close(waitMillis: number): Promise<void> {
+    if (this.#metrics?.aggregate === true) {
+      const wait = Atomics.waitAsync(this.#control, C_METRICS_DONE, 0, METRICS_DONE_MILLIS);
+      if (wait.async) {
+        const keepAlive = setTimeout(() => undefined, METRICS_DONE_MILLIS);
+        await wait.value;
+        clearTimeout(keepAlive);
+      }
+    }
     const deadline = performance.now() + waitMillis;
     while (this.#logs < Atomics.load(this.#control, C_LOGS) && performance.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 1));

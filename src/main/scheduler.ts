@@ -33,6 +33,7 @@ import {
 } from '../shared/layout.js';
 import { publishWrite, wakeDrainLoops, type RingViews } from '../shared/ring.js';
 import { StringTableReader, type StringTableWriter } from '../shared/strings.js';
+import { HEALTH_WORDS } from '../shared/metrics-config.js';
 import type { DestinationConfig, PricesMessage } from '../shared/worker-config.js';
 import { priceTableToData, type PriceTableData } from '../pricing/model-pricing.js';
 import { CoarseClock } from './clock.js';
@@ -64,6 +65,8 @@ export class DrainScheduler {
   /** Records below this index are published to the drain loops. */
   published = 0;
   readonly ready: Promise<boolean>;
+  /** metricsText() and the /metrics port, from the metrics host worker. */
+  readonly metrics: Pick<WorkerPool, 'metricsText' | 'prometheusPort'>;
   /** The adaptive coarse clock (clock.ts), unless clock: 'precise'. */
   readonly clock: CoarseClock | undefined;
   readonly #opts: ResolvedOptions;
@@ -71,6 +74,8 @@ export class DrainScheduler {
   readonly #ring: RingViews;
   readonly #counters: Counters;
   readonly #control: Int32Array;
+  /** What only this thread counts, for the metrics host (metrics-config.ts). */
+  readonly #health: Float64Array;
   readonly #slots: number;
   readonly #pool: WorkerPool;
   /** Unpublished records that make a batch due. */
@@ -96,6 +101,8 @@ export class DrainScheduler {
     if (opts.customExporter !== undefined) names.push(CUSTOM_DESTINATION);
     const layout = counterLayout(names.length, opts.maxStrings);
     const shared = new SharedArrayBuffer(layout.words * 8);
+    const health = new SharedArrayBuffer(HEALTH_WORDS * 8);
+    this.#health = new Float64Array(health);
     // A batch is due at maxExportBatchSize records, or at a quarter of a small ring.
     this.#due = Math.max(1, Math.min(opts.maxExportBatchSize, ring.capacity >>> 2));
     this.clock = opts.clock === 'coarse' ? new CoarseClock(this.#control, ring.buffer as SharedArrayBuffer, this.#due, COARSE_CLOCK_RESOLUTION_MS) : undefined;
@@ -111,6 +118,7 @@ export class DrainScheduler {
       strings: strings.buffer,
       control,
       counters: shared,
+      health,
       slots: this.#slots,
       timeOrigin: performance.timeOrigin,
       serviceName: opts.serviceName,
@@ -124,16 +132,19 @@ export class DrainScheduler {
       exportTimeoutMillis: opts.exportTimeoutMillis,
       workerNice: opts.workerNice,
       customExporter: opts.customExporter !== undefined,
+      metrics: opts.metrics,
       spool: this.#spoolLock === undefined ? undefined : { dir: this.#spoolLock.dir, maxBytes: opts.spoolMaxBytes, session: randomBytes(8).toString('hex') },
     }, opts.workers, opts.customExporter, {
       crashed: (n) => {
         counters.failEverywhere('workerCrash', n);
+        this.#mirror();
         // Its spooled segments are counted spooled already: a living worker adopts and replays them.
         if (this.#spoolLock !== undefined) this.#pool.post({ type: 'spool-orphans' });
       },
       priceVersions: () => this.#versions.map(({ at: _at, ...message }) => message),
     });
     this.ready = this.#pool.ready;
+    this.metrics = this.#pool;
     writer.notifyAt = 1;
     live.add(this.#self);
   }
@@ -158,11 +169,16 @@ export class DrainScheduler {
   };
 
   #publish(end: number): void {
+    this.#mirror();
     publishWrite(this.#ring, end);
     this.published = end;
     this.clock?.published(end);
     // After the store above (Dekker pair with DrainLoop's park): a sleeping loop is woken.
     if (Atomics.load(this.#control, C_SLEEPERS) > 0) wakeDrainLoops(this.#control);
+  }
+
+  #mirror(): void {
+    this.#counters.mirror(this.#health, this.#writer.write, this.#writer.stringsFolded);
   }
 
   #publishAll(): void {
@@ -307,6 +323,7 @@ export class DrainScheduler {
     if (leftover > 0) {
       diag.warn(`ractogateway: shutdown gave up on ${leftover} spans (shutdownTimeout)`);
       this.#counters.failEverywhere('shutdownTimeout', leftover);
+      this.#mirror();
     }
     if (s.spooled > 0) diag.warn(`ractogateway: ${s.spooled} spans stay in the spool (${this.#opts.spoolDir}) for the next process`);
     this.#spoolLock?.release();

@@ -110,6 +110,8 @@ export function ringBytes(capacity: number): number {
 //  |                            C_CLOSING    1: shutdown began; a spool takes what the     |
 //  |                                         collector does not answer at once             |
 //  | line 2, workers write      C_SLEEPERS   drain loops parked on C_WAKE                 |
+//  |                            C_METRICS_HOST threadId of the metrics host (metrics/host.ts)|
+//  |                            C_METRICS_DONE 1 once the host's last push ended (shutdown)  |
 //  | line 3, the clock          K_STATE      0 ticking, 1 parked, 2 stop                  |
 //  |                            K_WAKE       +1 to wake a parked ticker                   |
 //  |                            K_TICKS      ticker loop iterations (debug counter)       |
@@ -139,6 +141,8 @@ export const C_STOP = CONTROL_LINE_WORDS + 1;
 export const C_PRICES = CONTROL_LINE_WORDS + 2;
 export const C_CLOSING = CONTROL_LINE_WORDS + 3;
 export const C_SLEEPERS = 2 * CONTROL_LINE_WORDS;
+export const C_METRICS_HOST = 2 * CONTROL_LINE_WORDS + 1;
+export const C_METRICS_DONE = 2 * CONTROL_LINE_WORDS + 2;
 export const K_STATE = 3 * CONTROL_LINE_WORDS;
 export const K_WAKE = K_STATE + 1;
 export const K_TICKS = K_STATE + 2;
@@ -171,23 +175,25 @@ export function controlBytes(slots: number): number {
 // ---- counters: outcomes the workers count, read by stats() on the main thread ----
 //
 //  counters SharedArrayBuffer, BigInt64 words (a gateway passes 2^32 spans in hours)
-//  +----------+-----------------------------+------------------------------+----------------+
-//  | exported | failed by reason            | spool  | per destination i:           | unpriced calls |
-//  |          | (FAILURE_REASONS order)     | 5 words| exported, failed             | by model id    |
-//  +----------+-----------------------------+--------+------------------------------+----------------+
-//   N_EXPORTED  N_FAILED + r                 N_SPOOL  N_DEST + 2i, N_DEST + 2i + 1   unpricedAt + id
+//  +----------+-----------------------------+---------+--------+------------------------------+----------------+
+//  | exported | failed by reason            | sampled | spool  | per destination i:           | unpriced calls |
+//  |          | (FAILURE_REASONS order)     | out     | 5 words| exported, failed             | by model id    |
+//  +----------+-----------------------------+---------+--------+------------------------------+----------------+
+//   N_EXPORTED  N_FAILED + r                  N_SAMPLED N_SPOOL  N_DEST + 2i, N_DEST + 2i + 1   unpricedAt + id
 
 export const FAILURE_REASONS = ['exportError', 'exportTimeout', 'workerCrash', 'shutdownTimeout', 'rejected', 'tooLarge', 'spoolFull', 'spoolCorrupt'] as const;
 export const N_EXPORTED = 0;
 export const N_FAILED = 1;
-// The disk spool's words (worker/spool/), between the failures and the destinations:
+/** Spans left out by tail sampling (droppedByReason.sampled). */
+export const N_SAMPLED = N_FAILED + FAILURE_REASONS.length;
+// The disk spool's words (worker/spool/), between the sampled count and the destinations:
 //   N_SPOOLED        spans of this process on disk now (added when spooled, taken off when
 //                    delivered or failed): part of pending
 //   N_REPLAYED       spans recorded by an earlier process, delivered from its segments
 //   N_REPLAY_FAILED  spans recorded by an earlier process that could not be delivered
 //   N_SPOOL_CORRUPT  records skipped for a bad checksum or a truncated tail (any process)
 //   N_SPOOL_BYTES    segment bytes on disk now, over every worker
-export const N_SPOOL = N_FAILED + FAILURE_REASONS.length;
+export const N_SPOOL = N_SAMPLED + 1;
 export const N_SPOOLED = N_SPOOL;
 export const N_REPLAYED = N_SPOOL + 1;
 export const N_REPLAY_FAILED = N_SPOOL + 2;

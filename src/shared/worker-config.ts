@@ -8,6 +8,7 @@
 //   worker -> main   (piscina's parentPort events)  SpansMessage (customExporter), NeedPrices, LogMessage
 
 import type { PriceTableData } from '../pricing/model-pricing.js';
+import type { MetricsConfig, MetricsMessage } from './metrics-config.js';
 import type { SpanData } from '../spans/readable-span.js';
 
 export type DestinationConfig =
@@ -34,6 +35,8 @@ export interface WorkerConfig {
   control: SharedArrayBuffer;
   /** BigInt64 outcome counters (layout.ts counterLayout). */
   counters: SharedArrayBuffer;
+  /** Float64 main-thread counts for the health metrics (metrics-config.ts HEALTH_*). */
+  health: SharedArrayBuffer;
   /** Worker slots in the control block. */
   slots: number;
   /** Name of the BroadcastChannel the main thread posts to. */
@@ -55,6 +58,8 @@ export interface WorkerConfig {
   workerNice: number;
   /** A customExporter lives on the main thread: batches are posted there (SpansMessage). */
   customExporter: boolean;
+  /** Metrics aggregation and tail sampling (metrics-config.ts); undefined when both are off. */
+  metrics: MetricsConfig | undefined;
   /** The disk spool (worker/spool/), when options.spoolDir is set. */
   spool: SpoolConfig | undefined;
 }
@@ -65,6 +70,12 @@ export interface SpoolConfig {
   maxBytes: number;
   /** This process's spool session (hex): segments of another session came from an earlier process. */
   session: string;
+}
+
+/** What the 'ready' task resolves to. */
+export interface ReadyResult {
+  /** The port the metrics host's /metrics server listens on (on that worker only). */
+  prometheusPort?: number;
 }
 
 /** The one piscina task: resolves once the worker has loaded its destinations and taken a slot. */
@@ -121,7 +132,7 @@ export interface OrphansMessage {
   type: 'spool-orphans';
 }
 
-export type MainMessage = PricesMessage | AckMessage | OrphansMessage;
+export type MainMessage = PricesMessage | AckMessage | MetricsMessage | OrphansMessage;
 
 /** worker -> main: a batch for the customExporter. */
 export interface SpansMessage {

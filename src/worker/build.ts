@@ -31,8 +31,8 @@ function hex(b: Uint8Array, at: number, n: number): string {
 }
 
 export class TakenRange {
-  /** Number of spans. */
-  readonly length: number;
+  /** Number of spans (fewer after retain()). */
+  length: number;
   /** The copied records, indexed 0..length-1, readable with decodeRecord(). */
   readonly records: RingViews;
   readonly ids: Uint8Array;
@@ -61,6 +61,25 @@ export class TakenRange {
    */
   release(): void {
     for (const b of this.#buffers.splice(0)) this.#pool?.give(b);
+  }
+
+  /**
+   * Keeps the spans whose `keep` byte is 1, in order, moving their records and ids to the front
+   * of the copy (tail sampling). Before any destination reads the range.
+   */
+  retain(keep: Uint8Array): void {
+    const u = this.records.u32;
+    const ids = this.ids;
+    let kept = 0;
+    for (let i = 0; i < this.length; i++) {
+      if (keep[i] !== 1) continue;
+      if (kept !== i) {
+        u.copyWithin(kept * RECORD_U32, i * RECORD_U32, (i + 1) * RECORD_U32);
+        ids.copyWithin(kept * ID_BYTES, i * ID_BYTES, (i + 1) * ID_BYTES);
+      }
+      kept++;
+    }
+    this.length = kept;
   }
 
   /** One SpanData per span, made on first use. */

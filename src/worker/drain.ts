@@ -15,11 +15,15 @@ import { emptyFields, encodeRecord } from '../shared/codec.js';
 import { C_CLOSING, C_LOGS, CACHE_SHIFT, counterLayout, FLAG_ATTRS, FLAG_ERROR, FLAG_PARENT, FLAG_USAGE, OP_CHAT, OP_EMBED, OP_STREAM, S_OWNER, slotWord } from '../shared/layout.js';
 import { attachRing, createRing, wakeDrainLoops } from '../shared/ring.js';
 import { StringTableReader } from '../shared/strings.js';
-import type { DestinationOutcome, MainMessage, ReadyTask, WorkerConfig, WorkerMessage } from '../shared/worker-config.js';
+import type { MetricsConfig, MetricsMessage } from '../shared/metrics-config.js';
+import type { DestinationOutcome, MainMessage, ReadyResult, ReadyTask, WorkerConfig, WorkerMessage } from '../shared/worker-config.js';
 import { takeRange, type TakenRange } from './build.js';
 import { Batch, createDestination, envHeaders, type Destination } from './destinations.js';
 import { BufferPool } from './buffers.js';
 import { DrainLoop } from './loop.js';
+import { WorkerMetrics } from './metrics/host.js';
+import { TailSampler } from './metrics/sampling.js';
+import { SeriesTable } from './metrics/series.js';
 import { OtlpProtoEncoder } from './otlp-proto.js';
 import { PriceVersions } from './prices.js';
 import { PartialSuccessLog } from './partial-log.js';
@@ -96,9 +100,32 @@ async function start(): Promise<void> {
   };
   const prices = new PriceVersions(ctx, () => post({ type: 'need-prices' }));
   const channel = new BroadcastChannel(config.channel);
+  const m = config.metrics;
+  // The workers' own channel for gathering metrics: the main thread never sees those messages.
+  const peers = m?.aggregate === true ? new BroadcastChannel(`${config.channel}:metrics`) : undefined;
+  const metrics = m !== undefined && peers !== undefined
+    ? new WorkerMetrics({
+        config: m,
+        peers,
+        channel,
+        health: { health: new Float64Array(config.health), counters, control, slots: config.slots, ringCapacity: ring.capacity },
+        control,
+        slots: config.slots,
+        threadId,
+        strings,
+        attributeKeys: config.attributeKeys,
+        serviceName: config.serviceName,
+        exportTimeoutMillis: config.exportTimeoutMillis,
+        log: (level, message) => post({ type: 'log', level, message }),
+      })
+    : undefined;
+  const sampler = m?.sampling === undefined ? undefined : new TailSampler(m.sampling);
+  if (peers !== undefined) peers.onmessage = (event) => metrics?.onMessage((event as { data: MetricsMessage }).data);
   channel.onmessage = (event) => {
     const msg = (event as { data: MainMessage }).data;
-    if (msg.type === 'prices') {
+    if (msg.type.startsWith('metrics-')) {
+      metrics?.onMessage(msg as Extract<MainMessage, { type: `metrics-${string}` }>);
+    } else if (msg.type === 'prices') {
       prices.add(msg);
       wakeDrainLoops(control);
     } else if (msg.type === 'spool-orphans') {
@@ -130,7 +157,7 @@ async function start(): Promise<void> {
   ].filter((v) => v.length > 0);
   const names = config.destinations.map((d) => d.name);
   if (config.customExporter) names.push('customExporter');
-  warmUp(encoder, ctx, pool);
+  warmUp(encoder, ctx, pool, m);
   const warn = (message: string): void => post({ type: 'log', level: 'warn', message: redact(message, secrets) });
   // A replay has no caller waiting on it: it gives the collector at least REPLAY_BUDGET_MILLIS to
   // answer, so that a slow answer does not send the request twice.
@@ -164,17 +191,31 @@ async function start(): Promise<void> {
   };
   const failed = (name: string, n: number, o: DestinationOutcome): void =>
     post({ type: 'log', level: 'warn', message: `ractogateway: ${name} failed ${n} spans: ${o.message ?? o.reason}` });
+  const observe = (range: TakenRange): number => {
+    metrics?.table.addRecords(range.records, range.length, range.ctx);
+    return sampler?.sample(range) ?? 0;
+  };
 
   const slot = await takeSlot(control);
-  const host = { send, failed, names, pool, spool: spool === undefined ? undefined : { keeper: spool, spoolable: (i: number) => resend(i) !== undefined } };
+  const host = { send, failed, names, pool, observe, spool: spool === undefined ? undefined : { keeper: spool, spoolable: (i: number) => resend(i) !== undefined } };
   const loop = new DrainLoop(ring, control, counters, layout.unpricedAt, slot, prices, host, config.maxExportBatchSize, config.maxPendingBatches);
+  try {
+    readyResult.prometheusPort = await metrics?.start();
+  } catch (err) {
+    startFailures.push(`metrics server on ${m?.prometheus?.host}:${m?.prometheus?.port}: ${String(err)}`);
+  }
   // Segments of an earlier process, or of a worker of this one that died, are replayed.
   spool?.adopt();
   markStarted();
   await loop.run();
   await spool?.stop();
+  await metrics?.stop();
+  peers?.close();
   channel.close();
 }
+
+/** What this worker's 'ready' task reports. */
+const readyResult: ReadyResult = {};
 
 /**
  * Runs the span path (copy, ids, prices, encoding) over synthetic batches of every kind of record
@@ -182,7 +223,7 @@ async function start(): Promise<void> {
  * real traffic arrives: at a few batches a second it would otherwise compile for many seconds,
  * on the platform's helper threads, while the tracer is in use.
  */
-function warmUp(encoder: OtlpProtoEncoder, ctx: RecordContext, pool: BufferPool): void {
+function warmUp(encoder: OtlpProtoEncoder, ctx: RecordContext, pool: BufferPool, metrics: MetricsConfig | undefined): void {
   const ring = createRing(WARM_UP_SPANS);
   const r = emptyFields();
   for (let i = 0; i < WARM_UP_SPANS; i++) {
@@ -200,10 +241,15 @@ function warmUp(encoder: OtlpProtoEncoder, ctx: RecordContext, pool: BufferPool)
     encodeRecord(ring, i, r);
   }
   // Through the pool, as real batches go: one set of buffers serves every round.
+  // The metrics and the sampler (when on) go through the same code on throwaway instances.
+  const table = metrics?.aggregate === true ? new SeriesTable(metrics.labels, metrics.maxSeries) : undefined;
+  const sampler = metrics?.sampling === undefined ? undefined : new TailSampler({ ...metrics.sampling, ratio: 0.5 });
   let last: TakenRange | undefined;
   for (let round = 0; round < WARM_UP_ROUNDS; round++) {
     last?.release();
     last = takeRange(ring, 0, WARM_UP_SPANS, ctx, pool);
+    table?.addRecords(last.records, last.length, ctx);
+    if (sampler !== undefined && round < WARM_UP_ROUNDS - 1) sampler.sample(last);
     pool.give(encoder.encode(last));
   }
   warmUpKept = last;
@@ -230,9 +276,9 @@ const startFailures: string[] = [];
  * piscina's task handler: the 'ready' task resolves once the loop runs, and rejects if it cannot
  * or if a destination failed to start (the main thread logs the reason; tracer.ready() is false).
  */
-export default async function task(t: ReadyTask): Promise<boolean> {
+export default async function task(t: ReadyTask): Promise<ReadyResult> {
   if (t.type !== 'ready') throw new TypeError(`unknown worker task ${String(t.type)}`);
   await Promise.race([started, running]);
   if (startFailures.length > 0) throw new Error(`destinations failed to start in the worker: ${startFailures.join('; ')}`);
-  return true;
+  return readyResult;
 }

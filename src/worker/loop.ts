@@ -30,6 +30,7 @@ import {
   S_IN_FLIGHT,
   S_OLDEST,
   S_WAKEUPS,
+  N_SAMPLED,
   slotWord,
 } from '../shared/layout.js';
 import { isPublished, type RingViews } from '../shared/ring.js';
@@ -49,6 +50,11 @@ export interface LoopHost {
   readonly names: readonly string[];
   /** Buffers for each claimed range's copy and ids (given back by send). */
   readonly pool: BufferPool;
+  /**
+   * Sees every claimed range before it is sent: metrics count it, tail sampling may leave spans
+   * out (TakenRange.retain). Returns how many it left out.
+   */
+  observe(range: TakenRange): number;
   /** The disk spool, when options.spoolDir is set (outcomes.ts). */
   readonly spool?: { keeper: Keeper; spoolable: Spoolable };
 }
@@ -184,6 +190,19 @@ export class DrainLoop {
       Atomics.add(c, C_PROGRESS, 1);
       Atomics.notify(c, C_PROGRESS);
       if (!this.#prefaulted) this.#prefault();
+      const left = this.#host.observe(range);
+      if (left > 0) {
+        // Sampled out: counted, and out of the slot's books, in this same synchronous stretch.
+        Atomics.add(this.#counters, N_SAMPLED, BigInt(left));
+        Atomics.sub(c, w.inFlight, left);
+        n -= left;
+        if (n === 0) {
+          this.#countUnpriced(range);
+          range.release();
+          this.#settled();
+          return CLAIMED;
+        }
+      }
       const entry: InFlight = { start, n };
       this.#inFlight.add(entry);
       const batch = this.#batchSeq++;
@@ -215,13 +234,23 @@ export class DrainLoop {
     // Reported before the batch counts as settled: a shutdown that sees it settled then waits
     // for these lines (C_LOGS) before it stops the thread. Spooled spans are fsync'd in here.
     countBatch(k, n, outcomes, this.#host.spool, (i, spans, o) => this.#host.failed(this.#host.names[i], spans, o));
-    for (const [modelId, calls] of range.unpricedIds) Atomics.add(k, this.#unpricedAt + modelId, BigInt(calls));
+    this.#countUnpriced(range);
     this.#inFlight.delete(entry);
     let oldest: number | undefined;
     for (const f of this.#inFlight) if (oldest === undefined || ((f.start - oldest) | 0) < 0) oldest = f.start;
     if (oldest !== undefined) Atomics.store(c, this.#w.oldest, oldest);
     // Counted: the records leave the slot's books in this same synchronous stretch.
     Atomics.sub(c, this.#w.inFlight, n);
+    this.#settled();
+  }
+
+  #countUnpriced(range: TakenRange): void {
+    for (const [modelId, calls] of range.unpricedIds) Atomics.add(this.#counters, this.#unpricedAt + modelId, BigInt(calls));
+  }
+
+  /** Tells flush() and a blocked writer that a batch is settled, and the loop that a place is free. */
+  #settled(): void {
+    const c = this.#control;
     Atomics.add(c, C_SETTLED, 1);
     Atomics.notify(c, C_SETTLED);
     Atomics.add(c, C_PROGRESS, 1);

@@ -1,0 +1,209 @@
+// Metrics aggregation in the drain loop: every record a worker claims adds to one series, the
+// cumulative numbers of one label set. Worker thread only.
+//
+// A series is keyed by everything any metric labels a call with (provider, model, operation,
+// status, error type, cache hit, the metricAttributes values, as string ids); each metric family
+// (families.ts) is a projection of the series that sums away the labels it does not carry. Its
+// values are one Float64Array (V_* layout below): counts, sums, and the histograms' per-bucket
+// counts (not cumulative; the renderers accumulate).
+//
+// Bounded: past `maxSeries` label sets, new ones fold into the overflow series of their
+// operation, status and cache hit, whose string labels read `__other__` (KEY_OTHER), and the
+// folded records are counted (`overflowed`).
+
+import {
+  CACHE_MASK,
+  CACHE_SHIFT,
+  F_CACHED_INPUT,
+  F_CACHE_WRITE,
+  F_INPUT,
+  F_LATENCY,
+  F_OUTPUT,
+  F_REASONING,
+  F_TTFT,
+  FLAG_ATTRS,
+  FLAG_ERROR,
+  FLAG_USAGE,
+  OP_EMBED,
+  OP_MASK,
+  RECORD_F64,
+  RECORD_U32,
+  U_ATTRS,
+  U_ERROR,
+  U_FLAGS,
+  U_MODEL,
+  U_PROVIDER,
+  U_TOOLS,
+} from '../../shared/layout.js';
+import type { MetricsPartData } from '../../shared/metrics-config.js';
+import type { RingViews } from '../../shared/ring.js';
+import { costOfTokens } from '../../pricing/cost.js';
+import { priceOfModel, type RecordContext } from '../../spans/record.js';
+
+// ---- bucket boundaries ----
+/** ractogateway_request_duration_seconds, the original's buckets (seconds). */
+export const GATEWAY_DURATION_BOUNDS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60];
+/** gen_ai.client.operation.duration and .time_to_first_chunk (semconv v1.41), seconds. */
+export const GENAI_SECONDS_BOUNDS = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
+/** gen_ai.client.token.usage (semconv v1.41), tokens. */
+export const GENAI_TOKEN_BOUNDS = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
+
+// ---- key words ----
+export const KEY_PROVIDER = 0;
+export const KEY_MODEL = 1;
+export const KEY_OP = 2;
+/** 1 for a failed call. */
+export const KEY_ERROR = 3;
+export const KEY_ERROR_TYPE = 4;
+export const KEY_CACHE = 5;
+/** metricAttributes values follow, in their order. */
+export const KEY_LABELS = 6;
+/** A string label of the overflow series. */
+export const KEY_OTHER = -1;
+
+// ---- value words ----
+export const V_COUNT = 0;
+/** Sum of latencies, seconds. */
+export const V_DURATION_SUM = 1;
+export const V_GATEWAY_DURATION = 2; // GATEWAY_DURATION_BOUNDS.length + 1 buckets
+export const V_GENAI_DURATION = V_GATEWAY_DURATION + GATEWAY_DURATION_BOUNDS.length + 1;
+export const V_INPUT = V_GENAI_DURATION + GENAI_SECONDS_BOUNDS.length + 1;
+export const V_OUTPUT = V_INPUT + 1;
+export const V_CACHE_READ = V_INPUT + 2;
+export const V_CACHE_WRITE = V_INPUT + 3;
+export const V_REASONING = V_INPUT + 4;
+/** Cost in units of 1e-8 USD, each call's rounded as its span's llm.cost_usd is: the sum is exact. */
+export const V_COST = V_INPUT + 5;
+export const V_TOOLS = V_INPUT + 6;
+export const V_INPUT_TOKENS = V_INPUT + 7; // GENAI_TOKEN_BOUNDS.length + 1 buckets
+export const V_OUTPUT_TOKENS = V_INPUT_TOKENS + GENAI_TOKEN_BOUNDS.length + 1;
+export const V_TTFT_COUNT = V_OUTPUT_TOKENS + GENAI_TOKEN_BOUNDS.length + 1;
+/** Seconds. */
+export const V_TTFT_SUM = V_TTFT_COUNT + 1;
+export const V_TTFT = V_TTFT_SUM + 1; // GENAI_SECONDS_BOUNDS.length + 1 buckets
+export const VALUE_WORDS = V_TTFT + GENAI_SECONDS_BOUNDS.length + 1;
+
+export const COST_SCALE = 1e8;
+
+/** Index of the bucket holding `v`: the first bound `v` does not exceed, or the +Inf bucket. */
+function bucket(bounds: readonly number[], v: number): number {
+  let i = 0;
+  while (i < bounds.length && v > bounds[i]) i++;
+  return i;
+}
+
+export class SeriesTable {
+  readonly #labels: readonly number[];
+  readonly #maxSeries: number;
+  /** Series by key: a number for calls with no error type and no labels, else a string. */
+  readonly #byNumber = new Map<number, Float64Array>();
+  readonly #byString = new Map<string, Float64Array>();
+  readonly keys: number[][] = [];
+  readonly values: Float64Array[] = [];
+  overflowed = 0;
+
+  /** `labels`: positions in attributeKeys of the metricAttributes. */
+  constructor(labels: readonly number[], maxSeries: number) {
+    this.#labels = labels;
+    this.#maxSeries = maxSeries;
+  }
+
+  /** Adds records [0, n) of a drained copy, priced under `ctx`. */
+  addRecords(records: RingViews, n: number, ctx: RecordContext): void {
+    const f = records.f64;
+    const u = records.u32;
+    for (let i = 0; i < n; i++) {
+      const fb = i * RECORD_F64;
+      const ub = i * RECORD_U32;
+      const flags = u[ub + U_FLAGS];
+      const modelId = u[ub + U_MODEL];
+      const v = this.#series(u, ub, flags);
+      const usage = (flags & FLAG_USAGE) !== 0;
+      const input = f[fb + F_INPUT];
+      const output = f[fb + F_OUTPUT];
+      const cached = usage ? f[fb + F_CACHED_INPUT] : 0;
+      const cacheWrite = usage ? f[fb + F_CACHE_WRITE] : 0;
+      const seconds = f[fb + F_LATENCY] / 1000;
+      v[V_COUNT] += 1;
+      v[V_DURATION_SUM] += seconds;
+      v[V_GATEWAY_DURATION + bucket(GATEWAY_DURATION_BOUNDS, seconds)] += 1;
+      v[V_GENAI_DURATION + bucket(GENAI_SECONDS_BOUNDS, seconds)] += 1;
+      v[V_INPUT] += input;
+      v[V_OUTPUT] += output;
+      v[V_INPUT_TOKENS + bucket(GENAI_TOKEN_BOUNDS, input)] += 1;
+      if ((flags & OP_MASK) !== OP_EMBED) v[V_OUTPUT_TOKENS + bucket(GENAI_TOKEN_BOUNDS, output)] += 1;
+      v[V_TOOLS] += u[ub + U_TOOLS];
+      const pricing = priceOfModel(ctx, modelId).pricing;
+      if (pricing !== undefined) v[V_COST] += Math.round(costOfTokens(pricing, input, output, cached, cacheWrite) * COST_SCALE);
+      if (usage) {
+        v[V_CACHE_READ] += cached;
+        v[V_CACHE_WRITE] += cacheWrite;
+        v[V_REASONING] += f[fb + F_REASONING];
+        const ttft = f[fb + F_TTFT];
+        if (ttft >= 0) {
+          v[V_TTFT_COUNT] += 1;
+          v[V_TTFT_SUM] += ttft / 1000;
+          v[V_TTFT + bucket(GENAI_SECONDS_BOUNDS, ttft / 1000)] += 1;
+        }
+      }
+    }
+  }
+
+  /** The series of the record at u32 offset `ub`, made (or folded) on first sight. */
+  #series(u: Uint32Array, ub: number, flags: number): Float64Array {
+    const provider = u[ub + U_PROVIDER];
+    const model = u[ub + U_MODEL];
+    const error = (flags & FLAG_ERROR) !== 0 ? 1 : 0;
+    const errorType = u[ub + U_ERROR];
+    const op = flags & OP_MASK;
+    const cache = (flags & CACHE_MASK) >>> CACHE_SHIFT;
+    const labels = this.#labels;
+    const attrs = (flags & FLAG_ATTRS) !== 0;
+    let hasLabel = false;
+    if (attrs) for (let k = 0; k < labels.length; k++) if (u[ub + U_ATTRS + labels[k]] !== 0) hasLabel = true;
+    // String ids are below 2^20 (maxStrings): model, provider and the small fields fit in 2^53.
+    const small = ((op * 2 + error) * 4 + cache);
+    if (errorType === 0 && !hasLabel) {
+      const key = (model * 1_048_576 + provider) * 32 + small;
+      const v = this.#byNumber.get(key);
+      if (v !== undefined) return v;
+      return this.#add(this.#byNumber, key, [provider, model, op, error, 0, cache, ...labels.map(() => 0)]);
+    }
+    const ids = [provider, model, op, error, errorType, cache];
+    for (let k = 0; k < labels.length; k++) ids.push(attrs ? u[ub + U_ATTRS + labels[k]] : 0);
+    const key = ids.join(',');
+    const v = this.#byString.get(key);
+    if (v !== undefined) return v;
+    return this.#add(this.#byString, key, ids);
+  }
+
+  #add<K>(map: Map<K, Float64Array>, key: K, ids: number[]): Float64Array {
+    if (this.values.length >= this.#maxSeries) return this.#overflow(ids);
+    const v = new Float64Array(VALUE_WORDS);
+    map.set(key, v);
+    this.keys.push(ids);
+    this.values.push(v);
+    return v;
+  }
+
+  /** The overflow series of the call's operation, status and cache hit (one each, past the limit). */
+  #overflow(ids: number[]): Float64Array {
+    this.overflowed++;
+    const key = `other,${ids[KEY_OP]},${ids[KEY_ERROR]},${ids[KEY_CACHE]}`;
+    let v = this.#byString.get(key);
+    if (v === undefined) {
+      v = new Float64Array(VALUE_WORDS);
+      this.#byString.set(key, v);
+      const other = [KEY_OTHER, KEY_OTHER, ids[KEY_OP], ids[KEY_ERROR], ids[KEY_ERROR] === 1 ? KEY_OTHER : 0, ids[KEY_CACHE]];
+      for (let k = 0; k < this.#labels.length; k++) other.push(KEY_OTHER);
+      this.keys.push(other);
+      this.values.push(v);
+    }
+    return v;
+  }
+
+  /** A copy of the table, as data that crosses threads. */
+  snapshot(): MetricsPartData {
+    return { keys: this.keys.map((k) => k.slice()), values: this.values.map((v) => v.slice()), overflowed: this.overflowed };
+  }
+}

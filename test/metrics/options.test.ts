@@ -1,0 +1,65 @@
+// The metrics and sampling options: clear errors for bad values, and what happens when the
+// /metrics port cannot be had or metrics are off.
+import { createServer } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { expectThrows } from '../helpers.js';
+import { RactoError, RactoTracer } from '../pkg.js';
+
+const CODE = 'RACTO_ERR_INVALID_OPTION';
+
+describe('metrics options', () => {
+  it.each([
+    [{ prometheusPort: -1 }, RangeError, 'options.prometheusPort must be an integer between 0 and 65535 (received -1)'],
+    [{ prometheusPort: '9464' }, TypeError, 'options.prometheusPort must be a number (received "9464")'],
+    [{ prometheusPort: 0, prometheusHost: '' }, TypeError, 'options.prometheusHost must be a non-empty string (received "")'],
+    [{ otlpMetricsEndpoint: 'ftp://collector:4318' }, TypeError, 'options.otlpMetricsEndpoint must be an http:// or https:// URL (received "ftp://collector:4318")'],
+    [{ otlpMetricsEndpoint: 'not a url' }, TypeError, 'options.otlpMetricsEndpoint must be a valid URL (received "not a url")'],
+    [{ metricsExportIntervalMillis: 5 }, RangeError, 'options.metricsExportIntervalMillis must be an integer between 10 and 86400000 (received 5)'],
+    [{ metricAttributes: ['tenant'] }, RangeError, 'options.metricAttributes[0] must be one of attributeKeys (none given) (received "tenant")'],
+    [{ attributeKeys: ['tenant'], metricAttributes: ['route'] }, RangeError, "options.metricAttributes[0] must be one of attributeKeys ('tenant') (received \"route\")"],
+    [{ attributeKeys: ['tenant'], metricAttributes: 'tenant' }, TypeError, 'options.metricAttributes must be an array of names from attributeKeys (received "tenant")'],
+    [{ maxMetricSeries: 0 }, RangeError, 'options.maxMetricSeries must be an integer between 1 and 1000000 (received 0)'],
+    [{ metrics: 'yes' }, TypeError, 'options.metrics must be a boolean (received "yes")'],
+    [{ sampling: 0.1 }, TypeError, 'options.sampling must be an object like { ratio: 0.1 } (received 0.1)'],
+    [{ sampling: {} }, TypeError, 'options.sampling.ratio must be a number between 0 and 1 (received undefined)'],
+    [{ sampling: { ratio: 1.5 } }, RangeError, 'options.sampling.ratio must be a number between 0 and 1 (received 1.5)'],
+    [{ sampling: { ratio: Number.NaN } }, RangeError, 'options.sampling.ratio must be a number between 0 and 1 (received NaN)'],
+    [{ sampling: { ratio: 0.1, keepErrors: 1 } }, TypeError, 'options.sampling.keepErrors must be a boolean (received 1)'],
+    [{ sampling: { ratio: 0.1, keepSlowerThanMs: -5 } }, RangeError, 'options.sampling.keepSlowerThanMs must be a finite number >= 0 (received -5)'],
+    [{ sampling: { ratio: 0.1, keep: true } }, TypeError, "options.sampling.keep must be one of 'ratio', 'keepErrors', 'keepSlowerThanMs' (received true)"],
+  ])('%j is refused', (options, Type, message) => {
+    expectThrows(() => new RactoTracer(options as never), Type, message, CODE);
+  });
+
+  it('metricsText() rejects with RACTO_ERR_METRICS_OFF when metrics are off', async () => {
+    const tracer = new RactoTracer({ inMemory: true });
+    const err = await tracer.metricsText().then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(RactoError);
+    expect((err as RactoError).code).toBe('RACTO_ERR_METRICS_OFF');
+    expect(tracer.prometheusPort).toBeUndefined();
+  });
+
+  it('a /metrics port already in use makes ready() false, and spans and metricsText() still work', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as { port: number }).port;
+    const tracer = new RactoTracer({ inMemory: true, prometheusPort: port });
+    expect(await tracer.ready()).toBe(false);
+    expect(tracer.prometheusPort).toBeUndefined();
+    tracer.recordChatSpan({ provider: 'openai', model: 'gpt-4o', latencyMs: 5 });
+    await tracer.flush();
+    expect(tracer.spans).toHaveLength(1);
+    expect(await tracer.metricsText()).toContain('ractogateway_requests_total{provider="openai",model="gpt-4o",operation="chat",status="ok"} 1');
+    await tracer.shutdown();
+    await new Promise<void>((resolve) => taken.close(() => resolve()));
+  });
+
+  it('a metrics-only tracer (no span destination) aggregates every call and counts its spans exported', async () => {
+    const tracer = new RactoTracer({ metrics: true });
+    expect(tracer.recordChatSpan({ provider: 'openai', model: 'gpt-4o', latencyMs: 5 })).toBe(true);
+    await tracer.flush();
+    expect(tracer.stats()).toMatchObject({ recorded: 1, exported: 1, pending: 0, destinations: {} });
+    expect(await tracer.metricsText()).toContain('ractogateway_requests_total{provider="openai",model="gpt-4o",operation="chat",status="ok"} 1');
+    await tracer.shutdown();
+  });
+});
