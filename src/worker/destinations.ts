@@ -54,7 +54,7 @@ export class Batch {
 export interface Destination {
   send(batch: Batch): Promise<DestinationOutcome>;
   /** Sends an encoded request again (the spool's replay); only destinations that speak OTLP protobuf have it. */
-  resend?(body: Uint8Array, spans: number, timeoutMillis: number): Promise<DestinationOutcome>;
+  resend?(body: Uint8Array, spans: number, timeoutMillis: number, giveUp: () => boolean): Promise<DestinationOutcome>;
 }
 
 class ExporterDestination implements Destination {
@@ -82,8 +82,8 @@ class ProtoDestination implements Destination {
     return this.#sender.send(batch.protobuf, batch.length);
   }
 
-  resend(body: Uint8Array, spans: number, timeoutMillis: number): Promise<DestinationOutcome> {
-    return this.#sender.send(body, spans, timeoutMillis);
+  resend(body: Uint8Array, spans: number, timeoutMillis: number, giveUp: () => boolean): Promise<DestinationOutcome> {
+    return this.#sender.send(body, spans, timeoutMillis, giveUp);
   }
 }
 

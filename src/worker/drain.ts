@@ -164,7 +164,8 @@ async function start(): Promise<void> {
   const replayBudget = Math.max(config.exportTimeoutMillis, REPLAY_BUDGET_MILLIS);
   const resend = (i: number) => {
     const d = destinations[i];
-    return d?.resend === undefined ? undefined : (body: Uint8Array, spans: number) => (d.resend as NonNullable<Destination['resend']>)(body, spans, replayBudget);
+    return d?.resend === undefined ? undefined : (body: Uint8Array, spans: number, giveUp: () => boolean) =>
+      (d.resend as NonNullable<Destination['resend']>)(body, spans, replayBudget, giveUp);
   };
   spool = config.spool === undefined ? undefined : new Spool(config.spool, { counters, control, names, slots: config.slots, thread: threadId, log: warn }, resend);
   const partials = new PartialSuccessLog(names, warn);

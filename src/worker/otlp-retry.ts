@@ -26,9 +26,10 @@ export type Attempt =
 export type Sent = { outcome: DestinationOutcome } | { tooLarge: string };
 
 /**
- * Runs `attempt` until it is done or the budget is spent. `giveUp()` is asked before each retry:
- * true ends the send at once as if its budget were spent (shutdown with a spool, which keeps
- * the request on disk instead of waiting for the collector).
+ * Runs `attempt` until it is done or the budget is spent. `giveUp()` is asked before each retry
+ * (before and after its backoff): true ends the send at once as if its budget were spent
+ * (shutdown with a spool, which keeps the request on disk instead of waiting for the collector;
+ * a replayed request whose segment was dropped meanwhile).
  */
 export async function withRetries(timeoutMillis: number, attempt: (leftMs: number) => Promise<Attempt>, giveUp: () => boolean): Promise<Sent> {
   const deadline = performance.now() + timeoutMillis;
@@ -48,6 +49,7 @@ export async function withRetries(timeoutMillis: number, attempt: (leftMs: numbe
     backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
     if (performance.now() + wait >= deadline) break;
     await new Promise((resolve) => setTimeout(resolve, wait));
+    if (giveUp()) break;
   }
   const reason = kind === 'timeout' ? 'exportTimeout' : 'exportError';
   const message = kind === 'timeout'

@@ -34,8 +34,15 @@ const gzip = promisify(gzipCallback);
 const MAX_ANSWER_BYTES = 64 * 1024;
 
 export interface OtlpSender {
-  /** Sends an encoded request of `spans` spans, within `timeoutMillis` (default: the configured budget). */
-  send(body: Uint8Array, spans: number, timeoutMillis?: number): Promise<DestinationOutcome>;
+  /**
+   * Sends an encoded request of `spans` spans, within `timeoutMillis` (default: the configured
+   * budget); `giveUp` is asked before each retry, besides the configured one.
+   */
+  send(body: Uint8Array, spans: number, timeoutMillis?: number, giveUp?: () => boolean): Promise<DestinationOutcome>;
+}
+
+function either(a: () => boolean, b: (() => boolean) | undefined): () => boolean {
+  return b === undefined ? a : () => a() || b();
 }
 
 /** The outcome of an accepted request, from the collector's answer (partial success). */
@@ -81,14 +88,14 @@ export class OtlpHttpSender implements OtlpSender {
     if (config.compression === 'gzip') this.#headers['content-encoding'] = 'gzip';
   }
 
-  send(body: Uint8Array, spans: number, timeoutMillis = this.#config.timeoutMillis): Promise<DestinationOutcome> {
-    return deliver((b) => this.#sendOnce(b, timeoutMillis), body, spans);
+  send(body: Uint8Array, spans: number, timeoutMillis = this.#config.timeoutMillis, giveUp?: () => boolean): Promise<DestinationOutcome> {
+    return deliver((b) => this.#sendOnce(b, timeoutMillis, either(this.#config.giveUp, giveUp)), body, spans);
   }
 
-  async #sendOnce(raw: Uint8Array, timeoutMillis: number): Promise<Sent> {
+  async #sendOnce(raw: Uint8Array, timeoutMillis: number, giveUp: () => boolean): Promise<Sent> {
     const body = this.#config.compression === 'gzip' ? await gzip(raw) : raw;
     const headers: Record<string, string | number> = { ...this.#headers, 'content-length': body.length };
-    return withRetries(timeoutMillis, (left) => this.#attempt(body, headers, left), this.#config.giveUp);
+    return withRetries(timeoutMillis, (left) => this.#attempt(body, headers, left), giveUp);
   }
 
   #attempt(body: Uint8Array, headers: Record<string, string | number>, leftMs: number): Promise<Attempt> {
@@ -217,18 +224,18 @@ export class OtlpGrpcSender implements OtlpSender {
     return session;
   }
 
-  send(body: Uint8Array, spans: number, timeoutMillis = this.#config.timeoutMillis): Promise<DestinationOutcome> {
-    return deliver((b) => this.#sendOnce(b, timeoutMillis), body, spans);
+  send(body: Uint8Array, spans: number, timeoutMillis = this.#config.timeoutMillis, giveUp?: () => boolean): Promise<DestinationOutcome> {
+    return deliver((b) => this.#sendOnce(b, timeoutMillis, either(this.#config.giveUp, giveUp)), body, spans);
   }
 
-  async #sendOnce(body: Uint8Array, timeoutMillis: number): Promise<Sent> {
+  async #sendOnce(body: Uint8Array, timeoutMillis: number, giveUp: () => boolean): Promise<Sent> {
     const gzipped = this.#config.compression === 'gzip';
     const message = gzipped ? await gzip(body) : body;
     // The gRPC length prefix: compressed flag, then the length as a big-endian uint32.
     const prefix = Buffer.alloc(5);
     prefix[0] = gzipped ? 1 : 0;
     prefix.writeUInt32BE(message.length, 1);
-    return withRetries(timeoutMillis, (left) => this.#attempt(prefix, message, left), this.#config.giveUp);
+    return withRetries(timeoutMillis, (left) => this.#attempt(prefix, message, left), giveUp);
   }
 
   #attempt(prefix: Buffer, message: Uint8Array, leftMs: number): Promise<Attempt> {

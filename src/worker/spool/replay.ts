@@ -19,7 +19,8 @@ export const REPLAY_BUDGET_MILLIS = 10_000;
 const FIRST_BACKOFF_MILLIS = 1_000;
 const MAX_BACKOFF_MILLIS = 5_000;
 
-export type Resend = (body: Uint8Array, spans: number) => Promise<DestinationOutcome>;
+/** Sends a request again; `giveUp` (asked before each retry) ends it early. */
+export type Resend = (body: Uint8Array, spans: number, giveUp: () => boolean) => Promise<DestinationOutcome>;
 
 export class Replayer {
   readonly #store: SpoolStore;
@@ -109,7 +110,8 @@ export class Replayer {
         continue;
       }
       const payload = data.subarray(r.at + RECORD_HEAD_BYTES, r.at + RECORD_HEAD_BYTES + r.length);
-      const o = await resend(payload, r.spans);
+      // Ended early if its segment is dropped to make room meanwhile (then counted spoolFull).
+      const o = await resend(payload, r.spans, () => !store.queue.includes(seg));
       // Dropped meanwhile to make room (store.ts): its records are counted spoolFull already.
       if (!store.queue.includes(seg)) return delivered;
       const undelivered = o.ok ? 0 : (o.undelivered ?? r.spans);
