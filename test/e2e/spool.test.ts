@@ -91,7 +91,8 @@ describe('disk spool', () => {
     await once(child, 'exit');
 
     const receiver = await startHttpReceiver();
-    const tracer = new RactoTracer({ otlpHttpEndpoint: receiver.url, spoolDir: dir, exportTimeoutMillis: 2_000 });
+    // Two workers race to adopt the segments (by rename): each is replayed by one of them, once.
+    const tracer = new RactoTracer({ otlpHttpEndpoint: receiver.url, spoolDir: dir, exportTimeoutMillis: 2_000, workers: 2 });
     const s = await until(tracer, (x) => x.replayed === n && x.spool.bytes === 0);
     // Recorded by the other process: outside this one's books.
     expect(s).toMatchObject({ recorded: 0, exported: 0, failed: 0, pending: 0, spooled: 0, replayed: n });

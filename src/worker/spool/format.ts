@@ -5,8 +5,10 @@
 //
 //   <created ms, 13 digits>-<session, 16 hex>-<writer thread id>-<sequence>.seg
 //
-// The name sorts oldest first. Each worker thread appends to segments of its own (no two threads
-// ever write one file); one segment holds the requests of one destination. A segment is:
+// The name sorts oldest first, and says which process (its session) and thread hold the file
+// now: a worker that adopts a segment renames it into its own name (store.ts). Each worker thread
+// appends to segments of its own (no two threads ever write one file); one segment holds the
+// requests of one destination, and its header names the session that wrote it. A segment is:
 //
 //   segment header
 //   +--------+---------+----------+-------------------+------------------------+----------+

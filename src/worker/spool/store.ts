@@ -228,22 +228,24 @@ export class SpoolStore {
     for (const file of files) {
       const n = parseSegmentName(file);
       if (n === undefined) continue;
-      const mine = n.session === this.#config.session;
-      if (mine && (n.thread === this.#host.thread || live.has(n.thread))) continue;
-      const path = join(this.#config.dir, segmentName({ ...n, thread: this.#host.thread, seq: this.#seq++ }));
+      // The name says which process (session) and thread hold the file now.
+      const ours = n.session === this.#config.session;
+      if (ours && (n.thread === this.#host.thread || live.has(n.thread))) continue;
+      const path = join(this.#config.dir, segmentName({ ...n, session: this.#config.session, thread: this.#host.thread, seq: this.#seq++ }));
       try {
         renameSync(join(this.#config.dir, file), path);
       } catch {
         continue; // another worker adopted it first
       }
-      this.#take(path, mine);
+      this.#take(path, ours);
       adopted++;
     }
     this.queue.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return adopted;
   }
 
-  #take(path: string, mine: boolean): void {
+  /** `counted`: held by this process before (a dead thread's), so its bytes are in N_SPOOL_BYTES. */
+  #take(path: string, counted: boolean): void {
     const k = this.#host.counters;
     let data: Buffer;
     try {
@@ -252,7 +254,7 @@ export class SpoolStore {
       return;
     }
     // An earlier process's bytes join this one's books; a dead thread's are counted already.
-    if (!mine) Atomics.add(k, N_SPOOL_BYTES, BigInt(data.length));
+    if (!counted) Atomics.add(k, N_SPOOL_BYTES, BigInt(data.length));
     const parsed = parseSegment(data);
     if (parsed === undefined) {
       Atomics.add(k, N_SPOOL_CORRUPT, 1n);
@@ -263,6 +265,8 @@ export class SpoolStore {
     // A head that does not check ends the segment: one corrupt record, its spans unknown.
     if (parsed.brokenTail) Atomics.add(k, N_SPOOL_CORRUPT, 1n);
     const dest = this.#host.names.indexOf(parsed.destination);
+    // Whose books its spans are in: the session that wrote it (its header), not the one holding it.
+    const mine = parsed.session === this.#config.session;
     this.queue.push({ path, dest, destination: parsed.destination, mine, bytes: data.length, records: parsed.records, next: 0, fd: undefined });
   }
 
