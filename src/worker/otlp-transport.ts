@@ -28,6 +28,7 @@ import type { DestinationOutcome } from '../shared/worker-config.js';
 import { withRetries, type Attempt, type Sent } from './otlp-retry.js';
 import { deliver } from './otlp-split.js';
 import { partialSuccess } from './otlp-wire.js';
+import { GRPC_CODES, grpcMessage, grpcStatusOfHttp, RESOURCE_EXHAUSTED, RETRYABLE_GRPC, TOO_LARGE_TEXT } from './grpc-status.js';
 
 const gzip = promisify(gzipCallback);
 /** Most bytes of an answer read (a partial_success message, an error's text). */
@@ -157,39 +158,6 @@ function readBody(res: IncomingMessage): Promise<Buffer> {
 // per span than grpc-js's channel and call machinery, and needs no package.
 
 const EXPORT_PATH = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
-const GRPC_CODES = [
-  'OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS',
-  'PERMISSION_DENIED', 'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE',
-  'UNIMPLEMENTED', 'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED',
-];
-const RETRYABLE_GRPC = new Set([1, 4, 8, 10, 11, 14, 15]);
-const UNKNOWN = 2;
-const RESOURCE_EXHAUSTED = 8;
-const UNAVAILABLE = 14;
-/** How gRPC servers (grpc-go, grpc-js) word RESOURCE_EXHAUSTED for a message over their limit. */
-const TOO_LARGE_TEXT = /larger than max|message too large|too large/i;
-
-/** The gRPC status of an HTTP status that is not 200 (gRPC's HTTP-to-gRPC status mapping). */
-function grpcStatusOfHttp(status: number): number {
-  switch (status) {
-    case 400: return 13; // INTERNAL
-    case 401: return 16; // UNAUTHENTICATED
-    case 403: return 7; // PERMISSION_DENIED
-    case 404: return 12; // UNIMPLEMENTED
-    case 429: case 502: case 503: case 504: return UNAVAILABLE;
-    default: return UNKNOWN;
-  }
-}
-
-function grpcMessage(raw: unknown): string {
-  if (typeof raw !== 'string') return '';
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return raw;
-  }
-}
-
 export class OtlpGrpcSender implements OtlpSender {
   readonly #config: SenderConfig;
   readonly #authority: string;
