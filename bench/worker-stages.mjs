@@ -106,7 +106,7 @@ function priceAll() {
 }
 
 const receiver = await startReceiver();
-const senderConfig = (url, compression) => ({ url, headers: {}, compression, timeoutMillis: 10_000, concurrency: 4 });
+const senderConfig = (url, compression) => ({ url, headers: {}, compression, timeoutMillis: 10_000, concurrency: 4, giveUp: () => false });
 const senders = [
   ['OTLP/HTTP', new OtlpHttpSender(senderConfig(`http://127.0.0.1:${receiver.http}/v1/traces`, 'none'))],
   ['OTLP/gRPC', new OtlpGrpcSender(senderConfig(`http://127.0.0.1:${receiver.grpc}`, 'none'))],
@@ -116,7 +116,7 @@ if (withGzip) {
   senders.push(['OTLP/gRPC gzip', new OtlpGrpcSender(senderConfig(`http://127.0.0.1:${receiver.grpc}`, 'gzip'))]);
 }
 async function send(sender, bytes) {
-  const outcome = await sender.send(bytes);
+  const outcome = await sender.send(bytes, BATCH);
   if (!outcome.ok) throw new Error(`send failed: ${outcome.message}`);
 }
 

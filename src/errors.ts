@@ -9,7 +9,8 @@ export type RactoErrorCode =
   | 'RACTO_ERR_INVALID_OPTION'
   | 'RACTO_ERR_MISSING_PEER'
   | 'RACTO_ERR_ABI_MISMATCH'
-  | 'RACTO_ERR_METRICS_OFF';
+  | 'RACTO_ERR_METRICS_OFF'
+  | 'RACTO_ERR_SPOOL_LOCKED';
 
 export class RactoError extends Error {
   readonly code: RactoErrorCode;

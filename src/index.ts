@@ -14,6 +14,6 @@ export type { RactoTracerOptions, FullRingPolicy, ClockMode, WorkerExporterSpec,
 export type { ChatCall, EmbedCall, CacheHit, CallStatus, ParentSpanContext } from './main/writer.js';
 export type { SpanRecord, SpanName, SpanNames, Operation } from './spans/record.js';
 export type { PriceSource, CostOptions } from './pricing/cost.js';
-export type { TracerStats, DroppedByReason, FailedByReason, DestinationStats } from './main/counters.js';
+export type { TracerStats, DroppedByReason, FailedByReason, DestinationStats, SpoolStats } from './main/counters.js';
 export type { ModelPricingInit, PriceTable } from './pricing/model-pricing.js';
 export type { RactoErrorCode } from './errors.js';

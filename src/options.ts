@@ -104,6 +104,15 @@ export interface RactoTracerOptions extends MetricsOptions {
    * Default 10.
    */
   workerNice?: number;
+  /**
+   * A directory for the disk spool (off by default): a batch an OTLP protobuf destination (gRPC,
+   * HTTP protobuf) cannot deliver within exportTimeoutMillis is appended there (fsync'd) instead
+   * of failing, and replayed once the collector answers; segments an earlier process left are
+   * replayed too. One process per directory (a lock file). See README "Disk spool".
+   */
+  spoolDir?: string;
+  /** Most bytes the spool's segments may take; past it the oldest segment is dropped (failed: spoolFull). Default 268435456 (256 MiB). */
+  spoolMaxBytes?: number;
 }
 
 export const DEFAULTS = Object.freeze({
@@ -122,6 +131,7 @@ export const DEFAULTS = Object.freeze({
   fullRingBlockMillis: 1_000,
   clock: 'coarse' as ClockMode,
   workerNice: 10,
+  spoolMaxBytes: 256 * 2 ** 20,
 });
 
 /** Milliseconds between two ticks of the coarse clock while it runs. */
@@ -161,11 +171,13 @@ export interface ResolvedOptions {
   workerNice: number;
   /** Metrics and tail sampling (metrics-options.ts); undefined when both are off. */
   metrics: MetricsConfig | undefined;
+  spoolDir: string | undefined;
+  spoolMaxBytes: number;
 }
 
 const KNOWN = new Set([
   'serviceName', 'otlpEndpoint', 'otlpHttpEndpoint', 'console', 'inMemory', 'customExporter',
-  'priceTable', 'spanNames', 'attributeKeys', 'otlpHeaders', 'otlpCompression', 'otlpHttpProtocol', 'workerExporters', 'refreshPrices', ...Object.keys(DEFAULTS),
+  'priceTable', 'spanNames', 'attributeKeys', 'otlpHeaders', 'otlpCompression', 'otlpHttpProtocol', 'workerExporters', 'refreshPrices', 'spoolDir', ...Object.keys(DEFAULTS),
   ...METRICS_OPTION_NAMES,
 ]);
 
@@ -229,6 +241,8 @@ export function resolveOptions(
     clock: oneOf(o, 'clock', ['coarse', 'precise'] as const) ?? DEFAULTS.clock,
     workerNice: int(o, 'workerNice', 0, 19),
     metrics: resolveMetrics(options, keys, otlpHeaders),
+    spoolDir: str(o, 'spoolDir'),
+    spoolMaxBytes: int(o, 'spoolMaxBytes', 65_536, 2 ** 48),
   };
 }
 

@@ -181,6 +181,7 @@ export class RactoTracer {
     if (this.#writer !== undefined) this.#writer.closed = true;
     const s = this.#scheduler;
     if (s === undefined) return;
+    s.closing();
     await s.flush(this.#options.shutdownTimeoutMillis);
     await s.close();
   }

@@ -4,7 +4,9 @@
 // and a span is counted once, so the sum below holds at every moment:
 //   recorded == exported + dropped + failed + pending
 
-import { FAILURE_REASONS, N_DEST, N_EXPORTED, N_FAILED, N_SAMPLED, type CounterLayout } from '../shared/layout.js';
+import {
+  FAILURE_REASONS, N_DEST, N_EXPORTED, N_FAILED, N_REPLAY_FAILED, N_REPLAYED, N_SAMPLED, N_SPOOL_BYTES, N_SPOOL_CORRUPT, N_SPOOLED, type CounterLayout,
+} from '../shared/layout.js';
 import {
   HEALTH_NOT_SAMPLED,
   HEALTH_RECORDED,
@@ -37,6 +39,14 @@ export interface FailedByReason {
   workerCrash: number;
   /** shutdown() gave up on the batch after shutdownTimeoutMillis. */
   shutdownTimeout: number;
+  /** The collector accepted the request but refused these spans (OTLP partial_success). */
+  rejected: number;
+  /** A span alone was over the collector's request size limit (HTTP 413, gRPC RESOURCE_EXHAUSTED). */
+  tooLarge: number;
+  /** The spool reached spoolMaxBytes: its oldest segment was dropped (or no room was left). */
+  spoolFull: number;
+  /** A spooled record failed its checksum (a damaged or truncated segment). */
+  spoolCorrupt: number;
 }
 
 export type FailureReason = keyof FailedByReason;
@@ -46,12 +56,27 @@ export interface DestinationStats {
   failed: number;
 }
 
+/** The disk spool (options.spoolDir); all zero without one. */
+export interface SpoolStats {
+  /** Bytes its segments take on disk now. */
+  bytes: number;
+  /** Spans recorded by an earlier process found in the spool and not delivered (cap, checksum, refused). */
+  replayFailed: number;
+  /** Records skipped because a checksum failed or a segment was cut short (any process's). */
+  corruptRecords: number;
+}
+
 export interface TracerStats {
   recorded: number;
   exported: number;
   dropped: number;
   failed: number;
   pending: number;
+  /** Spans of this process waiting on disk in the spool: part of `pending` until delivered or failed. */
+  spooled: number;
+  /** Spans recorded by an earlier process and delivered from the spool: outside this process's books. */
+  replayed: number;
+  spool: SpoolStats;
   droppedByReason: DroppedByReason;
   failedByReason: FailedByReason;
   /** Per destination: spans it acknowledged and spans it failed. */
@@ -91,7 +116,7 @@ export class Counters {
   exported = 0;
   readonly dropped: DroppedByReason = { ringFull: 0, shutdown: 0, notSampled: 0, sampled: 0 };
   /** Failures decided on this thread: workerCrash, shutdownTimeout. */
-  readonly failed: FailedByReason = { exportError: 0, exportTimeout: 0, workerCrash: 0, shutdownTimeout: 0 };
+  readonly failed: FailedByReason = { exportError: 0, exportTimeout: 0, workerCrash: 0, shutdownTimeout: 0, rejected: 0, tooLarge: 0, spoolFull: 0, spoolCorrupt: 0 };
   /** Per destination, what this thread counted (in-memory, crashes, shutdown). */
   readonly destinations: Record<string, DestinationStats> = {};
   readonly unpriced = new Map<string, number>();
@@ -147,6 +172,9 @@ export class Counters {
     for (const [name, d] of Object.entries(this.destinations)) destinations[name] = { ...d };
     let unpricedCalls: Record<string, number> = Object.fromEntries(this.unpriced);
     let wakeups = { clock: 0, drain: 0 };
+    let spooled = 0;
+    let replayed = 0;
+    const spool: SpoolStats = { bytes: 0, replayFailed: 0, corruptRecords: 0 };
     const droppedByReason = { ...this.dropped };
     if (shared !== undefined) {
       const k = shared.counters;
@@ -154,20 +182,32 @@ export class Counters {
         destinations[name].exported += Number(Atomics.load(k, N_DEST + 2 * i));
         destinations[name].failed += Number(Atomics.load(k, N_DEST + 2 * i + 1));
       });
+      replayed = Number(Atomics.load(k, N_REPLAYED));
+      spool.replayFailed = Number(Atomics.load(k, N_REPLAY_FAILED));
+      spool.corruptRecords = Number(Atomics.load(k, N_SPOOL_CORRUPT));
+      spool.bytes = Number(Atomics.load(k, N_SPOOL_BYTES));
       exported += Number(Atomics.load(k, N_EXPORTED));
       FAILURE_REASONS.forEach((reason, r) => (failed[reason] += Number(Atomics.load(k, N_FAILED + r))));
       droppedByReason.sampled += Number(Atomics.load(k, N_SAMPLED));
+      // After the outcomes: a span leaving the spool is added to its outcome before it is taken
+      // off N_SPOOLED, so a span this snapshot counts spooled is never also counted exported or
+      // failed here (spooled <= pending in every snapshot).
+      spooled = Number(Atomics.load(k, N_SPOOLED));
       unpricedCalls = this.#sharedUnpriced(shared);
       wakeups = shared.wakeups();
     }
     const dropped = droppedByReason.ringFull + droppedByReason.shutdown + droppedByReason.notSampled + droppedByReason.sampled;
-    const failedTotal = failed.exportError + failed.exportTimeout + failed.workerCrash + failed.shutdownTimeout;
+    let failedTotal = 0;
+    for (const reason of FAILURE_REASONS) failedTotal += failed[reason];
     return {
       recorded: this.recorded,
       exported,
       dropped,
       failed: failedTotal,
       pending: this.recorded - exported - dropped - failedTotal,
+      spooled,
+      replayed,
+      spool,
       droppedByReason,
       failedByReason: failed,
       destinations,

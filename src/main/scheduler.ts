@@ -15,6 +15,7 @@ import { diag } from '@opentelemetry/api';
 import { COARSE_CLOCK_RESOLUTION_MS, type ResolvedOptions } from '../options.js';
 import {
   C_CLAIM,
+  C_CLOSING,
   C_PRICES,
   C_PROGRESS,
   C_SETTLED,
@@ -38,6 +39,8 @@ import { priceTableToData, type PriceTableData } from '../pricing/model-pricing.
 import { CoarseClock } from './clock.js';
 import type { Counters } from './counters.js';
 import { WorkerPool } from './pool.js';
+import { lockSpoolDir, type SpoolLock } from './spool-lock.js';
+import { randomBytes } from 'node:crypto';
 import type { RecordWriter } from './writer.js';
 
 export const CUSTOM_DESTINATION = 'customExporter';
@@ -81,8 +84,12 @@ export class DrainScheduler {
   readonly #versions: PriceVersion[] = [];
   #exitFlush: Promise<boolean> | undefined;
   readonly #self = new WeakRef(this);
+  /** The spool directory's lock (options.spoolDir), held until close(). */
+  readonly #spoolLock: SpoolLock | undefined;
 
   constructor(opts: ResolvedOptions, writer: RecordWriter, ring: RingViews, strings: StringTableWriter, counters: Counters, destinations: DestinationConfig[]) {
+    // First: a spool directory held by another process fails the construction before any thread starts.
+    this.#spoolLock = opts.spoolDir === undefined ? undefined : lockSpoolDir(opts.spoolDir);
     this.#opts = opts;
     this.#writer = writer;
     this.#ring = ring;
@@ -127,10 +134,13 @@ export class DrainScheduler {
       workerNice: opts.workerNice,
       customExporter: opts.customExporter !== undefined,
       metrics: opts.metrics,
+      spool: this.#spoolLock === undefined ? undefined : { dir: this.#spoolLock.dir, maxBytes: opts.spoolMaxBytes, session: randomBytes(8).toString('hex') },
     }, opts.workers, opts.customExporter, {
       crashed: (n) => {
         counters.failEverywhere('workerCrash', n);
         this.#mirror();
+        // Its spooled segments are counted spooled already: a living worker adopts and replays them.
+        if (this.#spoolLock !== undefined) this.#pool.post({ type: 'spool-orphans' });
       },
       priceVersions: () => this.#versions.map(({ at: _at, ...message }) => message),
     });
@@ -290,7 +300,18 @@ export class DrainScheduler {
     this.#pool.post(data);
   }
 
-  /** After flush(): stops the loops and the threads, and counts whatever is unsettled as failed. */
+  /**
+   * shutdown() began: with a spool, a batch the collector does not take at its first attempt goes
+   * to disk rather than waiting out its retry budget, and replay stops.
+   */
+  closing(): void {
+    Atomics.store(this.#control, C_CLOSING, 1);
+  }
+
+  /**
+   * After flush(): stops the loops and the threads, and counts whatever is unsettled as failed.
+   * Spans left in the spool stay `spooled` (pending): the next process with this spoolDir sends them.
+   */
   async close(): Promise<void> {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     live.delete(this.#self);
@@ -299,11 +320,13 @@ export class DrainScheduler {
     await Promise.all([this.#pool.close(LOG_WAIT_MILLIS), this.clock?.close()]);
     // The threads are gone: nothing counts any more, so what is not counted never will be.
     const s = this.#counters.snapshot(0);
-    const leftover = this.#writer.write - (s.exported + s.failed);
+    const leftover = this.#writer.write - (s.exported + s.failed + s.spooled);
     if (leftover > 0) {
       diag.warn(`ractogateway: shutdown gave up on ${leftover} spans (shutdownTimeout)`);
       this.#counters.failEverywhere('shutdownTimeout', leftover);
       this.#mirror();
     }
+    if (s.spooled > 0) diag.warn(`ractogateway: ${s.spooled} spans stay in the spool (${this.#opts.spoolDir}) for the next process`);
+    this.#spoolLock?.release();
   }
 }

@@ -107,6 +107,8 @@ export function ringBytes(capacity: number): number {
 //  |                                         and a drain loop sleeps (loops wait on it)   |
 //  |                            C_STOP       1: shutdown, loops stop after their batches  |
 //  |                            C_PRICES     latest price-table version (setPriceTable)   |
+//  |                            C_CLOSING    1: shutdown began; a spool takes what the     |
+//  |                                         collector does not answer at once             |
 //  | line 2, workers write      C_SLEEPERS   drain loops parked on C_WAKE                 |
 //  |                            C_METRICS_HOST threadId of the metrics host (metrics/host.ts)|
 //  |                            C_METRICS_DONE 1 once the host's last push ended (shutdown)  |
@@ -137,6 +139,7 @@ export const C_LOGS = 3;
 export const C_WAKE = CONTROL_LINE_WORDS;
 export const C_STOP = CONTROL_LINE_WORDS + 1;
 export const C_PRICES = CONTROL_LINE_WORDS + 2;
+export const C_CLOSING = CONTROL_LINE_WORDS + 3;
 export const C_SLEEPERS = 2 * CONTROL_LINE_WORDS;
 export const C_METRICS_HOST = 2 * CONTROL_LINE_WORDS + 1;
 export const C_METRICS_DONE = 2 * CONTROL_LINE_WORDS + 2;
@@ -172,18 +175,31 @@ export function controlBytes(slots: number): number {
 // ---- counters: outcomes the workers count, read by stats() on the main thread ----
 //
 //  counters SharedArrayBuffer, BigInt64 words (a gateway passes 2^32 spans in hours)
-//  +----------+-----------------------------+---------+------------------------------+----------------+
-//  | exported | failed by reason            | sampled | per destination i:           | unpriced calls |
-//  |          | (FAILURE_REASONS order)     | out     | exported, failed             | by model id    |
-//  +----------+-----------------------------+---------+------------------------------+----------------+
-//   N_EXPORTED  N_FAILED + r                  N_SAMPLED N_DEST + 2i, N_DEST + 2i + 1   unpricedAt + id
+//  +----------+-----------------------------+---------+--------+------------------------------+----------------+
+//  | exported | failed by reason            | sampled | spool  | per destination i:           | unpriced calls |
+//  |          | (FAILURE_REASONS order)     | out     | 5 words| exported, failed             | by model id    |
+//  +----------+-----------------------------+---------+--------+------------------------------+----------------+
+//   N_EXPORTED  N_FAILED + r                  N_SAMPLED N_SPOOL  N_DEST + 2i, N_DEST + 2i + 1   unpricedAt + id
 
-export const FAILURE_REASONS = ['exportError', 'exportTimeout', 'workerCrash', 'shutdownTimeout'] as const;
+export const FAILURE_REASONS = ['exportError', 'exportTimeout', 'workerCrash', 'shutdownTimeout', 'rejected', 'tooLarge', 'spoolFull', 'spoolCorrupt'] as const;
 export const N_EXPORTED = 0;
 export const N_FAILED = 1;
 /** Spans left out by tail sampling (droppedByReason.sampled). */
 export const N_SAMPLED = N_FAILED + FAILURE_REASONS.length;
-export const N_DEST = N_SAMPLED + 1;
+// The disk spool's words (worker/spool/), between the sampled count and the destinations:
+//   N_SPOOLED        spans of this process on disk now (added when spooled, taken off when
+//                    delivered or failed): part of pending
+//   N_REPLAYED       spans recorded by an earlier process, delivered from its segments
+//   N_REPLAY_FAILED  spans recorded by an earlier process that could not be delivered
+//   N_SPOOL_CORRUPT  records skipped for a bad checksum or a truncated tail (any process)
+//   N_SPOOL_BYTES    segment bytes on disk now, over every worker
+export const N_SPOOL = N_SAMPLED + 1;
+export const N_SPOOLED = N_SPOOL;
+export const N_REPLAYED = N_SPOOL + 1;
+export const N_REPLAY_FAILED = N_SPOOL + 2;
+export const N_SPOOL_CORRUPT = N_SPOOL + 3;
+export const N_SPOOL_BYTES = N_SPOOL + 4;
+export const N_DEST = N_SPOOL + 5;
 
 export interface CounterLayout {
   destinations: number;

@@ -62,6 +62,16 @@ export interface WorkerConfig {
   customExporter: boolean;
   /** Metrics aggregation and tail sampling (metrics-config.ts); undefined when both are off. */
   metrics: MetricsConfig | undefined;
+  /** The disk spool (worker/spool/), when options.spoolDir is set. */
+  spool: SpoolConfig | undefined;
+}
+
+/** Where undeliverable OTLP requests wait for the collector; the main thread holds the directory's lock. */
+export interface SpoolConfig {
+  dir: string;
+  maxBytes: number;
+  /** This process's spool session (hex): segments of another session came from an earlier process. */
+  session: string;
 }
 
 /** What the 'ready' task resolves to. */
@@ -77,10 +87,29 @@ export interface ReadyTask {
 
 export type ExportFailure = 'exportError' | 'exportTimeout';
 
+/** An encoded ExportTraceServiceRequest that was not delivered, and the spans it holds. */
+export interface UnsentRequest {
+  body: Uint8Array;
+  spans: number;
+}
+
+/**
+ * How one destination's export of a batch ended. `ok`: nothing is left undelivered (spans the
+ * collector refused, `rejected`, or that were too large alone, `tooLarge`, count failed either
+ * way). Otherwise `undelivered` spans (default: the batch less those two) failed for `reason`;
+ * `unsent` holds the requests among them worth trying later (retryable failures), which a
+ * worker with a spool keeps on disk instead of failing them.
+ */
 export interface DestinationOutcome {
   ok: boolean;
   reason?: ExportFailure;
   message?: string;
+  rejected?: number;
+  tooLarge?: number;
+  undelivered?: number;
+  unsent?: UnsentRequest[];
+  /** The collector's partial_success.error_message, when it refused spans. */
+  note?: string;
 }
 
 /** main -> workers: records from index `from` on are priced with `table`. */
@@ -100,7 +129,12 @@ export interface AckMessage {
   outcome: DestinationOutcome;
 }
 
-export type MainMessage = PricesMessage | AckMessage | MetricsMessage;
+/** main -> workers: a worker died; its spool segments are orphans to adopt (worker/spool/). */
+export interface OrphansMessage {
+  type: 'spool-orphans';
+}
+
+export type MainMessage = PricesMessage | AckMessage | MetricsMessage | OrphansMessage;
 
 /** worker -> main: a batch for the customExporter. */
 export interface SpansMessage {

@@ -99,6 +99,8 @@ export class TakenRange {
    * of the copy (tail sampling). Before any destination reads the range.
    */
   retain(keep: Uint8Array): void {
+    // Unpriced calls count every call, sampled out or not: counted before the spans go.
+    void this.unpricedIds;
     const u = this.records.u32;
     const ids = this.ids;
     let kept = 0;

@@ -41,6 +41,10 @@ export class Batch {
     return this.#proto;
   }
 
+  get length(): number {
+    return this.#range.length;
+  }
+
   /** The encoded request, if one was made (to give its buffer back once every send has ended). */
   get encoded(): Uint8Array | undefined {
     return this.#proto;
@@ -49,6 +53,8 @@ export class Batch {
 
 export interface Destination {
   send(batch: Batch): Promise<DestinationOutcome>;
+  /** Sends an encoded request again (the spool's replay); only destinations that speak OTLP protobuf have it. */
+  resend?(body: Uint8Array, spans: number, timeoutMillis: number, giveUp: () => boolean): Promise<DestinationOutcome>;
 }
 
 class ExporterDestination implements Destination {
@@ -73,7 +79,11 @@ class ProtoDestination implements Destination {
   }
 
   send(batch: Batch): Promise<DestinationOutcome> {
-    return this.#sender.send(batch.protobuf);
+    return this.#sender.send(batch.protobuf, batch.length);
+  }
+
+  resend(body: Uint8Array, spans: number, timeoutMillis: number, giveUp: () => boolean): Promise<DestinationOutcome> {
+    return this.#sender.send(body, spans, timeoutMillis, giveUp);
   }
 }
 
@@ -87,7 +97,8 @@ class DiscardingExporter implements SpanExporter {
   }
 }
 
-export async function createDestination(config: DestinationConfig, timeoutMillis: number): Promise<Destination> {
+/** `giveUp`: asked by the OTLP senders before each retry (otlp-retry.ts). */
+export async function createDestination(config: DestinationConfig, timeoutMillis: number, giveUp: () => boolean = () => false): Promise<Destination> {
   switch (config.kind) {
     case 'console':
       // Loaded on demand, as every module only some destinations need: an OTLP-only worker
@@ -96,10 +107,10 @@ export async function createDestination(config: DestinationConfig, timeoutMillis
     case 'discard':
       return new ExporterDestination(new DiscardingExporter(), timeoutMillis);
     case 'otlp-grpc':
-      return new ProtoDestination(new OtlpGrpcSender(senderConfig(config)));
+      return new ProtoDestination(new OtlpGrpcSender(senderConfig(config, giveUp)));
     case 'otlp-http':
       return config.protocol === 'http/protobuf'
-        ? new ProtoDestination(new OtlpHttpSender(senderConfig(config)))
+        ? new ProtoDestination(new OtlpHttpSender(senderConfig(config, giveUp)))
         : new ExporterDestination(await createJsonExporter(config), timeoutMillis);
     case 'module': {
       const mod = (await import(config.module)) as Record<string, unknown>;
@@ -138,8 +149,9 @@ function envCompression(env: NodeJS.ProcessEnv = process.env): 'gzip' | 'none' {
   return v === 'gzip' ? 'gzip' : 'none';
 }
 
-function senderConfig(config: OtlpConfig) {
+function senderConfig(config: OtlpConfig, giveUp: () => boolean) {
   return {
+    giveUp,
     url: config.url,
     headers: { ...envHeaders(), ...config.headers },
     compression: config.compression ?? envCompression(),

@@ -12,7 +12,7 @@ import { setPriority } from 'node:os';
 import { BroadcastChannel, parentPort, threadId } from 'node:worker_threads';
 import { workerData } from 'piscina';
 import { emptyFields, encodeRecord } from '../shared/codec.js';
-import { C_LOGS, CACHE_SHIFT, counterLayout, FLAG_ATTRS, FLAG_ERROR, FLAG_PARENT, FLAG_USAGE, OP_CHAT, OP_EMBED, OP_STREAM, S_OWNER, slotWord } from '../shared/layout.js';
+import { C_CLOSING, C_LOGS, CACHE_SHIFT, counterLayout, FLAG_ATTRS, FLAG_ERROR, FLAG_PARENT, FLAG_USAGE, OP_CHAT, OP_EMBED, OP_STREAM, S_OWNER, slotWord } from '../shared/layout.js';
 import { attachRing, createRing, wakeDrainLoops } from '../shared/ring.js';
 import { StringTableReader } from '../shared/strings.js';
 import type { MetricsConfig, MetricsMessage } from '../shared/metrics-config.js';
@@ -26,6 +26,9 @@ import { TailSampler } from './metrics/sampling.js';
 import { SeriesTable } from './metrics/series.js';
 import { OtlpProtoEncoder } from './otlp-proto.js';
 import { PriceVersions } from './prices.js';
+import { PartialSuccessLog } from './partial-log.js';
+import { Spool } from './spool/spool.js';
+import { REPLAY_BUDGET_MILLIS } from './spool/replay.js';
 import { PriceResolver } from '../pricing/cost.js';
 import { refreshGenaiPrices } from '../pricing/genai.js';
 import type { RecordContext } from '../spans/record.js';
@@ -77,6 +80,9 @@ async function takeSlot(control: Int32Array): Promise<number> {
   }
 }
 
+/** This worker's disk spool, when options.spoolDir is set. */
+let spool: Spool | undefined;
+
 /** customExporter acknowledgements awaited by this worker, by batch number. */
 const acks = new Map<number, (outcome: DestinationOutcome) => void>();
 
@@ -126,6 +132,8 @@ async function start(): Promise<void> {
     } else if (msg.type === 'prices') {
       prices.add(msg);
       wakeDrainLoops(control);
+    } else if (msg.type === 'spool-orphans') {
+      spool?.adopt();
     } else if (msg.type === 'ack' && msg.thread === threadId) {
       acks.get(msg.batch)?.(msg.outcome);
       acks.delete(msg.batch);
@@ -139,8 +147,11 @@ async function start(): Promise<void> {
   const resource: Resource | undefined = config.destinations.some((d) => d.kind === 'console' || d.kind === 'module' || d.kind === 'discard' || (d.kind === 'otlp-http' && d.protocol === 'http/json'))
     ? (await import('@opentelemetry/resources')).resourceFromAttributes({ 'service.name': config.serviceName })
     : undefined;
+  // With a spool, shutdown does not wait out a collector that does not answer: the request goes
+  // to disk at its next retry (otlp-retry.ts).
+  const giveUp = (): boolean => config.spool !== undefined && Atomics.load(control, C_CLOSING) === 1;
   const destinations = await Promise.all(config.destinations.map((d) =>
-    createDestination(d, config.exportTimeoutMillis).catch((err: unknown) => {
+    createDestination(d, config.exportTimeoutMillis, giveUp).catch((err: unknown) => {
       startFailures.push(`${d.name}: ${String(err)}`);
       return brokenDestination(err);
     })));
@@ -151,6 +162,17 @@ async function start(): Promise<void> {
   const names = config.destinations.map((d) => d.name);
   if (config.customExporter) names.push('customExporter');
   warmUp(encoder, ctx, pool, m);
+  const warn = (message: string): void => post({ type: 'log', level: 'warn', message: redact(message, secrets) });
+  // A replay has no caller waiting on it: it gives the collector at least REPLAY_BUDGET_MILLIS to
+  // answer, so that a slow answer does not send the request twice.
+  const replayBudget = Math.max(config.exportTimeoutMillis, REPLAY_BUDGET_MILLIS);
+  const resend = (i: number) => {
+    const d = destinations[i];
+    return d?.resend === undefined ? undefined : (body: Uint8Array, spans: number, giveUp: () => boolean) =>
+      (d.resend as NonNullable<Destination['resend']>)(body, spans, replayBudget, giveUp);
+  };
+  spool = config.spool === undefined ? undefined : new Spool(config.spool, { counters, control, names, slots: config.slots, thread: threadId, log: warn }, resend);
+  const partials = new PartialSuccessLog(names, warn);
 
   const send = async (range: TakenRange, batch: number): Promise<DestinationOutcome[]> => {
     const b = new Batch(range, resource, encoder);
@@ -165,8 +187,11 @@ async function start(): Promise<void> {
     range.release();
     const outcomes = await Promise.all(sends);
     const encoded = b.encoded;
+    // A request kept for the spool must outlive the pooled buffer it may point into.
+    for (const o of outcomes) if (o.unsent !== undefined) o.unsent = o.unsent.map((u) => ({ body: Buffer.from(u.body), spans: u.spans }));
     if (encoded !== undefined) pool.give(encoded);
     for (const o of outcomes) if (o.message !== undefined) o.message = redact(o.message, secrets);
+    partials.seen(outcomes);
     return outcomes;
   };
   const failed = (name: string, n: number, o: DestinationOutcome): void =>
@@ -177,14 +202,18 @@ async function start(): Promise<void> {
   };
 
   const slot = await takeSlot(control);
-  const loop = new DrainLoop(ring, control, counters, layout.unpricedAt, slot, prices, { send, failed, names, pool, observe }, config.maxExportBatchSize, config.maxPendingBatches);
+  const host = { send, failed, names, pool, observe, spool: spool === undefined ? undefined : { keeper: spool, spoolable: (i: number) => resend(i) !== undefined } };
+  const loop = new DrainLoop(ring, control, counters, layout.unpricedAt, slot, prices, host, config.maxExportBatchSize, config.maxPendingBatches);
   try {
     readyResult.prometheusPort = await metrics?.start();
   } catch (err) {
     startFailures.push(`metrics server on ${m?.prometheus?.host}:${m?.prometheus?.port}: ${String(err)}`);
   }
+  // Segments of an earlier process, or of a worker of this one that died, are replayed.
+  spool?.adopt();
   markStarted();
   await loop.run();
+  await spool?.stop();
   await metrics?.stop();
   peers?.close();
   channel.close();

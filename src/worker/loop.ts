@@ -25,22 +25,19 @@ import {
   C_STOP,
   C_WAKE,
   H_WRITE,
-  N_DEST,
-  N_EXPORTED,
-  N_FAILED,
-  N_SAMPLED,
-  FAILURE_REASONS,
   S_COPYING,
   S_COPY_FROM,
   S_IN_FLIGHT,
   S_OLDEST,
   S_WAKEUPS,
+  N_SAMPLED,
   slotWord,
 } from '../shared/layout.js';
 import { isPublished, type RingViews } from '../shared/ring.js';
 import type { DestinationOutcome } from '../shared/worker-config.js';
 import type { BufferPool } from './buffers.js';
 import { takeRange, type TakenRange } from './build.js';
+import { countBatch, type Keeper, type Spoolable } from './outcomes.js';
 import type { PriceVersions } from './prices.js';
 
 /** What the loop needs from its worker: where to send a batch and how to count it. */
@@ -58,6 +55,8 @@ export interface LoopHost {
    * out (TakenRange.retain). Returns how many it left out.
    */
   observe(range: TakenRange): number;
+  /** The disk spool, when options.spoolDir is set (outcomes.ts). */
+  readonly spool?: { keeper: Keeper; spoolable: Spoolable };
 }
 
 /** 32-bit words in a 4 KiB page. */
@@ -227,27 +226,14 @@ export class DrainLoop {
     for (let i = 0; i < u.length; i += PAGE_WORDS) Atomics.add(u, i, 0);
   }
 
-  /** Counts a batch: exported when every destination took it, else failed with the first reason. */
+  /** Counts a batch (outcomes.ts) and takes it off the slot's books. */
   #settle(entry: InFlight, range: TakenRange, outcomes: DestinationOutcome[]): void {
     const c = this.#control;
     const k = this.#counters;
     const n = entry.n;
     // Reported before the batch counts as settled: a shutdown that sees it settled then waits
-    // for these lines (C_LOGS) before it stops the thread.
-    for (let i = 0; i < outcomes.length; i++) if (!outcomes[i].ok) this.#host.failed(this.#host.names[i], n, outcomes[i]);
-    const big = BigInt(n);
-    let failure = -1;
-    for (let i = 0; i < outcomes.length; i++) {
-      const o = outcomes[i];
-      if (o.ok) {
-        Atomics.add(k, N_DEST + 2 * i, big);
-      } else {
-        Atomics.add(k, N_DEST + 2 * i + 1, big);
-        if (failure < 0) failure = FAILURE_REASONS.indexOf(o.reason ?? 'exportError');
-      }
-    }
-    if (failure < 0) Atomics.add(k, N_EXPORTED, big);
-    else Atomics.add(k, N_FAILED + failure, big);
+    // for these lines (C_LOGS) before it stops the thread. Spooled spans are fsync'd in here.
+    countBatch(k, n, outcomes, this.#host.spool, (i, spans, o) => this.#host.failed(this.#host.names[i], spans, o));
     this.#countUnpriced(range);
     this.#inFlight.delete(entry);
     let oldest: number | undefined;

@@ -1,14 +1,16 @@
 // Sends encoded ExportTraceServiceRequests (otlp-proto.ts) over OTLP/HTTP (node:http) and
 // OTLP/gRPC (node:http2), with the OTLP specification's retry rules, inside one time budget
-// per export. Worker only. Never rejects: every way an export ends is a DestinationOutcome.
+// per export (otlp-retry.ts). Worker only. Never rejects: every way an export ends is a
+// DestinationOutcome.
 //
 // Retried until the budget runs out, with exponential backoff and jitter (a Retry-After header or
 // gRPC RetryInfo is honoured when shorter than the budget):
 //   HTTP: 429, 502, 503, 504, and connection errors (collector down or restarting);
 //   gRPC: CANCELLED, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED, OUT_OF_RANGE, UNAVAILABLE,
 //         DATA_LOSS.
-// Anything else fails the batch at once (reason exportError); running out of budget fails it
-// with reason exportTimeout.
+// A request too large for the collector (HTTP 413, gRPC RESOURCE_EXHAUSTED about the message
+// size) is sent in halves (otlp-split.ts). Anything else fails the batch at once (exportError).
+// A success's answer is read for partial_success: its rejected spans count failed (rejected).
 
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import {
@@ -23,14 +25,34 @@ import { urlToHttpOptions } from 'node:url';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import type { DestinationOutcome } from '../shared/worker-config.js';
+import { withRetries, type Attempt, type Sent } from './otlp-retry.js';
+import { deliver } from './otlp-split.js';
+import { partialSuccess } from './otlp-wire.js';
+import { GRPC_CODES, grpcMessage, grpcStatusOfHttp, RESOURCE_EXHAUSTED, RETRYABLE_GRPC, TOO_LARGE_TEXT } from './grpc-status.js';
 
 const gzip = promisify(gzipCallback);
-const FIRST_BACKOFF_MILLIS = 100;
-const MAX_BACKOFF_MILLIS = 5_000;
-const OK: DestinationOutcome = Object.freeze({ ok: true });
+/** Most bytes of an answer read (a partial_success message, an error's text). */
+const MAX_ANSWER_BYTES = 64 * 1024;
 
 export interface OtlpSender {
-  send(body: Uint8Array): Promise<DestinationOutcome>;
+  /**
+   * Sends an encoded request of `spans` spans, within `timeoutMillis` (default: the configured
+   * budget); `giveUp` is asked before each retry, besides the configured one.
+   */
+  send(body: Uint8Array, spans: number, timeoutMillis?: number, giveUp?: () => boolean): Promise<DestinationOutcome>;
+}
+
+function either(a: () => boolean, b: (() => boolean) | undefined): () => boolean {
+  return b === undefined ? a : () => a() || b();
+}
+
+/** The outcome of an accepted request, from the collector's answer (partial success). */
+function accepted(answer: Uint8Array): DestinationOutcome {
+  const partial = answer.length > 0 ? partialSuccess(answer) : undefined;
+  if (partial === undefined) return { ok: true };
+  const out: DestinationOutcome = { ok: true, rejected: partial.rejected };
+  if (partial.message.length > 0) out.note = partial.message;
+  return out;
 }
 
 export interface SenderConfig {
@@ -40,29 +62,8 @@ export interface SenderConfig {
   timeoutMillis: number;
   /** Requests in flight at once (sockets or streams). */
   concurrency: number;
-}
-
-/** One attempt's end: done (success or final failure), or retry after `retryAfterMs` (if given). */
-type Attempt = { outcome: DestinationOutcome } | { retry: string; retryAfterMs?: number };
-
-/** Runs `attempt` until it is done or the budget is spent. */
-async function withRetries(timeoutMillis: number, attempt: (leftMs: number) => Promise<Attempt>): Promise<DestinationOutcome> {
-  const deadline = performance.now() + timeoutMillis;
-  let backoff = FIRST_BACKOFF_MILLIS;
-  let last = 'no attempt';
-  for (;;) {
-    const left = deadline - performance.now();
-    if (left <= 0) break;
-    const a = await attempt(left);
-    if ('outcome' in a) return a.outcome;
-    last = a.retry;
-    const jittered = backoff * (0.8 + 0.4 * Math.random());
-    const wait = Math.min(a.retryAfterMs ?? jittered, MAX_BACKOFF_MILLIS);
-    backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
-    if (performance.now() + wait >= deadline) break;
-    await new Promise((resolve) => setTimeout(resolve, wait));
-  }
-  return { ok: false, reason: 'exportTimeout', message: `export did not succeed within ${timeoutMillis} ms (last: ${last})` };
+  /** Asked before each retry: true ends the export now (shutdown with a spool). */
+  giveUp: () => boolean;
 }
 
 export class OtlpHttpSender implements OtlpSender {
@@ -88,19 +89,31 @@ export class OtlpHttpSender implements OtlpSender {
     if (config.compression === 'gzip') this.#headers['content-encoding'] = 'gzip';
   }
 
-  async send(raw: Uint8Array): Promise<DestinationOutcome> {
+  send(body: Uint8Array, spans: number, timeoutMillis = this.#config.timeoutMillis, giveUp?: () => boolean): Promise<DestinationOutcome> {
+    return deliver((b) => this.#sendOnce(b, timeoutMillis, either(this.#config.giveUp, giveUp)), body, spans);
+  }
+
+  async #sendOnce(raw: Uint8Array, timeoutMillis: number, giveUp: () => boolean): Promise<Sent> {
     const body = this.#config.compression === 'gzip' ? await gzip(raw) : raw;
     const headers: Record<string, string | number> = { ...this.#headers, 'content-length': body.length };
-    return withRetries(this.#config.timeoutMillis, (left) => this.#attempt(body, headers, left));
+    return withRetries(timeoutMillis, (left) => this.#attempt(body, headers, left), giveUp);
   }
 
   #attempt(body: Uint8Array, headers: Record<string, string | number>, leftMs: number): Promise<Attempt> {
     return new Promise((resolve) => {
+      // The request is the collector's once it is written on a connected socket: only then is a
+      // missing answer a timeout, rather than a connection that never came.
+      let sent = false;
+      let timedOut = false;
       const req = this.#request({ ...this.#options, headers, timeout: leftMs }, (res) => {
-        readBody(res).then((text) => resolve(httpResult(res, text)), (err: Error) => resolve({ retry: err.message }));
+        readBody(res).then((answer) => resolve(httpResult(res, answer)), (err: Error) => resolve({ retry: err.message, kind: 'connect' }));
       });
-      req.on('timeout', () => req.destroy(new Error(`no answer within ${Math.round(leftMs)} ms`)));
-      req.on('error', (err) => resolve({ retry: err.message }));
+      req.on('finish', () => (sent = true));
+      req.on('timeout', () => {
+        timedOut = true;
+        req.destroy(new Error(`no answer within ${Math.round(leftMs)} ms`));
+      });
+      req.on('error', (err) => resolve({ retry: err.message, kind: timedOut && sent ? 'timeout' : 'connect' }));
       req.end(body);
     });
   }
@@ -108,32 +121,32 @@ export class OtlpHttpSender implements OtlpSender {
 
 const RETRYABLE_HTTP = new Set([429, 502, 503, 504]);
 
-function httpResult(res: IncomingMessage, text: string): Attempt {
+function httpResult(res: IncomingMessage, answer: Buffer): Attempt {
   const code = res.statusCode ?? 0;
-  if (code >= 200 && code < 300) return { outcome: OK };
-  const message = `OTLP/HTTP ${code} ${res.statusMessage ?? ''}${text.length > 0 ? `: ${text.slice(0, 200)}` : ''}`.trim();
+  if (code >= 200 && code < 300) {
+    // An OTLP/HTTP protobuf answer is an ExportTraceServiceResponse; anything else is a plain success.
+    const type = String(res.headers['content-type'] ?? '');
+    return { outcome: accepted(type.includes('protobuf') ? answer : Buffer.alloc(0)) };
+  }
+  const text = answer.subarray(0, 200).toString('utf8');
+  const message = `OTLP/HTTP ${code} ${res.statusMessage ?? ''}${text.length > 0 ? `: ${text}` : ''}`.trim();
+  if (code === 413) return { tooLarge: message };
   if (!RETRYABLE_HTTP.has(code)) return { outcome: { ok: false, reason: 'exportError', message } };
   const after = Number(res.headers['retry-after']);
-  return Number.isFinite(after) && after >= 0 ? { retry: message, retryAfterMs: after * 1000 } : { retry: message };
+  return Number.isFinite(after) && after >= 0 ? { retry: message, kind: 'status', retryAfterMs: after * 1000 } : { retry: message, kind: 'status' };
 }
 
-/** The start of an error answer's body, for the message; a success's body is not read (partial success is not reported). */
-function readBody(res: IncomingMessage): Promise<string> {
+/** The start of an answer's body (an ExportTraceServiceResponse, or an error's text). */
+function readBody(res: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     res.on('error', reject);
-    const code = res.statusCode ?? 0;
-    if (code >= 200 && code < 300) {
-      res.on('end', () => resolve(''));
-      res.resume();
-      return;
-    }
     const chunks: Buffer[] = [];
     let size = 0;
     res.on('data', (c: Buffer) => {
-      if (size < 4096) chunks.push(c);
+      if (size < MAX_ANSWER_BYTES) chunks.push(c);
       size += c.length;
     });
-    res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    res.on('end', () => resolve(Buffer.concat(chunks)));
   });
 }
 
@@ -145,36 +158,6 @@ function readBody(res: IncomingMessage): Promise<string> {
 // per span than grpc-js's channel and call machinery, and needs no package.
 
 const EXPORT_PATH = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
-const GRPC_CODES = [
-  'OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS',
-  'PERMISSION_DENIED', 'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE',
-  'UNIMPLEMENTED', 'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED',
-];
-const RETRYABLE_GRPC = new Set([1, 4, 8, 10, 11, 14, 15]);
-const UNKNOWN = 2;
-const UNAVAILABLE = 14;
-
-/** The gRPC status of an HTTP status that is not 200 (gRPC's HTTP-to-gRPC status mapping). */
-function grpcStatusOfHttp(status: number): number {
-  switch (status) {
-    case 400: return 13; // INTERNAL
-    case 401: return 16; // UNAUTHENTICATED
-    case 403: return 7; // PERMISSION_DENIED
-    case 404: return 12; // UNIMPLEMENTED
-    case 429: case 502: case 503: case 504: return UNAVAILABLE;
-    default: return UNKNOWN;
-  }
-}
-
-function grpcMessage(raw: unknown): string {
-  if (typeof raw !== 'string') return '';
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return raw;
-  }
-}
-
 export class OtlpGrpcSender implements OtlpSender {
   readonly #config: SenderConfig;
   readonly #authority: string;
@@ -209,14 +192,18 @@ export class OtlpGrpcSender implements OtlpSender {
     return session;
   }
 
-  async send(body: Uint8Array): Promise<DestinationOutcome> {
+  send(body: Uint8Array, spans: number, timeoutMillis = this.#config.timeoutMillis, giveUp?: () => boolean): Promise<DestinationOutcome> {
+    return deliver((b) => this.#sendOnce(b, timeoutMillis, either(this.#config.giveUp, giveUp)), body, spans);
+  }
+
+  async #sendOnce(body: Uint8Array, timeoutMillis: number, giveUp: () => boolean): Promise<Sent> {
     const gzipped = this.#config.compression === 'gzip';
     const message = gzipped ? await gzip(body) : body;
     // The gRPC length prefix: compressed flag, then the length as a big-endian uint32.
     const prefix = Buffer.alloc(5);
     prefix[0] = gzipped ? 1 : 0;
     prefix.writeUInt32BE(message.length, 1);
-    return withRetries(this.#config.timeoutMillis, (left) => this.#attempt(prefix, message, left));
+    return withRetries(timeoutMillis, (left) => this.#attempt(prefix, message, left), giveUp);
   }
 
   #attempt(prefix: Buffer, message: Uint8Array, leftMs: number): Promise<Attempt> {
@@ -229,12 +216,20 @@ export class OtlpGrpcSender implements OtlpSender {
         }
       };
       let req: ClientHttp2Stream;
+      let session: ClientHttp2Session;
       try {
-        req = this.#connect().request({ ...this.#headers, 'grpc-timeout': `${Math.max(1, Math.floor(leftMs))}m` });
+        session = this.#connect();
+        req = session.request({ ...this.#headers, 'grpc-timeout': `${Math.max(1, Math.floor(leftMs))}m` });
       } catch (err) {
-        finish({ retry: (err as Error).message });
+        finish({ retry: (err as Error).message, kind: 'connect' });
         return;
       }
+      // Answered headers, or a stream on a connected session that ran out of time, mean the
+      // collector had the request: a missing answer then is a timeout, not a connection error.
+      let answered = false;
+      let timedOut = false;
+      const answer: Buffer[] = [];
+      let answerBytes = 0;
       let code: number | undefined;
       let detail = '';
       const read = (h: IncomingHttpHeaders): void => {
@@ -244,6 +239,7 @@ export class OtlpGrpcSender implements OtlpSender {
         }
       };
       req.on('response', (h) => {
+        answered = true;
         const status = Number(h[':status']);
         if (status !== 200) {
           code = grpcStatusOfHttp(status);
@@ -252,20 +248,32 @@ export class OtlpGrpcSender implements OtlpSender {
         read(h); // a trailers-only answer carries the status in the headers
       });
       req.on('trailers', read);
-      req.on('data', () => undefined); // the ExportTraceServiceResponse: partial success is not read
-      req.setTimeout(Math.max(1, leftMs), () => req.close(http2Constants.NGHTTP2_CANCEL));
-      req.on('error', (err) => finish({ retry: `OTLP/gRPC ${err.message}` }));
+      // The length-prefixed ExportTraceServiceResponse, read for partial success.
+      req.on('data', (c: Buffer) => {
+        if (answerBytes < MAX_ANSWER_BYTES) answer.push(c);
+        answerBytes += c.length;
+      });
+      req.setTimeout(Math.max(1, leftMs), () => {
+        timedOut = true;
+        req.close(http2Constants.NGHTTP2_CANCEL);
+      });
+      const lost = (): 'timeout' | 'connect' => (answered || (timedOut && !session.connecting && !session.destroyed) ? 'timeout' : 'connect');
+      req.on('error', (err) => finish({ retry: `OTLP/gRPC ${err.message}`, kind: lost() }));
       req.on('close', () => {
         if (code === undefined) {
-          finish({ retry: 'OTLP/gRPC stream closed without a grpc-status' });
+          finish({ retry: timedOut ? `OTLP/gRPC no answer within ${Math.round(leftMs)} ms` : 'OTLP/gRPC stream closed without a grpc-status', kind: lost() });
           return;
         }
         if (code === 0) {
-          finish({ outcome: OK });
+          const bytes = Buffer.concat(answer);
+          // Compressed flag 0 and the length, then the message; a compressed answer is not read.
+          finish({ outcome: accepted(bytes.length >= 5 && bytes[0] === 0 ? bytes.subarray(5, 5 + bytes.readUInt32BE(1)) : Buffer.alloc(0)) });
           return;
         }
         const text = `OTLP/gRPC ${GRPC_CODES[code] ?? code}: ${detail}`;
-        finish(RETRYABLE_GRPC.has(code) ? { retry: text } : { outcome: { ok: false, reason: 'exportError', message: text } });
+        if (code === RESOURCE_EXHAUSTED && TOO_LARGE_TEXT.test(detail)) finish({ tooLarge: text });
+        else if (RETRYABLE_GRPC.has(code)) finish({ retry: text, kind: 'status' });
+        else finish({ outcome: { ok: false, reason: 'exportError', message: text } });
       });
       req.write(prefix);
       req.end(message);

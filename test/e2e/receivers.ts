@@ -45,6 +45,35 @@ interface Options {
   port?: number;
   /** Answer each request this many ms late (HTTP only): a slow collector. */
   delayMs?: number;
+  /**
+   * Refuse this many spans of every request as an OTLP partial success, with this message: the
+   * last `rejected` spans of the request are not kept.
+   */
+  partial?: { rejected: number; message: string };
+  /**
+   * Largest request accepted: HTTP answers 413 to a larger body, gRPC sets the server's
+   * grpc.max_receive_message_length (it answers RESOURCE_EXHAUSTED).
+   */
+  maxRequestBytes?: number;
+  /** Reset the connection of every request without an answer (HTTP only). */
+  reset?: boolean;
+}
+
+/** The ExportTraceServiceResponse for a request of `n` spans, and the spans to keep. */
+function answer(opts: Options, n: number): { body: Buffer; keep: number } {
+  const p = opts.partial;
+  if (p === undefined) return { body: Buffer.from(Response.encode(Response.create({})).finish()), keep: n };
+  const rejected = Math.min(p.rejected, n);
+  const body = Buffer.from(Response.encode(Response.create({ partialSuccess: { rejectedSpans: rejected, errorMessage: p.message } })).finish());
+  return { body, keep: n - rejected };
+}
+
+/** Collects a request's spans into `into`, keeping the first `answer` says; returns the answer. */
+function take(opts: Options, req: PlainRequest, into: ReceivedSpan[]): Buffer {
+  const got: ReceivedSpan[] = [];
+  const a = answer(opts, collect(req, got));
+  into.push(...got.slice(0, a.keep));
+  return a.body;
 }
 
 // --- normalising decoded payloads -------------------------------------------------------------
@@ -146,7 +175,8 @@ export const TRACE_SERVICE: grpc.ServiceDefinition = {
     responseStream: false,
     requestSerialize: (v: Buffer) => v,
     requestDeserialize: (b: Buffer) => b,
-    responseSerialize: () => Buffer.from(Response.encode(Response.create({})).finish()),
+    // Handlers answer with an encoded ExportTraceServiceResponse.
+    responseSerialize: (v: Buffer) => v,
     responseDeserialize: (b: Buffer) => b,
   },
 };
@@ -158,7 +188,7 @@ function emptyReceiver(close: () => Promise<void>): Receiver {
 
 export async function startGrpcReceiver(opts: Options = {}): Promise<Receiver> {
   let toRefuse = opts.refuse ?? 0;
-  const server = new grpc.Server();
+  const server = new grpc.Server(opts.maxRequestBytes === undefined ? {} : { 'grpc.max_receive_message_length': opts.maxRequestBytes });
   const receiver = emptyReceiver(() => new Promise((resolve) => server.tryShutdown(() => resolve())));
   server.addService(TRACE_SERVICE, {
     Export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
@@ -171,8 +201,7 @@ export async function startGrpcReceiver(opts: Options = {}): Promise<Receiver> {
         callback({ code: grpc.status.UNAVAILABLE, details: 'receiver warming up' });
         return;
       }
-      collect(decodeProto(call.request), receiver.spans);
-      callback(null, Buffer.alloc(0));
+      callback(null, take(opts, decodeProto(call.request), receiver.spans));
     },
   });
   const port = await new Promise<number>((resolve, reject) =>
@@ -189,6 +218,11 @@ export async function startHttpReceiver(opts: Options = {}): Promise<Receiver> {
     server.close(() => resolve());
   }));
   const server: HttpServer = createServer((req, res) => {
+    if (opts.reset === true) {
+      receiver.requests++;
+      req.socket.destroy();
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => setTimeout(() => {
@@ -207,14 +241,18 @@ export async function startHttpReceiver(opts: Options = {}): Promise<Receiver> {
         return;
       }
       let body = Buffer.concat(chunks);
+      if (opts.maxRequestBytes !== undefined && body.length > opts.maxRequestBytes) {
+        receiver.refused++;
+        res.writeHead(413).end('request too large');
+        return;
+      }
       if (encoding === 'gzip') body = gunzipSync(body);
       const type = String(req.headers['content-type']);
-      const decoded = type.includes('json') ? (JSON.parse(body.toString('utf8')) as PlainRequest) : decodeProto(body);
-      collect(decoded, receiver.spans);
       if (type.includes('json')) {
+        collect(JSON.parse(body.toString('utf8')) as PlainRequest, receiver.spans);
         res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
       } else {
-        res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end(Buffer.from(Response.encode(Response.create({})).finish()));
+        res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end(take(opts, decodeProto(body), receiver.spans));
       }
     }, opts.delayMs ?? 0));
   });

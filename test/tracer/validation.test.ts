@@ -127,6 +127,10 @@ describe('option validation', () => {
     ['fullRingBlockMillis zero', { fullRingBlockMillis: 0 }, RangeError, 'options.fullRingBlockMillis must be an integer between 1 and 3600000 (received 0)'],
     ['bad clock', { clock: 'fast' }, RangeError, `options.clock must be 'coarse' or 'precise' (received "fast")`],
     ['workerNice past 19', { workerNice: 20 }, RangeError, 'options.workerNice must be an integer between 0 and 19 (received 20)'],
+    ['empty spoolDir', { spoolDir: '' }, TypeError, 'options.spoolDir must be a non-empty string (received "")'],
+    ['spoolDir not a string', { spoolDir: 7 }, TypeError, 'options.spoolDir must be a non-empty string (received 7)'],
+    ['spoolMaxBytes below 64 KiB', { spoolMaxBytes: 1000 }, RangeError, 'options.spoolMaxBytes must be an integer between 65536 and 281474976710656 (received 1000)'],
+    ['spoolMaxBytes not a number', { spoolMaxBytes: '1GB' }, TypeError, 'options.spoolMaxBytes must be a number (received "1GB")'],
     ['options not an object', 5, TypeError, 'options must be an object (received 5)'],
   ];
   it.each(rows)('rejects %s', (_label, options, Type, message) => {

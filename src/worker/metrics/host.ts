@@ -86,6 +86,7 @@ export class WorkerMetrics {
         compression: 'none',
         timeoutMillis: Math.min(this.#d.exportTimeoutMillis, otlp.intervalMillis),
         concurrency: 1,
+        giveUp: () => false,
       });
       this.#push = setInterval(() => void this.push(), otlp.intervalMillis);
     }
@@ -212,8 +213,9 @@ export class WorkerMetrics {
     const sender = this.#sender;
     if (sender === undefined) return;
     const body = encodeMetricsRequest(await this.collect(), { 'service.name': this.#d.serviceName }, this.#startMs, Date.now());
-    const outcome = await sender.send(body);
-    if (outcome.ok) {
+    // One unit: a metrics request is never split (a 413 comes back as tooLarge, a failure here).
+    const outcome = await sender.send(body, 1);
+    if (outcome.ok && outcome.tooLarge === undefined) {
       this.#pushFailing = false;
     } else if (!this.#pushFailing) {
       this.#pushFailing = true;

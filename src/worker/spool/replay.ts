@@ -1,0 +1,161 @@
+// The spool's replay: sends a worker's spooled requests again, oldest first, one at a time and at
+// most REPLAY_PER_SECOND requests a second, beside the live batches, and removes each segment
+// once every record in it is settled. Worker only.
+//
+// It runs only while the worker holds segments. A request the collector still does not take
+// (a retryable failure) stays where it is and is tried again after a backoff (1 s doubling to
+// 5 s, the live retries' cap), cut short when a live batch reaches that destination (answered()). At shutdown
+// (C_CLOSING) it stops after the request in hand: the rest stays on disk for the next process.
+
+import { readFileSync } from 'node:fs';
+import type { DestinationOutcome } from '../../shared/worker-config.js';
+import { FLAG_COUNTS, FLAG_FOREIGN, parseSegment, RECORD_HEAD_BYTES } from './format.js';
+import type { Segment, SpoolStore } from './store.js';
+
+/** Replayed requests a second per worker, at most: live traffic keeps most of the collector. */
+export const REPLAY_PER_SECOND = 20;
+/** Shortest retry budget of one replayed request (exportTimeoutMillis when longer). */
+export const REPLAY_BUDGET_MILLIS = 10_000;
+const FIRST_BACKOFF_MILLIS = 1_000;
+const MAX_BACKOFF_MILLIS = 5_000;
+
+/** Sends a request again; `giveUp` (asked before each retry) ends it early. */
+export type Resend = (body: Uint8Array, spans: number, giveUp: () => boolean) => Promise<DestinationOutcome>;
+
+export class Replayer {
+  readonly #store: SpoolStore;
+  readonly #resend: (dest: number) => Resend | undefined;
+  readonly #closing: () => boolean;
+  readonly #log: (message: string) => void;
+  #running: Promise<void> | undefined;
+  #wake: (() => void) | undefined;
+  /** Segments of destinations this process does not have: left on disk, said once. */
+  readonly #unknown = new Set<string>();
+
+  constructor(store: SpoolStore, resend: (dest: number) => Resend | undefined, closing: () => boolean, log: (message: string) => void) {
+    this.#store = store;
+    this.#resend = resend;
+    this.#closing = closing;
+    this.#log = log;
+  }
+
+  /** Starts replaying if there is something to replay and it is not running. */
+  kick(): void {
+    if (this.#running !== undefined || this.#closing() || !this.#hasWork()) return;
+    this.#running = this.#run().finally(() => {
+      this.#running = undefined;
+      this.kick();
+    });
+  }
+
+  /** A live batch reached a destination: a replay waiting out its backoff tries now. */
+  answered(): void {
+    this.#wake?.();
+  }
+
+  /** Resolves once the request in hand (if any) has ended. */
+  async stop(): Promise<void> {
+    this.#wake?.();
+    await this.#running;
+  }
+
+  #hasWork(): boolean {
+    return this.#store.queue.some((s) => !this.#unknown.has(s.path));
+  }
+
+  async #run(): Promise<void> {
+    const store = this.#store;
+    let backoff = FIRST_BACKOFF_MILLIS;
+    let delivered = 0;
+    for (;;) {
+      if (this.#closing()) return;
+      const seg = store.queue.find((s) => !this.#unknown.has(s.path));
+      if (seg === undefined) break;
+      const resend = seg.dest >= 0 ? this.#resend(seg.dest) : undefined;
+      if (resend === undefined) {
+        this.#unknown.add(seg.path);
+        this.#log(`ractogateway: spool segment ${seg.path} is for destination ${seg.destination}, which this tracer does not have (or cannot resend to); left in place`);
+        continue;
+      }
+      store.close(seg); // replay reads a closed file; new batches go to a new segment
+      const r = await this.#segment(seg, resend, backoff);
+      if (r === 'closing') return;
+      delivered += r;
+      backoff = FIRST_BACKOFF_MILLIS;
+      if (seg.next >= seg.records.length && store.queue.includes(seg)) store.remove(seg);
+    }
+    if (delivered > 0) this.#log(`ractogateway: spool replayed ${delivered} spans; it is empty again`);
+  }
+
+  /** Replays what is left of `seg`; the spans delivered, or 'closing' when shutdown began. */
+  async #segment(seg: Segment, resend: Resend, firstBackoff: number): Promise<number | 'closing'> {
+    const store = this.#store;
+    let data: Buffer;
+    try {
+      data = readFileSync(seg.path);
+    } catch {
+      data = Buffer.alloc(0);
+    }
+    // The records as the file has them now; a record the file lost or damaged is corrupt.
+    const onDisk = parseSegment(data)?.records ?? [];
+    let backoff = firstBackoff;
+    let delivered = 0;
+    while (seg.next < seg.records.length) {
+      if (this.#closing()) return 'closing';
+      const known = seg.records[seg.next];
+      const r = onDisk[seg.next];
+      if (r === undefined || r.damaged || r.spans !== known.spans || r.at !== known.at) {
+        seg.next++;
+        store.corrupt(seg, known);
+        continue;
+      }
+      const payload = data.subarray(r.at + RECORD_HEAD_BYTES, r.at + RECORD_HEAD_BYTES + r.length);
+      // Ended early if its segment is dropped to make room meanwhile (then counted spoolFull).
+      const o = await resend(payload, r.spans, () => !store.queue.includes(seg));
+      // Dropped meanwhile to make room (store.ts): its records are counted spoolFull already.
+      if (!store.queue.includes(seg)) return delivered;
+      const undelivered = o.ok ? 0 : (o.undelivered ?? r.spans);
+      if (!o.ok && o.unsent !== undefined && undelivered >= r.spans) {
+        // Still not taken: the record stays; try again later (sooner if a live batch gets through).
+        if (this.#closing()) return 'closing';
+        await this.#sleep(backoff);
+        backoff = Math.min(2 * backoff, MAX_BACKOFF_MILLIS);
+        if (!store.queue.includes(seg)) return delivered;
+        continue;
+      }
+      backoff = FIRST_BACKOFF_MILLIS;
+      const rejected = o.rejected ?? 0;
+      const tooLarge = o.tooLarge ?? 0;
+      // Part delivered, part not (a split request): the part not taken is kept again. The record
+      // is settled first, as if all of that part were kept, then what could not be kept fails:
+      // keeping may drop this very segment to make room, and its record must not count twice.
+      const unsent = o.ok ? [] : (o.unsent ?? []);
+      const toKeep = unsent.reduce((sum, u) => sum + u.spans, 0);
+      const got = r.spans - rejected - tooLarge - undelivered;
+      seg.next++;
+      store.settle(seg, known, { delivered: got, rejected, tooLarge, failed: undelivered - toKeep, reason: o.reason ?? 'exportError', kept: toKeep });
+      if (toKeep > 0) {
+        const k = store.keep(seg.dest, unsent, (r.flags & FLAG_COUNTS) !== 0, !seg.mine || (r.flags & FLAG_FOREIGN) !== 0);
+        const lost = toKeep - k.kept;
+        if (lost > 0) store.settle(seg, { ...known, spans: lost }, { delivered: 0, rejected: 0, tooLarge: 0, failed: lost, reason: k.full ? 'spoolFull' : (o.reason ?? 'exportError'), kept: 0 });
+      }
+      delivered += got;
+      await this.#sleep(1000 / REPLAY_PER_SECOND);
+    }
+    return delivered;
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#wake = () => {
+        this.#wake = undefined;
+        done();
+      };
+    });
+  }
+}

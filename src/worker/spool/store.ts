@@ -1,0 +1,291 @@
+// The disk spool's segments as one worker thread holds them: appending (fsync'd), the byte cap,
+// adopting segments nobody holds, and the accounting of every record that leaves. Worker only.
+// The format is format.ts's; replay.ts sends the records again.
+//
+// One spool directory serves one process (the main thread holds its lock file: main/spool-lock.ts)
+// and all of its worker threads. Each worker appends only to segments it created, so no file has
+// two writers; it replays the segments it holds, oldest first. Segments nobody holds, those of an
+// earlier process or of a worker of this process that died, are adopted by renaming them into the
+// adopter's name (a rename succeeds for one thread only), at start and when the main thread says a
+// worker died. The cap (spoolMaxBytes) is over the whole directory (N_SPOOL_BYTES, shared); a
+// worker makes room by dropping its own oldest segments (another worker's it cannot: its batch
+// then fails spoolFull).
+//
+// Appends and their counting happen in one synchronous stretch (writeSync, fsyncSync, then the
+// counters), as the drain loop's claims and settles do: a worker that dies between two stretches
+// leaves every span counted exactly once (in flight -> workerCrash, or spooled on disk).
+
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  FAILURE_REASONS, N_DEST, N_EXPORTED, N_FAILED, N_REPLAY_FAILED, N_REPLAYED, N_SPOOL_BYTES, N_SPOOL_CORRUPT, N_SPOOLED, S_OWNER, slotWord,
+} from '../../shared/layout.js';
+import type { SpoolConfig, UnsentRequest } from '../../shared/worker-config.js';
+import { FLAG_COUNTS, FLAG_FOREIGN, parseSegment, parseSegmentName, record, segmentHeader, segmentName, type RecordInfo } from './format.js';
+
+/** A segment is closed (a new one started) past this size, a sixteenth of the cap, 64 KiB to 8 MiB. */
+function segmentLimit(maxBytes: number): number {
+  return Math.min(8 * 2 ** 20, Math.max(64 * 1024, Math.floor(maxBytes / 16)));
+}
+
+export interface Segment {
+  path: string;
+  /** Counter index of its destination here; -1 when this process has no destination of that name. */
+  dest: number;
+  destination: string;
+  /** Written in this process's session: its records' spans are in N_SPOOLED. */
+  mine: boolean;
+  bytes: number;
+  records: RecordInfo[];
+  /** Records before it are settled. */
+  next: number;
+  /** Open for appending by this worker (its fd). */
+  fd: number | undefined;
+}
+
+export interface SpoolHost {
+  counters: BigInt64Array;
+  control: Int32Array;
+  /** Counted destination names, in counter order. */
+  names: readonly string[];
+  slots: number;
+  thread: number;
+  log(message: string): void;
+}
+
+/** How the spans of a record that leaves the spool are counted. */
+export interface Settled {
+  delivered: number;
+  rejected: number;
+  tooLarge: number;
+  /** Spans that failed for `reason`. */
+  failed: number;
+  reason: (typeof FAILURE_REASONS)[number];
+  /** Spans of the record kept again (a part the collector did not take). */
+  kept: number;
+}
+
+export interface KeepResult {
+  /** Spans now on disk. */
+  kept: number;
+  /** The cap left no room for the rest. */
+  full: boolean;
+}
+
+export class SpoolStore {
+  readonly #config: SpoolConfig;
+  readonly #host: SpoolHost;
+  readonly #limit: number;
+  /** Held segments, oldest first. */
+  readonly queue: Segment[] = [];
+  #seq = 0;
+  #ioFailed = false;
+
+  constructor(config: SpoolConfig, host: SpoolHost) {
+    this.#config = config;
+    this.#host = host;
+    this.#limit = segmentLimit(config.maxBytes);
+    mkdirSync(config.dir, { recursive: true });
+  }
+
+  get bytes(): number {
+    return Number(Atomics.load(this.#host.counters, N_SPOOL_BYTES));
+  }
+
+  /**
+   * Appends the requests a destination could not deliver; their spans count as spooled only once
+   * this returns (each record fsync'd). `counts`: the records carry the batch's top-level books.
+   */
+  keep(dest: number, parts: UnsentRequest[], counts: boolean, foreign = false): KeepResult {
+    let kept = 0;
+    const flags = (counts ? FLAG_COUNTS : 0) | (foreign ? FLAG_FOREIGN : 0);
+    for (const part of parts) {
+      const bytes = record(part.body, part.spans, flags);
+      if (!this.#makeRoom(bytes.length)) return { kept, full: true };
+      try {
+        const seg = this.#open(dest);
+        writeSync(seg.fd as number, bytes);
+        fsyncSync(seg.fd as number);
+        seg.records.push({ at: seg.bytes, spans: part.spans, flags, length: part.body.length, damaged: false });
+        seg.bytes += bytes.length;
+        Atomics.add(this.#host.counters, N_SPOOL_BYTES, BigInt(bytes.length));
+        if (seg.bytes >= this.#limit) this.close(seg);
+        kept += part.spans;
+      } catch (err) {
+        if (!this.#ioFailed) this.#host.log(`ractogateway: the spool in ${this.#config.dir} cannot be written (${String(err)}); failing instead`);
+        this.#ioFailed = true;
+        return { kept, full: false };
+      }
+    }
+    this.#ioFailed = false;
+    return { kept, full: false };
+  }
+
+  /** This worker's open segment for `dest`, or a new one. */
+  #open(dest: number): Segment {
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      const s = this.queue[i];
+      if (s.fd !== undefined && s.dest === dest) return s;
+    }
+    const name = segmentName({ created: Date.now(), session: this.#config.session, thread: this.#host.thread, seq: this.#seq++ });
+    const path = join(this.#config.dir, name);
+    const header = segmentHeader(this.#config.session, this.#host.names[dest]);
+    const fd = openSync(path, 'wx');
+    writeSync(fd, header);
+    fsyncSync(fd);
+    syncDir(this.#config.dir);
+    const seg: Segment = { path, dest, destination: this.#host.names[dest], mine: true, bytes: header.length, records: [], next: 0, fd };
+    Atomics.add(this.#host.counters, N_SPOOL_BYTES, BigInt(header.length));
+    this.queue.push(seg);
+    return seg;
+  }
+
+  /** Stops appending to `seg` (it is full, or replay reached it). */
+  close(seg: Segment): void {
+    if (seg.fd === undefined) return;
+    closeSync(seg.fd);
+    seg.fd = undefined;
+  }
+
+  /** Drops this worker's oldest segments until `size` more bytes fit under the cap. */
+  #makeRoom(size: number): boolean {
+    const k = this.#host.counters;
+    while (Number(Atomics.load(k, N_SPOOL_BYTES)) + size > this.#config.maxBytes) {
+      // The oldest, even the one being replayed (replay.ts then drops the answer of the request
+      // in hand: it counts spoolFull, though it may still reach the collector).
+      const victim = this.queue.find((s) => s.records.length > s.next);
+      if (victim === undefined) return false;
+      this.close(victim);
+      let spans = 0;
+      while (victim.next < victim.records.length) {
+        const r = victim.records[victim.next++];
+        spans += r.spans;
+        this.settle(victim, r, { delivered: 0, rejected: 0, tooLarge: 0, failed: r.spans, reason: 'spoolFull', kept: 0 });
+      }
+      this.#host.log(`ractogateway: spool over ${this.#config.maxBytes} bytes: dropped its oldest segment (${spans} spans, counted failed: spoolFull)`);
+      this.remove(victim);
+    }
+    return true;
+  }
+
+  /** Deletes a segment whose records are all settled. */
+  remove(seg: Segment): void {
+    this.close(seg);
+    try {
+      unlinkSync(seg.path);
+    } catch {
+      // Already gone: nothing to free on disk.
+    }
+    Atomics.sub(this.#host.counters, N_SPOOL_BYTES, BigInt(seg.bytes));
+    const i = this.queue.indexOf(seg);
+    if (i >= 0) this.queue.splice(i, 1);
+  }
+
+  /** Counts a record that leaves the spool (delivered, failed, or partly kept again). */
+  settle(seg: Segment, r: RecordInfo, s: Settled): void {
+    const k = this.#host.counters;
+    const lost = s.rejected + s.tooLarge + s.failed;
+    if (!seg.mine || (r.flags & FLAG_FOREIGN) !== 0) {
+      // Recorded by an earlier process: counted apart, never in this process's identity.
+      Atomics.add(k, N_REPLAYED, BigInt(s.delivered));
+      Atomics.add(k, N_REPLAY_FAILED, BigInt(lost));
+      return;
+    }
+    if (seg.dest >= 0) {
+      Atomics.add(k, N_DEST + 2 * seg.dest, BigInt(s.delivered));
+      Atomics.add(k, N_DEST + 2 * seg.dest + 1, BigInt(lost));
+    }
+    if ((r.flags & FLAG_COUNTS) === 0) return;
+    Atomics.add(k, N_EXPORTED, BigInt(s.delivered));
+    Atomics.add(k, N_FAILED + FAILURE_REASONS.indexOf('rejected'), BigInt(s.rejected));
+    Atomics.add(k, N_FAILED + FAILURE_REASONS.indexOf('tooLarge'), BigInt(s.tooLarge));
+    Atomics.add(k, N_FAILED + FAILURE_REASONS.indexOf(s.reason), BigInt(s.failed));
+    // Last: the spans leave `spooled` as they enter their outcome (stats() may read in between,
+    // and a reader sees them at most once more in pending, never twice counted).
+    Atomics.sub(k, N_SPOOLED, BigInt(r.spans - s.kept));
+  }
+
+  /** A record found damaged: skipped and counted. */
+  corrupt(seg: Segment, r: RecordInfo): void {
+    Atomics.add(this.#host.counters, N_SPOOL_CORRUPT, 1n);
+    this.settle(seg, r, { delivered: 0, rejected: 0, tooLarge: 0, failed: r.spans, reason: 'spoolCorrupt', kept: 0 });
+  }
+
+  /**
+   * Takes over the segments nobody holds: those of another session (an earlier process) and those
+   * of a thread of this session that no longer holds a worker slot (it died). Returns how many.
+   */
+  adopt(): number {
+    const live = new Set<number>();
+    for (let slot = 0; slot < this.#host.slots; slot++) live.add(Atomics.load(this.#host.control, slotWord(slot, S_OWNER)));
+    let files: string[];
+    try {
+      files = readdirSync(this.#config.dir).sort();
+    } catch {
+      return 0;
+    }
+    let adopted = 0;
+    for (const file of files) {
+      const n = parseSegmentName(file);
+      if (n === undefined) continue;
+      // The name says which process (session) and thread hold the file now.
+      const ours = n.session === this.#config.session;
+      if (ours && (n.thread === this.#host.thread || live.has(n.thread))) continue;
+      const path = join(this.#config.dir, segmentName({ ...n, session: this.#config.session, thread: this.#host.thread, seq: this.#seq++ }));
+      try {
+        renameSync(join(this.#config.dir, file), path);
+      } catch {
+        continue; // another worker adopted it first
+      }
+      this.#take(path, ours);
+      adopted++;
+    }
+    this.queue.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return adopted;
+  }
+
+  /** `counted`: held by this process before (a dead thread's), so its bytes are in N_SPOOL_BYTES. */
+  #take(path: string, counted: boolean): void {
+    const k = this.#host.counters;
+    let data: Buffer;
+    try {
+      data = readFileSync(path);
+    } catch {
+      return;
+    }
+    // An earlier process's bytes join this one's books; a dead thread's are counted already.
+    if (!counted) Atomics.add(k, N_SPOOL_BYTES, BigInt(data.length));
+    const parsed = parseSegment(data);
+    if (parsed === undefined) {
+      Atomics.add(k, N_SPOOL_CORRUPT, 1n);
+      this.#host.log(`ractogateway: spool segment ${path} has a damaged header; skipped`);
+      this.remove({ path, dest: -1, destination: '', mine: false, bytes: data.length, records: [], next: 0, fd: undefined });
+      return;
+    }
+    // A head that does not check ends the segment: one corrupt record, its spans unknown.
+    if (parsed.brokenTail) Atomics.add(k, N_SPOOL_CORRUPT, 1n);
+    const dest = this.#host.names.indexOf(parsed.destination);
+    // Whose books its spans are in: the session that wrote it (its header), not the one holding it.
+    const mine = parsed.session === this.#config.session;
+    this.queue.push({ path, dest, destination: parsed.destination, mine, bytes: data.length, records: parsed.records, next: 0, fd: undefined });
+  }
+
+  /** Closes the open segments (at the worker's stop): what they hold stays for the next process. */
+  stop(): void {
+    for (const seg of this.queue) this.close(seg);
+  }
+}
+
+/** Makes a new file's directory entry durable (Linux); elsewhere a no-op. */
+function syncDir(dir: string): void {
+  try {
+    const fd = openSync(dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // Not supported here (Windows): the file's own fsync is what we have.
+  }
+}
