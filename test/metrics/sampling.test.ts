@@ -63,6 +63,16 @@ describe('tail sampling', () => {
     await receiver.close();
   });
 
+  it('counts unpriced calls whether their spans were sampled out or not', async () => {
+    const receiver = await startHttpReceiver();
+    const tracer = new RactoTracer({ otlpHttpEndpoint: receiver.url, sampling: { ratio: 0 } });
+    for (let i = 0; i < 100; i++) tracer.recordChatSpan({ provider: 'acme', model: 'house-model-7', latencyMs: 1, status: i < 10 ? 'error' : 'ok' });
+    await tracer.shutdown();
+    expect(receiver.spans).toHaveLength(10);
+    expect(tracer.stats().unpricedCalls).toEqual({ 'house-model-7': 100 });
+    await receiver.close();
+  });
+
   it('decides by trace: the spans of one trace are all kept or all left out, near the ratio', async () => {
     const receiver = await startHttpReceiver();
     const tracer = new RactoTracer({ otlpHttpEndpoint: receiver.url, sampling: { ratio: 0.5 } });
