@@ -64,6 +64,9 @@ export interface MetricsHealth {
   droppedByReason: Record<string, number>;
   failedByReason: Record<string, number>;
   stringsFolded: number;
+  /** Spans held in the disk spool (part of pending), and spans of an earlier process replayed from it. */
+  spooled: number;
+  replayed: number;
   /** Records in the ring not yet copied out by a worker, and the ring's capacity. */
   ringUsed: number;
   ringCapacity: number;

@@ -118,9 +118,13 @@ describe('disk spool', () => {
     expect(segments(dir).length).toBeGreaterThan(0);
     // The next tracer on this directory (the lock is free again) sends them.
     const receiver = await startHttpReceiver({ port });
-    const next = new RactoTracer({ otlpHttpEndpoint: receiver.url, spoolDir: dir });
+    const next = new RactoTracer({ otlpHttpEndpoint: receiver.url, spoolDir: dir, metrics: true });
     await until(next, (x) => x.replayed === 3_000 && x.spool.bytes === 0);
     expect(indices(receiver)).toEqual(range(0, 3_000));
+    // The health metrics say it too.
+    const text = await next.metricsText();
+    expect(text).toContain('ractogateway_spans_replayed_total 3000\n');
+    expect(text).toContain('ractogateway_spans_spooled 0\n');
     await next.shutdown();
     await receiver.close();
   }, 60_000);

@@ -174,6 +174,8 @@ describe('metrics: golden values through real workers', () => {
     expect(health.get('ractogateway_spans_dropped_total{reason=sampled}')).toBe(0);
     expect(health.get('ractogateway_spans_failed_total{reason=exportTimeout}')).toBe(0);
     expect(health.get('ractogateway_spans_pending{}')).toBe(0);
+    expect(health.get('ractogateway_spans_spooled{}')).toBe(0);
+    expect(health.get('ractogateway_spans_replayed_total{}')).toBe(0);
     expect(health.get('ractogateway_strings_folded_total{}')).toBe(0);
     expect(health.get('ractogateway_metric_series_overflow_total{}')).toBe(0);
   });

@@ -161,6 +161,8 @@ function healthFamilies(h: MetricsHealth): Family[] {
     { kind: 'counter', name: 'ractogateway.spans.dropped', unit: '{span}', help: 'Spans not exported on purpose, by reason.', points: byReason(h.droppedByReason) },
     { kind: 'counter', name: 'ractogateway.spans.failed', unit: '{span}', help: 'Spans that failed to export, by reason.', points: byReason(h.failedByReason) },
     { kind: 'gauge', name: 'ractogateway.spans.pending', unit: '{span}', help: 'Spans recorded and not yet exported, dropped or failed.', points: [{ labels: [], value: h.pending }] },
+    { kind: 'gauge', name: 'ractogateway.spans.spooled', unit: '{span}', help: 'Spans held in the disk spool until the collector takes them (part of pending).', points: [{ labels: [], value: h.spooled }] },
+    { kind: 'counter', name: 'ractogateway.spans.replayed', unit: '{span}', help: 'Spans recorded by an earlier process and delivered from the disk spool.', points: [{ labels: [], value: h.replayed }] },
     { kind: 'gauge', name: 'ractogateway.ring.fill', unit: '1', help: 'Share of the record ring holding records not yet copied out by a worker.',
       points: [{ labels: [], value: h.ringUsed / h.ringCapacity }] },
     { kind: 'counter', name: 'ractogateway.strings.folded', unit: '{call}', help: `Record calls whose provider, model or error type folded into __overflow__ (maxStrings).`,

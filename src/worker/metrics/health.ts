@@ -2,7 +2,7 @@
 // alone: the workers' outcome counters (layout.ts) and the main thread's mirrored counts
 // (metrics-config.ts HEALTH_*). Worker thread only; costs the main thread nothing.
 
-import { C_CLAIM, FAILURE_REASONS, N_EXPORTED, N_FAILED, N_SAMPLED, S_COPYING, S_COPY_FROM, slotWord } from '../../shared/layout.js';
+import { C_CLAIM, FAILURE_REASONS, N_EXPORTED, N_FAILED, N_REPLAYED, N_SAMPLED, N_SPOOLED, S_COPYING, S_COPY_FROM, slotWord } from '../../shared/layout.js';
 import {
   HEALTH_NOT_SAMPLED,
   HEALTH_RECORDED,
@@ -58,6 +58,8 @@ export function readHealth(s: HealthSources): MetricsHealth {
     droppedByReason,
     failedByReason,
     stringsFolded: h[HEALTH_STRINGS_FOLDED],
+    spooled: Number(Atomics.load(k, N_SPOOLED)),
+    replayed: Number(Atomics.load(k, N_REPLAYED)),
     ringUsed,
     ringCapacity: s.ringCapacity,
   };
