@@ -9,7 +9,8 @@
 //
 // Reported: requests/s (2xx), p50/p99 latency (ms), the gateway process's CPU per request
 // (process.cpuUsage() over the window, every thread, in µs), and the spans that reached the
-// receiver per request. Env: GATEWAY_SECONDS (default 10), GATEWAY_ROUNDS (3), GATEWAY_CONNECTIONS (10).
+// receiver per request. Env: GATEWAY_SECONDS (default 10), GATEWAY_ROUNDS (3), GATEWAY_CONNECTIONS (10),
+// GATEWAY_MODES, GATEWAY_ASK_USAGE (below).
 import { fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import os from 'node:os';
@@ -22,7 +23,12 @@ const ROUNDS = Number(process.env.GATEWAY_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.GATEWAY_CONNECTIONS ?? 10);
 const WARMUP_SECONDS = 2;
 const VARIANTS = ['none', 'ractogateway', 'openllmetry'];
-const MODES = { plain: false, streamed: true };
+// GATEWAY_MODES=streamed runs one mode; GATEWAY_ASK_USAGE=1 makes the load's streamed requests ask
+// for usage themselves (stream_options.include_usage), so every set-up receives the usage chunk
+// and the comparison shows the wrapper's own cost apart from the usage it asks OpenAI for.
+const MODES = Object.fromEntries(Object.entries({ plain: false, streamed: true })
+  .filter(([mode]) => (process.env.GATEWAY_MODES ?? 'plain,streamed').split(',').includes(mode)));
+const ASK_USAGE = process.env.GATEWAY_ASK_USAGE === '1';
 
 async function startCountingReceiver() {
   const child = spawn(process.execPath, [new URL('./receiver.mjs', import.meta.url).pathname, '--count-spans'], {
@@ -52,7 +58,10 @@ async function startGateway(variant, upstream, receiver) {
 }
 
 function load(url, stream, duration) {
-  const body = JSON.stringify({ model: 'gpt-4o-mini', stream, messages: [{ role: 'user', content: 'Say hello.' }] });
+  const body = JSON.stringify({
+    model: 'gpt-4o-mini', stream, messages: [{ role: 'user', content: 'Say hello.' }],
+    ...(stream && ASK_USAGE ? { stream_options: { include_usage: true } } : {}),
+  });
   return autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: CONNECTIONS, duration });
 }
 
