@@ -165,6 +165,7 @@ export class RactoTracer {
     if (this.#options.metrics?.aggregate !== true || this.#scheduler === undefined) {
       throw new RactoError('RACTO_ERR_METRICS_OFF', 'metrics are off: set the metrics, prometheusPort or otlpMetricsEndpoint option');
     }
+    if (this.#shutdown !== undefined) throw new RactoError('RACTO_ERR_METRICS_OFF', 'metrics are gone: the tracer is shut down (its workers hold them)');
     return this.#scheduler.metrics.metricsText();
   }
 

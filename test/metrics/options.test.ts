@@ -39,6 +39,15 @@ describe('metrics options', () => {
     expect(tracer.prometheusPort).toBeUndefined();
   });
 
+  it('metricsText() after shutdown() rejects at once, saying why', async () => {
+    const tracer = new RactoTracer({ metrics: true });
+    await tracer.shutdown();
+    const t0 = performance.now();
+    const err = await tracer.metricsText().then(() => undefined, (e: unknown) => e);
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect((err as RactoError).message).toBe('metrics are gone: the tracer is shut down (its workers hold them)');
+  });
+
   it('a /metrics port already in use makes ready() false, and spans and metricsText() still work', async () => {
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));

@@ -160,3 +160,30 @@ describe('metrics: OTLP/HTTP push', () => {
     expect(point(requests, { model: 'gpt-4o', status: 'ok' }).value).toBe(3);
   });
 });
+
+describe('metrics: OTLP/HTTP push to a slow collector', () => {
+  it('never has two pushes in flight: the next waits for the answer', async () => {
+    let inFlight = 0;
+    let most = 0;
+    let answered = 0;
+    const slow = createServer((req, res) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      req.resume();
+      req.on('end', () => setTimeout(() => {
+        inFlight--;
+        answered++;
+        res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+      }, 250));
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const tracer = new RactoTracer({ otlpMetricsEndpoint: `http://127.0.0.1:${(slow.address() as { port: number }).port}`, metricsExportIntervalMillis: 20 });
+    await tracer.ready();
+    tracer.recordChatSpan({ provider: 'openai', model: 'gpt-4o', latencyMs: 1 });
+    await new Promise((r) => setTimeout(r, 1200));
+    await tracer.shutdown();
+    expect(answered).toBeGreaterThanOrEqual(3);
+    expect(most).toBe(1);
+    await new Promise<void>((resolve) => slow.close(() => resolve()));
+  });
+});

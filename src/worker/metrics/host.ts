@@ -59,6 +59,8 @@ export class WorkerMetrics {
   #sender: OtlpHttpSender | undefined;
   /** The last push failed (logged once until one succeeds). */
   #pushFailing = false;
+  /** The push in progress. */
+  #pushing: Promise<void> | undefined;
   readonly #startMs = Date.now();
   #nextId = 1;
   readonly #parts = new Map<number, MetricsPartData>();
@@ -84,7 +86,8 @@ export class WorkerMetrics {
         url: otlp.url,
         headers: otlp.headers,
         compression: 'none',
-        timeoutMillis: Math.min(this.#d.exportTimeoutMillis, otlp.intervalMillis),
+        // The spans' budget: a collector slower than the interval delays the next push (one at a time).
+        timeoutMillis: this.#d.exportTimeoutMillis,
         concurrency: 1,
         giveUp: () => false,
       });
@@ -211,7 +214,13 @@ export class WorkerMetrics {
   /** One OTLP push of everything so far. Failures are logged once per run of failures, never thrown. */
   async push(): Promise<void> {
     const sender = this.#sender;
-    if (sender === undefined) return;
+    // One push at a time: a collector slower than the interval gets the next one when it answers.
+    if (sender === undefined || this.#pushing !== undefined) return this.#pushing;
+    this.#pushing = this.#pushOnce(sender).finally(() => (this.#pushing = undefined));
+    return this.#pushing;
+  }
+
+  async #pushOnce(sender: OtlpHttpSender): Promise<void> {
     const body = encodeMetricsRequest(await this.collect(), { 'service.name': this.#d.serviceName }, this.#startMs, Date.now());
     // One unit: a metrics request is never split (a 413 comes back as tooLarge, a failure here).
     const outcome = await sender.send(body, 1);
@@ -239,6 +248,8 @@ export class WorkerMetrics {
     try {
       const deadline = performance.now() + FINAL_WAIT_MILLIS;
       while (this.#othersRunning() && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+      // A push still in flight carries older counts: the last one follows it.
+      await this.#pushing;
       await this.push();
     } finally {
       const server = this.#server;
