@@ -187,3 +187,19 @@ describe('metrics: OTLP/HTTP push to a slow collector', () => {
     await new Promise<void>((resolve) => slow.close(() => resolve()));
   });
 });
+
+describe('metrics: OTLP/HTTP push to a collector that is down', () => {
+  it('shutdown() does not wait out the export budget for the last push', async () => {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const tracer = new RactoTracer({ otlpMetricsEndpoint: `http://127.0.0.1:${port}`, exportTimeoutMillis: 60_000 });
+    await tracer.ready();
+    tracer.recordChatSpan({ provider: 'openai', model: 'gpt-4o', latencyMs: 1 });
+    const t0 = performance.now();
+    await tracer.shutdown();
+    // The final push gives up after ~2 s of retries, before the main thread's 5 s wait for it ends.
+    expect(performance.now() - t0).toBeLessThan(4_500);
+  });
+});

@@ -27,6 +27,8 @@ import { SeriesTable } from './series.js';
 const COLLECT_WAIT_MILLIS = 250;
 /** How long the host waits at shutdown for the other workers' final parts. */
 const FINAL_WAIT_MILLIS = 1_000;
+/** How long the pushes may retry once shutdown began (the main thread waits 5 s for the host). */
+const FINAL_PUSH_MILLIS = 2_000;
 /** The id of a worker's final part, sent unasked when its drain loop ends. */
 const FINAL = 0;
 
@@ -61,6 +63,8 @@ export class WorkerMetrics {
   #pushFailing = false;
   /** The push in progress. */
   #pushing: Promise<void> | undefined;
+  /** Set at shutdown: pushes stop retrying after this performance.now(). */
+  #giveUpAt: number | undefined;
   readonly #startMs = Date.now();
   #nextId = 1;
   readonly #parts = new Map<number, MetricsPartData>();
@@ -89,7 +93,8 @@ export class WorkerMetrics {
         // The spans' budget: a collector slower than the interval delays the next push (one at a time).
         timeoutMillis: this.#d.exportTimeoutMillis,
         concurrency: 1,
-        giveUp: () => false,
+        // At shutdown a push gives up at its next retry once the final push's time is spent.
+        giveUp: () => this.#giveUpAt !== undefined && performance.now() > this.#giveUpAt,
       });
       this.#push = setInterval(() => void this.push(), otlp.intervalMillis);
     }
@@ -245,6 +250,8 @@ export class WorkerMetrics {
       return;
     }
     if (this.#push !== undefined) clearInterval(this.#push);
+    // Within the main thread's wait for C_METRICS_DONE (pool.ts), with room to close the server.
+    this.#giveUpAt = performance.now() + FINAL_PUSH_MILLIS;
     try {
       const deadline = performance.now() + FINAL_WAIT_MILLIS;
       while (this.#othersRunning() && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
