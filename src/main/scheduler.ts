@@ -179,7 +179,8 @@ export class DrainScheduler {
   }
 
   #mirror(): void {
-    this.#counters.mirror(this.#health, this.#writer.write, this.#writer.stringsFolded);
+    // Read by the metrics host only: nothing to do without metrics.
+    if (this.#opts.metrics?.aggregate === true) this.#counters.mirror(this.#health, this.#writer.write, this.#writer.stringsFolded);
   }
 
   #publishAll(): void {
@@ -320,7 +321,8 @@ export class DrainScheduler {
     await Promise.all([this.#pool.close(LOG_WAIT_MILLIS), this.clock?.close()]);
     // The threads are gone: nothing counts any more, so what is not counted never will be.
     const s = this.#counters.snapshot(0);
-    const leftover = this.#writer.write - (s.exported + s.failed + s.spooled);
+    // Every record written is exported, failed, spooled or sampled out by now, or never will be.
+    const leftover = this.#writer.write - (s.exported + s.failed + s.spooled + s.droppedByReason.sampled);
     if (leftover > 0) {
       diag.warn(`ractogateway: shutdown gave up on ${leftover} spans (shutdownTimeout)`);
       this.#counters.failEverywhere('shutdownTimeout', leftover);
