@@ -9,7 +9,7 @@
 
 import { readFileSync } from 'node:fs';
 import type { DestinationOutcome } from '../../shared/worker-config.js';
-import { FLAG_COUNTS, FLAG_FOREIGN, parseSegment, RECORD_HEAD_BYTES } from './format.js';
+import { FLAG_COUNTS, FLAG_FOREIGN, FLAG_SETTLED, parseSegment, RECORD_HEAD_BYTES } from './format.js';
 import type { Segment, SpoolStore } from './store.js';
 
 /** Replayed requests a second per worker, at most: live traffic keeps most of the collector. */
@@ -104,8 +104,13 @@ export class Replayer {
       if (this.#closing()) return 'closing';
       const known = seg.records[seg.next];
       const r = onDisk[seg.next];
+      if ((known.flags & FLAG_SETTLED) !== 0 || (r !== undefined && (r.flags & FLAG_SETTLED) !== 0)) {
+        seg.next++; // settled (and counted) by whoever held the segment before
+        continue;
+      }
       if (r === undefined || r.damaged || r.spans !== known.spans || r.at !== known.at) {
         seg.next++;
+        store.markSettled(seg, known);
         store.corrupt(seg, known);
         continue;
       }
@@ -133,6 +138,8 @@ export class Replayer {
       const toKeep = unsent.reduce((sum, u) => sum + u.spans, 0);
       const got = r.spans - rejected - tooLarge - undelivered;
       seg.next++;
+      // Durable first (one synchronous stretch with the counting and the keeping below).
+      store.markSettled(seg, r);
       store.settle(seg, known, { delivered: got, rejected, tooLarge, failed: undelivered - toKeep, reason: o.reason ?? 'exportError', kept: toKeep });
       if (toKeep > 0) {
         const k = store.keep(seg.dest, unsent, (r.flags & FLAG_COUNTS) !== 0, !seg.mine || (r.flags & FLAG_FOREIGN) !== 0);

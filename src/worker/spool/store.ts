@@ -15,13 +15,15 @@
 // counters), as the drain loop's claims and settles do: a worker that dies between two stretches
 // leaves every span counted exactly once (in flight -> workerCrash, or spooled on disk).
 
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   FAILURE_REASONS, N_DEST, N_EXPORTED, N_FAILED, N_REPLAY_FAILED, N_REPLAYED, N_SPOOL_BYTES, N_SPOOL_CORRUPT, N_SPOOLED, S_OWNER, slotWord,
 } from '../../shared/layout.js';
 import type { SpoolConfig, UnsentRequest } from '../../shared/worker-config.js';
-import { FLAG_COUNTS, FLAG_FOREIGN, parseSegment, parseSegmentName, record, segmentHeader, segmentName, type RecordInfo } from './format.js';
+import {
+  FLAG_COUNTS, FLAG_FOREIGN, FLAG_SETTLED, parseSegment, parseSegmentName, RECORD_HEAD_BYTES, RECORD_MAGIC, record, segmentHeader, segmentName, settledTail, type RecordInfo,
+} from './format.js';
 
 /** A segment is closed (a new one started) past this size, a sixteenth of the cap, 64 KiB to 8 MiB. */
 function segmentLimit(maxBytes: number): number {
@@ -80,6 +82,7 @@ export class SpoolStore {
   readonly queue: Segment[] = [];
   #seq = 0;
   #ioFailed = false;
+  #markFailed = false;
 
   constructor(config: SpoolConfig, host: SpoolHost) {
     this.#config = config;
@@ -159,6 +162,7 @@ export class SpoolStore {
       let spans = 0;
       while (victim.next < victim.records.length) {
         const r = victim.records[victim.next++];
+        if ((r.flags & FLAG_SETTLED) !== 0) continue; // counted when it settled
         spans += r.spans;
         this.settle(victim, r, { delivered: 0, rejected: 0, tooLarge: 0, failed: r.spans, reason: 'spoolFull', kept: 0 });
       }
@@ -179,6 +183,30 @@ export class SpoolStore {
     Atomics.sub(this.#host.counters, N_SPOOL_BYTES, BigInt(seg.bytes));
     const i = this.queue.indexOf(seg);
     if (i >= 0) this.queue.splice(i, 1);
+  }
+
+  /**
+   * Marks `r` SETTLED in its segment file (format.ts), fdatasync'd, before its spans are counted:
+   * whoever reads the file next skips it. A file that cannot be marked is said once; its record
+   * would then be sent again after a crash (at least once), never lost.
+   */
+  markSettled(seg: Segment, r: RecordInfo): void {
+    let fd: number | undefined;
+    try {
+      fd = openSync(seg.path, 'r+');
+      const head = Buffer.alloc(RECORD_HEAD_BYTES);
+      // Only a head that is still the record's (the file may have lost it): never write past the end.
+      if (readSync(fd, head, 0, RECORD_HEAD_BYTES, r.at) !== RECORD_HEAD_BYTES || head.readUInt32LE(0) !== RECORD_MAGIC || head.readUInt32LE(8) !== r.spans) return;
+      const tail = settledTail(head);
+      if (writeSync(fd, tail, 0, tail.length, r.at + 12) !== tail.length) throw new Error('short write');
+      fdatasyncSync(fd);
+      this.#markFailed = false;
+    } catch (err) {
+      if (!this.#markFailed) this.#host.log(`ractogateway: spool segment ${seg.path} cannot mark replayed records (${String(err)}); after a crash they may be sent again`);
+      this.#markFailed = true;
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
   }
 
   /** Counts a record that leaves the spool (delivered, failed, or partly kept again). */
@@ -267,7 +295,10 @@ export class SpoolStore {
     const dest = this.#host.names.indexOf(parsed.destination);
     // Whose books its spans are in: the session that wrote it (its header), not the one holding it.
     const mine = parsed.session === this.#config.session;
-    this.queue.push({ path, dest, destination: parsed.destination, mine, bytes: data.length, records: parsed.records, next: 0, fd: undefined });
+    // Replay settles records in order: it goes on after those marked settled (their spans are counted).
+    let next = 0;
+    while (next < parsed.records.length && (parsed.records[next].flags & FLAG_SETTLED) !== 0) next++;
+    this.queue.push({ path, dest, destination: parsed.destination, mine, bytes: data.length, records: parsed.records, next, fd: undefined });
   }
 
   /** Closes the open segments (at the worker's stop): what they hold stays for the next process. */
