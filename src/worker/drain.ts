@@ -202,7 +202,7 @@ async function start(): Promise<void> {
   };
 
   const slot = await takeSlot(control);
-  const host = { send, failed, names, pool, observe, spool: spool === undefined ? undefined : { keeper: spool, spoolable: (i: number) => resend(i) !== undefined } };
+  const host = { send, failed, names, pool, observe, spool: spool === undefined ? undefined : { keeper: spool, spoolable: (i: number) => resend(i) !== undefined }, log: warn };
   const loop = new DrainLoop(ring, control, counters, layout.unpricedAt, slot, prices, host, config.maxExportBatchSize, config.maxPendingBatches);
   try {
     readyResult.prometheusPort = await metrics?.start();

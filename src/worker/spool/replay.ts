@@ -42,10 +42,18 @@ export class Replayer {
   /** Starts replaying if there is something to replay and it is not running. */
   kick(): void {
     if (this.#running !== undefined || this.#closing() || !this.#hasWork()) return;
-    this.#running = this.#run().finally(() => {
-      this.#running = undefined;
-      this.kick();
-    });
+    let failed = false;
+    this.#running = this.#run()
+      .catch((err: unknown) => {
+        // What was settled is counted; the record in hand stays on disk for the next try.
+        failed = true;
+        this.#log(`ractogateway: spool replay stopped (${String(err)}); trying again in ${MAX_BACKOFF_MILLIS / 1000} s`);
+      })
+      .finally(() => {
+        this.#running = undefined;
+        if (failed) setTimeout(() => this.kick(), MAX_BACKOFF_MILLIS).unref();
+        else this.kick();
+      });
   }
 
   /** A live batch reached a destination: a replay waiting out its backoff tries now. */

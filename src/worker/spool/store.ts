@@ -15,7 +15,7 @@
 // counters), as the drain loop's claims and settles do: a worker that dies between two stretches
 // leaves every span counted exactly once (in flight -> workerCrash, or spooled on disk).
 
-import { closeSync, fdatasyncSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   FAILURE_REASONS, N_DEST, N_EXPORTED, N_FAILED, N_REPLAY_FAILED, N_REPLAYED, N_SPOOL_BYTES, N_SPOOL_CORRUPT, N_SPOOLED, S_OWNER, slotWord,
@@ -102,26 +102,48 @@ export class SpoolStore {
   keep(dest: number, parts: UnsentRequest[], counts: boolean, foreign = false): KeepResult {
     let kept = 0;
     const flags = (counts ? FLAG_COUNTS : 0) | (foreign ? FLAG_FOREIGN : 0);
-    for (const part of parts) {
-      const bytes = record(part.body, part.spans, flags);
-      if (!this.#makeRoom(bytes.length)) return { kept, full: true };
-      try {
+    // All of it inside the try (making room, opening, appending): keep never throws, it keeps less.
+    try {
+      for (const part of parts) {
+        const bytes = record(part.body, part.spans, flags);
+        if (!this.#makeRoom(bytes.length)) return { kept, full: true };
         const seg = this.#open(dest);
-        writeSync(seg.fd as number, bytes);
-        fsyncSync(seg.fd as number);
+        this.#append(seg, bytes);
         seg.records.push({ at: seg.bytes, spans: part.spans, flags, length: part.body.length, damaged: false });
         seg.bytes += bytes.length;
         Atomics.add(this.#host.counters, N_SPOOL_BYTES, BigInt(bytes.length));
         if (seg.bytes >= this.#limit) this.close(seg);
         kept += part.spans;
-      } catch (err) {
-        if (!this.#ioFailed) this.#host.log(`ractogateway: the spool in ${this.#config.dir} cannot be written (${String(err)}); failing instead`);
-        this.#ioFailed = true;
-        return { kept, full: false };
       }
+    } catch (err) {
+      if (!this.#ioFailed) this.#host.log(`ractogateway: the spool in ${this.#config.dir} cannot be written (${String(err)}); failing instead`);
+      this.#ioFailed = true;
+      return { kept, full: false };
     }
     this.#ioFailed = false;
     return { kept, full: false };
+  }
+
+  /**
+   * Writes a record at the end of `seg` and fsyncs it. On failure (a short write, a failed fsync)
+   * the file is cut back to the records it had and no longer appended to: what follows them on
+   * disk is exactly what `seg` knows.
+   */
+  #append(seg: Segment, bytes: Buffer): void {
+    const fd = seg.fd as number;
+    try {
+      const written = writeSync(fd, bytes);
+      if (written !== bytes.length) throw new Error(`short write: ${written} of ${bytes.length} bytes`);
+      fsyncSync(fd);
+    } catch (err) {
+      try {
+        ftruncateSync(fd, seg.bytes);
+      } catch {
+        // Left as it is: a reader finds the tail's checksum wrong and counts it corrupt.
+      }
+      this.close(seg);
+      throw err;
+    }
   }
 
   /** This worker's open segment for `dest`, or a new one. */
@@ -145,9 +167,15 @@ export class SpoolStore {
 
   /** Stops appending to `seg` (it is full, or replay reached it). */
   close(seg: Segment): void {
-    if (seg.fd === undefined) return;
-    closeSync(seg.fd);
+    const fd = seg.fd;
+    if (fd === undefined) return;
     seg.fd = undefined;
+    try {
+      closeSync(fd);
+    } catch (err) {
+      // Its records were fsync'd as they were appended: nothing of them is lost.
+      this.#host.log(`ractogateway: spool segment ${seg.path} did not close (${String(err)})`);
+    }
   }
 
   /** Drops this worker's oldest segments until `size` more bytes fit under the cap. */
