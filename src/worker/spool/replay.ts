@@ -13,7 +13,7 @@ import { FLAG_COUNTS, FLAG_FOREIGN, FLAG_SETTLED, parseSegment, RECORD_HEAD_BYTE
 import type { Segment, SpoolStore } from './store.js';
 
 /** Replayed requests a second per worker, at most: live traffic keeps most of the collector. */
-export const REPLAY_PER_SECOND = 20;
+const REPLAY_PER_SECOND = 20;
 /** Shortest retry budget of one replayed request (exportTimeoutMillis when longer). */
 export const REPLAY_BUDGET_MILLIS = 10_000;
 const FIRST_BACKOFF_MILLIS = 1_000;

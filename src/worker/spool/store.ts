@@ -21,6 +21,7 @@ import {
   FAILURE_REASONS, N_DEST, N_EXPORTED, N_FAILED, N_REPLAY_FAILED, N_REPLAYED, N_SPOOL_BYTES, N_SPOOL_CORRUPT, N_SPOOLED, S_OWNER, slotWord,
 } from '../../shared/layout.js';
 import type { SpoolConfig, UnsentRequest } from '../../shared/worker-config.js';
+import { N_FAILED_REJECTED, N_FAILED_TOO_LARGE } from '../outcomes.js';
 import {
   FLAG_COUNTS, FLAG_FOREIGN, FLAG_SETTLED, parseSegment, parseSegmentName, RECORD_HEAD_BYTES, RECORD_MAGIC, record, segmentHeader, segmentName, settledTail, type RecordInfo,
 } from './format.js';
@@ -89,10 +90,6 @@ export class SpoolStore {
     this.#host = host;
     this.#limit = segmentLimit(config.maxBytes);
     mkdirSync(config.dir, { recursive: true });
-  }
-
-  get bytes(): number {
-    return Number(Atomics.load(this.#host.counters, N_SPOOL_BYTES));
   }
 
   /**
@@ -253,8 +250,8 @@ export class SpoolStore {
     }
     if ((r.flags & FLAG_COUNTS) === 0) return;
     Atomics.add(k, N_EXPORTED, BigInt(s.delivered));
-    Atomics.add(k, N_FAILED + FAILURE_REASONS.indexOf('rejected'), BigInt(s.rejected));
-    Atomics.add(k, N_FAILED + FAILURE_REASONS.indexOf('tooLarge'), BigInt(s.tooLarge));
+    Atomics.add(k, N_FAILED_REJECTED, BigInt(s.rejected));
+    Atomics.add(k, N_FAILED_TOO_LARGE, BigInt(s.tooLarge));
     Atomics.add(k, N_FAILED + FAILURE_REASONS.indexOf(s.reason), BigInt(s.failed));
     // Last: the spans leave `spooled` as they enter their outcome (stats() may read in between,
     // and a reader sees them at most once more in pending, never twice counted).
