@@ -35,6 +35,8 @@
 //                         settles: the head's flags and CRC (bytes [12, 24)) rewritten with one
 //                         positional write, fdatasync'd, before its spans are counted. Replay
 //                         settles records in order, so the settled records are a prefix.
+//                         Added within version 1: segments written before it simply have no
+//                         record marked (a tracer from before it would send marked ones again).
 // Integers are little-endian. A record is appended with one write and fsync'd before its spans
 // count as spooled. A crash mid-write leaves a truncated record at the end; a damaged disk, a
 // flipped byte. Both are found by the checksums: a record whose head checks but whose payload
