@@ -90,64 +90,70 @@ export class DrainScheduler {
   constructor(opts: ResolvedOptions, writer: RecordWriter, ring: RingViews, strings: StringTableWriter, counters: Counters, destinations: DestinationConfig[]) {
     // First: a spool directory held by another process fails the construction before any thread starts.
     this.#spoolLock = opts.spoolDir === undefined ? undefined : lockSpoolDir(opts.spoolDir);
-    this.#opts = opts;
-    this.#writer = writer;
-    this.#ring = ring;
-    this.#counters = counters;
-    this.#slots = slotCount(opts.workers);
-    const control = new SharedArrayBuffer(controlBytes(this.#slots));
-    this.#control = new Int32Array(control);
-    const names = destinations.map((d) => d.name);
-    if (opts.customExporter !== undefined) names.push(CUSTOM_DESTINATION);
-    const layout = counterLayout(names.length, opts.maxStrings);
-    const shared = new SharedArrayBuffer(layout.words * 8);
-    const health = new SharedArrayBuffer(HEALTH_WORDS * 8);
-    this.#health = new Float64Array(health);
-    // A batch is due at maxExportBatchSize records, or at a quarter of a small ring.
-    this.#due = Math.max(1, Math.min(opts.maxExportBatchSize, ring.capacity >>> 2));
-    this.clock = opts.clock === 'coarse' ? new CoarseClock(this.#control, ring.buffer as SharedArrayBuffer, this.#due, COARSE_CLOCK_RESOLUTION_MS) : undefined;
-    counters.attach({
-      counters: new BigInt64Array(shared),
-      layout,
-      strings: new StringTableReader(strings.buffer),
-      stringCount: () => strings.size,
-      wakeups: () => ({ clock: this.clock?.ticks ?? 0, drain: this.#drainWakeups() }),
-    }, names);
-    this.#pool = new WorkerPool({
-      ring: ring.buffer as SharedArrayBuffer,
-      strings: strings.buffer,
-      control,
-      counters: shared,
-      health,
-      slots: this.#slots,
-      timeOrigin: performance.timeOrigin,
-      serviceName: opts.serviceName,
-      prices: priceTableToData(opts.priceTable),
-      refreshPrices: opts.refreshPrices,
-      spanNames: opts.spanNames,
-      attributeKeys: [...opts.attributeKeys],
-      destinations,
-      maxStrings: opts.maxStrings,
-      maxExportBatchSize: opts.maxExportBatchSize,
-      maxPendingBatches: opts.maxPendingBatches,
-      exportTimeoutMillis: opts.exportTimeoutMillis,
-      workerNice: opts.workerNice,
-      customExporter: opts.customExporter !== undefined,
-      metrics: opts.metrics,
-      spool: this.#spoolLock === undefined ? undefined : { dir: this.#spoolLock.dir, maxBytes: opts.spoolMaxBytes, session: randomBytes(8).toString('hex') },
-    }, opts.workers, opts.customExporter, {
-      crashed: (n) => {
-        counters.failEverywhere('workerCrash', n);
-        this.#mirror();
-        // Its spooled segments are counted spooled already: a living worker adopts and replays them.
-        if (this.#spoolLock !== undefined) this.#pool.post({ type: 'spool-orphans' });
-      },
-      priceVersions: () => this.#versions.map(({ at: _at, ...message }) => message),
-    });
-    this.ready = this.#pool.ready;
-    this.metrics = this.#pool;
-    writer.notifyAt = 1;
-    live.add(this.#self);
+    try {
+      this.#opts = opts;
+      this.#writer = writer;
+      this.#ring = ring;
+      this.#counters = counters;
+      this.#slots = slotCount(opts.workers);
+      const control = new SharedArrayBuffer(controlBytes(this.#slots));
+      this.#control = new Int32Array(control);
+      const names = destinations.map((d) => d.name);
+      if (opts.customExporter !== undefined) names.push(CUSTOM_DESTINATION);
+      const layout = counterLayout(names.length, opts.maxStrings);
+      const shared = new SharedArrayBuffer(layout.words * 8);
+      const health = new SharedArrayBuffer(HEALTH_WORDS * 8);
+      this.#health = new Float64Array(health);
+      // A batch is due at maxExportBatchSize records, or at a quarter of a small ring.
+      this.#due = Math.max(1, Math.min(opts.maxExportBatchSize, ring.capacity >>> 2));
+      this.clock = opts.clock === 'coarse' ? new CoarseClock(this.#control, ring.buffer as SharedArrayBuffer, this.#due, COARSE_CLOCK_RESOLUTION_MS) : undefined;
+      counters.attach({
+        counters: new BigInt64Array(shared),
+        layout,
+        strings: new StringTableReader(strings.buffer),
+        stringCount: () => strings.size,
+        wakeups: () => ({ clock: this.clock?.ticks ?? 0, drain: this.#drainWakeups() }),
+      }, names);
+      this.#pool = new WorkerPool({
+        ring: ring.buffer as SharedArrayBuffer,
+        strings: strings.buffer,
+        control,
+        counters: shared,
+        health,
+        slots: this.#slots,
+        timeOrigin: performance.timeOrigin,
+        serviceName: opts.serviceName,
+        prices: priceTableToData(opts.priceTable),
+        refreshPrices: opts.refreshPrices,
+        spanNames: opts.spanNames,
+        attributeKeys: [...opts.attributeKeys],
+        destinations,
+        maxStrings: opts.maxStrings,
+        maxExportBatchSize: opts.maxExportBatchSize,
+        maxPendingBatches: opts.maxPendingBatches,
+        exportTimeoutMillis: opts.exportTimeoutMillis,
+        workerNice: opts.workerNice,
+        customExporter: opts.customExporter !== undefined,
+        metrics: opts.metrics,
+        spool: this.#spoolLock === undefined ? undefined : { dir: this.#spoolLock.dir, maxBytes: opts.spoolMaxBytes, session: randomBytes(8).toString('hex') },
+      }, opts.workers, opts.customExporter, {
+        crashed: (n) => {
+          counters.failEverywhere('workerCrash', n);
+          this.#mirror();
+          // Its spooled segments are counted spooled already: a living worker adopts and replays them.
+          if (this.#spoolLock !== undefined) this.#pool.post({ type: 'spool-orphans' });
+        },
+        priceVersions: () => this.#versions.map(({ at: _at, ...message }) => message),
+      });
+      this.ready = this.#pool.ready;
+      this.metrics = this.#pool;
+      writer.notifyAt = 1;
+      live.add(this.#self);
+    } catch (err) {
+      // The directory is free again for a tracer built after this failure.
+      this.#spoolLock?.release();
+      throw err;
+    }
   }
 
   /**

@@ -1,13 +1,19 @@
 // The disk spool's directory lock: one process per spool directory. Main thread, at construction
 // and shutdown (the workers write the segments: worker/spool/).
 //
-// The lock is a file, `spool.lock`, created exclusively (O_EXCL) and holding the owner's pid.
+// The lock is a file, `spool.lock`, holding the owner's pid. It is created with its content in
+// one step: the pid is written to a temporary file that is then hard-linked as `spool.lock` (a
+// link fails if the name exists), so no process ever reads a lock half written.
 // A lock whose pid is not a running process (a process that was killed) is stale and taken over;
 // so is one holding this process's own pid that no tracer of this process holds (a container
-// restarted with the same pid). A pid reused by an unrelated process keeps the directory locked
-// until that lock file is removed by hand; the error says which file.
+// restarted with the same pid), and one whose content is not a pid (written by hand). Taking over
+// renames the stale lock to a name of its own first and checks that the file renamed still holds
+// the stale pid: two processes taking over at once never remove the lock one of them just made.
+// A pid reused by an unrelated process keeps the directory locked until that lock file is removed
+// by hand; the error says which file.
 
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { RactoError } from '../errors.js';
 
@@ -38,36 +44,42 @@ export function lockSpoolDir(dir: string): SpoolLock {
     throw new RactoError('RACTO_ERR_SPOOL_LOCKED', `options.spoolDir ${abs} is in use by another tracer of this process; give each tracer its own directory`);
   }
   mkdirSync(abs, { recursive: true });
+  const mine = `${process.pid}\n`;
   for (let attempt = 0; ; attempt++) {
-    try {
-      const fd = openSync(path, 'wx');
-      writeSync(fd, `${process.pid}\n`);
-      closeSync(fd);
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw err;
-    }
-    let pid = Number.NaN;
-    try {
-      pid = Number.parseInt(readFileSync(path, 'utf8'), 10);
-    } catch {
-      // Removed meanwhile, or unreadable: treated as stale below.
-    }
+    if (create(abs, path, mine)) break;
+    if (attempt >= 4) throw new RactoError('RACTO_ERR_SPOOL_LOCKED', `options.spoolDir ${abs}: its lock file ${path} keeps changing; another process is taking it`);
+    const content = read(path);
+    if (content === undefined) continue; // removed meanwhile: try again
+    const pid = Number.parseInt(content, 10);
     if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
       throw new RactoError('RACTO_ERR_SPOOL_LOCKED', `options.spoolDir ${abs} is in use by process ${pid} (lock file ${path}); one process per spool directory`);
     }
-    // Stale: its process is gone.
+    // Stale: moved aside under a name of this attempt's own, then checked to be the file read.
+    const aside = join(abs, `${LOCK_FILE}.${process.pid}-${randomBytes(6).toString('hex')}.stale`);
     try {
-      unlinkSync(path);
+      renameSync(path, aside);
     } catch {
-      // Another process took it over first: the exclusive create above decides.
+      continue; // another process moved it first
     }
+    if (read(aside) === content) {
+      unlinkSync(aside);
+      continue;
+    }
+    // Not the stale lock: another process's fresh one, put back (unless a third holds the name now).
+    try {
+      linkSync(aside, path);
+    } catch {
+      // The name is taken again: that lock decides on the next attempt.
+    }
+    unlinkSync(aside);
   }
   held.add(abs);
   return {
     dir: abs,
     release(): void {
       held.delete(abs);
+      // Only a lock that is still this process's (one taken over by hand is left alone).
+      if (read(path) !== mine) return;
       try {
         unlinkSync(path);
       } catch {
@@ -75,4 +87,28 @@ export function lockSpoolDir(dir: string): SpoolLock {
       }
     },
   };
+}
+
+/** Creates the lock holding `content` in one step; false when the lock exists. */
+function create(dir: string, path: string, content: string): boolean {
+  const tmp = join(dir, `${LOCK_FILE}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
+  writeFileSync(tmp, content, { flag: 'wx' });
+  try {
+    linkSync(tmp, path);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    return false;
+  } finally {
+    unlinkSync(tmp);
+  }
+}
+
+/** The lock file's content, or undefined when it is gone. */
+function read(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
 }

@@ -188,7 +188,8 @@ async function start(): Promise<void> {
     const outcomes = await Promise.all(sends);
     const encoded = b.encoded;
     // A request kept for the spool must outlive the pooled buffer it may point into.
-    for (const o of outcomes) if (o.unsent !== undefined) o.unsent = o.unsent.map((u) => ({ body: Buffer.from(u.body), spans: u.spans }));
+    // Without a spool nothing keeps them: no copy.
+    if (spool !== undefined) for (const o of outcomes) if (o.unsent !== undefined) o.unsent = o.unsent.map((u) => ({ body: Buffer.from(u.body), spans: u.spans }));
     if (encoded !== undefined) pool.give(encoded);
     for (const o of outcomes) if (o.message !== undefined) o.message = redact(o.message, secrets);
     partials.seen(outcomes);
@@ -202,7 +203,7 @@ async function start(): Promise<void> {
   };
 
   const slot = await takeSlot(control);
-  const host = { send, failed, names, pool, observe, spool: spool === undefined ? undefined : { keeper: spool, spoolable: (i: number) => resend(i) !== undefined } };
+  const host = { send, failed, names, pool, observe, spool: spool === undefined ? undefined : { keeper: spool, spoolable: (i: number) => resend(i) !== undefined }, log: warn };
   const loop = new DrainLoop(ring, control, counters, layout.unpricedAt, slot, prices, host, config.maxExportBatchSize, config.maxPendingBatches);
   try {
     readyResult.prometheusPort = await metrics?.start();

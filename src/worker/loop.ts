@@ -57,6 +57,8 @@ export interface LoopHost {
   observe(range: TakenRange): number;
   /** The disk spool, when options.spoolDir is set (outcomes.ts). */
   readonly spool?: { keeper: Keeper; spoolable: Spoolable };
+  /** Says a worker-side problem to the main thread (diag). */
+  log?(message: string): void;
 }
 
 /** 32-bit words in a 4 KiB page. */
@@ -207,8 +209,8 @@ export class DrainLoop {
       this.#inFlight.add(entry);
       const batch = this.#batchSeq++;
       this.#host.send(range, batch).then(
-        (outcomes) => this.#settle(entry, range, outcomes),
-        (err: unknown) => this.#settle(entry, range, this.#host.names.map(() => ({ ok: false, reason: 'exportError', message: String(err) }))),
+        (outcomes) => this.#finish(entry, range, outcomes),
+        (err: unknown) => this.#finish(entry, range, this.#failedEverywhere(err)),
       );
       return CLAIMED;
     }
@@ -224,6 +226,29 @@ export class DrainLoop {
     this.#prefaulted = true;
     const u = this.#ring.u32;
     for (let i = 0; i < u.length; i += PAGE_WORDS) Atomics.add(u, i, 0);
+  }
+
+  #failedEverywhere(err: unknown): DestinationOutcome[] {
+    return this.#host.names.map(() => ({ ok: false, reason: 'exportError', message: String(err) }));
+  }
+
+  /**
+   * #settle, which never throws here: if counting the outcomes throws before the batch left the
+   * slot's books, it is counted failed (exportError) instead, without the spool, so that no span
+   * stays pending for ever.
+   */
+  #finish(entry: InFlight, range: TakenRange, outcomes: DestinationOutcome[]): void {
+    try {
+      this.#settle(entry, range, outcomes);
+    } catch (err) {
+      this.#host.log?.(`ractogateway: counting a batch of ${entry.n} spans failed (${String(err)}); counted failed (exportError)`);
+      if (!this.#inFlight.has(entry)) return;
+      try {
+        this.#settle(entry, range, this.#failedEverywhere(err));
+      } catch (again) {
+        this.#host.log?.(`ractogateway: counting a batch of ${entry.n} spans failed again (${String(again)})`);
+      }
+    }
   }
 
   /** Counts a batch (outcomes.ts) and takes it off the slot's books. */

@@ -52,9 +52,11 @@ export async function withRetries(timeoutMillis: number, attempt: (leftMs: numbe
     if (giveUp()) break;
   }
   const reason = kind === 'timeout' ? 'exportTimeout' : 'exportError';
+  // A split request's piece has what was left of the export's budget (otlp-split.ts).
+  const budget = Math.max(0, Math.round(timeoutMillis));
   const message = kind === 'timeout'
-    ? `export did not succeed within ${timeoutMillis} ms (last: ${last})`
-    : `export failed for ${timeoutMillis} ms: ${last}`;
+    ? `export did not succeed within ${budget} ms (last: ${last})`
+    : `export failed for ${budget} ms: ${last}`;
   // Retryable to the end: worth keeping for later (the spool).
   return { outcome: { ok: false, reason, message, unsent: [] } };
 }

@@ -1,14 +1,23 @@
 // Delivers one encoded request, cutting it in halves while the collector finds it too large
 // (HTTP 413, gRPC RESOURCE_EXHAUSTED about the message size), down to single spans: a span too
-// large alone counts failed (tooLarge), the rest go on. Worker only.
+// large alone counts failed (tooLarge), the rest go on. The pieces share the export's one budget:
+// each is sent with the time left (a piece reached with none left fails exportTimeout, kept by the
+// spool when there is one). Worker only.
 
 import type { DestinationOutcome } from '../shared/worker-config.js';
 import type { Sent } from './otlp-retry.js';
 import { splitRequest } from './otlp-wire.js';
 
-/** Sends `body` (holding `spans` spans) through `sendOnce`, splitting it as the collector needs. */
-export async function deliver(sendOnce: (body: Uint8Array) => Promise<Sent>, body: Uint8Array, spans: number): Promise<DestinationOutcome> {
-  const sent = await sendOnce(body);
+/**
+ * Sends `body` (holding `spans` spans) through `sendOnce` within `timeoutMillis` in all, splitting
+ * it as the collector needs; `sendOnce` gets the milliseconds left.
+ */
+export function deliver(sendOnce: (body: Uint8Array, leftMs: number) => Promise<Sent>, body: Uint8Array, spans: number, timeoutMillis: number): Promise<DestinationOutcome> {
+  return deliverBy(sendOnce, body, spans, performance.now() + timeoutMillis);
+}
+
+async function deliverBy(sendOnce: (body: Uint8Array, leftMs: number) => Promise<Sent>, body: Uint8Array, spans: number, deadline: number): Promise<DestinationOutcome> {
+  const sent = await sendOnce(body, deadline - performance.now());
   if ('outcome' in sent) {
     const o = { ...sent.outcome };
     if (o.ok) {
@@ -23,7 +32,7 @@ export async function deliver(sendOnce: (body: Uint8Array) => Promise<Sent>, bod
   const halves = spans > 1 ? splitRequest(body) : undefined;
   if (halves === undefined) return { ok: true, tooLarge: spans, message: sent.tooLarge };
   const [a, na, b, nb] = halves;
-  return merge(await deliver(sendOnce, a, na), await deliver(sendOnce, b, nb));
+  return merge(await deliverBy(sendOnce, a, na, deadline), await deliverBy(sendOnce, b, nb, deadline));
 }
 
 function merge(a: DestinationOutcome, b: DestinationOutcome): DestinationOutcome {

@@ -90,7 +90,8 @@ export class OtlpHttpSender implements OtlpSender {
   }
 
   send(body: Uint8Array, spans: number, timeoutMillis = this.#config.timeoutMillis, giveUp?: () => boolean): Promise<DestinationOutcome> {
-    return deliver((b) => this.#sendOnce(b, timeoutMillis, either(this.#config.giveUp, giveUp)), body, spans);
+    const stop = either(this.#config.giveUp, giveUp);
+    return deliver((b, leftMs) => this.#sendOnce(b, leftMs, stop), body, spans, timeoutMillis);
   }
 
   async #sendOnce(raw: Uint8Array, timeoutMillis: number, giveUp: () => boolean): Promise<Sent> {
@@ -193,7 +194,8 @@ export class OtlpGrpcSender implements OtlpSender {
   }
 
   send(body: Uint8Array, spans: number, timeoutMillis = this.#config.timeoutMillis, giveUp?: () => boolean): Promise<DestinationOutcome> {
-    return deliver((b) => this.#sendOnce(b, timeoutMillis, either(this.#config.giveUp, giveUp)), body, spans);
+    const stop = either(this.#config.giveUp, giveUp);
+    return deliver((b, leftMs) => this.#sendOnce(b, leftMs, stop), body, spans, timeoutMillis);
   }
 
   async #sendOnce(body: Uint8Array, timeoutMillis: number, giveUp: () => boolean): Promise<Sent> {

@@ -147,11 +147,6 @@ function lenPrefixed(field: number, wire: number, body: Uint8Array, withLength: 
   return out;
 }
 
-/** Spans in an encoded ExportTraceServiceRequest (0 if it cannot be read). */
-export function countSpans(request: Uint8Array): number {
-  return spansOf(request)?.spans.length ?? 0;
-}
-
 /**
  * The request cut in two requests of half its spans each (the same resources and scopes), with
  * their span counts; undefined for a request of fewer than two spans.

@@ -11,6 +11,10 @@
 import { FAILURE_REASONS, N_DEST, N_EXPORTED, N_FAILED, N_SPOOLED } from '../shared/layout.js';
 import type { DestinationOutcome } from '../shared/worker-config.js';
 
+/** Counter indices of the two refusals every batch may carry (FAILURE_REASONS order). */
+export const N_FAILED_REJECTED = N_FAILED + FAILURE_REASONS.indexOf('rejected');
+export const N_FAILED_TOO_LARGE = N_FAILED + FAILURE_REASONS.indexOf('tooLarge');
+
 /** What the counting needs of the spool (spool/spool.ts), when there is one. */
 export interface Keeper {
   keep(dest: number, parts: NonNullable<DestinationOutcome['unsent']>, counts: boolean): { kept: number; full: boolean };
@@ -60,16 +64,16 @@ export function countBatch(
     full[i] = r.full;
   }
   const undelivered = outcomes.map((o) => (o.ok ? 0 : (o.undelivered ?? n - (o.rejected ?? 0) - (o.tooLarge ?? 0))));
+  // Every log line goes out before the first counter moves.
+  const lost = outcomes.map((o, i) => (o.rejected ?? 0) + (o.tooLarge ?? 0) + undelivered[i] - kept[i]);
   for (let i = 0; i < outcomes.length; i++) {
     const o = outcomes[i];
-    const lost = (o.rejected ?? 0) + (o.tooLarge ?? 0) + undelivered[i] - kept[i];
-    if (lost > 0) failed(i, lost, full[i] ? { ...o, message: `the spool is full (${o.message ?? o.reason})` } : o);
+    if (lost[i] > 0) failed(i, lost[i], full[i] ? { ...o, message: `the spool is full (${o.message ?? o.reason})` } : o);
   }
   for (let i = 0; i < outcomes.length; i++) {
     const o = outcomes[i];
-    const lost = (o.rejected ?? 0) + (o.tooLarge ?? 0) + undelivered[i] - kept[i];
     Atomics.add(k, N_DEST + 2 * i, BigInt(n - (o.rejected ?? 0) - (o.tooLarge ?? 0) - undelivered[i]));
-    Atomics.add(k, N_DEST + 2 * i + 1, BigInt(lost));
+    Atomics.add(k, N_DEST + 2 * i + 1, BigInt(lost[i]));
   }
   if (top < 0) {
     Atomics.add(k, N_EXPORTED, BigInt(n));
@@ -80,8 +84,8 @@ export function countBatch(
   const tooLarge = o.tooLarge ?? 0;
   const down = undelivered[top] - kept[top];
   Atomics.add(k, N_EXPORTED, BigInt(n - rejected - tooLarge - undelivered[top]));
-  if (rejected > 0) Atomics.add(k, N_FAILED + FAILURE_REASONS.indexOf('rejected'), BigInt(rejected));
-  if (tooLarge > 0) Atomics.add(k, N_FAILED + FAILURE_REASONS.indexOf('tooLarge'), BigInt(tooLarge));
+  if (rejected > 0) Atomics.add(k, N_FAILED_REJECTED, BigInt(rejected));
+  if (tooLarge > 0) Atomics.add(k, N_FAILED_TOO_LARGE, BigInt(tooLarge));
   if (kept[top] > 0) Atomics.add(k, N_SPOOLED, BigInt(kept[top]));
   if (down > 0) Atomics.add(k, N_FAILED + FAILURE_REASONS.indexOf(full[top] ? 'spoolFull' : (o.reason ?? 'exportError')), BigInt(down));
 }

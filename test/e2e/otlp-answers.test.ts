@@ -84,6 +84,25 @@ describe.each([
   });
 });
 
+describe('split requests', () => {
+  it('gives the halves of a split request what is left of the one export budget, not a fresh one each', async () => {
+    // Each answer 200 ms late, 413 past 64 KiB: a 2,048-span batch needs ~30 answers in turn (~6 s).
+    const receiver = await startHttpReceiver({ maxRequestBytes: 64 * 1024, delayMs: 200 });
+    const tracer = new RactoTracer({ otlpHttpEndpoint: receiver.url, maxExportBatchSize: 2048, exportTimeoutMillis: 1_500 });
+    for (let i = 0; i < 2_048; i++) tracer.recordChatSpan(call(i));
+    await tracer.flush();
+    const s = tracer.stats();
+    expectBooks(s);
+    expect(s.pending).toBe(0);
+    // The pieces reached after the budget ran out count failed, not sent late.
+    expect(s.failedByReason.exportTimeout).toBeGreaterThan(0);
+    expect(s.exported + s.failedByReason.exportTimeout).toBe(2_048);
+    expect(receiver.spans.length).toBe(s.exported);
+    await tracer.shutdown();
+    await receiver.close();
+  }, 30_000);
+});
+
 describe('connection failures', () => {
   it('counts a connection reset on every attempt as exportError with the cause, not exportTimeout', async () => {
     const receiver = await startHttpReceiver({ reset: true });

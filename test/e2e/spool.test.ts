@@ -213,6 +213,61 @@ describe('disk spool', () => {
     await receiver.close();
   }, 60_000);
 
+  it('resumes a replay after its worker died mid-way from the first record not yet delivered: every span delivered, none counted twice', async () => {
+    const dir = tempDir();
+    const port = await freePort();
+    const marker = join(tempDir(), 'crashed');
+    writeFileSync(marker, 'not yet');
+    const tracer = new RactoTracer({
+      otlpHttpEndpoint: `http://127.0.0.1:${port}`,
+      workerExporters: [{ module: fixture('crash-once-exporter.mjs'), exportName: 'CrashOnceExporter', options: { marker } }],
+      spoolDir: dir, exportTimeoutMillis: 150, maxExportBatchSize: 10, workers: 1,
+    });
+    await tracer.ready();
+    const n = 500;
+    for (let i = 0; i < n; i++) tracer.recordChatSpan(call(i));
+    await tracer.flush();
+    expect(tracer.stats()).toMatchObject({ spooled: n, pending: n, failed: 0 });
+    // Replay runs at 20 requests of 10 spans a second: the worker dies part way through it.
+    const receiver = await startHttpReceiver({ port });
+    const midway = await until(tracer, () => receiver.spans.length >= 100);
+    expect(midway.spooled).toBeGreaterThan(0);
+    unlinkSync(marker);
+    tracer.recordChatSpan(call(n));
+    const s = await until(tracer, (x) => x.failedByReason.workerCrash > 0 && x.spooled === 0 && x.spool.bytes === 0);
+    expect(s).toMatchObject({ recorded: n + 1, exported: n, failed: 1, pending: 0, spooled: 0, replayed: 0, failedByReason: { workerCrash: 1 } });
+    const got = indices(receiver).filter((i) => i < n);
+    expect(new Set(got)).toEqual(new Set(range(0, n)));
+    // Sent again: at most the one request that was in flight when the worker died.
+    expect(got.length - n).toBeLessThanOrEqual(10);
+    await tracer.shutdown();
+    expect(segments(dir)).toEqual([]);
+    await receiver.close();
+  }, 60_000);
+
+  it('does not send again, in the next process, what a replay delivered before its shutdown', async () => {
+    const dir = tempDir();
+    const port = await freePort();
+    const first = new RactoTracer({ otlpHttpEndpoint: `http://127.0.0.1:${port}`, spoolDir: dir, exportTimeoutMillis: 100, maxExportBatchSize: 10 });
+    for (let i = 0; i < 1_000; i++) first.recordChatSpan(call(i));
+    await first.shutdown();
+    expect(first.stats().spooled).toBe(1_000);
+    const receiver = await startHttpReceiver({ port });
+    const second = new RactoTracer({ otlpHttpEndpoint: receiver.url, spoolDir: dir });
+    const part = await until(second, (x) => x.replayed >= 200);
+    expect(part.replayed).toBeLessThan(1_000);
+    await second.shutdown();
+    const delivered = second.stats().replayed;
+    expect(receiver.spans.length).toBe(delivered);
+    const third = new RactoTracer({ otlpHttpEndpoint: receiver.url, spoolDir: dir });
+    const end = await until(third, (x) => x.spool.bytes === 0 && receiver.spans.length >= 1_000);
+    expect(end.replayed).toBe(1_000 - delivered);
+    expect(indices(receiver)).toEqual(range(0, 1_000));
+    await third.shutdown();
+    expect(segments(dir)).toEqual([]);
+    await receiver.close();
+  }, 60_000);
+
   it('refuses a second tracer on a spool directory in use, with an error naming the directory', async () => {
     const dir = tempDir();
     const tracer = new RactoTracer({ otlpHttpEndpoint: 'http://127.0.0.1:1', spoolDir: dir });

@@ -5,7 +5,7 @@ import * as zlib from 'node:zlib';
 import fc from 'fast-check';
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
-import { countSpans, partialSuccess, splitRequest } from '../../src/worker/otlp-wire.js';
+import { partialSuccess, splitRequest } from '../../src/worker/otlp-wire.js';
 import { crc32, parseSegment, record, segmentHeader } from '../../src/worker/spool/format.js';
 
 const root = protobuf.loadSync(fileURLToPath(new URL('../fixtures/otlp/trace.proto', import.meta.url)));
@@ -44,7 +44,6 @@ describe('splitRequest', () => {
     fc.assert(fc.property(shapeArb, (shape) => {
       const body = request(shape);
       const total = shape.flat().reduce((a, b) => a + b, 0);
-      expect(countSpans(body)).toBe(total);
       const halves = splitRequest(body);
       if (total < 2) {
         expect(halves).toBeUndefined();

@@ -28,12 +28,22 @@
 //                         spooled), not only its destination's (a batch spooled for two
 //                         destinations is counted once);
 //          bit 1 FOREIGN  recorded by an earlier process, though written by this session (a
-//                         replay that delivered part of it and kept the rest).
+//                         replay that delivered part of it and kept the rest);
+//          bit 2 SETTLED  replay is done with it (delivered, failed, or kept again elsewhere) and
+//                         its spans are counted: whoever reads the segment next (an adopter after
+//                         a worker died, the next process) skips it. Set in place when the record
+//                         settles: the head's flags and CRC (bytes [12, 24)) rewritten with one
+//                         positional write, fdatasync'd, before its spans are counted. Replay
+//                         settles records in order, so the settled records are a prefix.
+//                         Added within version 1: segments written before it simply have no
+//                         record marked (a tracer from before it would send marked ones again).
 // Integers are little-endian. A record is appended with one write and fsync'd before its spans
 // count as spooled. A crash mid-write leaves a truncated record at the end; a damaged disk, a
 // flipped byte. Both are found by the checksums: a record whose head checks but whose payload
 // does not (or is cut short) is skipped with its span count known; a head that does not check
 // ends the segment's reading (what follows cannot be framed), counted as one corrupt record.
+// A record marked SETTLED is not sent again: a worker that dies (or a process that stops) with a
+// request in flight leaves that one record unmarked, and it is sent again (at least once).
 
 export const SEGMENT_MAGIC = 0x50_53_47_52; // 'RGSP' read as little-endian bytes
 export const RECORD_MAGIC = 0x43_52_47_52; // 'RGRC'
@@ -42,6 +52,7 @@ export const SEGMENT_SUFFIX = '.seg';
 export const RECORD_HEAD_BYTES = 24;
 export const FLAG_COUNTS = 1;
 export const FLAG_FOREIGN = 2;
+export const FLAG_SETTLED = 4;
 
 const CRC_TABLE = (() => {
   const t = new Int32Array(256);
@@ -101,6 +112,14 @@ export function record(payload: Uint8Array, spans: number, flags: number): Buffe
   b.writeUInt32LE(crc32(b, 0, 20), 20);
   b.set(payload, RECORD_HEAD_BYTES);
   return b;
+}
+
+/** The bytes [12, 24) of a record head `head` (its first 24 bytes) with SETTLED set and the head CRC redone. */
+export function settledTail(head: Buffer): Buffer {
+  const b = Buffer.from(head.subarray(0, RECORD_HEAD_BYTES));
+  b.writeUInt32LE(b.readUInt32LE(12) | FLAG_SETTLED, 12);
+  b.writeUInt32LE(crc32(b, 0, 20), 20);
+  return b.subarray(12);
 }
 
 export interface RecordInfo {

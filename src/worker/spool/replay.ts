@@ -9,11 +9,11 @@
 
 import { readFileSync } from 'node:fs';
 import type { DestinationOutcome } from '../../shared/worker-config.js';
-import { FLAG_COUNTS, FLAG_FOREIGN, parseSegment, RECORD_HEAD_BYTES } from './format.js';
+import { FLAG_COUNTS, FLAG_FOREIGN, FLAG_SETTLED, parseSegment, RECORD_HEAD_BYTES } from './format.js';
 import type { Segment, SpoolStore } from './store.js';
 
 /** Replayed requests a second per worker, at most: live traffic keeps most of the collector. */
-export const REPLAY_PER_SECOND = 20;
+const REPLAY_PER_SECOND = 20;
 /** Shortest retry budget of one replayed request (exportTimeoutMillis when longer). */
 export const REPLAY_BUDGET_MILLIS = 10_000;
 const FIRST_BACKOFF_MILLIS = 1_000;
@@ -42,10 +42,18 @@ export class Replayer {
   /** Starts replaying if there is something to replay and it is not running. */
   kick(): void {
     if (this.#running !== undefined || this.#closing() || !this.#hasWork()) return;
-    this.#running = this.#run().finally(() => {
-      this.#running = undefined;
-      this.kick();
-    });
+    let failed = false;
+    this.#running = this.#run()
+      .catch((err: unknown) => {
+        // What was settled is counted; the record in hand stays on disk for the next try.
+        failed = true;
+        this.#log(`ractogateway: spool replay stopped (${String(err)}); trying again in ${MAX_BACKOFF_MILLIS / 1000} s`);
+      })
+      .finally(() => {
+        this.#running = undefined;
+        if (failed) setTimeout(() => this.kick(), MAX_BACKOFF_MILLIS).unref();
+        else this.kick();
+      });
   }
 
   /** A live batch reached a destination: a replay waiting out its backoff tries now. */
@@ -104,8 +112,13 @@ export class Replayer {
       if (this.#closing()) return 'closing';
       const known = seg.records[seg.next];
       const r = onDisk[seg.next];
+      if ((known.flags & FLAG_SETTLED) !== 0 || (r !== undefined && (r.flags & FLAG_SETTLED) !== 0)) {
+        seg.next++; // settled (and counted) by whoever held the segment before
+        continue;
+      }
       if (r === undefined || r.damaged || r.spans !== known.spans || r.at !== known.at) {
         seg.next++;
+        store.markSettled(seg, known);
         store.corrupt(seg, known);
         continue;
       }
@@ -133,6 +146,8 @@ export class Replayer {
       const toKeep = unsent.reduce((sum, u) => sum + u.spans, 0);
       const got = r.spans - rejected - tooLarge - undelivered;
       seg.next++;
+      // Durable first (one synchronous stretch with the counting and the keeping below).
+      store.markSettled(seg, r);
       store.settle(seg, known, { delivered: got, rejected, tooLarge, failed: undelivered - toKeep, reason: o.reason ?? 'exportError', kept: toKeep });
       if (toKeep > 0) {
         const k = store.keep(seg.dest, unsent, (r.flags & FLAG_COUNTS) !== 0, !seg.mine || (r.flags & FLAG_FOREIGN) !== 0);

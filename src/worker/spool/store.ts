@@ -15,13 +15,16 @@
 // counters), as the drain loop's claims and settles do: a worker that dies between two stretches
 // leaves every span counted exactly once (in flight -> workerCrash, or spooled on disk).
 
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   FAILURE_REASONS, N_DEST, N_EXPORTED, N_FAILED, N_REPLAY_FAILED, N_REPLAYED, N_SPOOL_BYTES, N_SPOOL_CORRUPT, N_SPOOLED, S_OWNER, slotWord,
 } from '../../shared/layout.js';
 import type { SpoolConfig, UnsentRequest } from '../../shared/worker-config.js';
-import { FLAG_COUNTS, FLAG_FOREIGN, parseSegment, parseSegmentName, record, segmentHeader, segmentName, type RecordInfo } from './format.js';
+import { N_FAILED_REJECTED, N_FAILED_TOO_LARGE } from '../outcomes.js';
+import {
+  FLAG_COUNTS, FLAG_FOREIGN, FLAG_SETTLED, parseSegment, parseSegmentName, RECORD_HEAD_BYTES, RECORD_MAGIC, record, segmentHeader, segmentName, settledTail, type RecordInfo,
+} from './format.js';
 
 /** A segment is closed (a new one started) past this size, a sixteenth of the cap, 64 KiB to 8 MiB. */
 function segmentLimit(maxBytes: number): number {
@@ -80,16 +83,13 @@ export class SpoolStore {
   readonly queue: Segment[] = [];
   #seq = 0;
   #ioFailed = false;
+  #markFailed = false;
 
   constructor(config: SpoolConfig, host: SpoolHost) {
     this.#config = config;
     this.#host = host;
     this.#limit = segmentLimit(config.maxBytes);
     mkdirSync(config.dir, { recursive: true });
-  }
-
-  get bytes(): number {
-    return Number(Atomics.load(this.#host.counters, N_SPOOL_BYTES));
   }
 
   /**
@@ -99,26 +99,48 @@ export class SpoolStore {
   keep(dest: number, parts: UnsentRequest[], counts: boolean, foreign = false): KeepResult {
     let kept = 0;
     const flags = (counts ? FLAG_COUNTS : 0) | (foreign ? FLAG_FOREIGN : 0);
-    for (const part of parts) {
-      const bytes = record(part.body, part.spans, flags);
-      if (!this.#makeRoom(bytes.length)) return { kept, full: true };
-      try {
+    // All of it inside the try (making room, opening, appending): keep never throws, it keeps less.
+    try {
+      for (const part of parts) {
+        const bytes = record(part.body, part.spans, flags);
+        if (!this.#makeRoom(bytes.length)) return { kept, full: true };
         const seg = this.#open(dest);
-        writeSync(seg.fd as number, bytes);
-        fsyncSync(seg.fd as number);
+        this.#append(seg, bytes);
         seg.records.push({ at: seg.bytes, spans: part.spans, flags, length: part.body.length, damaged: false });
         seg.bytes += bytes.length;
         Atomics.add(this.#host.counters, N_SPOOL_BYTES, BigInt(bytes.length));
         if (seg.bytes >= this.#limit) this.close(seg);
         kept += part.spans;
-      } catch (err) {
-        if (!this.#ioFailed) this.#host.log(`ractogateway: the spool in ${this.#config.dir} cannot be written (${String(err)}); failing instead`);
-        this.#ioFailed = true;
-        return { kept, full: false };
       }
+    } catch (err) {
+      if (!this.#ioFailed) this.#host.log(`ractogateway: the spool in ${this.#config.dir} cannot be written (${String(err)}); failing instead`);
+      this.#ioFailed = true;
+      return { kept, full: false };
     }
     this.#ioFailed = false;
     return { kept, full: false };
+  }
+
+  /**
+   * Writes a record at the end of `seg` and fsyncs it. On failure (a short write, a failed fsync)
+   * the file is cut back to the records it had and no longer appended to: what follows them on
+   * disk is exactly what `seg` knows.
+   */
+  #append(seg: Segment, bytes: Buffer): void {
+    const fd = seg.fd as number;
+    try {
+      const written = writeSync(fd, bytes);
+      if (written !== bytes.length) throw new Error(`short write: ${written} of ${bytes.length} bytes`);
+      fsyncSync(fd);
+    } catch (err) {
+      try {
+        ftruncateSync(fd, seg.bytes);
+      } catch {
+        // Left as it is: a reader finds the tail's checksum wrong and counts it corrupt.
+      }
+      this.close(seg);
+      throw err;
+    }
   }
 
   /** This worker's open segment for `dest`, or a new one. */
@@ -142,9 +164,15 @@ export class SpoolStore {
 
   /** Stops appending to `seg` (it is full, or replay reached it). */
   close(seg: Segment): void {
-    if (seg.fd === undefined) return;
-    closeSync(seg.fd);
+    const fd = seg.fd;
+    if (fd === undefined) return;
     seg.fd = undefined;
+    try {
+      closeSync(fd);
+    } catch (err) {
+      // Its records were fsync'd as they were appended: nothing of them is lost.
+      this.#host.log(`ractogateway: spool segment ${seg.path} did not close (${String(err)})`);
+    }
   }
 
   /** Drops this worker's oldest segments until `size` more bytes fit under the cap. */
@@ -159,6 +187,7 @@ export class SpoolStore {
       let spans = 0;
       while (victim.next < victim.records.length) {
         const r = victim.records[victim.next++];
+        if ((r.flags & FLAG_SETTLED) !== 0) continue; // counted when it settled
         spans += r.spans;
         this.settle(victim, r, { delivered: 0, rejected: 0, tooLarge: 0, failed: r.spans, reason: 'spoolFull', kept: 0 });
       }
@@ -181,6 +210,30 @@ export class SpoolStore {
     if (i >= 0) this.queue.splice(i, 1);
   }
 
+  /**
+   * Marks `r` SETTLED in its segment file (format.ts), fdatasync'd, before its spans are counted:
+   * whoever reads the file next skips it. A file that cannot be marked is said once; its record
+   * would then be sent again after a crash (at least once), never lost.
+   */
+  markSettled(seg: Segment, r: RecordInfo): void {
+    let fd: number | undefined;
+    try {
+      fd = openSync(seg.path, 'r+');
+      const head = Buffer.alloc(RECORD_HEAD_BYTES);
+      // Only a head that is still the record's (the file may have lost it): never write past the end.
+      if (readSync(fd, head, 0, RECORD_HEAD_BYTES, r.at) !== RECORD_HEAD_BYTES || head.readUInt32LE(0) !== RECORD_MAGIC || head.readUInt32LE(8) !== r.spans) return;
+      const tail = settledTail(head);
+      if (writeSync(fd, tail, 0, tail.length, r.at + 12) !== tail.length) throw new Error('short write');
+      fdatasyncSync(fd);
+      this.#markFailed = false;
+    } catch (err) {
+      if (!this.#markFailed) this.#host.log(`ractogateway: spool segment ${seg.path} cannot mark replayed records (${String(err)}); after a crash they may be sent again`);
+      this.#markFailed = true;
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+  }
+
   /** Counts a record that leaves the spool (delivered, failed, or partly kept again). */
   settle(seg: Segment, r: RecordInfo, s: Settled): void {
     const k = this.#host.counters;
@@ -197,8 +250,8 @@ export class SpoolStore {
     }
     if ((r.flags & FLAG_COUNTS) === 0) return;
     Atomics.add(k, N_EXPORTED, BigInt(s.delivered));
-    Atomics.add(k, N_FAILED + FAILURE_REASONS.indexOf('rejected'), BigInt(s.rejected));
-    Atomics.add(k, N_FAILED + FAILURE_REASONS.indexOf('tooLarge'), BigInt(s.tooLarge));
+    Atomics.add(k, N_FAILED_REJECTED, BigInt(s.rejected));
+    Atomics.add(k, N_FAILED_TOO_LARGE, BigInt(s.tooLarge));
     Atomics.add(k, N_FAILED + FAILURE_REASONS.indexOf(s.reason), BigInt(s.failed));
     // Last: the spans leave `spooled` as they enter their outcome (stats() may read in between,
     // and a reader sees them at most once more in pending, never twice counted).
@@ -267,7 +320,10 @@ export class SpoolStore {
     const dest = this.#host.names.indexOf(parsed.destination);
     // Whose books its spans are in: the session that wrote it (its header), not the one holding it.
     const mine = parsed.session === this.#config.session;
-    this.queue.push({ path, dest, destination: parsed.destination, mine, bytes: data.length, records: parsed.records, next: 0, fd: undefined });
+    // Replay settles records in order: it goes on after those marked settled (their spans are counted).
+    let next = 0;
+    while (next < parsed.records.length && (parsed.records[next].flags & FLAG_SETTLED) !== 0) next++;
+    this.queue.push({ path, dest, destination: parsed.destination, mine, bytes: data.length, records: parsed.records, next, fd: undefined });
   }
 
   /** Closes the open segments (at the worker's stop): what they hold stays for the next process. */
