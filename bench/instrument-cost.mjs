@@ -8,6 +8,9 @@ import { RactoTracer } from '../dist/index.js';
 import { instrumentOpenAI } from '../dist/instrument/index.js';
 import { jsonOutput, machine, print, startReceiver } from './util.mjs';
 
+// INSTRUMENT_OBFUSCATION=1: the chunks end with the `obfuscation` padding field, after `usage`,
+// as OpenAI's chat chunks do since 2025.
+const OBFUSCATION = process.env.INSTRUMENT_OBFUSCATION === '1';
 const CALLS = 2000;
 const ROUNDS = 10;
 
@@ -15,12 +18,13 @@ const head = { id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, mo
 const usage = { prompt_tokens: 12, completion_tokens: 5, total_tokens: 17, prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0 } };
 const JSON_BODY = JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion', created: 1, model: head.model,
   choices: [{ index: 0, message: { role: 'assistant', content: 'Hello from memory.' }, logprobs: null, finish_reason: 'stop' }], usage });
+const pad = OBFUSCATION ? { obfuscation: 'Xk3q' } : {};
 function sse(withUsage) {
-  const chunk = (choices) => `data: ${JSON.stringify(withUsage ? { ...head, choices, usage: null } : { ...head, choices })}\n\n`;
+  const chunk = (choices) => `data: ${JSON.stringify(withUsage ? { ...head, choices, usage: null, ...pad } : { ...head, choices, ...pad })}\n\n`;
   let out = chunk([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]);
   for (const w of ['Hello', ' from', ' memory', '.', ' Bye', '.']) out += chunk([{ index: 0, delta: { content: w }, finish_reason: null }]);
   out += chunk([{ index: 0, delta: {}, finish_reason: 'stop' }]);
-  if (withUsage) out += `data: ${JSON.stringify({ ...head, choices: [], usage })}\n\n`;
+  if (withUsage) out += `data: ${JSON.stringify({ ...head, choices: [], usage, ...pad })}\n\n`;
   return `${out}data: [DONE]\n\n`;
 }
 const SSE = sse(false);
@@ -68,7 +72,7 @@ const s = tracer.stats();
 await receiver.stop();
 if (jsonOutput) console.log(JSON.stringify({ suite: 'instrument-cost', machine: machine(), rows, exported: s.exported, recorded: s.recorded }));
 else {
-  console.log(`bench/instrument-cost.mjs: ${machine()}; ${ROUNDS} rounds x ${CALLS} calls each way; ${s.exported} of ${s.recorded} spans exported`);
+  console.log(`bench/instrument-cost.mjs: ${machine()}; ${ROUNDS} rounds x ${CALLS} calls each way; ${s.exported} of ${s.recorded} spans exported${OBFUSCATION ? '; chunks with obfuscation' : ''}`);
   print('instrumentOpenAI on the real client, fetch answered from memory (whole-process CPU, median of rounds)', rows,
     ['call', 'SDK µs/call', 'instrumented µs/call', 'wrapper + record µs', 'vs SDK']);
 }

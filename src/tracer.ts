@@ -238,9 +238,10 @@ function workerDestinationsOf(opts: ResolvedOptions): DestinationConfig[] {
  * thread's list of listeners must not keep a tracer alive.
  */
 function refreshInMemoryPrices(url: string | true, context: WeakRef<RecordContext>): void {
-  refreshGenaiPrices(url, (o) => {
+  const warning = refreshGenaiPrices(url, (o) => {
     const ctx = context.deref();
     if (!o.ok) diag.warn(`ractogateway: ${o.message}`);
     else if (ctx !== undefined) ctx.prices = new PriceResolver(ctx.prices.table);
   });
+  if (warning !== undefined) diag.warn(`ractogateway: ${warning}`);
 }

@@ -1,10 +1,12 @@
 // One instrumented call, from the moment the SDK method is called to its one record. Main thread.
 // The span's parent is the span active when the call was made (captured here, at the start,
-// because a stream ends later, in whatever context its consumer runs). Recording is guarded:
-// whatever happens here, the caller gets exactly what the SDK gave.
+// because a stream ends later, in whatever context its consumer runs), passed to the record
+// explicitly: null when there was none, so the record ignores the context active at the end.
+// Recording is guarded: whatever happens here, the caller gets exactly what the SDK gave.
 
-import { context, diag, isSpanContextValid, ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import { context, diag, isSpanContextValid, trace } from '@opentelemetry/api';
 import type { ChatCall, ParentSpanContext, RactoTracer } from '../index.js';
+import { otelContextRegistered } from '../shared/otel-context.js';
 import type { ResolvedInstrumentOptions } from './options.js';
 import { clampUsage, type Usage } from './usage.js';
 
@@ -23,7 +25,7 @@ export class CallRecord {
   /** Set by the caller's withResponse() (the body will be parsed) and asResponse() (it will not). */
   parsing = false;
   private done = false;
-  private readonly parent: ParentSpanContext | undefined;
+  private readonly parent: ParentSpanContext | null;
   private attributes: Readonly<Record<string, string>> | undefined;
   private readonly tracer: RactoTracer;
   private readonly provider: string;
@@ -33,8 +35,7 @@ export class CallRecord {
     this.provider = options.provider;
     this.kind = kind;
     this.model = typeof model === 'string' && model.length !== 0 ? model : 'unknown';
-    const sc = trace.getSpanContext(context.active());
-    this.parent = sc !== undefined && isSpanContextValid(sc) ? sc : undefined;
+    this.parent = otelContextRegistered() ? activeSpanContext() : null;
     this.attributes = options.attributes === undefined ? undefined : attributesOf(options.attributes, request);
   }
 
@@ -85,13 +86,9 @@ export class CallRecord {
     const latencyMs = end - this.start;
     const u = clampUsage(usage);
     const status = errorType === undefined ? 'ok' : 'error';
-    // With no parent captured, record under the root context: the span active at the end of a
-    // stream (the consumer's) is not this call's parent.
     if (this.kind === 'embed') {
-      const call = { provider: this.provider, model: this.model, latencyMs, endTime: end, inputTokens: u.input, status, errorType,
-        attributes: this.attributes, parent: this.parent } as const;
-      if (this.parent === undefined) context.with(ROOT_CONTEXT, () => this.tracer.recordEmbedSpan(call));
-      else this.tracer.recordEmbedSpan(call);
+      this.tracer.recordEmbedSpan({ provider: this.provider, model: this.model, latencyMs, endTime: end, inputTokens: u.input, status, errorType,
+        attributes: this.attributes, parent: this.parent });
       return;
     }
     const call: ChatCall = {
@@ -101,9 +98,14 @@ export class CallRecord {
       timeToFirstTokenMs: this.kind === 'stream' && this.firstChunk >= 0 ? this.firstChunk - this.start : undefined,
       attributes: this.attributes, parent: this.parent,
     };
-    if (this.parent === undefined) context.with(ROOT_CONTEXT, () => this.tracer.recordChatSpan(call));
-    else this.tracer.recordChatSpan(call);
+    this.tracer.recordChatSpan(call);
   }
+}
+
+/** The span active now, or null (none, or an invalid one: the span is then a root span). */
+function activeSpanContext(): ParentSpanContext | null {
+  const sc = trace.getSpanContext(context.active());
+  return sc !== undefined && isSpanContextValid(sc) ? sc : null;
 }
 
 function attributesOf(fn: (request: any) => Readonly<Record<string, string>> | undefined, request: unknown): Readonly<Record<string, string>> | undefined {

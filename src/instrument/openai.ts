@@ -56,8 +56,9 @@ function chatCompletion(create: Function, self: unknown, body: any, reqOptions: 
   const stream = body?.stream === true;
   const call = new CallRecord(tracer, opts, stream ? 'stream' : 'chat', body?.model, body);
   // Streams report usage only when asked; ask for it when the caller did not, and keep the
-  // answer (a final chunk with no choices, `usage: null` on the others) out of their loop.
-  const addUsage = stream && body.stream_options?.include_usage !== true;
+  // answer (a final chunk with no choices, `usage: null` on the others) out of their loop;
+  // unless options.streamUsage is false (a server that refuses the option).
+  const addUsage = stream && opts.streamUsage && body.stream_options?.include_usage !== true;
   const sent = addUsage ? { ...body, stream_options: { ...body.stream_options, include_usage: true } } : body;
   return observeAPIPromise(create.call(self, sent, reqOptions), call, (data: any) => {
     if (stream) return observeStainlessStream(data, call, chatChunkObserver(call, addUsage));

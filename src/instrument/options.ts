@@ -11,19 +11,27 @@ export interface InstrumentOptions {
   attributes?: (request: any) => Readonly<Record<string, string>> | undefined;
   /** The span's provider; default 'openai', 'anthropic' or 'google' ('azure' for an Azure OpenAI client). */
   provider?: string;
+  /**
+   * OpenAI streams: ask for usage (`stream_options.include_usage`) when the caller did not, and
+   * keep the answer out of their loop; default true. false leaves the request as the caller made
+   * it (for servers that refuse the option): such streams are recorded with the tokens the stream
+   * reports, that is none.
+   */
+  streamUsage?: boolean;
 }
 
 export interface ResolvedInstrumentOptions {
   attributes: ((request: any) => Readonly<Record<string, string>> | undefined) | undefined;
   provider: string;
+  streamUsage: boolean;
 }
 
 export function resolveInstrumentOptions(options: unknown, defaultProvider: string): ResolvedInstrumentOptions {
-  if (options === undefined) return { attributes: undefined, provider: defaultProvider };
+  if (options === undefined) return { attributes: undefined, provider: defaultProvider, streamUsage: true };
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw invalidType('options', 'an object', options, 'RACTO_ERR_INVALID_OPTION');
   }
-  const { attributes, provider } = options as Record<string, unknown>;
+  const { attributes, provider, streamUsage } = options as Record<string, unknown>;
   if (attributes !== undefined && typeof attributes !== 'function') {
     throw invalidType('options.attributes', 'a function (request) => attributes', attributes, 'RACTO_ERR_INVALID_OPTION');
   }
@@ -33,9 +41,13 @@ export function resolveInstrumentOptions(options: unknown, defaultProvider: stri
       throw invalidRange('options.provider', 'a string of 1 to 256 characters', provider, 'RACTO_ERR_INVALID_OPTION');
     }
   }
+  if (streamUsage !== undefined && typeof streamUsage !== 'boolean') {
+    throw invalidType('options.streamUsage', 'a boolean', streamUsage, 'RACTO_ERR_INVALID_OPTION');
+  }
   return {
     attributes: attributes as ResolvedInstrumentOptions['attributes'],
     provider: (provider as string | undefined) ?? defaultProvider,
+    streamUsage: (streamUsage as boolean | undefined) ?? true,
   };
 }
 

@@ -85,8 +85,8 @@ export interface ChatCall {
   timeToFirstTokenMs?: number;
   /** Values for the tracer's attributeKeys (low-cardinality strings: tenant, route, …). */
   attributes?: Readonly<Record<string, string>>;
-  /** The span to parent this one to, instead of the span active in the OTel context. */
-  parent?: ParentSpanContext;
+  /** The span to parent this one to, instead of the span active in the OTel context; null: none (a root span). */
+  parent?: ParentSpanContext | null;
 }
 
 export interface EmbedCall {
@@ -99,7 +99,7 @@ export interface EmbedCall {
   /** When the call ended, on the performance.now() timeline; read from the clock when omitted. */
   endTime?: number;
   attributes?: Readonly<Record<string, string>>;
-  parent?: ParentSpanContext;
+  parent?: ParentSpanContext | null;
 }
 
 /** The fields of an OTel SpanContext the tracer reads. */

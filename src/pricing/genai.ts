@@ -36,26 +36,46 @@ export interface RefreshOutcome {
   message: string;
 }
 
-let refresh: { url: string | true; listeners: ((o: RefreshOutcome) => void)[] } | undefined;
+type RefreshListener = (o: RefreshOutcome) => void;
+
+/** This thread's refresh: its URL, who waits for it, and how it ended (once it has). */
+let refresh: { url: string | true; listeners: RefreshListener[]; outcome: RefreshOutcome | undefined } | undefined;
 
 /**
  * Opts this thread in to one refresh of genai-prices' data (its updatePrices()), from `url`
  * (true: genai-prices' own data URL), made when this thread first loads genai-prices, that is
  * when it first needs a price: never before, so a thread that prices nothing fetches nothing.
- * `onOutcome` hears how it ended; after new data arrived, prices resolved before are stale, so
- * the caller drops its resolvers (genaiPrice()'s own cache is cleared here).
+ * `onOutcome` hears how it ended, once (later, from a microtask, when it already has); after
+ * new data arrived, prices resolved before are stale, so the caller drops its resolvers
+ * (genaiPrice()'s own cache is cleared here). A thread refreshes once: asked again with another
+ * URL, it keeps the first and returns a warning for the caller to log.
  */
-export function refreshGenaiPrices(url: string | true, onOutcome: (o: RefreshOutcome) => void): void {
+export function refreshGenaiPrices(url: string | true, onOutcome: RefreshListener): string | undefined {
+  let warning: string | undefined;
   if (refresh === undefined) {
-    refresh = { url, listeners: [] };
+    refresh = { url, listeners: [], outcome: undefined };
     if (lib !== undefined) startRefresh(lib, url);
+  } else if (refresh.url !== url) {
+    warning = `refreshPrices ${describeUrl(url)} not used: this thread's genai-prices data is refreshed once, from ${describeUrl(refresh.url)}`;
   }
-  refresh.listeners.push(onOutcome);
+  const outcome = refresh.outcome;
+  if (outcome !== undefined) queueMicrotask(() => onOutcome(outcome));
+  else refresh.listeners.push(onOutcome);
+  return warning;
+}
+
+function describeUrl(url: string | true): string {
+  return url === true ? "(genai-prices' own data URL)" : url;
 }
 
 function startRefresh(gp: Lib, url: string | true): void {
+  // Each listener hears once; those that come later get the outcome kept here.
   const notify = (o: RefreshOutcome): void => {
-    for (const l of refresh?.listeners ?? []) l(o);
+    if (refresh === undefined) return;
+    const listeners = refresh.listeners;
+    refresh.listeners = [];
+    refresh.outcome = o;
+    for (const l of listeners) l(o);
   };
   const where = url === true ? gp.REMOTE_DATA_JSON_URL : url;
   let failure = '';

@@ -101,7 +101,8 @@ async function start(): Promise<void> {
   };
   const prices = new PriceVersions(ctx, () => post({ type: 'need-prices' }));
   if (config.refreshPrices !== false) {
-    refreshGenaiPrices(config.refreshPrices, (o) => (o.ok ? prices.renew() : post({ type: 'log', level: 'warn', message: `ractogateway: ${o.message}` })));
+    const warning = refreshGenaiPrices(config.refreshPrices, (o) => (o.ok ? prices.renew() : post({ type: 'log', level: 'warn', message: `ractogateway: ${o.message}` })));
+    if (warning !== undefined) post({ type: 'log', level: 'warn', message: `ractogateway: ${warning}` });
   }
   const channel = new BroadcastChannel(config.channel);
   const m = config.metrics;

@@ -41,6 +41,12 @@ const run = async (url: string, mode: string) => {
   return JSON.parse(stdout.trim().split('\n').pop() as string) as { first: number; last: number; source: string; warnings: string[] };
 };
 
+const lateFixture = fileURLToPath(new URL('../fixtures/refresh-prices-late.mjs', import.meta.url));
+const runLate = async (url: string, otherUrl: string) => {
+  const { stdout } = await promisify(execFile)(process.execPath, [lateFixture, url, otherUrl], { timeout: 30_000 });
+  return JSON.parse(stdout.trim().split('\n').pop() as string) as { first: number; late: number; other: number; warnings: string[] };
+};
+
 describe('refreshPrices', () => {
   it('prices with the fetched data once it arrives, on the main thread of an inMemory tracer, fetching once', async () => {
     hits.length = 0;
@@ -58,6 +64,23 @@ describe('refreshPrices', () => {
     const out = await run(`${base}/missing.json`, 'workers');
     expect([out.first, out.last, out.source]).toEqual([1.25, 1.25, 'genai-prices']);
     expect(out.warnings).toEqual([`ractogateway: genai-prices data from ${base}/missing.json not used: HTTP 500`]);
+  });
+
+  it('tells a tracer made after the refresh how it ended, and warns about a second URL instead of ignoring it', async () => {
+    hits.length = 0;
+    const out = await runLate(`${base}/data.json`, `${base}/other.json`);
+    expect(out).toEqual({ first: 100, late: 100, other: 100, warnings: [
+      `ractogateway: refreshPrices ${base}/other.json not used: this thread's genai-prices data is refreshed once, from ${base}/data.json`,
+    ] });
+    expect(hits).toEqual(['/data.json']);
+  });
+
+  it('warns a tracer made after a failed refresh too, with the data it keeps', async () => {
+    hits.length = 0;
+    const out = await runLate(`${base}/missing.json`, `${base}/missing.json`);
+    const failed = `ractogateway: genai-prices data from ${base}/missing.json not used: HTTP 500`;
+    expect(out).toEqual({ first: 1.25, late: 1.25, other: 1.25, warnings: [failed, failed, failed] });
+    expect(hits).toEqual(['/missing.json']);
   });
 
   it.each([

@@ -90,4 +90,34 @@ describe('instrumented calls exported by a worker over OTLP/HTTP', () => {
     expect(byProvider.get('azure')!.attributes).toMatchObject({ 'gen_ai.provider.name': 'azure.ai.openai', 'llm.tool_calls': 2, tenant: 'acme', 'llm.input_tokens': 1200 });
     expect(byProvider.get('anthropic')!.attributes).toMatchObject({ 'error.type': 'RateLimitError' });
   });
+
+  it('record a stream started outside any span as a root span, whatever span its consumer runs under', async () => {
+    const tracer = new RactoTracer({ inMemory: true, otlpHttpEndpoint: receiver.url });
+    const openai = instrumentOpenAI(new OpenAI({ apiKey: 'k', baseURL: `${server.url}/v1`, maxRetries: 0 }), tracer);
+    const otel = new BasicTracerProvider().getTracer('gateway');
+    const before = receiver.spans.length;
+    server.answer((body) => fakeOpenAI.chatStream(body));
+    const stream = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], stream: true });
+    const consumer = otel.startSpan('consumer');
+    await context.with(trace.setSpan(context.active(), consumer), async () => {
+      for await (const _ of stream) void _;
+    });
+    consumer.end();
+    // Under an unsampled span, a record that read the active context would be dropped (notSampled).
+    const unsampled = trace.wrapSpanContext({ ...consumer.spanContext(), traceFlags: 0 });
+    server.answer((body) => fakeOpenAI.chatStream(body));
+    const second = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], stream: true });
+    await context.with(trace.setSpan(context.active(), unsampled), async () => {
+      for await (const _ of second) void _;
+    });
+    await tracer.flush();
+    await tracer.shutdown();
+    expect(tracer.stats()).toMatchObject({ recorded: 2, dropped: 0 });
+    const got = receiver.spans.slice(before);
+    expect(got).toHaveLength(2);
+    for (const s of got) {
+      expect(s.parentSpanId).toBeUndefined();
+      expect(s.traceId).not.toBe(consumer.spanContext().traceId);
+    }
+  });
 });

@@ -84,6 +84,38 @@ describe('chat.completions.create', () => {
     expectTiming(s, before, after);
   });
 
+  it('with streamUsage: false, sends the request as the caller made it and records the stream without usage', async () => {
+    // A server that refuses stream_options, as some OpenAI-compatible servers do.
+    server.answer((body) => (body.stream_options === undefined ? fake.chatStream(body) : fake.error(400)));
+    const strict = instrumentOpenAI(new OpenAI({ apiKey: 'test', baseURL: `${server.url}/v1`, maxRetries: 0 }), tracer, { streamUsage: false });
+    const request = { model: 'gpt-4o-mini', messages, stream: true as const, temperature: 0.5 };
+    const sent = structuredClone(request);
+    const chunks = [];
+    for await (const c of await strict.chat.completions.create(request)) chunks.push(c);
+    expect(server.requests[0]!.body).toEqual(sent);
+    expect(chunks).toEqual(fake.chatStream({}).sse!.filter((e) => e.data !== '[DONE]').map((e) => e.data));
+    expect(onlySpan(tracer)).toMatchObject({ operation: 'stream', model: fake.CHAT_MODEL, status: 'ok', inputTokens: 0, outputTokens: 0, toolCalls: 0 });
+  });
+
+  it('with the default streamUsage, the same server refuses the request it was sent', async () => {
+    server.answer((body) => (body.stream_options === undefined ? fake.chatStream(body) : fake.error(400)));
+    await expect(client.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true })).rejects.toThrow(OpenAI.BadRequestError);
+    expect(server.requests[0]!.body.stream_options).toEqual({ include_usage: true });
+    expect(onlySpan(tracer)).toMatchObject({ operation: 'stream', status: 'error', errorType: 'BadRequestError' });
+  });
+
+  it('hides usage from chunks where it is not the last field, keeping the fields and their order', async () => {
+    server.answer((body) => fake.chatStream(body, { obfuscation: true }));
+    const plain = instrumentOpenAI(new OpenAI({ apiKey: 'test', baseURL: `${server.url}/v1`, maxRetries: 0 }), tracer);
+    const chunks = [];
+    for await (const c of await plain.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true })) chunks.push(c);
+    const expected = fake.chatStream({}, { obfuscation: true }).sse!.filter((e) => e.data !== '[DONE]').map((e) => e.data);
+    expect(chunks.map((c) => JSON.stringify(c))).toEqual(expected.map((c) => JSON.stringify(c)));
+    expect(Object.keys(chunks[1]!)).toEqual(['id', 'object', 'created', 'model', 'system_fingerprint', 'choices', 'obfuscation']);
+    expect(onlySpan(tracer)).toMatchObject({ operation: 'stream', inputTokens: 1200, outputTokens: 300, status: 'ok' });
+    expect(server.requests[0]!.body.stream_options).toEqual({ include_usage: true });
+  });
+
   it('leaves the usage chunk to a caller who asked for it', async () => {
     server.answer((body) => fake.chatStream(body));
     const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true, stream_options: { include_usage: true } });

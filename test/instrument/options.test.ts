@@ -26,6 +26,7 @@ describe('instrument arguments', () => {
     ['options.attributes', () => instrumentOpenAI(openai(), memoryTracer(), { attributes: { tenant: 'a' } as never }), TypeError, /^options\.attributes must be a function/],
     ['options.provider', () => instrumentOpenAI(openai(), memoryTracer(), { provider: '' }), RangeError, /^options\.provider must be a string of 1 to 256 characters \(received ""\)/],
     ['options.provider type', () => instrumentOpenAI(openai(), memoryTracer(), { provider: 7 as never }), TypeError, /^options\.provider must be a non-empty string \(received 7\)/],
+    ['options.streamUsage', () => instrumentOpenAI(openai(), memoryTracer(), { streamUsage: 'no' as never }), TypeError, /^options\.streamUsage must be a boolean \(received "no"\)/],
   ])('refuses bad %s with an error naming it', (_, run, kind, message) => {
     expect(run).toThrow(kind);
     expect(run).toThrow(message);

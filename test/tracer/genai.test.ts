@@ -168,7 +168,7 @@ describe('validation of the new fields', () => {
     ['unknown attribute key', { ...chat, attributes: { user: 'u1' } }, RangeError, `call.attributes key must be one of the attributeKeys: 'tenant' (received "user")`],
     ['empty attribute value', { ...chat, attributes: { tenant: '' } }, RangeError, 'call.attributes.tenant must be a string of 1 to 256 characters (received "")'],
     ['numeric attribute value', { ...chat, attributes: { tenant: 7 } }, TypeError, 'call.attributes.tenant must be a non-empty string (received 7)'],
-    ['parent not an object', { ...chat, parent: 'abc' }, TypeError, 'call.parent must be a SpanContext ({ traceId, spanId, traceFlags }) (received "abc")'],
+    ['parent not an object', { ...chat, parent: 'abc' }, TypeError, 'call.parent must be a SpanContext ({ traceId, spanId, traceFlags }) or null (received "abc")'],
     ['parent with a short trace id', { ...chat, parent: { traceId: 'abc', spanId: '0123456789abcdef', traceFlags: 1 } }, RangeError,
       'call.parent.traceId must be 32 lower-case hex digits, not all zero (received "abc")'],
     ['parent with a zero span id', { ...chat, parent: { traceId: '0123456789abcdef0123456789abcdef', spanId: '0000000000000000', traceFlags: 1 } }, RangeError,

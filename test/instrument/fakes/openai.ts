@@ -35,19 +35,21 @@ export function chatCompletion(opts: { tools?: boolean } = {}): Answer {
   };
 }
 
-const chunk = (choices: unknown[], withUsageField: boolean): Record<string, unknown> => ({
+const chunk = (choices: unknown[], withUsageField: boolean, obfuscation?: string): Record<string, unknown> => ({
   id: 'chatcmpl-2', object: 'chat.completion.chunk', created: 1_764_000_000, model: CHAT_MODEL, system_fingerprint: 'fp_1',
-  choices, ...(withUsageField ? { usage: null } : {}),
+  choices, ...(withUsageField ? { usage: null } : {}), ...(obfuscation === undefined ? {} : { obfuscation }),
 });
 
 /**
  * A streamed chat completion as OpenAI sends it for `request` (its stream_options decide the
  * usage chunk). `stopAfter`: send that many content chunks, then hold the connection open.
+ * `obfuscation`: each chunk ends with OpenAI's padding field, after `usage`.
  */
-export function chatStream(request: any, opts: { tools?: boolean; stopAfter?: number } = {}): Answer {
+export function chatStream(request: any, opts: { tools?: boolean; stopAfter?: number; obfuscation?: boolean } = {}): Answer {
   const usage = request?.stream_options?.include_usage === true;
   const events: SseEvent[] = [];
-  const push = (choices: unknown[]): void => void events.push({ data: chunk(choices, usage) });
+  const pad = (): string | undefined => (opts.obfuscation === true ? 'x'.repeat(1 + (events.length % 7)) : undefined);
+  const push = (choices: unknown[]): void => void events.push({ data: chunk(choices, usage, pad()) });
   push([{ index: 0, delta: { role: 'assistant', content: opts.tools ? null : '', refusal: null }, logprobs: null, finish_reason: null }]);
   if (opts.tools) {
     TOOL_CALLS.forEach((t, i) => {
@@ -59,7 +61,10 @@ export function chatStream(request: any, opts: { tools?: boolean; stopAfter?: nu
   }
   if (opts.stopAfter !== undefined) return { sse: events.slice(0, 1 + opts.stopAfter), hold: true };
   push([{ index: 0, delta: {}, logprobs: null, finish_reason: opts.tools ? 'tool_calls' : 'stop' }]);
-  if (usage) events.push({ data: { ...chunk([], false), usage: CHAT_USAGE } });
+  if (usage) {
+    const padding = pad();
+    events.push({ data: { ...chunk([], false), usage: CHAT_USAGE, ...(padding === undefined ? {} : { obfuscation: padding }) } });
+  }
   events.push({ data: '[DONE]' });
   return { sse: events };
 }
