@@ -106,4 +106,4 @@ console.log(`main thread CPU      ${mainNet.toFixed(0)} ns per call, net of the 
 console.log(`whole process CPU    ${(wholeNet / 1000).toFixed(2)} µs per span, all threads, net of the driver alone`);
 console.log(`event-loop delay p99 ${traced.loopP99Ms.toFixed(2)} ms (driver alone: ${driver.loopP99Ms.toFixed(2)} ms)`);
 console.log(`unpriced calls       ${JSON.stringify(s.unpricedCalls)}`);
-console.log(`estimated spend      $${spend.toFixed(4)} (computeCost over the accepted calls; gpt-4o-2024-08-06 priced as gpt-4o by alias)`);
+console.log(`estimated spend      $${spend.toFixed(4)} (computeCost over the accepted calls: the same prices as the spans, here from genai-prices)`);
