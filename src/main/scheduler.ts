@@ -22,7 +22,6 @@ import {
   C_SLEEPERS,
   C_STOP,
   S_COPYING,
-  S_COPY_FROM,
   S_IN_FLIGHT,
   S_OLDEST,
   S_WAKEUPS,
@@ -31,7 +30,7 @@ import {
   slotCount,
   slotWord,
 } from '../shared/layout.js';
-import { publishWrite, wakeDrainLoops, type RingViews } from '../shared/ring.js';
+import { copiedBelow, publishWrite, wakeDrainLoops, type RingViews } from '../shared/ring.js';
 import { StringTableReader, type StringTableWriter } from '../shared/strings.js';
 import { HEALTH_WORDS } from '../shared/metrics-config.js';
 import type { DestinationConfig, PricesMessage } from '../shared/worker-config.js';
@@ -208,13 +207,7 @@ export class DrainScheduler {
 
   /** Every record below the returned index has been copied out of the ring by its loop. */
   #copiedBelow(): number {
-    const c = this.#control;
-    // The claim index first: a claim made after this load starts at or above it.
-    let low = this.#full(Atomics.load(c, C_CLAIM));
-    for (let slot = 0; slot < this.#slots; slot++) {
-      if (Atomics.load(c, slotWord(slot, S_COPYING)) === 1) low = Math.min(low, this.#full(Atomics.load(c, slotWord(slot, S_COPY_FROM))));
-    }
-    return low;
+    return this.#full(copiedBelow(this.#control, this.#slots));
   }
 
   /**

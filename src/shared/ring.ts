@@ -5,6 +5,7 @@
 import { RactoError } from '../errors.js';
 import {
   ABI_MAGIC,
+  C_CLAIM,
   C_WAKE,
   HEADER_BYTES,
   H_CAPACITY,
@@ -12,7 +13,10 @@ import {
   H_RECORD_BYTES,
   H_WRITE,
   RECORD_BYTES,
+  S_COPYING,
+  S_COPY_FROM,
   ringBytes,
+  slotWord,
 } from './layout.js';
 
 export interface RingViews {
@@ -75,4 +79,21 @@ export function isPublished(ring: RingViews, end: number): boolean {
 export function wakeDrainLoops(control: Int32Array): void {
   Atomics.add(control, C_WAKE, 1);
   Atomics.notify(control, C_WAKE);
+}
+
+/**
+ * Every record below the returned index (`| 0`, compared by difference) has been copied out of
+ * the ring by its drain loop: the claim index, or an announced claim still being copied if lower
+ * (layout.ts, "who may reuse a slot"). Both threads: the writer's reclaim, the metrics host's fill.
+ */
+export function copiedBelow(control: Int32Array, slots: number): number {
+  // The claim index first: a claim made after this load starts at or above it.
+  let low = Atomics.load(control, C_CLAIM);
+  for (let slot = 0; slot < slots; slot++) {
+    if (Atomics.load(control, slotWord(slot, S_COPYING)) === 1) {
+      const from = Atomics.load(control, slotWord(slot, S_COPY_FROM));
+      if (((from - low) | 0) < 0) low = from;
+    }
+  }
+  return low;
 }

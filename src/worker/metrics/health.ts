@@ -2,7 +2,8 @@
 // alone: the workers' outcome counters (layout.ts) and the main thread's mirrored counts
 // (metrics-config.ts HEALTH_*). Worker thread only; costs the main thread nothing.
 
-import { C_CLAIM, FAILURE_REASONS, N_EXPORTED, N_FAILED, N_REPLAYED, N_SAMPLED, N_SPOOLED, S_COPYING, S_COPY_FROM, slotWord } from '../../shared/layout.js';
+import { FAILURE_REASONS, N_EXPORTED, N_FAILED, N_REPLAYED, N_SAMPLED, N_SPOOLED } from '../../shared/layout.js';
+import { copiedBelow } from '../../shared/ring.js';
 import {
   HEALTH_NOT_SAMPLED,
   HEALTH_RECORDED,
@@ -42,14 +43,7 @@ export function readHealth(s: HealthSources): MetricsHealth {
   const failed = Object.values(failedByReason).reduce((a, b) => a + b, 0);
   // Records not yet copied out: written, less those below the claim index or a copy in progress.
   const written = h[HEALTH_WRITTEN];
-  let copied = Atomics.load(s.control, C_CLAIM);
-  for (let slot = 0; slot < s.slots; slot++) {
-    if (Atomics.load(s.control, slotWord(slot, S_COPYING)) === 1) {
-      const from = Atomics.load(s.control, slotWord(slot, S_COPY_FROM));
-      if (((from - copied) | 0) < 0) copied = from;
-    }
-  }
-  const ringUsed = Math.max(0, ((written | 0) - copied) | 0);
+  const ringUsed = Math.max(0, ((written | 0) - copiedBelow(s.control, s.slots)) | 0);
   return {
     recorded,
     exported,
