@@ -39,22 +39,19 @@ function providerSdkVersions(packageJson: string, field: 'dependencies' | 'devDe
   return Object.fromEntries(PROVIDER_SDKS.map((name) => [name, deps[name]!]));
 }
 
-const shared = {
-  testTimeout: 60_000,
-  hookTimeout: 60_000,
-};
-
 export default defineConfig({
   test: {
     globalSetup: modern ? ['test/node22/install.ts'] : [],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
     // Worker pools and local receivers share two cores: run test files one at a time.
     fileParallelism: false,
     reporters: ['default', 'json'],
     outputFile: { json: 'test-results.json' },
     projects: [
       {
+        extends: true,
         test: {
-          ...shared,
           name: 'node',
           include: ['test/**/*.test.ts'],
           exclude: modern ? ['**/node_modules/**'] : ['**/node_modules/**', 'test/node22/**'],
@@ -62,9 +59,9 @@ export default defineConfig({
         },
       },
       ...(modern ? [{
+        extends: true,
         plugins: [newestProviderSdks()],
         test: {
-          ...shared,
           name: 'newest-sdks',
           include: ['test/instrument/*.test.ts'],
           provide: { providerSdks: providerSdkVersions('./test/node22/package.json', 'dependencies') },
