@@ -2,7 +2,7 @@
 // <url>, then either awaits shutdown() or just returns ('no-shutdown'). Either way it must exit
 // by itself, having exported everything: no worker, timer or socket of ours keeps it alive.
 //   <runtime> test/runtimes/exit.ts <url> shutdown|no-shutdown <n>
-import { RactoTracer } from '../pkg.js';
+import { RactoTracer } from './pkg.js';
 
 const [url, mode, n] = process.argv.slice(2);
 if (url === undefined || (mode !== 'shutdown' && mode !== 'no-shutdown')) throw new Error('usage: exit.ts <url> shutdown|no-shutdown <n>');

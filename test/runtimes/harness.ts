@@ -65,9 +65,14 @@ export interface Exited {
   stderr: string;
 }
 
-/** Runs `script` (with `args`) in this runtime, as a separate process; kills it after `timeoutMs`. */
+/**
+ * Runs `script` (with `args`) in this runtime, as a separate process; kills it after `timeoutMs`.
+ * On Deno, RACTO_DENO_FLAGS (space-separated) are passed on too, e.g. `--unstable-broadcast-channel`
+ * for the Deno versions that need it.
+ */
 export function runScript(script: string, args: string[], timeoutMs: number): Promise<Exited> {
-  const flags = runtime().name === 'deno' ? ['run', '-A', '--sloppy-imports'] : [];
+  const extra = (process.env['RACTO_DENO_FLAGS'] ?? '').split(' ').filter((f) => f.length > 0);
+  const flags = runtime().name === 'deno' ? ['run', '-A', '--unstable-sloppy-imports', ...extra] : [];
   const child = spawn(process.execPath, [...flags, script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';

@@ -4,7 +4,7 @@
 // shutdown(), and processes that must exit on their own (with and without shutdown()).
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { RactoTracer } from '../pkg.js';
+import { RactoTracer } from './pkg.js';
 import { refusedUrl } from '../instrument/fakes/server.js';
 import { startHttpReceiver } from '../e2e/receivers.js';
 import { check, runScript, waitFor } from './harness.js';

@@ -1,7 +1,7 @@
 // Runtime checks, part 1: in-memory mode (records decoded on the calling thread, no workers),
 // argument errors, and the stats() books of such a tracer.
 import assert from 'node:assert/strict';
-import { RactoTracer } from '../pkg.js';
+import { RactoTracer } from './pkg.js';
 import { check } from './harness.js';
 
 /** Prices of our own, so the expected costs are plain arithmetic here. */

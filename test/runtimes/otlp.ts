@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { context, trace, TraceFlags } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { RactoTracer, type RactoTracerOptions } from '../pkg.js';
+import { RactoTracer, type RactoTracerOptions } from './pkg.js';
 import { startGrpcReceiver, startHttpReceiver, type ReceivedSpan, type Receiver } from '../e2e/receivers.js';
 import { check, skippedAsFailed } from './harness.js';
 import { PRICES } from './memory.js';
