@@ -13,8 +13,8 @@
 import { randomUUID } from 'node:crypto';
 import { BroadcastChannel, type Worker } from 'node:worker_threads';
 import { diag } from '@opentelemetry/api';
-import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
-import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { tracerResource } from '../spans/resource.js';
+import type { Resource, SpanExporter } from '../spans/sdk-shapes.js';
 import { Piscina } from 'piscina';
 import { C_LOGS, C_METRICS_DONE, C_METRICS_HOST, S_COPYING, S_IN_FLIGHT, S_OWNER, slotWord } from '../shared/layout.js';
 import type { MainMessage, PricesMessage, ReadyResult, ReadyTask, SpansMessage, WorkerConfig, WorkerMessage } from '../shared/worker-config.js';
@@ -64,7 +64,7 @@ export class WorkerPool {
     this.#slots = config.slots;
     this.#hooks = hooks;
     this.#custom = custom;
-    this.#resource = resourceFromAttributes({ 'service.name': config.serviceName });
+    this.#resource = tracerResource(config.serviceName);
     this.#exportTimeout = config.exportTimeoutMillis;
     this.#pool = new Piscina<ReadyTask, ReadyResult>({
       filename: new URL('../worker/drain.js', import.meta.url).href,
