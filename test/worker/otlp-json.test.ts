@@ -63,7 +63,7 @@ describe('requestToJson', () => {
         }],
       }],
     });
-    const json = JSON.parse(requestToJson(Request.encode(message).finish()).toString('utf8'));
+    const json = JSON.parse(Buffer.from(requestToJson(Request.encode(message).finish())).toString('utf8'));
     expect(json).toEqual(expected(message));
     expect(json.resourceSpans[0].scopeSpans[0].spans[0].endTimeUnixNano).toBe('18446744073709551615');
   });
@@ -72,13 +72,13 @@ describe('requestToJson', () => {
     const span = fc.record({
       traceId: fc.uint8Array({ minLength: 16, maxLength: 16 }),
       spanId: fc.uint8Array({ minLength: 8, maxLength: 8 }),
-      name: fc.string({ minLength: 1 }),
+      name: fc.string({ minLength: 1, unit: 'binary' }),
       kind: fc.integer({ min: 0, max: 5 }),
       startTimeUnixNano: fc.bigInt(1n, 2n ** 64n - 1n).map(String),
       attributes: fc.array(fc.record({
         key: fc.string({ minLength: 1 }),
         value: fc.oneof(
-          fc.record({ stringValue: fc.string({ minLength: 1 }) }),
+          fc.record({ stringValue: fc.string({ minLength: 1, unit: 'binary' }) }),
           fc.record({ intValue: fc.bigInt(-(2n ** 63n), 2n ** 63n - 1n).filter((v) => v !== 0n).map(String) }),
           fc.record({ doubleValue: fc.double({ noNaN: true, noDefaultInfinity: true }).filter((v) => v !== 0) }),
         ),
@@ -86,8 +86,24 @@ describe('requestToJson', () => {
     });
     fc.assert(fc.property(fc.array(span, { minLength: 1, maxLength: 5 }), (spans) => {
       const message = Request.fromObject({ resourceSpans: [{ scopeSpans: [{ spans }] }] });
-      expect(JSON.parse(requestToJson(Request.encode(message).finish()).toString('utf8'))).toEqual(expected(message));
+      expect(JSON.parse(Buffer.from(requestToJson(Request.encode(message).finish())).toString('utf8'))).toEqual(expected(message));
     }), { seed: 20261203, numRuns: 300 });
+  });
+
+  it('merges fields that come apart as protobuf does: repeated values gathered, the last singular value kept', () => {
+    const ResourceSpans = root.lookupType('opentelemetry.proto.trace.v1.ResourceSpans');
+    const scope = (name: string) => ({ scope: { name }, spans: [{ traceId: bytes('01'.repeat(16)), spanId: bytes('02'.repeat(8)), name }] });
+    // Two encodings of one ResourceSpans, one after the other, are one message: its scope_spans
+    // come in two runs with schema_url between them, and schema_url twice.
+    const rs = Buffer.concat([
+      ResourceSpans.encode(ResourceSpans.fromObject({ scopeSpans: [scope('a')], schemaUrl: 'first' })).finish(),
+      ResourceSpans.encode(ResourceSpans.fromObject({ scopeSpans: [scope('b')], schemaUrl: 'second' })).finish(),
+    ]);
+    const request = Buffer.concat([Uint8Array.of(0x0a, rs.length), rs]);
+    const json = JSON.parse(Buffer.from(requestToJson(request)).toString('utf8'));
+    expect(json).toEqual(expected(Request.decode(request)));
+    expect(json.resourceSpans[0].scopeSpans.map((s: { scope: { name: string } }) => s.scope.name)).toEqual(['a', 'b']);
+    expect(json.resourceSpans[0].schemaUrl).toBe('second');
   });
 
   it('throws a RangeError on bytes that are not a request', () => {
