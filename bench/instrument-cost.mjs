@@ -1,6 +1,6 @@
 // The wrappers' main-thread cost per call, beside OpenLLMetry's, without a network:
 //
-//   node bench/instrument-cost.mjs [--rounds 15] [--calls 1000] [--cases openai-chat,anthropic-stream] [--context als]
+//   node bench/instrument-cost.mjs [--rounds 31] [--calls 300] [--cases openai-chat,anthropic-stream] [--context als] [--dist dir]
 //
 // The real SDK clients (openai, @anthropic-ai/sdk, @google/genai) with a `fetch` that answers
 // from memory in the provider's wire format (bench/canned.mjs: JSON bodies, SSE streams of 8
@@ -15,7 +15,8 @@
 //                 instrumentation-vertexai patches @google-cloud/vertexai), nor for OpenAI
 //                 embeddings: those cells say n/a.
 // Each round runs `calls` sequential calls per variant, in an order rotated from round to round;
-// the figure is this thread's own CPU per call (the first field of /proc/self/task/<tid>/schedstat),
+// the figure is this thread's own CPU per call (the first field of /proc/self/task/<tid>/schedstat,
+// brought up to date first: util.mjs threadCpuNs),
 // so the tracer's worker and the SDK exporter's I/O threads are not in it, the export work either
 // does on this thread is. Reported: the plain client's median, and each instrumentation's median
 // over rounds of (its round − the plain client's round in the same round).
@@ -30,25 +31,28 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { AnthropicInstrumentation } from '@traceloop/instrumentation-anthropic';
 import { OpenAIInstrumentation } from '@traceloop/instrumentation-openai';
-import { readFileSync } from 'node:fs';
 import OpenAI from 'openai';
-import { RactoTracer } from '../dist/index.js';
-import { instrumentAnthropic, instrumentGoogleGenAI, instrumentOpenAI } from '../dist/instrument/index.js';
+import { pathToFileURL } from 'node:url';
 import { anthropicFetch, googleFetch, openaiFetch } from './canned.mjs';
-import { jsonOutput, machine, print, startReceiver } from './util.mjs';
+import { jsonOutput, machine, print, startReceiver, threadCpuNs } from './util.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
   return i < 0 ? fallback : process.argv[i + 1];
 };
-const ROUNDS = Number(arg('rounds', 15));
-const CALLS = Number(arg('calls', 1000));
+const ROUNDS = Number(arg('rounds', 31));
+const CALLS = Number(arg('calls', 300));
+// --dist <dir>: another build of the package (to compare two commits in the same way).
+const dist = pathToFileURL(`${arg('dist', new URL('../dist', import.meta.url).pathname)}/`);
+const { RactoTracer } = await import(new URL('index.js', dist).href);
+const { instrumentAnthropic, instrumentGoogleGenAI, instrumentOpenAI } = await import(new URL('instrument/index.js', dist).href);
+// --baseline <dir>: one more variant, the wrappers of another build on the same tracer (before/after in one run).
+const baselineDir = arg('baseline', undefined);
+const baseline = baselineDir === undefined ? undefined : await import(pathToFileURL(`${baselineDir}/instrument/index.js`).href);
 const CONTEXT = arg('context', 'none');
 const OBFUSCATION = process.env.INSTRUMENT_OBFUSCATION === '1';
 if (CONTEXT === 'als') context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 
-const schedstat = `/proc/${process.pid}/task/${process.pid}/schedstat`;
-const threadNs = () => Number(readFileSync(schedstat, 'latin1').split(' ')[0]);
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 const receiver = await startReceiver();
@@ -78,6 +82,7 @@ const openaiOptions = { apiKey: 'k', maxRetries: 0, fetch: openaiFetch({ obfusca
 const openai = {
   sdk: new OpenAI(openaiOptions),
   ractogateway: instrumentOpenAI(new OpenAI(openaiOptions), tracer),
+  ...(baseline && { baseline: baseline.instrumentOpenAI(new OpenAI(openaiOptions), tracer) }),
   openllmetry: openllmetryOnly(new OpenAIInstrumentation(), OpenAI, [OpenAI.Chat.Completions.prototype, OpenAI.Responses.prototype],
     new OpenAI(openaiOptions), (c) => [c.chat.completions, c.responses]),
 };
@@ -85,13 +90,15 @@ const anthropicOptions = { apiKey: 'k', maxRetries: 0, fetch: anthropicFetch() }
 const anthropic = {
   sdk: new Anthropic(anthropicOptions),
   ractogateway: instrumentAnthropic(new Anthropic(anthropicOptions), tracer),
+  ...(baseline && { baseline: baseline.instrumentAnthropic(new Anthropic(anthropicOptions), tracer) }),
   // OpenLLMetry 0.27 also patches the legacy Completions API, which this SDK major no longer has.
   openllmetry: openllmetryOnly(new AnthropicInstrumentation(),
     { APIPromise: AnthropicModule.APIPromise, Anthropic: { Messages: Anthropic.Messages, Beta: Anthropic.Beta, Completions: AnthropicModule.Anthropic.Completions ?? class {} } }, [Anthropic.Messages.prototype],
     new Anthropic(anthropicOptions), (c) => [c.messages]),
 };
 const googleOptions = { apiKey: 'k', httpOptions: { fetch: googleFetch() } };
-const google = { sdk: new GoogleGenAI(googleOptions), ractogateway: instrumentGoogleGenAI(new GoogleGenAI(googleOptions), tracer) };
+const google = { sdk: new GoogleGenAI(googleOptions), ractogateway: instrumentGoogleGenAI(new GoogleGenAI(googleOptions), tracer),
+  ...(baseline && { baseline: baseline.instrumentGoogleGenAI(new GoogleGenAI(googleOptions), tracer) }) };
 
 const messages = [{ role: 'user', content: 'Say hello.' }];
 const drain = async (stream) => {
@@ -106,7 +113,7 @@ const CASES = {
   'openai-stream-usage': { clients: openai,
     call: async (c) => drain(await c.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true, stream_options: { include_usage: true } })) },
   'openai-responses': { clients: openai, call: (c) => c.responses.create({ model: 'gpt-4.1', input: 'Say hello.' }) },
-  'openai-embeddings': { clients: { sdk: openai.sdk, ractogateway: openai.ractogateway }, call: (c) => c.embeddings.create({ model: 'text-embedding-3-small', input: 'hello' }) },
+  'openai-embeddings': { clients: { sdk: openai.sdk, ractogateway: openai.ractogateway, ...(baseline && { baseline: openai.baseline }) }, call: (c) => c.embeddings.create({ model: 'text-embedding-3-small', input: 'hello' }) },
   'anthropic-messages': { clients: anthropic, call: (c) => c.messages.create({ model: 'claude-sonnet-4-6', max_tokens: 64, messages }) },
   'anthropic-stream': { clients: anthropic, call: async (c) => drain(await c.messages.create({ model: 'claude-sonnet-4-6', max_tokens: 64, messages, stream: true })) },
   'google-generate': { clients: google, call: (c) => c.models.generateContent({ model: 'gemini-2.5-flash', contents: 'Say hello.' }) },
@@ -116,9 +123,9 @@ const CASES = {
 const chosen = arg('cases', undefined)?.split(',') ?? Object.keys(CASES);
 
 async function round(call, client) {
-  const t = threadNs();
+  const t = threadCpuNs();
   for (let i = 0; i < CALLS; i++) await call(client);
-  return (threadNs() - t) / CALLS / 1000;
+  return (threadCpuNs() - t) / CALLS / 1000;
 }
 
 const rows = [];
@@ -138,7 +145,7 @@ for (const name of chosen) {
   const theirs = added('openllmetry');
   rows.push({
     case: name, 'sdk µs/call': median(us.sdk).toFixed(1),
-    'ractogateway +µs': ours.toFixed(2), 'openllmetry +µs': theirs === undefined ? 'n/a' : theirs.toFixed(2),
+    'ractogateway +µs': ours.toFixed(2), ...(baseline && { 'baseline +µs': added('baseline').toFixed(2) }), 'openllmetry +µs': theirs === undefined ? 'n/a' : theirs.toFixed(2),
     'openllmetry / ractogateway': theirs === undefined ? 'n/a' : `${(theirs / ours).toFixed(1)}×`,
   });
 }
