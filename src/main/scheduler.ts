@@ -147,6 +147,8 @@ export class DrainScheduler {
       this.ready = this.#pool.ready;
       this.metrics = this.#pool;
       writer.notifyAt = 1;
+      // A full ring is looked at again only after the loops' progress word moved (writer.ts).
+      writer.progress = this.#control;
       live.add(this.#self);
     } catch (err) {
       // The directory is free again for a tracer built after this failure.
