@@ -132,11 +132,25 @@ export class CoarseClock {
     }
   }
 
+  /**
+   * Starts the ticking thread now, before tracer.ready() resolves; it parks at once when no
+   * records come. Started by the first fast burst instead, its start-up (a new isolate: ~50-100 ms
+   * of CPU on these VMs) competed with the drain loop for the cores just when that burst arrived.
+   */
+  prestart(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    const worker = this.#worker ?? this.#start();
+    return new Promise((resolve) => {
+      worker.once('online', () => resolve());
+      worker.once('exit', () => resolve());
+    });
+  }
+
   get ticks(): number {
     return Atomics.load(this.#control, K_TICKS);
   }
 
-  #start(): void {
+  #start(): Worker {
     const worker = new Worker(TICKER, {
       eval: true,
       workerData: {
@@ -166,6 +180,7 @@ export class CoarseClock {
     worker.on('exit', () => {
       this.cell[0] = -1;
     });
+    return worker;
   }
 
   close(): Promise<number | void> {
