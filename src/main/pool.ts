@@ -16,7 +16,7 @@ import { diag } from '@opentelemetry/api';
 import { tracerResource } from '../spans/resource.js';
 import type { Resource, SpanExporter } from '../spans/sdk-shapes.js';
 import { Piscina } from 'piscina';
-import { C_LOGS, C_METRICS_DONE, C_METRICS_HOST, S_COPYING, S_IN_FLIGHT, S_OWNER, slotWord } from '../shared/layout.js';
+import { C_LOGS, C_METRICS_DONE, C_PROGRESS, C_METRICS_HOST, S_COPYING, S_IN_FLIGHT, S_OWNER, slotWord } from '../shared/layout.js';
 import type { MainMessage, PricesMessage, ReadyResult, ReadyTask, SpansMessage, WorkerConfig, WorkerMessage } from '../shared/worker-config.js';
 import { exportSpans } from '../spans/export.js';
 import { toReadableSpan } from '../spans/readable-span.js';
@@ -185,6 +185,8 @@ export class WorkerPool {
       if (Atomics.load(c, slotWord(slot, S_OWNER)) !== threadId) continue;
       const lost = Atomics.exchange(c, slotWord(slot, S_IN_FLIGHT), 0);
       Atomics.store(c, slotWord(slot, S_COPYING), 0);
+      // Its copy will never finish: the writer looks at a full ring again (writer.ts).
+      Atomics.add(c, C_PROGRESS, 1);
       // Frees the slot for a replacement worker, now that its books are closed.
       Atomics.store(c, slotWord(slot, S_OWNER), 0);
       diag.error(`ractogateway: a worker thread died; ${lost} spans it held are counted as failed (workerCrash)`);

@@ -30,7 +30,7 @@ import { PartialSuccessLog } from './partial-log.js';
 import { Spool } from './spool/spool.js';
 import { REPLAY_BUDGET_MILLIS } from './spool/replay.js';
 import { PriceResolver } from '../pricing/cost.js';
-import { refreshGenaiPrices } from '../pricing/genai.js';
+import { preloadGenaiPrices, refreshGenaiPrices } from '../pricing/genai.js';
 import type { RecordContext } from '../spans/record.js';
 
 const config = workerData as WorkerConfig;
@@ -160,6 +160,8 @@ async function start(): Promise<void> {
   const names = config.destinations.map((d) => d.name);
   if (config.customExporter) names.push('customExporter');
   warmUp(encoder, ctx, pool, m);
+  // The price data too, before ready(): loaded by the first batch, it would stall this loop.
+  preloadGenaiPrices();
   const warn = (message: string): void => post({ type: 'log', level: 'warn', message: redact(message, secrets) });
   // A replay has no caller waiting on it: it gives the collector at least REPLAY_BUDGET_MILLIS to
   // answer, so that a slow answer does not send the request twice.
@@ -210,6 +212,7 @@ async function start(): Promise<void> {
   }
   // Segments of an earlier process, or of a worker of this one that died, are replayed.
   spool?.adopt();
+  loop.prefault();
   markStarted();
   await loop.run();
   await spool?.stop();
