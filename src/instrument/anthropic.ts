@@ -4,7 +4,7 @@
 // never imported.
 
 import type { RactoTracer } from '../index.js';
-import { CallRecord } from './call.js';
+import { startCall, type CallRecord } from './call.js';
 import { checkClient, checkTracer, resolveInstrumentOptions, type InstrumentOptions } from './options.js';
 import { observeAPIPromise } from './stainless.js';
 import { observeStainlessStream, type StreamObserver } from './stream.js';
@@ -18,7 +18,7 @@ export function instrumentAnthropic<C extends object>(client: C, tracer: RactoTr
   const opts = resolveInstrumentOptions(options, 'anthropic');
   wrapMethod((client as unknown as { messages: object }).messages, 'create', (create) => function (this: unknown, body: any, reqOptions?: unknown) {
     const stream = body?.stream === true;
-    const call = new CallRecord(tracer, opts, stream ? 'stream' : 'chat', body?.model, body);
+    const call = startCall(tracer, opts, stream ? 'stream' : 'chat', body?.model, body);
     return observeAPIPromise(create.call(this, body, reqOptions), call, (data: any) => {
       if (stream) return observeStainlessStream(data, call, eventObserver(call));
       call.answeredBy(data?.model);

@@ -3,6 +3,7 @@
 // because a stream ends later, in whatever context its consumer runs), passed to the record
 // explicitly: null when there was none, so the record ignores the context active at the end.
 // Recording is guarded: whatever happens here, the caller gets exactly what the SDK gave.
+// Shared by the provider-client wrappers and the AI SDK integration (src/ai-sdk/).
 
 import { context, diag, isSpanContextValid, trace } from '@opentelemetry/api';
 import type { ChatCall, ParentSpanContext, RactoTracer } from '../index.js';
@@ -13,10 +14,13 @@ import { clampUsage, type Usage } from './usage.js';
 /** errorType of a call the caller gave up on: a stream abandoned, or an abort signal. */
 export const CANCELLED = 'cancelled';
 
+const INSTRUMENT = 'ractogateway/instrument';
+
 export type CallKind = 'chat' | 'stream' | 'embed';
 
 export class CallRecord {
-  readonly start = performance.now();
+  /** performance.now() when the call began (the AI SDK integration moves it back to a retried call's first attempt). */
+  start = performance.now();
   kind: CallKind;
   /** The model asked for; replaced by the one the provider answered with, when it says. */
   model: string;
@@ -29,14 +33,18 @@ export class CallRecord {
   private attributes: Readonly<Record<string, string>> | undefined;
   private readonly tracer: RactoTracer;
   private readonly provider: string;
+  /** Who records, for the diag warnings: 'ractogateway/instrument' or 'ractogateway/ai-sdk'. */
+  private readonly origin: string;
 
-  constructor(tracer: RactoTracer, options: ResolvedInstrumentOptions, kind: CallKind, model: unknown, request: unknown) {
+  constructor(tracer: RactoTracer, provider: string, kind: CallKind, model: unknown,
+    attributes: Readonly<Record<string, string>> | undefined, origin = INSTRUMENT) {
     this.tracer = tracer;
-    this.provider = options.provider;
+    this.provider = provider;
     this.kind = kind;
     this.model = typeof model === 'string' && model.length !== 0 ? model : 'unknown';
     this.parent = otelContextRegistered() ? activeSpanContext() : null;
-    this.attributes = options.attributes === undefined ? undefined : attributesOf(options.attributes, request);
+    this.attributes = attributes;
+    this.origin = origin;
   }
 
   get recorded(): boolean {
@@ -61,6 +69,11 @@ export class CallRecord {
     this.finish(usage, CANCELLED);
   }
 
+  /** A failed call whose errorType the caller worked out (the AI SDK integration's rules). */
+  failWith(errorType: string, usage?: Usage): void {
+    this.finish(usage, errorType);
+  }
+
   private finish(usage: Usage | undefined, errorType: string | undefined): void {
     if (this.done) return;
     this.done = true;
@@ -70,13 +83,13 @@ export class CallRecord {
       // The one input the library cannot vouch for is the user's attributes (an unknown key,
       // a value too long): keep the span, without them.
       const retry = this.attributes !== undefined;
-      diag.warn(`ractogateway/instrument: a ${this.provider} call ${retry ? 'is recorded without its attributes' : 'was not recorded'}: ${(err as Error)?.message ?? String(err)}`);
+      diag.warn(`${this.origin}: a ${this.provider} call ${retry ? 'is recorded without its attributes' : 'was not recorded'}: ${(err as Error)?.message ?? String(err)}`);
       if (!retry) return;
       this.attributes = undefined;
       try {
         this.record(usage, errorType);
       } catch (again) {
-        diag.warn(`ractogateway/instrument: a ${this.provider} call was not recorded: ${(again as Error)?.message ?? String(again)}`);
+        diag.warn(`${this.origin}: a ${this.provider} call was not recorded: ${(again as Error)?.message ?? String(again)}`);
       }
     }
   }
@@ -95,7 +108,7 @@ export class CallRecord {
       provider: this.provider, model: this.model, latencyMs, endTime: end, operation: this.kind, status, errorType,
       inputTokens: u.input, outputTokens: u.output, toolCalls: u.toolCalls,
       cachedInputTokens: u.cached, cacheWriteTokens: u.cacheWrite, reasoningTokens: u.reasoning,
-      timeToFirstTokenMs: this.kind === 'stream' && this.firstChunk >= 0 ? this.firstChunk - this.start : undefined,
+      timeToFirstTokenMs: this.kind === 'stream' && this.firstChunk >= 0 ? Math.min(this.firstChunk - this.start, latencyMs) : undefined,
       attributes: this.attributes, parent: this.parent,
     };
     this.tracer.recordChatSpan(call);
@@ -108,11 +121,19 @@ function activeSpanContext(): ParentSpanContext | null {
   return sc !== undefined && isSpanContextValid(sc) ? sc : null;
 }
 
-function attributesOf(fn: (request: any) => Readonly<Record<string, string>> | undefined, request: unknown): Readonly<Record<string, string>> | undefined {
+/** A wrapper's call, started now: its attributes come from the request body the caller passed. */
+export function startCall(tracer: RactoTracer, options: ResolvedInstrumentOptions, kind: CallKind, model: unknown, request: unknown): CallRecord {
+  const attributes = options.attributes === undefined ? undefined : attributesOf(options.attributes, request);
+  return new CallRecord(tracer, options.provider, kind, model, attributes);
+}
+
+/** The user's options.attributes(input), or undefined (with a warning) when it throws. */
+export function attributesOf(fn: (input: any) => Readonly<Record<string, string>> | undefined, input: unknown,
+  origin = INSTRUMENT): Readonly<Record<string, string>> | undefined {
   try {
-    return fn(request) ?? undefined;
+    return fn(input) ?? undefined;
   } catch (err) {
-    diag.warn(`ractogateway/instrument: options.attributes threw, the call is recorded without attributes: ${(err as Error)?.message ?? String(err)}`);
+    diag.warn(`${origin}: options.attributes threw, the call is recorded without attributes: ${(err as Error)?.message ?? String(err)}`);
     return undefined;
   }
 }

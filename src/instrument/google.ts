@@ -4,7 +4,7 @@
 // replaced there by wrappers; its streams are plain async generators, handed back wrapped.
 
 import type { RactoTracer } from '../index.js';
-import { CallRecord } from './call.js';
+import { startCall, type CallRecord } from './call.js';
 import { checkClient, checkTracer, resolveInstrumentOptions, type InstrumentOptions } from './options.js';
 import { observeStream, type StreamObserver } from './stream.js';
 import { count, emptyUsage, type Usage } from './usage.js';
@@ -17,7 +17,7 @@ export function instrumentGoogleGenAI<C extends object>(client: C, tracer: Racto
   const opts = resolveInstrumentOptions(options, 'google');
   const models = (client as unknown as { models: object }).models;
   wrapMethod(models, 'generateContent', (generate) => async (params: any) => {
-    const call = new CallRecord(tracer, opts, 'chat', params?.model, params);
+    const call = startCall(tracer, opts, 'chat', params?.model, params);
     let response: any;
     try {
       response = await generate(params);
@@ -33,7 +33,7 @@ export function instrumentGoogleGenAI<C extends object>(client: C, tracer: Racto
     return response;
   });
   wrapMethod(models, 'generateContentStream', (generate) => async (params: any) => {
-    const call = new CallRecord(tracer, opts, 'stream', params?.model, params);
+    const call = startCall(tracer, opts, 'stream', params?.model, params);
     let stream: AsyncGenerator<any>;
     try {
       stream = await generate(params);
@@ -44,7 +44,7 @@ export function instrumentGoogleGenAI<C extends object>(client: C, tracer: Racto
     return observeStream(stream, call, chunkObserver(call), () => aborted(params));
   });
   wrapMethod(models, 'embedContent', (embed) => async (params: any) => {
-    const call = new CallRecord(tracer, opts, 'embed', params?.model, params);
+    const call = startCall(tracer, opts, 'embed', params?.model, params);
     let response: any;
     try {
       response = await embed(params);

@@ -3,7 +3,7 @@
 // imported: the client's resource objects get an own `create` that calls the SDK's.
 
 import type { RactoTracer } from '../index.js';
-import { CallRecord } from './call.js';
+import { startCall, type CallRecord } from './call.js';
 import { checkClient, checkTracer, resolveInstrumentOptions, type InstrumentOptions, type ResolvedInstrumentOptions } from './options.js';
 import { wrapMethod } from './wrap.js';
 import { observeAPIPromise } from './stainless.js';
@@ -28,7 +28,7 @@ export function instrumentOpenAI<C extends object>(client: C, tracer: RactoTrace
   if (c.responses !== undefined) {
     wrapMethod(c.responses, 'create', (create) => function (this: unknown, body: any, reqOptions?: unknown) {
       const stream = body?.stream === true;
-      const call = new CallRecord(tracer, opts, stream ? 'stream' : 'chat', body?.model, body);
+      const call = startCall(tracer, opts, stream ? 'stream' : 'chat', body?.model, body);
       return observeAPIPromise(create.call(this, body, reqOptions), call, (data: any) => {
         if (stream) return observeStainlessStream(data, call, responsesObserver(call));
         call.answeredBy(data?.model);
@@ -39,7 +39,7 @@ export function instrumentOpenAI<C extends object>(client: C, tracer: RactoTrace
   }
   if (c.embeddings !== undefined) {
     wrapMethod(c.embeddings, 'create', (create) => function (this: unknown, body: any, reqOptions?: unknown) {
-      const call = new CallRecord(tracer, opts, 'embed', body?.model, body);
+      const call = startCall(tracer, opts, 'embed', body?.model, body);
       return observeAPIPromise(create.call(this, body, reqOptions), call, (data: any) => {
         call.answeredBy(data?.model);
         const u = emptyUsage();
@@ -54,7 +54,7 @@ export function instrumentOpenAI<C extends object>(client: C, tracer: RactoTrace
 
 function chatCompletion(create: Function, self: unknown, body: any, reqOptions: unknown, tracer: RactoTracer, opts: ResolvedInstrumentOptions): unknown {
   const stream = body?.stream === true;
-  const call = new CallRecord(tracer, opts, stream ? 'stream' : 'chat', body?.model, body);
+  const call = startCall(tracer, opts, stream ? 'stream' : 'chat', body?.model, body);
   // Streams report usage only when asked; ask for it when the caller did not, and keep the
   // answer (a final chunk with no choices, `usage: null` on the others) out of their loop;
   // unless options.streamUsage is false (a server that refuses the option).
