@@ -14,7 +14,7 @@ export interface AiSdkOperationStart {
   readonly modelId?: string;
   /** TelemetryOptions.functionId of the call. */
   readonly functionId?: string;
-  /** The call's runtime context (the AI SDK passes it to onStart whole). */
+  /** The call's runtime context: the keys its telemetry.includeRuntimeContext sets to true. */
   readonly runtimeContext?: unknown;
 }
 

@@ -13,7 +13,8 @@ export interface AiSdkTelemetryOptions {
   provider?: ProviderOption;
   /**
    * Attributes for the operation's spans (keys among the tracer's attributeKeys), from its
-   * onStart event (functionId, runtimeContext, provider, modelId, …). Runs once per operation.
+   * onStart event (functionId, provider, modelId, and the keys of runtimeContext that the call's
+   * telemetry.includeRuntimeContext names: the AI SDK hides the others). Runs once per operation.
    */
   attributes?: (event: AiSdkOperationStart) => Readonly<Record<string, string>> | undefined;
   /**
