@@ -15,8 +15,8 @@
 //   span starts at its last attempt.
 // - When the operation fails (onError), the open attempts nothing took over, grouped by values,
 //   are one error span each.
-// - When it ends well (onEnd), whatever is still open was a failed attempt of a chunk whose span
-//   is recorded, so it is let go.
+// - Once every chunk has its answer, what is still open was a failed attempt of a chunk whose span
+//   is recorded; it is let go with the operation.
 
 import type { CallRecord } from '../instrument/call.js';
 
@@ -34,8 +34,9 @@ export class EmbedAttempts {
   /** Open attempts, in the order they started. */
   private readonly open: Attempt[] = [];
 
-  get empty(): boolean {
-    return this.open.length === 0;
+  /** No chunk is waiting for an answer: every open attempt is a failed one that a later attempt took over. */
+  get settled(): boolean {
+    return this.open.every((a) => a.covered);
   }
 
   start(id: string, call: CallRecord, values: ReadonlyArray<string> | undefined): void {

@@ -87,7 +87,7 @@ export interface StepError {
   readonly error?: unknown;
 }
 
-/** onAbort (streamText), onEnd: the operation ended. */
+/** onAbort (streamText): the operation was aborted. */
 export interface OperationEnd {
   readonly callId: string;
 }

@@ -18,9 +18,10 @@ export interface AiSdkTelemetryOptions {
    */
   attributes?: (event: AiSdkOperationStart) => Readonly<Record<string, string>> | undefined;
   /**
-   * Operations followed at once (default 10,000). A stream its consumer abandons without its
-   * abortSignal is reported to no integration by the AI SDK; past this bound the oldest open
-   * operation is let go and its calls are recorded as 'cancelled'.
+   * Model calls followed in flight at once (default 10,000), and operations remembered between
+   * their calls (as many). A stream its consumer abandons without its abortSignal is reported to no
+   * integration by the AI SDK: past this bound the oldest call in flight is recorded as
+   * 'cancelled' and let go.
    */
   maxOpenCalls?: number;
 }

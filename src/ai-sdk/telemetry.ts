@@ -3,14 +3,16 @@
 // AI SDK calls these methods in the caller's async context, so the span active when a model call
 // starts is its parent (CallRecord captures it then).
 //
-//   onStart(generateText | streamText) ── onLanguageModelCallStart ── …End ── (a step each) ── onEnd | onError | onAbort
-//   onStart(generateObject | streamObject) ── onObjectStepStart ── onObjectStepEnd ── onEnd | onError
-//   onStart(embed | embedMany) ── onEmbedStart ×n ── onEmbedEnd ×n ── onEnd | onError      (embeds.ts)
+//   onStart(generateText | streamText) ── onLanguageModelCallStart ── …End ── (a step each) ── [onError | onAbort]
+//   onStart(generateObject | streamObject) ── onObjectStepStart ── onObjectStepEnd ── [onError]
+//   onStart(embed | embedMany) ── onEmbedStart ×n ── onEmbedEnd ×n ── [onError]      (embeds.ts)
 //
-// Operations are keyed by the AI SDK's callId (one per generateText / streamText / … call). Their
-// steps run one after another, so an operation has at most one model call in flight; a start
-// while one is open is the AI SDK retrying that call's stream, and the span covers both. Only the
-// tracer's public API is used, through src/instrument's CallRecord.
+// Operations are keyed by the AI SDK's callId (one per generateText / streamText / … call;
+// operations.ts). Their steps run one after another, so an operation has at most one model call in
+// flight; a start while one is open is the AI SDK retrying that call's stream, and the span covers
+// both. Each callback implemented costs the AI SDK a copy of its event per call, so only these are
+// (no onStepStart, onStepEnd, onEnd, tool events). Only the tracer's public API is used, through
+// src/instrument's CallRecord.
 
 import { diag } from '@opentelemetry/api';
 import type { RactoTracer } from '../index.js';
@@ -19,6 +21,7 @@ import { checkTracer } from '../instrument/options.js';
 import { count, emptyUsage, type Usage } from '../instrument/usage.js';
 import { EmbedAttempts } from './embeds.js';
 import type { AiSdkOperationStart, EmbedEnd, EmbedStart, ModelCallEnd, ModelCallStart, ObjectStepEnd, OperationEnd, StepError } from './events.js';
+import { Operations, type Operation } from './operations.js';
 import { resolveAiSdkOptions, type AiSdkTelemetryOptions, type ResolvedAiSdkOptions } from './options.js';
 import { ProviderNames } from './provider.js';
 import { errorTypeOfFailure, PROVIDER_ERROR, usageOf } from './usage.js';
@@ -35,15 +38,6 @@ const KINDS: Readonly<Record<string, CallKind>> = Object.freeze({
   'ai.embedMany': 'embed',
 });
 
-interface Operation {
-  readonly kind: CallKind;
-  readonly attributes: Readonly<Record<string, string>> | undefined;
-  /** Made for a model call the AI SDK reported without an onStart: forgotten when its calls end. */
-  readonly implicit: boolean;
-  call: CallRecord | undefined;
-  embeds: EmbedAttempts | undefined;
-}
-
 /** What aiSdkTelemetry() returns: the AI SDK's `Telemetry` interface, the callbacks it implements. */
 export interface AiSdkTelemetry {
   onStart(event: AiSdkOperationStart): void;
@@ -56,7 +50,6 @@ export interface AiSdkTelemetry {
   onEmbedEnd(event: EmbedEnd): void;
   onAbort(event: OperationEnd): void;
   onError(event: unknown): void;
-  onEnd(event: OperationEnd): void;
 }
 
 /** A telemetry integration for the AI SDK that records each model call of every generation on `tracer`. */
@@ -69,21 +62,21 @@ class RactoAiSdkTelemetry implements AiSdkTelemetry {
   readonly #tracer: RactoTracer;
   readonly #options: ResolvedAiSdkOptions;
   readonly #providers: ProviderNames;
-  /** Open operations by callId, oldest first (the eviction order). */
-  readonly #ops = new Map<string, Operation>();
+  readonly #ops: Operations;
   #evicted = 0;
 
   constructor(tracer: RactoTracer, options: ResolvedAiSdkOptions) {
     this.#tracer = tracer;
     this.#options = options;
     this.#providers = new ProviderNames(options.provider);
+    this.#ops = new Operations(options.maxOpenCalls, (op) => this.#evict(op));
   }
 
   onStart(event: AiSdkOperationStart): void {
     const kind = Object.hasOwn(KINDS, event.operationId) ? KINDS[event.operationId] : undefined;
-    if (kind === undefined || this.#ops.has(event.callId)) return;
+    if (kind === undefined) return;
     const fn = this.#options.attributes;
-    this.#add(event.callId, { kind, attributes: fn === undefined ? undefined : attributesOf(fn, event, ORIGIN), implicit: false, call: undefined, embeds: undefined });
+    this.#ops.begin(event.callId, { kind, attributes: fn === undefined ? undefined : attributesOf(fn, event, ORIGIN), implicit: false, call: undefined, embeds: undefined });
   }
 
   onLanguageModelCallStart(event: ModelCallStart): void {
@@ -114,12 +107,12 @@ class RactoAiSdkTelemetry implements AiSdkTelemetry {
     const call = op?.call;
     if (op === undefined || call === undefined) return;
     op.call = undefined;
+    this.#ops.rest(event.callId, op);
     call.failWith(errorTypeOfFailure(event.error));
-    if (op.implicit) this.#ops.delete(event.callId);
   }
 
   onEmbedStart(event: EmbedStart): void {
-    const op = this.#operation(event.callId, 'embed');
+    const op = this.#ops.busyOp(event.callId, () => implicit('embed'));
     const call = new CallRecord(this.#tracer, this.#providers.of(event.provider), 'embed', event.modelId, op.attributes, ORIGIN);
     (op.embeds ??= new EmbedAttempts()).start(event.embedCallId, call, event.values);
   }
@@ -128,37 +121,30 @@ class RactoAiSdkTelemetry implements AiSdkTelemetry {
     const op = this.#ops.get(event.callId);
     const call = op?.embeds?.end(event.embedCallId);
     if (op === undefined || call === undefined) return;
+    if (op.embeds!.settled) this.#ops.rest(event.callId, op);
     call.answeredBy(event.modelId);
     const usage = emptyUsage();
     usage.input = count(event.usage?.tokens);
     call.ok(usage);
-    if (op.implicit && op.embeds!.empty) this.#ops.delete(event.callId);
   }
 
   /** streamText's abortSignal fired: the call in flight is 'cancelled'. */
   onAbort(event: OperationEnd): void {
-    const op = this.#take(event.callId);
+    const op = this.#ops.take(event.callId);
     if (op !== undefined) settle(op, (call) => call.cancel(undefined));
   }
 
   /** The operation failed: its open calls fail with its error (generateText's abort is an AbortError: 'cancelled'). */
   onError(event: unknown): void {
     const { callId, error } = (event ?? {}) as { callId?: unknown; error?: unknown };
-    const op = typeof callId === 'string' ? this.#take(callId) : undefined;
+    const op = typeof callId === 'string' ? this.#ops.take(callId) : undefined;
     if (op === undefined) return;
     const errorType = errorTypeOfFailure(error);
     settle(op, (call) => call.failWith(errorType));
   }
 
-  onEnd(event: OperationEnd): void {
-    const op = this.#take(event.callId);
-    // A model call the AI SDK never closed in an operation that ended well (no such path is known
-    // in ai 7): recorded as it stands. Embedding attempts still open were retried: let go.
-    op?.call?.ok(undefined);
-  }
-
   #startModelCall(event: ModelCallStart): void {
-    const op = this.#operation(event.callId, 'chat');
+    const op = this.#ops.busyOp(event.callId, () => implicit('chat'));
     if (op.call !== undefined) return;
     op.call = new CallRecord(this.#tracer, this.#providers.of(event.provider), op.kind, event.modelId, op.attributes, ORIGIN);
   }
@@ -168,6 +154,7 @@ class RactoAiSdkTelemetry implements AiSdkTelemetry {
     const call = op?.call;
     if (op === undefined || call === undefined) return;
     op.call = undefined;
+    this.#ops.rest(callId, op);
     call.answeredBy(model);
     if (typeof ttft === 'number' && ttft >= 0) {
       // Only streams report a first chunk; an operation seen without onStart learns it here.
@@ -178,35 +165,18 @@ class RactoAiSdkTelemetry implements AiSdkTelemetry {
     // the stream), which the AI SDK does not pass to integrations.
     if (finishReason === 'error') call.failWith(PROVIDER_ERROR, usage);
     else call.ok(usage);
-    if (op.implicit) this.#ops.delete(callId);
   }
 
-  #operation(callId: string, kind: CallKind): Operation {
-    let op = this.#ops.get(callId);
-    if (op === undefined) {
-      op = { kind, attributes: undefined, implicit: true, call: undefined, embeds: undefined };
-      this.#add(callId, op);
+  #evict(op: Operation): void {
+    settle(op, (call) => call.cancel(undefined));
+    if (this.#evicted++ === 0) {
+      diag.warn(`${ORIGIN}: more than ${this.#options.maxOpenCalls} AI SDK model calls in flight (options.maxOpenCalls): the oldest is recorded as 'cancelled' and let go; a stream abandoned without its abortSignal never ends for telemetry`);
     }
-    return op;
   }
+}
 
-  #add(callId: string, op: Operation): void {
-    if (this.#ops.size >= this.#options.maxOpenCalls) {
-      const [oldestId, oldest] = this.#ops.entries().next().value as [string, Operation];
-      this.#ops.delete(oldestId);
-      settle(oldest, (call) => call.cancel(undefined));
-      if (this.#evicted++ === 0) {
-        diag.warn(`${ORIGIN}: more than ${this.#options.maxOpenCalls} AI SDK operations open (options.maxOpenCalls): the oldest is let go and its calls recorded as 'cancelled'; a stream abandoned without its abortSignal never ends for telemetry`);
-      }
-    }
-    this.#ops.set(callId, op);
-  }
-
-  #take(callId: string): Operation | undefined {
-    const op = this.#ops.get(callId);
-    if (op !== undefined) this.#ops.delete(callId);
-    return op;
-  }
+function implicit(kind: CallKind): Operation {
+  return { kind, attributes: undefined, implicit: true, call: undefined, embeds: undefined };
 }
 
 /** Records the calls an operation left open, one way. */

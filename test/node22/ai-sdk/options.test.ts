@@ -103,6 +103,18 @@ describe('options.attributes', () => {
 });
 
 describe('options.maxOpenCalls', () => {
+  it('bounds only the calls in flight: finished operations never push one out', async () => {
+    const { tracer: t, telemetry } = recorded({ maxOpenCalls: 1 });
+    for (let i = 0; i < 3; i++) {
+      server.answer(fakeOpenAI.chatCompletion({ tools: true }), fakeOpenAI.chatCompletion());
+      await generateText({ model: providers(server).openai.chat('gpt-4o-mini'), prompt: 'hi', telemetry, stopWhen: stepCountIs(2),
+        tools: { get_weather: tool({ inputSchema: jsonSchema({ type: 'object' }), execute: async () => 'sunny' }),
+          get_time: tool({ inputSchema: jsonSchema({ type: 'object' }), execute: async () => 'noon' }) } });
+    }
+    const spans = await spansOf(t, 6);
+    expect(spans.map((s) => [s.status, s.toolCalls])).toEqual([['ok', 2], ['ok', 0], ['ok', 2], ['ok', 0], ['ok', 2], ['ok', 0]]);
+  });
+
   it('lets the oldest open operation go past the bound, recording its call as cancelled', async () => {
     const { tracer: t, telemetry } = recorded({ maxOpenCalls: 1 });
     // A stream left by its consumer (a break, no abortSignal): the AI SDK tells no integration.

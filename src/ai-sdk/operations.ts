@@ -1,0 +1,80 @@
+// The AI SDK operations an integration follows, by callId. Main thread.
+//
+// An operation is `busy` while one of its model calls is in flight and `idle` between them (after
+// onStart, between the steps of a generation, after its last call). The integration does not
+// listen to onEnd: the AI SDK copies each event for each integration that implements its callback,
+// and onEnd's event (every step's result) is the costliest to copy. So an operation that ended
+// well simply stays idle until newer ones push it out; only failures and aborts (onError, onAbort)
+// remove one at once. Both sets are bounded by options.maxOpenCalls:
+// - idle past the bound: the oldest is forgotten, which loses nothing (no call of it is open; a
+//   later step of it would be followed without its attributes);
+// - busy past the bound: the oldest is handed to `evict`, which records its open calls (the AI
+//   SDK never ends a stream its consumer abandons without the abortSignal).
+
+import type { CallKind, CallRecord } from '../instrument/call.js';
+import type { EmbedAttempts } from './embeds.js';
+
+export interface Operation {
+  readonly kind: CallKind;
+  readonly attributes: Readonly<Record<string, string>> | undefined;
+  /** Made for a model call the AI SDK reported without an onStart. */
+  readonly implicit: boolean;
+  /** The model call in flight (the steps of a generation run one after another). */
+  call: CallRecord | undefined;
+  embeds: EmbedAttempts | undefined;
+}
+
+export class Operations {
+  private readonly busy = new Map<string, Operation>();
+  private readonly idle = new Map<string, Operation>();
+  private readonly max: number;
+  private readonly evict: (op: Operation) => void;
+
+  constructor(max: number, evict: (op: Operation) => void) {
+    this.max = max;
+    this.evict = evict;
+  }
+
+  /** onStart: a new operation, idle until its first call. */
+  begin(callId: string, op: Operation): void {
+    if (this.busy.has(callId) || this.idle.has(callId)) return;
+    this.rest(callId, op);
+  }
+
+  /** The operation `callId`, busy from now on; `implicit()` makes one the AI SDK did not announce. */
+  busyOp(callId: string, implicit: () => Operation): Operation {
+    let op = this.busy.get(callId);
+    if (op !== undefined) return op;
+    op = this.idle.get(callId);
+    if (op !== undefined) this.idle.delete(callId);
+    else op = implicit();
+    if (this.busy.size >= this.max) {
+      const [oldestId, oldest] = this.busy.entries().next().value as [string, Operation];
+      this.busy.delete(oldestId);
+      this.evict(oldest);
+    }
+    this.busy.set(callId, op);
+    return op;
+  }
+
+  get(callId: string): Operation | undefined {
+    return this.busy.get(callId) ?? this.idle.get(callId);
+  }
+
+  /** The operation has no call in flight any more. */
+  rest(callId: string, op: Operation): void {
+    this.busy.delete(callId);
+    if (this.idle.size >= this.max) this.idle.delete(this.idle.keys().next().value as string);
+    this.idle.set(callId, op);
+  }
+
+  /** Removes the operation (it failed or was aborted) and returns it. */
+  take(callId: string): Operation | undefined {
+    const op = this.get(callId);
+    if (op !== undefined) {
+      this.busy.delete(callId);
+      this.idle.delete(callId);
+    }
+    return op;
+  }
+}
