@@ -33,7 +33,7 @@ export const scenarios = {
   'streamText (8 chunks)': (telemetry) => m.ai.streamText({ model, prompt: 'hi', telemetry }).consumeStream(),
 };
 
-/** Each side: its integrations, flush() (a window ends when it resolves), spans() acknowledged, close(). */
+/** Each side (and a no-op integration with ractogateway's callbacks): its integrations, flush() (a window ends when it resolves), spans() acknowledged, close(). */
 export function sides(receiver) {
   const none = { name: 'none', integrations: [], flush: async () => undefined, spans: () => 0, close: async () => undefined };
 
@@ -60,7 +60,12 @@ export function sides(receiver) {
   });
   const otel = { name: '@ai-sdk/otel', integrations: [new m.aiOtel.OpenTelemetry({ tracer: provider.getTracer('ai') })],
     flush: () => provider.forceFlush(), spans: () => acked, close: () => provider.shutdown() };
-  return [none, racto, otel];
+  // The AI SDK's own share of ractogateway's figure: it copies each event for every integration
+  // that implements the event's callback, whatever the callback then does.
+  const same = Object.fromEntries(Object.keys(Object.getOwnPropertyDescriptors(Object.getPrototypeOf(racto.integrations[0])))
+    .filter((k) => k.startsWith('on')).map((k) => [k, () => undefined]));
+  const noop = { name: 'no-op, same callbacks', integrations: [same], flush: async () => undefined, spans: () => 0, close: async () => undefined };
+  return [none, racto, otel, noop];
 }
 
 // Every callback of the AI SDK's Telemetry interface that generateText / streamText dispatch.
