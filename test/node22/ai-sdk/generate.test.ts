@@ -113,6 +113,15 @@ describe('generateText', () => {
     await request.aborted;
     expect(onlySpan(tracer)).toMatchObject({ status: 'error', errorType: 'cancelled' });
   });
+
+  it('records a call that outlives the timeout option by the error\'s name, TimeoutError', async () => {
+    const { tracer, telemetry } = recorded();
+    server.answer({ sse: [], hold: true });
+    const failure = await generateText({ model: providers(server).openai.chat('gpt-4o-mini'), prompt: 'hi', telemetry, timeout: 50, maxRetries: 0 })
+      .catch((e) => e);
+    expect(failure.name).toBe('TimeoutError');
+    expect(onlySpan(tracer)).toMatchObject({ status: 'error', errorType: 'TimeoutError' });
+  });
 });
 
 describe('generateObject', () => {
