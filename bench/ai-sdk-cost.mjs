@@ -8,8 +8,9 @@
 // ractogateway (aiSdkTelemetry; its worker exports over OTLP/HTTP), @ai-sdk/otel (its
 // BatchSpanProcessor exports over OTLP/HTTP protobuf), both to bench/receiver.mjs in another
 // process, and in the first table an integration with ractogateway's callbacks doing nothing (the
-// AI SDK's own work for any integration with those callbacks). Main thread = first field of /proc/<pid>/task/<pid>/schedstat; whole process =
-// process.cpuUsage(). Per call, net of `none` in the same round; median of the rounds.
+// AI SDK's own work for any integration with those callbacks). Main thread = first field of
+// /proc/<pid>/task/<pid>/schedstat; whole process = process.cpuUsage(). Per call, net of `none` in
+// the same round; median of the rounds.
 //
 // Two tables:
 // - "integration": the telemetry events one real call dispatched, captured once, replayed per call
@@ -19,9 +20,8 @@
 // - "whole call": the real generateText / streamText calls, the provider answering from memory.
 //   What it adds also holds what the replay cannot: a streamText with an integration collects its
 //   content. Its figures sit inside the AI SDK's jitter.
-import { readFileSync } from 'node:fs';
 import { capture, m, replayer, scenarios, sides } from './ai-sdk-sides.mjs';
-import { jsonOutput, machine, print, startReceiver } from './util.mjs';
+import { jsonOutput, machine, mainNs, median, print, startReceiver, wholeNs } from './util.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -36,13 +36,6 @@ const TABLES = [
   { table: 'whole call', rate: { generateText: arg('rate', 200), 'streamText (8 chunks)': arg('stream-rate', 100) }, windowMs: arg('window', 2000) },
 ];
 
-const schedstat = `/proc/${process.pid}/task/${process.pid}/schedstat`;
-const mainNs = () => Number(readFileSync(schedstat, 'latin1').split(' ')[0]);
-const wholeNs = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) * 1000;
-};
-const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 // Both integrations read the active context: an application traced with the OTel SDK has a
 // context manager, so every side runs with one.

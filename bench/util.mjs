@@ -1,6 +1,7 @@
 // Shared helpers of the benchmark scripts.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 
 /** Starts bench/receiver.mjs in its own process; resolves to its ports and a stop function. */
@@ -36,3 +37,13 @@ export function print(title, rows, columns) {
   console.log(columns.map((c, i) => c.padEnd(widths[i])).join('  '));
   for (const r of rows) console.log(columns.map((c, i) => String(r[c]).padEnd(widths[i])).join('  '));
 }
+
+const schedstat = `/proc/${process.pid}/task/${process.pid}/schedstat`;
+/** Nanoseconds the main thread has been on a CPU: the first field of its schedstat (Linux). */
+export const mainNs = () => Number(readFileSync(schedstat, 'latin1').split(' ')[0]);
+/** Nanoseconds of CPU of the whole process, every thread (process.cpuUsage()). */
+export const wholeNs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) * 1000;
+};
+export const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
