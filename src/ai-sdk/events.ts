@@ -88,6 +88,6 @@ export interface StepError {
 }
 
 /** onAbort (streamText): the operation was aborted. */
-export interface OperationEnd {
+export interface OperationAbort {
   readonly callId: string;
 }

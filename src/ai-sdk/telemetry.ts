@@ -20,7 +20,7 @@ import { attributesOf, CallRecord, type CallKind } from '../instrument/call.js';
 import { checkTracer } from '../instrument/options.js';
 import { count, emptyUsage, type Usage } from '../instrument/usage.js';
 import { EmbedAttempts } from './embeds.js';
-import type { AiSdkOperationStart, EmbedEnd, EmbedStart, ModelCallEnd, ModelCallStart, ObjectStepEnd, OperationEnd, StepError } from './events.js';
+import type { AiSdkOperationStart, EmbedEnd, EmbedStart, ModelCallEnd, ModelCallStart, ObjectStepEnd, OperationAbort, StepError } from './events.js';
 import { Operations, type Operation } from './operations.js';
 import { resolveAiSdkOptions, type AiSdkTelemetryOptions, type ResolvedAiSdkOptions } from './options.js';
 import { ProviderNames } from './provider.js';
@@ -48,7 +48,7 @@ export interface AiSdkTelemetry {
   onStepError(event: StepError): void;
   onEmbedStart(event: EmbedStart): void;
   onEmbedEnd(event: EmbedEnd): void;
-  onAbort(event: OperationEnd): void;
+  onAbort(event: OperationAbort): void;
   onError(event: unknown): void;
 }
 
@@ -129,7 +129,7 @@ class RactoAiSdkTelemetry implements AiSdkTelemetry {
   }
 
   /** streamText's abortSignal fired: the call in flight is 'cancelled'. */
-  onAbort(event: OperationEnd): void {
+  onAbort(event: OperationAbort): void {
     const op = this.#ops.take(event.callId);
     if (op !== undefined) settle(op, (call) => call.cancel(undefined));
   }
