@@ -6,8 +6,10 @@
 // and onEnd's event (every step's result) is the costliest to copy. So an operation that ended
 // well simply stays idle until newer ones push it out; only failures and aborts (onError, onAbort)
 // remove one at once. Both sets are bounded by options.maxOpenCalls:
-// - idle past the bound: the oldest is forgotten, which loses nothing (no call of it is open; a
-//   later step of it would be followed without its attributes);
+// - idle: two generations of at most that many each; when the newer is full, the older is
+//   forgotten whole (a FIFO on one Map would make every insertion skip the holes its deletions
+//   leave at the front). Forgetting loses nothing: no call of those operations is open, and a later
+//   step of one would be followed without its attributes;
 // - busy past the bound: the oldest is handed to `evict`, which records its open calls (the AI
 //   SDK never ends a stream its consumer abandons without the abortSignal).
 
@@ -26,7 +28,8 @@ export interface Operation {
 
 export class Operations {
   private readonly busy = new Map<string, Operation>();
-  private readonly idle = new Map<string, Operation>();
+  private idle = new Map<string, Operation>();
+  private older = new Map<string, Operation>();
   private readonly max: number;
   private readonly evict: (op: Operation) => void;
 
@@ -37,16 +40,15 @@ export class Operations {
 
   /** onStart: a new operation, idle until its first call. */
   begin(callId: string, op: Operation): void {
-    if (this.busy.has(callId) || this.idle.has(callId)) return;
-    this.rest(callId, op);
+    if (this.get(callId) === undefined) this.rest(callId, op);
   }
 
   /** The operation `callId`, busy from now on; `implicit()` makes one the AI SDK did not announce. */
   busyOp(callId: string, implicit: () => Operation): Operation {
     let op = this.busy.get(callId);
     if (op !== undefined) return op;
-    op = this.idle.get(callId);
-    if (op !== undefined) this.idle.delete(callId);
+    op = this.idleOp(callId);
+    if (op !== undefined) this.forget(callId);
     else op = implicit();
     if (this.busy.size >= this.max) {
       const [oldestId, oldest] = this.busy.entries().next().value as [string, Operation];
@@ -58,13 +60,17 @@ export class Operations {
   }
 
   get(callId: string): Operation | undefined {
-    return this.busy.get(callId) ?? this.idle.get(callId);
+    return this.busy.get(callId) ?? this.idleOp(callId);
   }
 
   /** The operation has no call in flight any more. */
   rest(callId: string, op: Operation): void {
     this.busy.delete(callId);
-    if (this.idle.size >= this.max) this.idle.delete(this.idle.keys().next().value as string);
+    this.older.delete(callId);
+    if (this.idle.size >= this.max) {
+      this.older = this.idle;
+      this.idle = new Map();
+    }
     this.idle.set(callId, op);
   }
 
@@ -73,8 +79,17 @@ export class Operations {
     const op = this.get(callId);
     if (op !== undefined) {
       this.busy.delete(callId);
-      this.idle.delete(callId);
+      this.forget(callId);
     }
     return op;
+  }
+
+  private idleOp(callId: string): Operation | undefined {
+    return this.idle.get(callId) ?? this.older.get(callId);
+  }
+
+  private forget(callId: string): void {
+    this.idle.delete(callId);
+    this.older.delete(callId);
   }
 }
