@@ -67,7 +67,7 @@ export class Operations {
   rest(callId: string, op: Operation): void {
     this.busy.delete(callId);
     this.older.delete(callId);
-    if (this.idle.size >= this.max) {
+    if (this.idle.size >= this.max && !this.idle.has(callId)) {
       this.older = this.idle;
       this.idle = new Map();
     }

@@ -115,6 +115,25 @@ describe('options.maxOpenCalls', () => {
     expect(spans.map((s) => [s.status, s.toolCalls])).toEqual([['ok', 2], ['ok', 0], ['ok', 2], ['ok', 0], ['ok', 2], ['ok', 0]]);
   });
 
+  it('remembers an operation between its steps while others finish, up to the bound', async () => {
+    // Two inner generations finish while the outer one runs its tool, between its two steps.
+    async function routes(maxOpenCalls: number): Promise<string[]> {
+      const { tracer: t, telemetry } = recorded({ maxOpenCalls, attributes: (e) => ({ route: e.functionId ?? 'none' }) }, ['route']);
+      const model = providers(server).openai.chat('gpt-4o-mini');
+      const inner = (): Promise<unknown> => (server.answer(fakeOpenAI.chatCompletion()),
+        generateText({ model, prompt: 'inner', telemetry: { ...telemetry, functionId: 'inner' } }));
+      server.answer(fakeOpenAI.chatCompletion({ tools: true }));
+      await generateText({ model, prompt: 'outer', telemetry: { ...telemetry, functionId: 'outer' }, stopWhen: stepCountIs(2),
+        tools: { get_weather: tool({ inputSchema: jsonSchema({ type: 'object' }), execute: async () => (await inner(), await inner(), server.answer(fakeOpenAI.chatCompletion()), 'sunny') }),
+          get_time: tool({ inputSchema: jsonSchema({ type: 'object' }), execute: async () => 'noon' }) } });
+      return (await spansOf(t, 4)).map((s) => s.attributes.route ?? '-');
+    }
+    expect(await routes(3)).toEqual(['outer', 'inner', 'inner', 'outer']);
+    // With room for one, the outer operation is forgotten while idle: its second step is still
+    // recorded, without the attributes its start gave.
+    expect(await routes(1)).toEqual(['outer', 'inner', 'inner', '-']);
+  });
+
   it('lets the oldest open operation go past the bound, recording its call as cancelled', async () => {
     const { tracer: t, telemetry } = recorded({ maxOpenCalls: 1 });
     // A stream left by its consumer (a break, no abortSignal): the AI SDK tells no integration.
