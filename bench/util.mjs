@@ -50,3 +50,9 @@ export function threadCpuNs() {
   process.cpuUsage();
   return Number(readFileSync(ownSchedstat, 'latin1').split(' ')[0]);
 }
+/** Nanoseconds of CPU of the whole process, every thread (process.cpuUsage()). */
+export const wholeNs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) * 1000;
+};
+export const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];

@@ -4,7 +4,7 @@
 // never imported.
 
 import type { RactoTracer } from '../index.js';
-import { CallRecord, type AnswerReader } from './call.js';
+import { callOf, CallRecord, type AnswerReader } from './call.js';
 import { checkClient, checkTracer, resolveInstrumentOptions, type InstrumentOptions } from './options.js';
 import { observeAPIPromise } from './stainless.js';
 import { StreamCall } from './stream.js';
@@ -17,7 +17,7 @@ export function instrumentAnthropic<C extends object>(client: C, tracer: RactoTr
   checkTracer(tracer);
   const opts = resolveInstrumentOptions(options, 'anthropic');
   wrapMethod((client as unknown as { messages: object }).messages, 'create', (create) => function (this: unknown, body: any, reqOptions?: unknown) {
-    const call = body?.stream === true ? new StreamCall(tracer, opts, 'stream', MESSAGES, body) : new CallRecord(tracer, opts, 'chat', MESSAGES, body);
+    const call = body?.stream === true ? callOf(StreamCall, tracer, opts, 'stream', MESSAGES, body) : callOf(CallRecord, tracer, opts, 'chat', MESSAGES, body);
     return observeAPIPromise(create.call(this, body, reqOptions), call);
   });
   return client;

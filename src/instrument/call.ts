@@ -14,6 +14,7 @@
 // explicitly: null when there was none, so the record ignores the context active at the end; and
 // read only when an OTel context manager is registered (without one no span can be active).
 // Recording is guarded: whatever happens here, the caller gets exactly what the SDK gave.
+// Shared by the provider-client wrappers and the AI SDK integration (src/ai-sdk/).
 
 import { context, diag, isSpanContextValid, trace } from '@opentelemetry/api';
 import type { ParentSpanContext, RactoTracer } from '../index.js';
@@ -23,6 +24,9 @@ import { count } from './usage.js';
 
 /** errorType of a call the caller gave up on: a stream abandoned, or an abort signal. */
 export const CANCELLED = 'cancelled';
+
+/** Who records, in the diag warnings. */
+const INSTRUMENT = 'ractogateway/instrument';
 
 export type CallKind = 'chat' | 'stream' | 'embed';
 
@@ -57,7 +61,8 @@ export class CallRecord {
   readonly parent: ParentSpanContext | null;
 
   // --- the call's own state ---
-  readonly start = performance.now();
+  /** performance.now() when the call began (the AI SDK integration moves it back to a retried call's first attempt). */
+  start = performance.now();
   readonly embed: boolean;
   readonly reader: AnswerReader;
   /** Streams: performance.now() at the first chunk, or -1. */
@@ -80,17 +85,19 @@ export class CallRecord {
   failure: unknown = undefined;
   private done = false;
   private readonly tracer: RactoTracer;
+  private readonly origin: string;
 
-  constructor(tracer: RactoTracer, options: ResolvedInstrumentOptions, kind: CallKind, reader: AnswerReader, request: any) {
+  constructor(tracer: RactoTracer, provider: string, kind: CallKind, reader: AnswerReader, model: unknown,
+    attributes: Readonly<Record<string, string>> | undefined, origin = INSTRUMENT) {
     this.tracer = tracer;
-    this.provider = options.provider;
+    this.provider = provider;
     this.embed = kind === 'embed';
     this.operation = kind === 'stream' ? 'stream' : 'chat';
     this.reader = reader;
-    const model = request?.model;
     this.model = typeof model === 'string' && model.length !== 0 ? model : 'unknown';
     this.parent = otelContextRegistered() ? activeSpanContext() : null;
-    this.attributes = options.attributes === undefined ? undefined : attributesOf(options.attributes, request);
+    this.attributes = attributes;
+    this.origin = origin;
   }
 
   get recorded(): boolean {
@@ -108,7 +115,7 @@ export class CallRecord {
     try {
       this.reader.answer(this, data);
     } catch (err) {
-      diag.warn(`ractogateway/instrument: could not read a response: ${(err as Error)?.message ?? String(err)}`);
+      diag.warn(`${this.origin}: could not read a response: ${(err as Error)?.message ?? String(err)}`);
     }
     this.finish(undefined);
     return data;
@@ -125,6 +132,11 @@ export class CallRecord {
 
   cancel(): void {
     this.finish(CANCELLED);
+  }
+
+  /** A failed call whose errorType the caller worked out (the AI SDK integration's rules). */
+  failWith(errorType: string): void {
+    this.finish(errorType);
   }
 
   private finish(errorType: string | undefined): void {
@@ -144,13 +156,13 @@ export class CallRecord {
       // The one input the library cannot vouch for is the user's attributes (an unknown key,
       // a value too long): keep the span, without them.
       const retry = this.attributes !== undefined;
-      diag.warn(`ractogateway/instrument: a ${this.provider} call ${retry ? 'is recorded without its attributes' : 'was not recorded'}: ${(err as Error)?.message ?? String(err)}`);
+      diag.warn(`${this.origin}: a ${this.provider} call ${retry ? 'is recorded without its attributes' : 'was not recorded'}: ${(err as Error)?.message ?? String(err)}`);
       if (!retry) return;
       this.attributes = undefined;
       try {
         this.record();
       } catch (again) {
-        diag.warn(`ractogateway/instrument: a ${this.provider} call was not recorded: ${(again as Error)?.message ?? String(again)}`);
+        diag.warn(`${this.origin}: a ${this.provider} call was not recorded: ${(again as Error)?.message ?? String(again)}`);
       }
     }
   }
@@ -175,7 +187,7 @@ export class CallRecord {
     this.outputTokens = output;
     this.toolCalls = count(this.toolCalls);
     if (this.operation === 'stream') {
-      this.timeToFirstTokenMs = this.firstChunk >= 0 ? this.firstChunk - this.start : undefined;
+      this.timeToFirstTokenMs = this.firstChunk >= 0 ? Math.min(this.firstChunk - this.start, this.latencyMs) : undefined;
     } else if (cached === 0 && cacheWrite === 0 && reasoning === 0) {
       this.cachedInputTokens = this.cacheWriteTokens = this.reasoningTokens = undefined;
       return;
@@ -192,11 +204,22 @@ function activeSpanContext(): ParentSpanContext | null {
   return sc !== undefined && isSpanContextValid(sc) ? sc : null;
 }
 
-function attributesOf(fn: (request: any) => Readonly<Record<string, string>> | undefined, request: unknown): Readonly<Record<string, string>> | undefined {
+type CallClass<C extends CallRecord> = new (...args: ConstructorParameters<typeof CallRecord>) => C;
+
+/** A wrapper's call of `request` (a CallRecord or a StreamCall): provider and attributes from the wrapper's options. */
+export function callOf<C extends CallRecord>(Kind: CallClass<C>, tracer: RactoTracer, options: ResolvedInstrumentOptions,
+  kind: CallKind, reader: AnswerReader, request: any): C {
+  const attributes = options.attributes === undefined ? undefined : attributesOf(options.attributes, request);
+  return new Kind(tracer, options.provider, kind, reader, request?.model, attributes);
+}
+
+/** The user's options.attributes(input), or undefined (with a warning) when it throws. */
+export function attributesOf(fn: (input: any) => Readonly<Record<string, string>> | undefined, input: unknown,
+  origin = INSTRUMENT): Readonly<Record<string, string>> | undefined {
   try {
-    return fn(request) ?? undefined;
+    return fn(input) ?? undefined;
   } catch (err) {
-    diag.warn(`ractogateway/instrument: options.attributes threw, the call is recorded without attributes: ${(err as Error)?.message ?? String(err)}`);
+    diag.warn(`${origin}: options.attributes threw, the call is recorded without attributes: ${(err as Error)?.message ?? String(err)}`);
     return undefined;
   }
 }

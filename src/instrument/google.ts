@@ -5,7 +5,7 @@
 // call's StreamCall is the iterator the caller's loop pulls through).
 
 import type { RactoTracer } from '../index.js';
-import { CallRecord, type AnswerReader } from './call.js';
+import { callOf, CallRecord, type AnswerReader } from './call.js';
 import { checkClient, checkTracer, resolveInstrumentOptions, type InstrumentOptions } from './options.js';
 import { StreamCall } from './stream.js';
 import { arrayOr, count } from './usage.js';
@@ -18,7 +18,7 @@ export function instrumentGoogleGenAI<C extends object>(client: C, tracer: Racto
   const opts = resolveInstrumentOptions(options, 'google');
   const models = (client as unknown as { models: object }).models;
   wrapMethod(models, 'generateContent', (generate) => async (params: any) => {
-    const call = new CallRecord(tracer, opts, 'chat', CONTENT, params);
+    const call = callOf(CallRecord, tracer, opts, 'chat', CONTENT, params);
     let response: unknown;
     try {
       response = await generate(params);
@@ -28,7 +28,7 @@ export function instrumentGoogleGenAI<C extends object>(client: C, tracer: Racto
     return call.answered(response);
   });
   wrapMethod(models, 'generateContentStream', (generate) => async (params: any) => {
-    const call = new StreamCall(tracer, opts, 'stream', CONTENT, params);
+    const call = callOf(StreamCall, tracer, opts, 'stream', CONTENT, params);
     let stream: AsyncIterator<unknown>;
     try {
       stream = await generate(params);
@@ -39,7 +39,7 @@ export function instrumentGoogleGenAI<C extends object>(client: C, tracer: Racto
     return call.iterate(stream);
   });
   wrapMethod(models, 'embedContent', (embed) => async (params: any) => {
-    const call = new CallRecord(tracer, opts, 'embed', EMBED, params);
+    const call = callOf(CallRecord, tracer, opts, 'embed', EMBED, params);
     let response: unknown;
     try {
       response = await embed(params);

@@ -3,7 +3,7 @@
 // imported: the client's resource objects get an own `create` that calls the SDK's.
 
 import type { RactoTracer } from '../index.js';
-import { CallRecord, type AnswerReader } from './call.js';
+import { callOf, CallRecord, type AnswerReader } from './call.js';
 import { checkClient, checkTracer, resolveInstrumentOptions, type InstrumentOptions, type ResolvedInstrumentOptions } from './options.js';
 import { observeAPIPromise } from './stainless.js';
 import { StreamCall } from './stream.js';
@@ -27,21 +27,21 @@ export function instrumentOpenAI<C extends object>(client: C, tracer: RactoTrace
   });
   if (c.responses !== undefined) {
     wrapMethod(c.responses, 'create', (create) => function (this: unknown, body: any, reqOptions?: unknown) {
-      const call = body?.stream === true ? new StreamCall(tracer, opts, 'stream', RESPONSES, body) : new CallRecord(tracer, opts, 'chat', RESPONSES, body);
+      const call = body?.stream === true ? callOf(StreamCall, tracer, opts, 'stream', RESPONSES, body) : callOf(CallRecord, tracer, opts, 'chat', RESPONSES, body);
       return observeAPIPromise(create.call(this, body, reqOptions), call);
     });
   }
   if (c.embeddings !== undefined) {
     wrapMethod(c.embeddings, 'create', (create) => function (this: unknown, body: any, reqOptions?: unknown) {
-      return observeAPIPromise(create.call(this, body, reqOptions), new CallRecord(tracer, opts, 'embed', EMBEDDINGS, body));
+      return observeAPIPromise(create.call(this, body, reqOptions), callOf(CallRecord, tracer, opts, 'embed', EMBEDDINGS, body));
     });
   }
   return client;
 }
 
 function chatCompletion(create: Function, self: unknown, body: any, reqOptions: unknown, tracer: RactoTracer, opts: ResolvedInstrumentOptions): unknown {
-  if (body?.stream !== true) return observeAPIPromise(create.call(self, body, reqOptions), new CallRecord(tracer, opts, 'chat', CHAT, body));
-  const call = new StreamCall(tracer, opts, 'stream', CHAT, body);
+  if (body?.stream !== true) return observeAPIPromise(create.call(self, body, reqOptions), callOf(CallRecord, tracer, opts, 'chat', CHAT, body));
+  const call = callOf(StreamCall, tracer, opts, 'stream', CHAT, body);
   // Streams report usage only when asked; ask for it when the caller did not, and keep the
   // answer (a final chunk with no choices, `usage: null` on the others) out of their loop;
   // unless options.streamUsage is false (a server that refuses the option).
