@@ -1,42 +1,103 @@
 // One instrumented call, from the moment the SDK method is called to its one record. Main thread.
+//
+// A CallRecord is the only object the wrappers make per call, and it is the record's input: its
+// public fields are the ChatCall / EmbedCall fields, filled in as the answer is read, and the
+// object itself is handed to recordChatSpan / recordEmbedSpan. For a stream it is also the async
+// iterator the caller's loop pulls through (stream.ts). The per-call places:
+//   - the constructor sees the request body (attributes, the model asked for);
+//   - `answered(data)` sees a plain call's parsed answer, or a stream, once;
+//   - `chunk()` (stream.ts) sees each chunk of a stream;
+// each provider's reading of them is one shared `AnswerReader` (openai.ts, anthropic.ts, google.ts).
+//
 // The span's parent is the span active when the call was made (captured here, at the start,
 // because a stream ends later, in whatever context its consumer runs), passed to the record
-// explicitly: null when there was none, so the record ignores the context active at the end.
+// explicitly: null when there was none, so the record ignores the context active at the end; and
+// read only when an OTel context manager is registered (without one no span can be active).
 // Recording is guarded: whatever happens here, the caller gets exactly what the SDK gave.
+// Shared by the provider-client wrappers and the AI SDK integration (src/ai-sdk/).
 
 import { context, diag, isSpanContextValid, trace } from '@opentelemetry/api';
-import type { ChatCall, ParentSpanContext, RactoTracer } from '../index.js';
+import type { ParentSpanContext, RactoTracer } from '../index.js';
 import { otelContextRegistered } from '../shared/otel-context.js';
 import type { ResolvedInstrumentOptions } from './options.js';
-import { clampUsage, type Usage } from './usage.js';
+import { count } from './usage.js';
 
 /** errorType of a call the caller gave up on: a stream abandoned, or an abort signal. */
 export const CANCELLED = 'cancelled';
 
+/** Who records, in the diag warnings. */
+const INSTRUMENT = 'ractogateway/instrument';
+
 export type CallKind = 'chat' | 'stream' | 'embed';
 
+/** How one provider method's answers are read: one shared object per method, never per call. */
+export interface AnswerReader {
+  /** Reads a plain call's parsed answer into the call's fields. */
+  answer(call: CallRecord, data: any): void;
+  /** Reads one stream chunk; returns what the caller sees: the chunk, a copy of it, or undefined to hide it. */
+  chunk(call: CallRecord, chunk: any): unknown;
+  /** A stream ended: reads what only its end says (the Responses API's last response). */
+  end?(call: CallRecord): void;
+}
+
 export class CallRecord {
-  readonly start = performance.now();
-  kind: CallKind;
+  // --- the record's input (ChatCall / EmbedCall) ---
+  readonly provider: string;
   /** The model asked for; replaced by the one the provider answered with, when it says. */
   model: string;
+  operation: 'chat' | 'stream';
+  latencyMs = 0;
+  endTime = 0;
+  status: 'ok' | 'error' = 'ok';
+  errorType: string | undefined = undefined;
+  inputTokens = 0;
+  outputTokens = 0;
+  toolCalls = 0;
+  cachedInputTokens: number | undefined = 0;
+  cacheWriteTokens: number | undefined = 0;
+  reasoningTokens: number | undefined = 0;
+  timeToFirstTokenMs: number | undefined = undefined;
+  attributes: Readonly<Record<string, string>> | undefined;
+  readonly parent: ParentSpanContext | null;
+
+  // --- the call's own state ---
+  /** performance.now() when the call began (the AI SDK integration moves it back to a retried call's first attempt). */
+  start = performance.now();
+  readonly embed: boolean;
+  readonly reader: AnswerReader;
   /** Streams: performance.now() at the first chunk, or -1. */
   firstChunk = -1;
-  /** Set by the caller's withResponse() (the body will be parsed) and asResponse() (it will not). */
+  /** The SDK began parsing the body (withResponse() too); asResponse() alone never does. */
   parsing = false;
+  /** Stainless: the APIPromise's own parseResponse, which the observing one calls (stainless.ts). */
+  sdkParse: Function | undefined = undefined;
+  /** Streams: the SDK's iterator factory, the iterator being observed, the abort signal. */
+  factory: Function | undefined = undefined;
+  inner: AsyncIterator<unknown> | undefined = undefined;
+  signal: AbortSignal | undefined = undefined;
+  ended = false;
+  /** OpenAI chat streams: usage was asked for by the wrapper, so its answer is hidden. */
+  addedUsage = false;
+  /** Scratch the readers keep between chunks: Anthropic's uncached input, streamed tool-call keys, the last response, a failure event. */
+  freshInput = 0;
+  tools: Set<number> | undefined = undefined;
+  last: unknown = undefined;
+  failure: unknown = undefined;
   private done = false;
-  private readonly parent: ParentSpanContext | null;
-  private attributes: Readonly<Record<string, string>> | undefined;
   private readonly tracer: RactoTracer;
-  private readonly provider: string;
+  private readonly origin: string;
 
-  constructor(tracer: RactoTracer, options: ResolvedInstrumentOptions, kind: CallKind, model: unknown, request: unknown) {
+  constructor(tracer: RactoTracer, provider: string, kind: CallKind, reader: AnswerReader, model: unknown,
+    attributes: Readonly<Record<string, string>> | undefined, origin = INSTRUMENT) {
     this.tracer = tracer;
-    this.provider = options.provider;
-    this.kind = kind;
+    this.provider = provider;
+    this.embed = kind === 'embed';
+    this.operation = kind === 'stream' ? 'stream' : 'chat';
+    this.reader = reader;
     this.model = typeof model === 'string' && model.length !== 0 ? model : 'unknown';
     this.parent = otelContextRegistered() ? activeSpanContext() : null;
-    this.attributes = options.attributes === undefined ? undefined : attributesOf(options.attributes, request);
+    this.attributes = attributes;
+    this.origin = origin;
   }
 
   get recorded(): boolean {
@@ -48,57 +109,92 @@ export class CallRecord {
     if (typeof model === 'string' && model.length !== 0) this.model = model;
   }
 
-  ok(usage: Usage | undefined): void {
-    this.finish(usage, undefined);
+  /** A plain call's parsed answer: read and recorded. Returns `data`, untouched. */
+  answered<T>(data: T): T {
+    if (this.done) return data;
+    try {
+      this.reader.answer(this, data);
+    } catch (err) {
+      diag.warn(`${this.origin}: could not read a response: ${(err as Error)?.message ?? String(err)}`);
+    }
+    this.finish(undefined);
+    return data;
+  }
+
+  ok(): void {
+    this.finish(undefined);
   }
 
   /** A failed call: errorType is the error's class name, or 'cancelled' when the caller aborted. */
-  fail(error: unknown, usage?: Usage, aborted = false): void {
-    this.finish(usage, aborted || isAbort(error) ? CANCELLED : errorTypeOf(error));
+  fail(error: unknown): void {
+    this.finish(this.signal?.aborted === true || isAbort(error) ? CANCELLED : errorTypeOf(error));
   }
 
-  cancel(usage: Usage | undefined): void {
-    this.finish(usage, CANCELLED);
+  cancel(): void {
+    this.finish(CANCELLED);
   }
 
-  private finish(usage: Usage | undefined, errorType: string | undefined): void {
+  /** A failed call whose errorType the caller worked out (the AI SDK integration's rules). */
+  failWith(errorType: string): void {
+    this.finish(errorType);
+  }
+
+  private finish(errorType: string | undefined): void {
     if (this.done) return;
     this.done = true;
+    const end = performance.now();
+    this.endTime = end;
+    this.latencyMs = end - this.start;
+    if (errorType !== undefined) {
+      this.status = 'error';
+      this.errorType = errorType;
+    }
+    this.clamp();
     try {
-      this.record(usage, errorType);
+      this.record();
     } catch (err) {
       // The one input the library cannot vouch for is the user's attributes (an unknown key,
       // a value too long): keep the span, without them.
       const retry = this.attributes !== undefined;
-      diag.warn(`ractogateway/instrument: a ${this.provider} call ${retry ? 'is recorded without its attributes' : 'was not recorded'}: ${(err as Error)?.message ?? String(err)}`);
+      diag.warn(`${this.origin}: a ${this.provider} call ${retry ? 'is recorded without its attributes' : 'was not recorded'}: ${(err as Error)?.message ?? String(err)}`);
       if (!retry) return;
       this.attributes = undefined;
       try {
-        this.record(usage, errorType);
+        this.record();
       } catch (again) {
-        diag.warn(`ractogateway/instrument: a ${this.provider} call was not recorded: ${(again as Error)?.message ?? String(again)}`);
+        diag.warn(`${this.origin}: a ${this.provider} call was not recorded: ${(again as Error)?.message ?? String(again)}`);
       }
     }
   }
 
-  private record(usage: Usage | undefined, errorType: string | undefined): void {
-    const end = performance.now();
-    const latencyMs = end - this.start;
-    const u = clampUsage(usage);
-    const status = errorType === undefined ? 'ok' : 'error';
-    if (this.kind === 'embed') {
-      this.tracer.recordEmbedSpan({ provider: this.provider, model: this.model, latencyMs, endTime: end, inputTokens: u.input, status, errorType,
-        attributes: this.attributes, parent: this.parent });
+  private record(): void {
+    if (this.embed) this.tracer.recordEmbedSpan(this);
+    else this.tracer.recordChatSpan(this);
+  }
+
+  /**
+   * The usage the tracer accepts whatever the provider sent (the parts never exceed their whole:
+   * a provider or proxy that reports them inconsistently must not cost the span). A plain call
+   * without a breakdown leaves those fields undefined, the record's short path.
+   */
+  private clamp(): void {
+    const input = count(this.inputTokens);
+    const output = count(this.outputTokens);
+    const cached = Math.min(count(this.cachedInputTokens), input);
+    const cacheWrite = Math.min(count(this.cacheWriteTokens), input - cached);
+    const reasoning = Math.min(count(this.reasoningTokens), output);
+    this.inputTokens = input;
+    this.outputTokens = output;
+    this.toolCalls = count(this.toolCalls);
+    if (this.operation === 'stream') {
+      this.timeToFirstTokenMs = this.firstChunk >= 0 ? Math.min(this.firstChunk - this.start, this.latencyMs) : undefined;
+    } else if (cached === 0 && cacheWrite === 0 && reasoning === 0) {
+      this.cachedInputTokens = this.cacheWriteTokens = this.reasoningTokens = undefined;
       return;
     }
-    const call: ChatCall = {
-      provider: this.provider, model: this.model, latencyMs, endTime: end, operation: this.kind, status, errorType,
-      inputTokens: u.input, outputTokens: u.output, toolCalls: u.toolCalls,
-      cachedInputTokens: u.cached, cacheWriteTokens: u.cacheWrite, reasoningTokens: u.reasoning,
-      timeToFirstTokenMs: this.kind === 'stream' && this.firstChunk >= 0 ? this.firstChunk - this.start : undefined,
-      attributes: this.attributes, parent: this.parent,
-    };
-    this.tracer.recordChatSpan(call);
+    this.cachedInputTokens = cached;
+    this.cacheWriteTokens = cacheWrite;
+    this.reasoningTokens = reasoning;
   }
 }
 
@@ -108,11 +204,22 @@ function activeSpanContext(): ParentSpanContext | null {
   return sc !== undefined && isSpanContextValid(sc) ? sc : null;
 }
 
-function attributesOf(fn: (request: any) => Readonly<Record<string, string>> | undefined, request: unknown): Readonly<Record<string, string>> | undefined {
+type CallClass<C extends CallRecord> = new (...args: ConstructorParameters<typeof CallRecord>) => C;
+
+/** A wrapper's call of `request` (a CallRecord or a StreamCall): provider and attributes from the wrapper's options. */
+export function callOf<C extends CallRecord>(Kind: CallClass<C>, tracer: RactoTracer, options: ResolvedInstrumentOptions,
+  kind: CallKind, reader: AnswerReader, request: any): C {
+  const attributes = options.attributes === undefined ? undefined : attributesOf(options.attributes, request);
+  return new Kind(tracer, options.provider, kind, reader, request?.model, attributes);
+}
+
+/** The user's options.attributes(input), or undefined (with a warning) when it throws. */
+export function attributesOf(fn: (input: any) => Readonly<Record<string, string>> | undefined, input: unknown,
+  origin = INSTRUMENT): Readonly<Record<string, string>> | undefined {
   try {
-    return fn(request) ?? undefined;
+    return fn(input) ?? undefined;
   } catch (err) {
-    diag.warn(`ractogateway/instrument: options.attributes threw, the call is recorded without attributes: ${(err as Error)?.message ?? String(err)}`);
+    diag.warn(`${origin}: options.attributes threw, the call is recorded without attributes: ${(err as Error)?.message ?? String(err)}`);
     return undefined;
   }
 }

@@ -217,11 +217,16 @@ export class DrainLoop {
   }
 
   /**
-   * Touches every page of the ring once, on the first claim: a fresh ring's pages are mapped on
-   * first write, and the writer would otherwise take a page fault every 32 records of its first
-   * lap (each a few µs of the request path). An idle tracer's ring stays untouched (not resident).
+   * Touches every page of the ring once: a fresh ring's pages are mapped on first write, and the
+   * writer would otherwise take a page fault every 32 records of its first lap (each a few µs of
+   * the request path). The worker does it at start, before tracer.ready() resolves (drain.ts):
+   * done at the first claim, its ~10-30 ms stalled this loop while a first burst filled the ring.
    * Atomics.add of 0 is a write that cannot change a record the writer is writing concurrently.
    */
+  prefault(): void {
+    if (!this.#prefaulted) this.#prefault();
+  }
+
   #prefault(): void {
     this.#prefaulted = true;
     const u = this.#ring.u32;
