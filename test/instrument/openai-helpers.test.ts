@@ -1,6 +1,7 @@
 // The openai SDK's helpers built on the wrapped create() methods: chat.completions.stream(),
 // chat.completions.parse() and responses.stream(). Each is recorded once, through create(), and
-// keeps working (openai 7's ResponseStream chains its own _thenUnwrap on the APIPromise we return).
+// keeps working (they chain _thenUnwrap on the APIPromise create() returns, which on openai 7.5x is
+// the client's own and bypasses the promise's parseResponse).
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as fake from './fakes/openai.js';
@@ -55,6 +56,14 @@ describe('chat.completions.parse()', () => {
     expect(res.choices[0]!.message.content).toBe('Hello from the fake.');
     expect(res.choices[0]!.message).toHaveProperty('parsed', null);
     expect(onlySpan(tracer)).toMatchObject({ operation: 'chat', model: fake.CHAT_MODEL, inputTokens: 1200, outputTokens: 300, status: 'ok' });
+  });
+
+  it('keeps withResponse() working on parse(), the call recorded once', async () => {
+    server.answer(fake.chatCompletion());
+    const { data, response, request_id } = await client.chat.completions.parse({ model: 'gpt-4o-mini', messages }).withResponse();
+    expect(data.choices[0]!.message).toHaveProperty('parsed', null);
+    expect([response.status, request_id]).toEqual([200, 'req_chat_1']);
+    expect(onlySpan(tracer)).toMatchObject({ operation: 'chat', inputTokens: 1200, outputTokens: 300, status: 'ok' });
   });
 
   it('records a failed parse() call with the SDK error class', async () => {
