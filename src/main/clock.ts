@@ -172,8 +172,9 @@ export class CoarseClock {
       },
       stdout: false,
       stderr: false,
-      // A thread that only stores numbers: keep its heap small.
-      resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 8 },
+      // A thread that only stores numbers: keep its heap small. 16 MB, not 8: a Deno 2.7 worker
+      // needs more than 8 to start, and there a worker out of memory ends the whole process.
+      resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 },
     });
     this.#worker = worker;
     // Never keeps the process alive. If it dies unasked (say, a resource limit), the cell would
