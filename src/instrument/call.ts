@@ -71,6 +71,8 @@ export class CallRecord {
   parsing = false;
   /** Stainless: the APIPromise's own parseResponse, which the observing one calls (stainless.ts). */
   sdkParse: Function | undefined = undefined;
+  /** Stainless (openai 7.5x): the APIPromise's own `_thenUnwrap`, which the observing one calls (stainless.ts). */
+  sdkThenUnwrap: Function | undefined = undefined;
   /** Streams: the SDK's iterator factory, the iterator being observed, the abort signal. */
   factory: Function | undefined = undefined;
   inner: AsyncIterator<unknown> | undefined = undefined;

@@ -17,6 +17,13 @@
 //
 // No closure or promise of ours is made per call beyond those two steps: the shared functions
 // find their call through a symbol-keyed property of p. Main thread.
+//
+// openai 7.5x gives each APIPromise an own `_thenUnwrap` (the client's, to retry a body that
+// timed out) that builds the next promise from the client's parse function, not from
+// p.parseResponse; its helpers chain on it (chat.completions.parse(), responses.stream()). Such a
+// p gets the shared observedThenUnwrap, and the promise it returns has its parse observed, with a
+// closure of its own (the helpers' path only; a plain create() makes none). On any version, a
+// helper's promise read with asResponse() (parse().asResponse()) is recorded only if it fails.
 
 import { diag } from '@opentelemetry/api';
 import type { CallRecord } from './call.js';
@@ -27,6 +34,7 @@ interface APIPromiseLike {
   responsePromise: Promise<unknown>;
   parseResponse: Function;
   asResponse(): Promise<unknown>;
+  _thenUnwrap?: Function;
   [CALL]?: CallRecord;
 }
 
@@ -46,22 +54,50 @@ export function observeAPIPromise(promise: unknown, call: CallRecord): unknown {
   p[CALL] = call;
   p.parseResponse = observedParse;
   p.asResponse = observedAsResponse;
+  if (typeof p._thenUnwrap === 'function' && Object.hasOwn(p, '_thenUnwrap')) {
+    call.sdkThenUnwrap = p._thenUnwrap;
+    p._thenUnwrap = observedThenUnwrap;
+  }
   void watchFailure(call, p.responsePromise);
   return p;
 }
 
-async function observedParse(this: APIPromiseLike, client: unknown, props: unknown): Promise<unknown> {
+function observedParse(this: APIPromiseLike, client: unknown, props: unknown): Promise<unknown> {
   const call = this[CALL] as CallRecord;
+  return parseAndRecord(call, call.sdkParse as Function, this, client, props);
+}
+
+async function parseAndRecord(call: CallRecord, sdkParse: Function, self: unknown, client: unknown, props: unknown): Promise<unknown> {
   call.parsing = true;
   let data: unknown;
   try {
-    data = await (call.sdkParse as Function).call(this, client, props);
+    data = await sdkParse.call(self, client, props);
   } catch (err) {
     // A body that does not parse (or a stream that cannot start) fails the call as the caller sees it.
     call.fail(err);
     throw err;
   }
   return call.answered(data);
+}
+
+function observedThenUnwrap(this: APIPromiseLike, transform: unknown): unknown {
+  const call = this[CALL] as CallRecord;
+  return observeDerived(call, (call.sdkThenUnwrap as Function).call(this, transform));
+}
+
+/** The promise an own `_thenUnwrap` made from the observed one: its parse records the same call. */
+function observeDerived(call: CallRecord, promise: unknown): unknown {
+  const d = promise as APIPromiseLike;
+  if (typeof d?.parseResponse !== 'function') return promise;
+  const sdkParse = d.parseResponse;
+  d.parseResponse = function (this: unknown, client: unknown, props: unknown) {
+    return parseAndRecord(call, sdkParse, this, client, props);
+  };
+  const thenUnwrap = d._thenUnwrap;
+  if (Object.hasOwn(d, '_thenUnwrap') && typeof thenUnwrap === 'function') {
+    d._thenUnwrap = (transform: unknown) => observeDerived(call, thenUnwrap.call(d, transform));
+  }
+  return d;
 }
 
 async function watchFailure(call: CallRecord, response: Promise<unknown>): Promise<void> {

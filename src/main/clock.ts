@@ -43,6 +43,7 @@ for (;;) {
     cell[0] = -1;
     const seen = Atomics.load(c, d.K_WAKE);
     if (Atomics.compareExchange(c, d.K_STATE, 0, d.PARKED) !== 0) break;
+    Atomics.notify(c, d.K_STATE); // prestart() waits for the first park
     Atomics.wait(c, d.K_WAKE, seen);
     if (Atomics.compareExchange(c, d.K_STATE, d.PARKED, 0) !== d.PARKED) break;
     last = Atomics.load(head, d.H_WRITE);
@@ -142,10 +143,12 @@ export class CoarseClock {
   prestart(): Promise<void> {
     if (this.#closed) return Promise.resolve();
     const worker = this.#worker ?? this.#start(true);
-    return new Promise((resolve) => {
-      worker.once('online', () => resolve());
-      worker.once('exit', () => resolve());
-    });
+    // Up once the thread has parked (K_STATE leaves 0, notified), or has exited. Not 'online':
+    // Bun before 1.4 emits it only when a thread's script returns to its event loop, which the
+    // ticker's never does, so ready() never resolved there.
+    worker.once('exit', () => Atomics.notify(this.#control, K_STATE));
+    const wait = Atomics.waitAsync(this.#control, K_STATE, 0);
+    return wait.async ? wait.value.then(() => undefined) : Promise.resolve();
   }
 
   get ticks(): number {
@@ -172,8 +175,9 @@ export class CoarseClock {
       },
       stdout: false,
       stderr: false,
-      // A thread that only stores numbers: keep its heap small.
-      resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 8 },
+      // A thread that only stores numbers: keep its heap small. 16 MB, not 8: a Deno 2.7 worker
+      // needs more than 8 to start, and there a worker out of memory ends the whole process.
+      resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 },
     });
     this.#worker = worker;
     // Never keeps the process alive. If it dies unasked (say, a resource limit), the cell would

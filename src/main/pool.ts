@@ -33,6 +33,15 @@ const METRICS_TEXT_MILLIS = 5_000;
 /** Longest wait at shutdown for the metrics host's last OTLP push. */
 const METRICS_DONE_MILLIS = 5_000;
 
+/**
+ * Deno only: when a thread's last BroadcastChannel closes, Deno unsubscribes it and forgets the
+ * subscription a moment later, and a channel opened in between (a tracer made right after
+ * another's shutdown()) is left unsubscribed: it hears nothing and its postMessage throws
+ * `TypeError: expected i32`. One idle channel, open for the life of the process and unref'd,
+ * keeps the subscription. Nothing is ever posted on its name; Node and Bun never open it.
+ */
+let denoKeepsSubscribed: BroadcastChannel | undefined;
+
 export class WorkerPool {
   /** Resolves once every worker runs its drain loop (true), or one failed to start (false, logged). */
   readonly ready: Promise<boolean>;
@@ -55,6 +64,10 @@ export class WorkerPool {
 
   constructor(config: Omit<WorkerConfig, 'channel'>, workers: number, custom: SpanExporter | undefined, hooks: PoolHooks) {
     const channel = `ractogateway:${randomUUID()}`;
+    if (denoKeepsSubscribed === undefined && 'Deno' in globalThis) {
+      denoKeepsSubscribed = new BroadcastChannel('ractogateway:subscription');
+      denoKeepsSubscribed.unref();
+    }
     this.#channel = new BroadcastChannel(channel);
     this.#channel.onmessage = (event) => this.#onChannel((event as { data: MainMessage }).data);
     // Never keeps the process alive (metricsText() holds a timer of its own while it waits).

@@ -23,6 +23,8 @@ beforeEach(() => {
 });
 
 const params = { model: 'gemini-2.5-flash', contents: 'hi' };
+// The Gemini API version in the path is the SDK's default: v1beta up to @google/genai 2.x, v1 from 3.x.
+const API = '/v1(?:beta)?';
 // Gemini's candidatesTokenCount leaves out the thinking tokens; the span's output counts both.
 const OUTPUT = fake.USAGE.candidatesTokenCount + fake.USAGE.thoughtsTokenCount;
 
@@ -34,7 +36,7 @@ describe('models.generateContent', () => {
     const after = performance.now();
     expect(res.text).toBe('Hello from the fake.');
     expect(res.usageMetadata).toEqual(fake.USAGE);
-    expect(server.requests[0]!.path).toBe('/v1beta/models/gemini-2.5-flash:generateContent');
+    expect(server.requests[0]!.path).toMatch(new RegExp(`^${API}/models/gemini-2\\.5-flash:generateContent$`));
     const s = onlySpan(tracer);
     expect(s).toMatchObject({
       provider: 'google', model: fake.MODEL_VERSION, operation: 'chat', status: 'ok', errorType: null,
@@ -80,7 +82,7 @@ describe('models.generateContentStream', () => {
     const texts = [];
     for await (const chunk of stream) texts.push((chunk.candidates?.[0]?.content?.parts ?? []).map((p) => p.text ?? '').join(''));
     expect(texts.join('')).toBe('Hello from the fake.');
-    expect(server.requests[0]!.path).toBe('/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse');
+    expect(server.requests[0]!.path).toMatch(new RegExp(`^${API}/models/gemini-2\\.5-flash:streamGenerateContent\\?alt=sse$`));
     const s = onlySpan(tracer);
     expect(s).toMatchObject({ operation: 'stream', model: fake.MODEL_VERSION, inputTokens: 1200, cachedInputTokens: 1000, outputTokens: OUTPUT,
       reasoningTokens: 100, toolCalls: 1, status: 'ok' });

@@ -77,16 +77,17 @@ export function chatStream(request: any, opts: { tools?: boolean; stopAfter?: nu
 
 export const RESPONSES_MODEL = 'gpt-4.1-2025-04-14';
 
+const REASONING_ITEM = { type: 'reasoning', id: 'rs_1', summary: [] };
+const TEXT = 'Hi there.';
+const MESSAGE_ITEM = { type: 'message', id: 'msg_1', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: TEXT, annotations: [] }] };
+const FUNCTION_CALL_ITEM = { type: 'function_call', id: 'fc_1', call_id: 'call_9', name: 'lookup', arguments: '{}', status: 'completed' };
+
 /** input 2000 (1500 cached), output 400 (256 reasoning), one function call. */
 export function responseObject(status: 'completed' | 'in_progress' = 'completed'): Record<string, unknown> {
   const done = status === 'completed';
   return {
     id: 'resp_1', object: 'response', created_at: 1_764_000_000, status, model: RESPONSES_MODEL, error: null,
-    output: done ? [
-      { type: 'reasoning', id: 'rs_1', summary: [] },
-      { type: 'message', id: 'msg_1', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: 'Hi there.', annotations: [] }] },
-      { type: 'function_call', id: 'fc_1', call_id: 'call_9', name: 'lookup', arguments: '{}', status: 'completed' },
-    ] : [],
+    output: done ? [REASONING_ITEM, MESSAGE_ITEM, FUNCTION_CALL_ITEM] : [],
     usage: done ? {
       input_tokens: 2000, input_tokens_details: { cached_tokens: 1500 },
       output_tokens: 400, output_tokens_details: { reasoning_tokens: 256 }, total_tokens: 2400,
@@ -94,16 +95,41 @@ export function responseObject(status: 'completed' | 'in_progress' = 'completed'
   };
 }
 
+/**
+ * A streamed response as the Responses API sends it: created and in_progress, then each output
+ * item added, filled by its deltas and done, then response.completed. `stopAfter`: send that many
+ * text deltas, then hold the connection open.
+ */
 export function responsesStream(opts: { stopAfter?: number } = {}): Answer {
-  const events: SseEvent[] = [
-    { event: 'response.created', data: { type: 'response.created', sequence_number: 0, response: responseObject('in_progress') } },
-  ];
-  ['Hi', ' there.'].forEach((delta, i) => events.push({ event: 'response.output_text.delta',
-    data: { type: 'response.output_text.delta', sequence_number: i + 1, item_id: 'msg_1', output_index: 1, content_index: 0, delta } }));
-  if (opts.stopAfter !== undefined) return { sse: events.slice(0, 1 + opts.stopAfter), hold: true };
-  events.push({ event: 'response.completed', data: { type: 'response.completed', sequence_number: 3, response: responseObject() } });
+  const events: SseEvent[] = [];
+  const push = (type: string, data: Record<string, unknown>): void =>
+    void events.push({ event: type, data: { type, sequence_number: events.length, ...data } });
+  const text = { item_id: MESSAGE_ITEM.id, output_index: 1, content_index: 0 };
+  push('response.created', { response: responseObject('in_progress') });
+  push('response.in_progress', { response: responseObject('in_progress') });
+  push('response.output_item.added', { output_index: 0, item: REASONING_ITEM });
+  push('response.output_item.done', { output_index: 0, item: REASONING_ITEM });
+  push('response.output_item.added', { output_index: 1, item: { ...MESSAGE_ITEM, status: 'in_progress', content: [] } });
+  push('response.content_part.added', { ...text, part: { type: 'output_text', text: '', annotations: [] } });
+  const deltas = ['Hi', ' there.'];
+  if (opts.stopAfter !== undefined) {
+    for (const delta of deltas.slice(0, opts.stopAfter)) push('response.output_text.delta', { ...text, delta, logprobs: [] });
+    return { sse: events, hold: true };
+  }
+  for (const delta of deltas) push('response.output_text.delta', { ...text, delta, logprobs: [] });
+  push('response.output_text.done', { ...text, text: TEXT, logprobs: [] });
+  push('response.content_part.done', { ...text, part: MESSAGE_ITEM.content[0] });
+  push('response.output_item.done', { output_index: 1, item: MESSAGE_ITEM });
+  push('response.output_item.added', { output_index: 2, item: { ...FUNCTION_CALL_ITEM, arguments: '', status: 'in_progress' } });
+  push('response.function_call_arguments.delta', { item_id: FUNCTION_CALL_ITEM.id, output_index: 2, delta: FUNCTION_CALL_ITEM.arguments });
+  push('response.function_call_arguments.done', { item_id: FUNCTION_CALL_ITEM.id, output_index: 2, arguments: FUNCTION_CALL_ITEM.arguments });
+  push('response.output_item.done', { output_index: 2, item: FUNCTION_CALL_ITEM });
+  push('response.completed', { response: responseObject() });
   return { sse: events };
 }
+
+/** The event types of a whole responsesStream(), in order. */
+export const RESPONSES_STREAM_EVENTS = responsesStream().sse!.map((e) => e.event);
 
 export const EMBED_MODEL = 'text-embedding-3-small';
 export const EMBEDDING = [0.25, -0.5, 0.125];
