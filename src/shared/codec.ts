@@ -4,7 +4,9 @@
 
 import {
   FLAG_ATTRS,
+  FLAG_CONTENT,
   FLAG_PARENT,
+  FLAG_RESPONSE,
   FLAG_USAGE,
   MAX_ATTRIBUTE_KEYS,
   F_CACHED_INPUT,
@@ -15,9 +17,18 @@ import {
   F_OUTPUT,
   F_REASONING,
   F_TTFT,
+  RECORD_BYTES,
   RECORD_F64,
   RECORD_U32,
+  RESPONSE_ID_AT,
+  U_CONTENT_AT,
+  U_CONTENT_LEN,
   U_ERROR,
+  U_FINISH,
+  U_RESPONSE_ID_LEN,
+  U_RESPONSE_MODEL,
+  U_SERVER,
+  U_SERVER_PORT,
   U_FLAGS,
   U_MODEL,
   U_PARENT,
@@ -54,6 +65,28 @@ export interface RecordFields {
   traceFlags: number;
   /** String ids of the call's attributes, by attributeKeys position; 0 = absent. */
   attrs: number[];
+  // response fields, meaningful when flags & FLAG_RESPONSE (else 0 and '')
+  responseModelId: number;
+  /** The finish reasons, one string id (FINISH_SEPARATOR between reasons). */
+  finishId: number;
+  serverId: number;
+  serverPort: number;
+  responseId: string;
+  // the content blob in the content arena, meaningful when flags & FLAG_CONTENT
+  contentAt: number;
+  contentLength: number;
+}
+
+/** The model a record is priced by: the one that answered when the call says, else the one asked for. */
+export function priceModelId(r: Pick<RecordFields, 'modelId' | 'responseModelId'>): number {
+  return r.responseModelId !== 0 ? r.responseModelId : r.modelId;
+}
+
+/** priceModelId() of record words at `ub`. */
+export function priceModelWord(u: Uint32Array, ub: number): number {
+  if ((u[ub + U_FLAGS] & FLAG_RESPONSE) === 0) return u[ub + U_MODEL];
+  const id = u[ub + U_RESPONSE_MODEL];
+  return id !== 0 ? id : u[ub + U_MODEL];
 }
 
 export function emptyFields(): RecordFields {
@@ -79,8 +112,17 @@ export function emptyFields(): RecordFields {
     parent1: 0,
     traceFlags: 0,
     attrs: new Array<number>(MAX_ATTRIBUTE_KEYS).fill(0),
+    responseModelId: 0,
+    finishId: 0,
+    serverId: 0,
+    serverPort: 0,
+    responseId: '',
+    contentAt: 0,
+    contentLength: 0,
   };
 }
+
+const utf8 = new TextEncoder();
 
 export function encodeRecord(ring: RingViews, index: number, r: RecordFields): void {
   const slot = index & ring.mask;
@@ -111,6 +153,27 @@ export function encodeRecord(ring: RingViews, index: number, r: RecordFields): v
     u[ub + U_TRACE_FLAGS] = r.traceFlags;
   }
   for (let k = 0; k < MAX_ATTRIBUTE_KEYS; k++) u[ub + U_ATTRS + k] = r.attrs[k];
+  if ((r.flags & FLAG_RESPONSE) !== 0) {
+    u[ub + U_RESPONSE_MODEL] = r.responseModelId;
+    u[ub + U_FINISH] = r.finishId;
+    u[ub + U_SERVER] = r.serverId;
+    u[ub + U_SERVER_PORT] = r.serverPort;
+    const at = slot * RECORD_BYTES + RESPONSE_ID_AT;
+    u[ub + U_RESPONSE_ID_LEN] = utf8.encodeInto(r.responseId, new Uint8Array(u.buffer, u.byteOffset + at, RECORD_BYTES - RESPONSE_ID_AT)).written;
+  }
+  if ((r.flags & FLAG_CONTENT) !== 0) {
+    u[ub + U_CONTENT_AT] = r.contentAt;
+    u[ub + U_CONTENT_LEN] = r.contentLength;
+  }
+}
+
+/** The response id of the record words at `ub` ('' when none). */
+export function responseIdOf(u: Uint32Array, ub: number): string {
+  if ((u[ub + U_FLAGS] & FLAG_RESPONSE) === 0) return '';
+  const n = u[ub + U_RESPONSE_ID_LEN];
+  if (n === 0) return '';
+  // Copied out of the (maybe shared) record first: decoding reads it as a private buffer.
+  return Buffer.from(new Uint8Array(u.buffer, u.byteOffset + ub * 4 + RESPONSE_ID_AT, n)).toString('utf8');
 }
 
 /** Decodes the record at `index` into `out` (allocates when `out` is omitted). */
@@ -153,5 +216,19 @@ export function decodeRecord(ring: RingViews, index: number, out: RecordFields =
   }
   const attrs = (out.flags & FLAG_ATTRS) !== 0;
   for (let k = 0; k < MAX_ATTRIBUTE_KEYS; k++) out.attrs[k] = attrs ? u[ub + U_ATTRS + k] : 0;
+  if ((out.flags & FLAG_RESPONSE) !== 0) {
+    out.responseModelId = u[ub + U_RESPONSE_MODEL];
+    out.finishId = u[ub + U_FINISH];
+    out.serverId = u[ub + U_SERVER];
+    out.serverPort = u[ub + U_SERVER_PORT];
+    out.responseId = responseIdOf(u, ub);
+  } else {
+    out.responseModelId = out.finishId = out.serverId = out.serverPort = 0;
+    out.responseId = '';
+  }
+  if ((out.flags & FLAG_CONTENT) !== 0) {
+    out.contentAt = u[ub + U_CONTENT_AT];
+    out.contentLength = u[ub + U_CONTENT_LEN];
+  } else out.contentAt = out.contentLength = 0;
   return out;
 }

@@ -6,15 +6,15 @@
 //  +----------------------------+-----------+-----------+-----+-----------------------+
 //  | header (64 B)              | record 0  | record 1  | ... | record capacity-1     |
 //  +----------------------------+-----------+-----------+-----+-----------------------+
-//   u32[0] ABI magic|version     each record is RECORD_BYTES (128 B), slot = index & (capacity-1)
+//   u32[0] ABI magic|version     each record is RECORD_BYTES (256 B), slot = index & (capacity-1)
 //   u32[1] capacity (records)
 //   u32[2] record bytes
 //   u32[3] published write index (low 32 bits), stored with Atomics.store by the main thread
 //          when records are due (a batch is full, the delay ran out, a flush): never per record
 //
-//  one record, seen as 16 float64 words (F_*) and 32 uint32 words (U_*) over the same bytes.
-//  Everything a common call writes (no usage breakdown, no trace parent, no attributes) lies in
-//  the first 64-byte cache line: the request path touches one line per record, not two.
+//  one record, seen as 32 float64 words (F_*) and 64 uint32 words (U_*) over the same bytes.
+//  Everything a common call writes (no usage breakdown, no trace parent, no attributes, no
+//  response fields) lies in the first 64-byte cache line: a bare record touches one line.
 //
 //  line 1  byte 0                                                                            64
 //  +--------+---------+--------+--------+-----+-----+-----+-----+-----+------+--------------+
@@ -27,17 +27,28 @@
 //  | input  | write   | ing    |  f64   | u32 x4               | u32 x4                     |
 //  +--------+---------+--------+--------+----------------------+----------------------------+
 //   written only when FLAG_USAGE      FLAG_PARENT (with tfl, parent id)   FLAG_ATTRS
+//  line 3  byte 128                                                                         192
+//  +------+------+------+------+---------+---------+-------+-------+------------------------+
+//  | resp | fin- | srv  | srv  | content | content | spare | resp  | response id bytes ...  |
+//  | mdl  | ish  | addr | port | at      | length  |       | id len| (96 B, to byte 256)    |
+//  +------+------+------+------+---------+---------+-------+-------+------------------------+
+//   FLAG_RESPONSE (resp mdl .. srv port, resp id len, id)   FLAG_CONTENT (content at, length)
+//  line 4  byte 192 .. 256: the rest of the response id
 //
 //  `end` is performance.now() on the main thread at record time; workers add the main thread's
 //  performance.timeOrigin (sent once in workerData) to get epoch milliseconds. `ttft` is -1 when
 //  unknown. `attr` holds the string ids of the call's attributes, in the order of the tracer's
-//  attributeKeys; 0 means absent.
+//  attributeKeys; 0 means absent. The response words hold string ids (0: absent): the answered
+//  model, the finish reasons (one interned string, FINISH_SEPARATOR between reasons) and the
+//  server address; the port is 0 when absent. The response id is unique per call, so it does not
+//  go through the bounded string table (which would fold it): its UTF-8 bytes sit in the record.
+//  `content at` / `length` locate the call's captured content in the content arena (arena.ts).
 
-export const ABI_VERSION = 3;
+export const ABI_VERSION = 4;
 export const ABI_MAGIC = 0x52_41_00_00 | ABI_VERSION; // 'RA' + version
 
 export const HEADER_BYTES = 64;
-export const RECORD_BYTES = 128;
+export const RECORD_BYTES = 256;
 export const RECORD_F64 = RECORD_BYTES / 8;
 export const RECORD_U32 = RECORD_BYTES / 4;
 
@@ -68,6 +79,18 @@ export const U_PARENT = 14; // 2 words, parent span id
 export const U_TRACE = 24; // 4 words, trace id as big-endian 32-bit chunks
 export const U_ATTRS = 28; // MAX_ATTRIBUTE_KEYS words
 export const MAX_ATTRIBUTE_KEYS = 4;
+export const U_RESPONSE_MODEL = 32;
+export const U_FINISH = 33;
+export const U_SERVER = 34;
+export const U_SERVER_PORT = 35;
+export const U_CONTENT_AT = 36;
+export const U_CONTENT_LEN = 37;
+export const U_RESPONSE_ID_LEN = 39;
+/** Byte offset of the response id in a record, and the most bytes it may take. */
+export const RESPONSE_ID_AT = 160;
+export const MAX_RESPONSE_ID_BYTES = RECORD_BYTES - RESPONSE_ID_AT;
+/** Between two finish reasons in their one interned string (U_FINISH). */
+export const FINISH_SEPARATOR = '\u001f';
 
 // bits of U_FLAGS
 export const OP_MASK = 0b11;
@@ -85,6 +108,10 @@ export const FLAG_PARENT = 1 << 5;
 export const FLAG_USAGE = 1 << 6;
 /** The attribute words are written; unset: no attributes. */
 export const FLAG_ATTRS = 1 << 7;
+/** The response words (model, finish reasons, server address and port, response id) are written. */
+export const FLAG_RESPONSE = 1 << 8;
+/** The call's content is in the content arena at U_CONTENT_AT, U_CONTENT_LEN bytes. */
+export const FLAG_CONTENT = 1 << 9;
 
 export const OPERATIONS = ['chat', 'stream', 'embed'] as const;
 export const CACHE_HITS = ['miss', 'exact', 'semantic'] as const;
@@ -176,10 +203,10 @@ export function controlBytes(slots: number): number {
 //
 //  counters SharedArrayBuffer, BigInt64 words (a gateway passes 2^32 spans in hours)
 //  +----------+-----------------------------+---------+--------+------------------------------+----------------+
-//  | exported | failed by reason            | sampled | spool  | per destination i:           | unpriced calls |
-//  |          | (FAILURE_REASONS order)     | out     | 5 words| exported, failed             | by model id    |
-//  +----------+-----------------------------+---------+--------+------------------------------+----------------+
-//   N_EXPORTED  N_FAILED + r                  N_SAMPLED N_SPOOL  N_DEST + 2i, N_DEST + 2i + 1   unpricedAt + id
+//  | exported | failed by reason            | sampled | spool  | content | per destination i:           | unpriced calls |
+//  |          | (FAILURE_REASONS order)     | out     | 5 words| failed  | exported, failed             | by model id    |
+//  +----------+-----------------------------+---------+--------+---------+------------------------------+----------------+
+//   N_EXPORTED  N_FAILED + r                  N_SAMPLED N_SPOOL  N_CONTENT N_DEST + 2i, N_DEST + 2i + 1  unpricedAt + id
 
 export const FAILURE_REASONS = ['exportError', 'exportTimeout', 'workerCrash', 'shutdownTimeout', 'rejected', 'tooLarge', 'spoolFull', 'spoolCorrupt'] as const;
 export const N_EXPORTED = 0;
@@ -199,7 +226,9 @@ export const N_REPLAYED = N_SPOOL + 1;
 export const N_REPLAY_FAILED = N_SPOOL + 2;
 export const N_SPOOL_CORRUPT = N_SPOOL + 3;
 export const N_SPOOL_BYTES = N_SPOOL + 4;
-export const N_DEST = N_SPOOL + 5;
+/** Spans exported without their captured content: the scrub module failed on it (or never loaded). */
+export const N_CONTENT_FAILED = N_SPOOL + 5;
+export const N_DEST = N_SPOOL + 6;
 
 export interface CounterLayout {
   destinations: number;

@@ -10,13 +10,17 @@
 // Prices are not looked at while the range's slots are held: the first price a worker needs
 // loads genai-prices (tens of milliseconds), which must not keep the writer from those slots.
 // The unpriced counts are made after the copy (unpricedIds), at the latest on release().
+// The content blobs of the range's records are copied out of the content arena in the same
+// stretch as the records (shared/arena.ts: they are free once their records are), and built into
+// attributes only for the spans that are exported, once each (content()).
 
 import { randomFillSync } from 'node:crypto';
 import type { BufferPool } from './buffers.js';
-import { decodeRecord, emptyFields } from '../shared/codec.js';
-import { FLAG_PARENT, HEADER_BYTES, RECORD_BYTES, RECORD_U32, U_FLAGS, U_MODEL, U_PARENT, U_PROVIDER, U_TRACE } from '../shared/layout.js';
+import type { ArenaViews } from '../shared/arena.js';
+import { decodeRecord, emptyFields, priceModelWord } from '../shared/codec.js';
+import { FLAG_CONTENT, FLAG_PARENT, HEADER_BYTES, RECORD_BYTES, RECORD_U32, U_CONTENT_AT, U_CONTENT_LEN, U_FLAGS, U_PARENT, U_PROVIDER, U_TRACE } from '../shared/layout.js';
 import { ringViews, type RingViews } from '../shared/ring.js';
-import { priceOfCall, toSpanRecord, type RecordContext } from '../spans/record.js';
+import { priceOfCall, toSpanRecord, type RecordContext, type SpanContent } from '../spans/record.js';
 import { SAMPLED, type SpanData } from '../spans/readable-span.js';
 
 /** Bytes of ids per span in TakenRange.ids: trace id at +0, span id at +16, parent at +24. */
@@ -38,19 +42,31 @@ export class TakenRange {
   length: number;
   /** The copied records, indexed 0..length-1, readable with decodeRecord(). */
   readonly records: RingViews;
+  /** The records' bytes (record i at i * RECORD_BYTES). */
+  readonly bytes: Uint8Array;
   readonly ids: Uint8Array;
   readonly ctx: RecordContext;
+  /** Spans whose content could not be built (the scrub module failed): exported without it. */
+  contentFailures = 0;
+  /** Why the last of them failed. */
+  contentFailure = '';
   #unpriced: Map<number, number> | undefined;
   #data: SpanData[] | undefined;
+  /** The content blobs, copied out of the arena; records' U_CONTENT_AT point into it. */
+  readonly #blobs: Uint8Array | undefined;
+  /** Built content by span, once asked for (undefined: not yet). */
+  #contents: (SpanContent | null | undefined)[] | undefined;
 
   /** Where the copy's and the ids' buffers go back to (release()), if they came from a pool. */
   readonly #pool: BufferPool | undefined;
   readonly #buffers: Uint8Array[];
 
-  constructor(records: RingViews, length: number, ids: Uint8Array, ctx: RecordContext, pool?: BufferPool, buffers: Uint8Array[] = []) {
+  constructor(records: RingViews, length: number, ids: Uint8Array, ctx: RecordContext, pool?: BufferPool, buffers: Uint8Array[] = [], blobs?: Uint8Array) {
     this.#pool = pool;
     this.#buffers = buffers;
     this.records = records;
+    this.bytes = new Uint8Array(records.buffer, HEADER_BYTES);
+    this.#blobs = blobs;
     this.length = length;
     this.ids = ids;
     this.ctx = ctx;
@@ -72,7 +88,7 @@ export class TakenRange {
     const unpricedFor: number[] = [];
     for (let i = 0; i < this.length; i++) {
       const ub = i * RECORD_U32;
-      const modelId = u[ub + U_MODEL];
+      const modelId = priceModelWord(u, ub);
       const providerId = u[ub + U_PROVIDER];
       let noPrice = isUnpriced[modelId];
       if (noPrice === undefined || unpricedFor[modelId] !== providerId) {
@@ -113,6 +129,28 @@ export class TakenRange {
       kept++;
     }
     this.length = kept;
+    this.#contents = undefined;
+  }
+
+  /**
+   * The content attributes of span `i`: built on first use (after sampling, so only for spans
+   * that are exported) and kept for every destination; null when it has none or they failed.
+   */
+  content(i: number): SpanContent | null {
+    const u = this.records.u32;
+    const ub = i * RECORD_U32;
+    if ((u[ub + U_FLAGS] & FLAG_CONTENT) === 0 || this.#blobs === undefined || this.ctx.content === undefined) return null;
+    this.#contents ??= new Array(this.length);
+    const known = this.#contents[i];
+    if (known !== undefined) return known;
+    const built = this.ctx.content.build(this.#blobs, u[ub + U_CONTENT_AT], u[ub + U_CONTENT_LEN]);
+    const c = built.ok ? built.content : null;
+    if (!built.ok) {
+      this.contentFailures++;
+      this.contentFailure = built.reason;
+    }
+    this.#contents[i] = c;
+    return c;
   }
 
   /** One SpanData per span, made on first use. */
@@ -127,7 +165,7 @@ export class TakenRange {
     const ids = this.ids;
     for (let i = 0; i < this.length; i++) {
       decodeRecord(this.records, i, r);
-      const record = toSpanRecord(r, this.ctx);
+      const record = toSpanRecord(r, this.ctx, this.content(i));
       const at = i * ID_BYTES;
       const hasParent = (r.flags & FLAG_PARENT) !== 0;
       out[i] = {
@@ -144,8 +182,8 @@ export class TakenRange {
   }
 }
 
-/** Copies records [start, end) out of the shared ring and makes their ids. */
-export function takeRange(ring: RingViews, start: number, end: number, ctx: RecordContext, pool?: BufferPool): TakenRange {
+/** Copies records [start, end) out of the shared ring (and their content out of `arena`) and makes their ids. */
+export function takeRange(ring: RingViews, start: number, end: number, ctx: RecordContext, pool?: BufferPool, arena?: ArenaViews): TakenRange {
   const n = end - start;
   let capacity = 1;
   while (capacity < n) capacity *= 2;
@@ -190,5 +228,31 @@ export function takeRange(ring: RingViews, start: number, end: number, ctx: Reco
     }
     if ((words[w + SPAN_AT / 4] | words[w + SPAN_AT / 4 + 1]) === 0) ids[at + SPAN_AT + 7] = 1;
   }
-  return new TakenRange(records, n, ids, ctx, pool, [copy, idBuffer]);
+  const buffers: Uint8Array[] = [copy, idBuffer];
+  const blobs = arena === undefined ? undefined : copyBlobs(records.u32, n, arena, pool);
+  if (blobs !== undefined) buffers.push(blobs);
+  return new TakenRange(records, n, ids, ctx, pool, buffers, blobs);
+}
+
+/**
+ * Copies the content blobs of the n copied records out of the arena into one buffer, and points
+ * each record's U_CONTENT_AT at its blob there; undefined when none has content.
+ */
+function copyBlobs(u: Uint32Array, n: number, arena: ArenaViews, pool: BufferPool | undefined): Uint8Array | undefined {
+  let total = 0;
+  for (let i = 0; i < n; i++) if ((u[i * RECORD_U32 + U_FLAGS] & FLAG_CONTENT) !== 0) total += u[i * RECORD_U32 + U_CONTENT_LEN];
+  if (total === 0) return undefined;
+  const blobs = pool?.take(total) ?? Buffer.allocUnsafeSlow(total);
+  const data = arena.data;
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    const ub = i * RECORD_U32;
+    if ((u[ub + U_FLAGS] & FLAG_CONTENT) === 0) continue;
+    const from = u[ub + U_CONTENT_AT];
+    const len = u[ub + U_CONTENT_LEN];
+    blobs.set(data.subarray(from, from + len), at);
+    u[ub + U_CONTENT_AT] = at;
+    at += len;
+  }
+  return blobs;
 }

@@ -35,6 +35,7 @@ import {
 } from '../shared/layout.js';
 import { isPublished, type RingViews } from '../shared/ring.js';
 import type { DestinationOutcome } from '../shared/worker-config.js';
+import type { ArenaViews } from '../shared/arena.js';
 import type { BufferPool } from './buffers.js';
 import { takeRange, type TakenRange } from './build.js';
 import { countBatch, type Keeper, type Spoolable } from './outcomes.js';
@@ -59,6 +60,8 @@ export interface LoopHost {
   readonly spool?: { keeper: Keeper; spoolable: Spoolable };
   /** Says a worker-side problem to the main thread (diag). */
   log?(message: string): void;
+  /** The content arena (captureContent): a claimed range's blobs are copied with its records. */
+  readonly arena?: ArenaViews;
 }
 
 /** 32-bit words in a 4 KiB page. */
@@ -186,8 +189,9 @@ export class DrainLoop {
       }
       if (this.#inFlight.size === 0) Atomics.store(c, w.oldest, start);
       Atomics.add(c, w.inFlight, n);
-      const range = takeRange(this.#ring, start, start + n, version.ctx, this.#host.pool);
-      // Releases the range's slots to the writer; after this the ring is not read again.
+      const range = takeRange(this.#ring, start, start + n, version.ctx, this.#host.pool, this.#host.arena);
+      // Releases the range's slots (and their content's bytes) to the writer; after this the
+      // ring and the arena are not read again.
       Atomics.store(c, w.copying, 0);
       Atomics.add(c, C_PROGRESS, 1);
       Atomics.notify(c, C_PROGRESS);

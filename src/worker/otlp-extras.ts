@@ -1,0 +1,152 @@
+// The attributes of a span beyond its template (otlp-span.ts): the call's own attributes, the
+// response fields and the captured content, written between its numbers and its status. Worker
+// only. Fields that take few values (the attribute values, the answered model, the finish reasons,
+// the server address) are encoded once per string id and copied; the response id and the content
+// differ per span and are written in place. The order is that of spanAttributes() (spans/record.ts).
+
+import { FINISH_SEPARATOR, FLAG_ATTRS, FLAG_CONTENT, FLAG_RESPONSE, RESPONSE_ID_AT, U_ATTRS, U_FINISH, U_RESPONSE_ID_LEN, U_RESPONSE_MODEL, U_SERVER, U_SERVER_PORT } from '../shared/layout.js';
+import { CONTENT_KEYS, originalBytesKey, type RecordContext, type SpanContent } from '../spans/record.js';
+import { numberAttr, stringAttrField } from './otlp-fields.js';
+import { ProtoWriter, WIRE_LEN, keyBytes, tag, utf8Bytes, varintSize } from './proto-writer.js';
+
+/** The flags of the records that have extras. */
+export const EXTRAS_MASK = FLAG_ATTRS | FLAG_RESPONSE | FLAG_CONTENT;
+
+const K_RESPONSE_MODEL = keyBytes('gen_ai.response.model');
+const K_RESPONSE_ID = keyBytes('gen_ai.response.id');
+const K_FINISH_REASONS = keyBytes('gen_ai.response.finish_reasons');
+const K_SERVER_ADDRESS = keyBytes('server.address');
+const K_SERVER_PORT = keyBytes('server.port');
+const K_CONTENT = CONTENT_KEYS.map(([field, key, category]) => ({ field, key: keyBytes(key), original: keyBytes(originalBytesKey(category)), category }));
+
+/** A string-array attribute field: KeyValue{ key, value: AnyValue{ array_value: ArrayValue{ values } } }. */
+export function stringArrayAttrField(key: Uint8Array, values: readonly string[]): Uint8Array {
+  const items = new ProtoWriter(64);
+  for (const v of values) {
+    const s = utf8Bytes(v);
+    const any = 1 + varintSize(s.length) + s.length; // AnyValue{ string_value = 1 }
+    items.ensure(any + 8);
+    items.varint(tag(1, WIRE_LEN)); // ArrayValue.values
+    items.varint(any);
+    items.varint(tag(1, WIRE_LEN));
+    items.varint(s.length);
+    items.bytes(s);
+  }
+  const array = items.copy();
+  const anyLen = 1 + varintSize(array.length) + array.length; // AnyValue{ array_value = 5 }
+  const w = new ProtoWriter(key.length + anyLen + 16);
+  w.varint(tag(9, WIRE_LEN));
+  w.varint(key.length + 1 + varintSize(anyLen) + anyLen);
+  w.bytes(key);
+  w.varint(tag(2, WIRE_LEN));
+  w.varint(anyLen);
+  w.varint(tag(5, WIRE_LEN));
+  w.varint(array.length);
+  w.bytes(array);
+  return w.copy();
+}
+
+type FieldCache = (Uint8Array | undefined)[];
+
+/** What a span's extras are written from: its record words and its content (built once per span). */
+export interface ExtrasSource {
+  readonly bytes: Uint8Array;
+  content(i: number): SpanContent | null;
+}
+
+export class ExtraFields {
+  readonly #ctx: RecordContext;
+  readonly #attrs: FieldCache[];
+  readonly #attrKeys: Uint8Array[];
+  readonly #models: FieldCache = [];
+  readonly #finish: FieldCache = [];
+  readonly #servers: FieldCache = [];
+
+  constructor(ctx: RecordContext) {
+    this.#ctx = ctx;
+    this.#attrs = ctx.attributeKeys.map(() => []);
+    this.#attrKeys = ctx.attributeKeys.map(keyBytes);
+  }
+
+  #cached(cache: FieldCache, id: number, make: (s: string) => Uint8Array): Uint8Array {
+    let f = cache[id];
+    if (f === undefined) {
+      f = make(this.#ctx.strings.get(id));
+      cache[id] = f;
+    }
+    return f;
+  }
+
+  #copy(w: ProtoWriter, field: Uint8Array): void {
+    w.ensure(field.length);
+    w.bytes(field);
+  }
+
+  /** The extras of span `i` (record words at `ub`, flags `flags`) of `src`. */
+  write(w: ProtoWriter, u: Uint32Array, ub: number, flags: number, src: ExtrasSource, i: number): void {
+    if ((flags & FLAG_ATTRS) !== 0) {
+      const keys = this.#attrKeys;
+      for (let k = 0; k < keys.length; k++) {
+        const id = u[ub + U_ATTRS + k];
+        if (id !== 0) this.#copy(w, this.#cached(this.#attrs[k], id, (s) => stringAttrField(keys[k], s)));
+      }
+    }
+    if ((flags & FLAG_RESPONSE) !== 0) this.#response(w, u, ub, src.bytes);
+    if ((flags & FLAG_CONTENT) !== 0) {
+      const c = src.content(i);
+      if (c !== null) this.#content(w, c);
+    }
+  }
+
+  #response(w: ProtoWriter, u: Uint32Array, ub: number, bytes: Uint8Array): void {
+    const model = u[ub + U_RESPONSE_MODEL];
+    if (model !== 0) this.#copy(w, this.#cached(this.#models, model, (s) => stringAttrField(K_RESPONSE_MODEL, s)));
+    const n = u[ub + U_RESPONSE_ID_LEN];
+    if (n !== 0) {
+      // Straight from the record's bytes: KeyValue{ key, value: AnyValue{ string_value } }.
+      const any = 1 + varintSize(n) + n;
+      w.ensure(K_RESPONSE_ID.length + any + 12);
+      w.varint(tag(9, WIRE_LEN));
+      w.varint(K_RESPONSE_ID.length + 1 + varintSize(any) + any);
+      w.bytes(K_RESPONSE_ID);
+      w.varint(tag(2, WIRE_LEN));
+      w.varint(any);
+      w.varint(tag(1, WIRE_LEN));
+      w.varint(n);
+      const at = ub * 4 + RESPONSE_ID_AT;
+      w.bytes(bytes.subarray(at, at + n));
+    }
+    const finish = u[ub + U_FINISH];
+    if (finish !== 0) this.#copy(w, this.#cached(this.#finish, finish, (s) => stringArrayAttrField(K_FINISH_REASONS, s.split(FINISH_SEPARATOR))));
+    const server = u[ub + U_SERVER];
+    if (server !== 0) this.#copy(w, this.#cached(this.#servers, server, (s) => stringAttrField(K_SERVER_ADDRESS, s)));
+    const port = u[ub + U_SERVER_PORT];
+    if (port !== 0) {
+      w.ensure(K_SERVER_PORT.length + 16);
+      numberAttr(w, K_SERVER_PORT, port);
+    }
+  }
+
+  #content(w: ProtoWriter, c: SpanContent): void {
+    for (const k of K_CONTENT) {
+      const v = c[k.field];
+      if (v === undefined) continue;
+      const n = Buffer.byteLength(v, 'utf8');
+      const any = 1 + varintSize(n) + n;
+      w.ensure(k.key.length + any + 16);
+      w.varint(tag(9, WIRE_LEN));
+      w.varint(k.key.length + 1 + varintSize(any) + any);
+      w.bytes(k.key);
+      w.varint(tag(2, WIRE_LEN));
+      w.varint(any);
+      w.varint(tag(1, WIRE_LEN));
+      w.varint(n);
+      w.pos += w.buf.write(v, w.pos, n, 'utf8');
+      const original = c.originalBytes?.[k.category];
+      if (original !== undefined) {
+        w.ensure(k.original.length + 16);
+        numberAttr(w, k.original, original);
+      }
+    }
+  }
+}
