@@ -5,7 +5,8 @@
 
 import type { RactoTracer } from '../index.js';
 import { CallRecord } from './call.js';
-import { checkClient, checkTracer, resolveInstrumentOptions, type InstrumentOptions } from './options.js';
+import { checkClient, checkTracer, clientContext, resolveInstrumentOptions, type InstrumentOptions } from './options.js';
+import { MessageStreamContent, messageResponse, messagesRequest } from './anthropic-content.js';
 import { observeAPIPromise } from './stainless.js';
 import { observeStainlessStream, type StreamObserver } from './stream.js';
 import { count, emptyUsage, type Usage } from './usage.js';
@@ -15,16 +16,18 @@ import { wrapMethod } from './wrap.js';
 export function instrumentAnthropic<C extends object>(client: C, tracer: RactoTracer, options?: InstrumentOptions): C {
   checkClient(client, 'an Anthropic client instance (new Anthropic())', (c) => typeof c.messages?.create === 'function');
   checkTracer(tracer);
-  const opts = resolveInstrumentOptions(options, 'anthropic');
+  const opts = { ...resolveInstrumentOptions(options, 'anthropic'), ...clientContext(tracer, (client as { baseURL?: unknown }).baseURL) };
   wrapMethod((client as unknown as { messages: object }).messages, 'create', (create) => function (this: unknown, body: any, reqOptions?: unknown) {
     const stream = body?.stream === true;
     const call = new CallRecord(tracer, opts, stream ? 'stream' : 'chat', body?.model, body);
+    call.captureRequest(messagesRequest, body);
     return observeAPIPromise(create.call(this, body, reqOptions), call, (data: any) => {
       if (stream) return observeStainlessStream(data, call, eventObserver(call));
       call.answeredBy(data?.model);
       const u = emptyUsage();
       readUsage(u, data?.usage);
       for (const block of Array.isArray(data?.content) ? data.content : []) if (block?.type === 'tool_use') u.toolCalls++;
+      call.respond(messageResponse, data);
       call.ok(u);
       return data;
     });
@@ -48,8 +51,10 @@ function readUsage(u: Usage & { fresh?: number }, usage: any): void {
 
 function eventObserver(call: CallRecord): StreamObserver<any> {
   const u: Usage & { fresh?: number } = emptyUsage();
+  const content = new MessageStreamContent(call.capture);
   return {
     chunk(event) {
+      content.event(event);
       switch (event?.type) {
         case 'message_start':
           call.answeredBy(event.message?.model);
@@ -65,5 +70,6 @@ function eventObserver(call: CallRecord): StreamObserver<any> {
       return true;
     },
     usage: () => ({ input: u.input, output: u.output, cached: u.cached, cacheWrite: u.cacheWrite, reasoning: 0, toolCalls: u.toolCalls }),
+    end: () => call.respond(() => content.result(), undefined),
   };
 }

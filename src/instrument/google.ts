@@ -5,7 +5,8 @@
 
 import type { RactoTracer } from '../index.js';
 import { CallRecord } from './call.js';
-import { checkClient, checkTracer, resolveInstrumentOptions, type InstrumentOptions } from './options.js';
+import { checkClient, checkTracer, clientContext, resolveInstrumentOptions, type InstrumentOptions } from './options.js';
+import { GenerateStreamContent, generateRequest, generateResponse } from './google-content.js';
 import { observeStream, type StreamObserver } from './stream.js';
 import { count, emptyUsage, type Usage } from './usage.js';
 import { wrapMethod } from './wrap.js';
@@ -14,10 +15,11 @@ import { wrapMethod } from './wrap.js';
 export function instrumentGoogleGenAI<C extends object>(client: C, tracer: RactoTracer, options?: InstrumentOptions): C {
   checkClient(client, 'a GoogleGenAI client instance (new GoogleGenAI())', (c) => typeof c.models?.generateContent === 'function');
   checkTracer(tracer);
-  const opts = resolveInstrumentOptions(options, 'google');
+  const opts = { ...resolveInstrumentOptions(options, 'google'), ...clientContext(tracer, baseUrlOf(client)) };
   const models = (client as unknown as { models: object }).models;
   wrapMethod(models, 'generateContent', (generate) => async (params: any) => {
     const call = new CallRecord(tracer, opts, 'chat', params?.model, params);
+    call.captureRequest(generateRequest, params);
     let response: any;
     try {
       response = await generate(params);
@@ -29,11 +31,13 @@ export function instrumentGoogleGenAI<C extends object>(client: C, tracer: Racto
     const u = emptyUsage();
     readUsage(u, response?.usageMetadata);
     u.toolCalls = functionCalls(response);
+    call.respond(generateResponse, response);
     call.ok(u);
     return response;
   });
   wrapMethod(models, 'generateContentStream', (generate) => async (params: any) => {
     const call = new CallRecord(tracer, opts, 'stream', params?.model, params);
+    call.captureRequest(generateRequest, params);
     let stream: AsyncGenerator<any>;
     try {
       stream = await generate(params);
@@ -59,6 +63,17 @@ export function instrumentGoogleGenAI<C extends object>(client: C, tracer: Racto
     return response;
   });
   return client;
+}
+
+/** The client's base URL (the SDK keeps it on its API client), else the public endpoint it defaults to. */
+function baseUrlOf(client: any): unknown {
+  try {
+    const url = client?.apiClient?.getBaseUrl?.();
+    if (typeof url === 'string') return url;
+  } catch {
+    // An SDK without this method: the defaults below.
+  }
+  return client?.vertexai === true ? 'https://aiplatform.googleapis.com/' : 'https://generativelanguage.googleapis.com/';
 }
 
 function aborted(params: any): boolean {
@@ -89,14 +104,17 @@ function functionCalls(response: any): number {
 function chunkObserver(call: CallRecord): StreamObserver<any> {
   const u = emptyUsage();
   let tools = 0;
+  const content = new GenerateStreamContent(call.capture);
   return {
     chunk(chunk) {
       call.answeredBy(chunk?.modelVersion);
+      content.chunk(chunk);
       // Each chunk carries the usage so far; the last one the totals.
       readUsage(u, chunk?.usageMetadata);
       tools += functionCalls(chunk);
       return true;
     },
     usage: () => ({ ...u, toolCalls: tools }),
+    end: () => call.respond(() => content.result(), undefined),
   };
 }

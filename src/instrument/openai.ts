@@ -4,7 +4,8 @@
 
 import type { RactoTracer } from '../index.js';
 import { CallRecord } from './call.js';
-import { checkClient, checkTracer, resolveInstrumentOptions, type InstrumentOptions, type ResolvedInstrumentOptions } from './options.js';
+import { checkClient, checkTracer, clientContext, resolveInstrumentOptions, type InstrumentOptions, type ResolvedInstrumentOptions } from './options.js';
+import { ChatStreamContent, chatRequest, chatResponse, responsesRequest, responsesResponse } from './openai-content.js';
 import { wrapMethod } from './wrap.js';
 import { observeAPIPromise } from './stainless.js';
 import { observeStainlessStream, type StreamObserver } from './stream.js';
@@ -20,7 +21,8 @@ interface OpenAILike {
 export function instrumentOpenAI<C extends object>(client: C, tracer: RactoTracer, options?: InstrumentOptions): C {
   checkClient(client, 'an OpenAI client instance (new OpenAI())', (c) => typeof c.chat?.completions?.create === 'function');
   checkTracer(tracer);
-  const opts = resolveInstrumentOptions(options, 'openai');
+  // Content and response fields: the tracer's capture and the client's server, read once.
+  const opts = { ...resolveInstrumentOptions(options, 'openai'), ...clientContext(tracer, (client as { baseURL?: unknown }).baseURL) };
   const c = client as unknown as OpenAILike;
   wrapMethod(c.chat.completions, 'create', (create) => function (this: unknown, body: any, reqOptions?: unknown) {
     return chatCompletion(create, this, body, reqOptions, tracer, opts);
@@ -29,9 +31,11 @@ export function instrumentOpenAI<C extends object>(client: C, tracer: RactoTrace
     wrapMethod(c.responses, 'create', (create) => function (this: unknown, body: any, reqOptions?: unknown) {
       const stream = body?.stream === true;
       const call = new CallRecord(tracer, opts, stream ? 'stream' : 'chat', body?.model, body);
+      call.captureRequest(responsesRequest, body);
       return observeAPIPromise(create.call(this, body, reqOptions), call, (data: any) => {
         if (stream) return observeStainlessStream(data, call, responsesObserver(call));
         call.answeredBy(data?.model);
+        call.respond(responsesResponse, data);
         call.ok(responsesUsage(data));
         return data;
       });
@@ -55,6 +59,7 @@ export function instrumentOpenAI<C extends object>(client: C, tracer: RactoTrace
 function chatCompletion(create: Function, self: unknown, body: any, reqOptions: unknown, tracer: RactoTracer, opts: ResolvedInstrumentOptions): unknown {
   const stream = body?.stream === true;
   const call = new CallRecord(tracer, opts, stream ? 'stream' : 'chat', body?.model, body);
+  call.captureRequest(chatRequest, body);
   // Streams report usage only when asked; ask for it when the caller did not, and keep the
   // answer (a final chunk with no choices, `usage: null` on the others) out of their loop;
   // unless options.streamUsage is false (a server that refuses the option).
@@ -65,6 +70,7 @@ function chatCompletion(create: Function, self: unknown, body: any, reqOptions: 
     call.answeredBy(data?.model);
     const u = chatUsage(data?.usage);
     for (const choice of arrayOr(data?.choices)) u.toolCalls += arrayOr(choice?.message?.tool_calls).length;
+    call.respond(chatResponse, data);
     call.ok(u);
     return data;
   });
@@ -85,9 +91,11 @@ function chatChunkObserver(call: CallRecord, addedUsage: boolean): StreamObserve
   let usage = emptyUsage();
   // Tool calls arrive in pieces; each has an index within its choice.
   const tools = new Set<number>();
+  const content = new ChatStreamContent(call.capture);
   return {
     chunk(chunk) {
       if (chunk?.model) call.answeredBy(chunk.model);
+      content.chunk(chunk);
       const choices = arrayOr(chunk?.choices);
       for (const choice of choices) {
         for (const t of arrayOr(choice?.delta?.tool_calls)) tools.add(count(choice.index) * 65536 + count(t?.index));
@@ -102,6 +110,7 @@ function chatChunkObserver(call: CallRecord, addedUsage: boolean): StreamObserve
       usage.toolCalls = tools.size;
       return usage;
     },
+    end: () => call.respond(() => content.result(), undefined),
   };
 }
 
@@ -134,6 +143,7 @@ function responsesObserver(call: CallRecord): StreamObserver<any> {
     },
     usage: () => responsesUsage(last),
     failure: () => failure,
+    end: () => call.respond(responsesResponse, last),
   };
 }
 

@@ -17,6 +17,8 @@ export interface StreamObserver<T> {
   usage(): Usage;
   /** A failure the stream itself reported (an error event), or undefined when it ended well. */
   failure?(): unknown;
+  /** The stream ended (finished, failed or abandoned): hands what it saw to the call, before it is recorded. */
+  end?(): void;
 }
 
 /**
@@ -36,6 +38,7 @@ export function observeStream<T>(
     if (ended) return r;
     if (r.done === true) {
       ended = true;
+      observer.end?.();
       // The Stainless streams end quietly when their controller is aborted: that is a cancel.
       if (aborted()) call.cancel(observer.usage());
       else {
@@ -57,6 +60,7 @@ export function observeStream<T>(
   const onError = (err: unknown): never => {
     if (!ended) {
       ended = true;
+      observer.end?.();
       call.fail(err, observer.usage(), aborted());
     }
     throw err;
@@ -69,6 +73,7 @@ export function observeStream<T>(
     return(value?: unknown): Promise<IteratorResult<T>> {
       if (!ended) {
         ended = true;
+        observer.end?.();
         call.cancel(observer.usage());
       }
       return inner.return === undefined ? Promise.resolve({ done: true, value: value as T }) : inner.return(value);

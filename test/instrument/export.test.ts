@@ -36,6 +36,7 @@ function factsOf(s: SpanRecord): CallFacts {
     kind: s.operation, provider: s.provider, model: s.model, latencyMs: s.latencyMs, inputTokens: s.inputTokens, outputTokens: s.outputTokens,
     cachedInputTokens: s.cachedInputTokens, cacheWriteTokens: s.cacheWriteTokens, reasoningTokens: s.reasoningTokens,
     cacheHit: s.cacheHit, toolCalls: s.toolCalls, errorType: s.errorType, attributes: s.attributes,
+    responseModel: s.responseModel, responseId: s.responseId, finishReasons: s.finishReasons, serverAddress: s.serverAddress, serverPort: s.serverPort,
   };
 }
 

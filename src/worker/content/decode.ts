@@ -19,8 +19,19 @@ export interface Section {
 }
 
 // A cut string may end inside a token: a secret whose start alone was copied would escape the
-// rules that need all of it, so a cut string loses its unfinished last token.
-const PARTIAL_TOKEN = /[\w.+/=@%~-]+$/;
+// rules that need all of it, so a cut string loses its unfinished last token (up to
+// MAX_PARTIAL_TOKEN characters: a JWT is a few hundred, and a string that is one long token
+// keeps the rest).
+const MAX_PARTIAL_TOKEN = 4096;
+const TOKEN_CHAR = /[\w.+/=@%~-]/;
+
+/** `s` without its last run of token characters (at most MAX_PARTIAL_TOKEN of them). */
+export function dropPartialToken(s: string): string {
+  let end = s.length;
+  const stop = Math.max(0, s.length - MAX_PARTIAL_TOKEN);
+  while (end > stop && TOKEN_CHAR.test(s[end - 1])) end--;
+  return s.slice(0, end);
+}
 
 class Reader {
   pos: number;
@@ -76,7 +87,7 @@ class Reader {
       case T_CUT: {
         const n = this.u32();
         const full = this.u32();
-        const kept = this.text(n).replace(PARTIAL_TOKEN, '');
+        const kept = dropPartialToken(this.text(n));
         this.cuts++;
         this.unseen += full - Buffer.byteLength(kept, 'utf8');
         return kept + CUT_MARK;

@@ -1,0 +1,127 @@
+// Anthropic's Messages request and answer shapes mapped to the semantic conventions' messages,
+// and the answers' ids and stop reasons. Main thread; pure. Anthropic gives the system prompt
+// apart from the messages (`system`): it is the call's system instructions.
+
+import type { ChatMessage, MessagePart, ToolDefinition } from '../index.js';
+import { arrayOr, defined, finishReason, functionTool, str, text, toolResult, type Capture, type RequestContent, type ResponseContent } from './content.js';
+
+function source(s: any, modality: string): MessagePart {
+  if (s?.type === 'base64') return { type: 'blob', modality, mime_type: str(s.media_type) || null, content: str(s.data) };
+  if (s?.type === 'url') return { type: 'uri', modality, uri: str(s.url) };
+  if (s?.type === 'file') return { type: 'file', modality, file_id: str(s.file_id) };
+  if (s?.type === 'text') return text(str(s.data));
+  return { type: str(s?.type) || modality };
+}
+
+function block(b: any): MessagePart | undefined {
+  if (typeof b === 'string') return text(b);
+  switch (b?.type) {
+    case 'text':
+      return text(str(b.text));
+    case 'thinking':
+      return { type: 'reasoning', content: str(b.thinking) };
+    case 'tool_use':
+    case 'server_tool_use':
+      return { type: 'tool_call', id: str(b.id) || null, name: str(b.name), arguments: b.input ?? null };
+    case 'tool_result':
+      return { type: 'tool_call_response', id: str(b.tool_use_id) || null, response: toolResult(b.content) };
+    case 'image':
+      return source(b.source, 'image');
+    case 'document':
+      return source(b.source, 'file');
+    default:
+      return typeof b?.type === 'string' ? { type: b.type } : undefined;
+  }
+}
+
+function blocks(content: unknown): MessagePart[] {
+  if (typeof content === 'string') return [text(content)];
+  return defined(arrayOr(content).map(block));
+}
+
+export function messagesRequest(body: any, capture: Capture): RequestContent {
+  const out: RequestContent = {};
+  if (capture.system && body?.system != null) out.system = blocks(body.system);
+  if (capture.input) {
+    out.input = defined(arrayOr(body?.messages).map((m: any): ChatMessage | undefined =>
+      (typeof m?.role === 'string' ? { role: m.role, parts: blocks(m.content) } : undefined)));
+  }
+  if (capture.tools && Array.isArray(body?.tools)) {
+    out.tools = defined(body.tools.map((t: any): ToolDefinition | undefined => (t?.input_schema !== undefined || t?.type === undefined || t?.type === 'custom'
+      ? functionTool(t?.name, t?.description, t?.input_schema)
+      : functionTool(t.name ?? t.type, undefined, undefined, str(t.type)))));
+  }
+  return out;
+}
+
+export function messageResponse(data: any, capture: Capture): ResponseContent {
+  const finish = finishReason(data?.stop_reason);
+  const out: ResponseContent = { responseId: typeof data?.id === 'string' ? data.id : undefined, finishReasons: finish === undefined ? [] : [finish] };
+  if (capture.output && data != null) out.output = [{ role: str(data.role) || 'assistant', parts: blocks(data.content), finish_reason: finish ?? 'stop' }];
+  return out;
+}
+
+interface BlockSoFar {
+  type: string;
+  id: string | null;
+  name: string;
+  text: string[];
+  /** Tool input as streamed JSON text; or the block's input when it came whole. */
+  json: string[];
+  input: unknown;
+}
+
+/** A streamed message, event by event: its id, its content blocks by index, its stop reason. */
+export class MessageStreamContent {
+  #id: string | undefined;
+  #stop: unknown;
+  readonly #blocks: BlockSoFar[] = [];
+  readonly #output: boolean;
+
+  constructor(capture: Capture) {
+    this.#output = capture.output;
+  }
+
+  event(e: any): void {
+    switch (e?.type) {
+      case 'message_start':
+        if (typeof e.message?.id === 'string') this.#id = e.message.id;
+        return;
+      case 'message_delta':
+        if (e.delta?.stop_reason != null) this.#stop = e.delta.stop_reason;
+        return;
+      case 'content_block_start': {
+        if (!this.#output || typeof e.index !== 'number' || e.index < 0 || e.index >= 1024) return;
+        const b = e.content_block ?? {};
+        const input = b.input !== undefined && Object.keys(b.input ?? {}).length > 0 ? b.input : undefined;
+        this.#blocks[e.index] = { type: str(b.type), id: str(b.id) || null, name: str(b.name), text: typeof b.text === 'string' && b.text !== '' ? [b.text] : [], json: [], input };
+        return;
+      }
+      case 'content_block_delta': {
+        const b = this.#output && typeof e.index === 'number' ? this.#blocks[e.index] : undefined;
+        if (b === undefined) return;
+        const d = e.delta;
+        if (d?.type === 'text_delta' && typeof d.text === 'string') b.text.push(d.text);
+        else if (d?.type === 'thinking_delta' && typeof d.thinking === 'string') b.text.push(d.thinking);
+        else if (d?.type === 'input_json_delta' && typeof d.partial_json === 'string') b.json.push(d.partial_json);
+        return;
+      }
+    }
+  }
+
+  result(): ResponseContent {
+    const finish = finishReason(this.#stop);
+    const out: ResponseContent = { responseId: this.#id, finishReasons: finish === undefined ? [] : [finish] };
+    if (this.#output) {
+      const parts = defined(this.#blocks.map((b): MessagePart | undefined => {
+        if (b === undefined) return undefined;
+        if (b.type === 'text') return text(b.text.join(''));
+        if (b.type === 'thinking') return { type: 'reasoning', content: b.text.join('') };
+        if (b.type === 'tool_use' || b.type === 'server_tool_use') return { type: 'tool_call', id: b.id, name: b.name, arguments: b.json.length > 0 ? b.json.join('') : b.input ?? null };
+        return b.type === '' ? undefined : { type: b.type };
+      }));
+      out.output = [{ role: 'assistant', parts, finish_reason: finish ?? 'stop' }];
+    }
+    return out;
+  }
+}

@@ -1,0 +1,99 @@
+// What the wrappers share to capture a call's content and response fields: the server of a
+// client's base URL, finish reasons in the semantic conventions' words, and the small part
+// builders every provider's mapping (openai-content.ts, anthropic-content.ts, google-content.ts)
+// uses. Main thread. Mapping runs only for the categories the tracer records
+// (tracer.contentCapture), once per call, and never throws into the caller (call.ts guards it).
+
+import type { CaptureCategories, ChatMessage, MessagePart, OutputMessage, ToolDefinition } from '../index.js';
+
+/** What a request contributes to the span: the categories asked for. */
+export interface RequestContent {
+  system?: MessagePart[];
+  input?: ChatMessage[];
+  tools?: ToolDefinition[];
+}
+
+/** What an answer contributes: its id and finish reasons always, its messages when output is captured. */
+export interface ResponseContent {
+  responseId?: string;
+  finishReasons?: string[];
+  output?: OutputMessage[];
+}
+
+export type Capture = Readonly<CaptureCategories>;
+
+/** server.address and server.port of a client's base URL (the scheme's default port when it has none). */
+export function serverOf(baseURL: unknown): { address: string; port: number } | undefined {
+  if (typeof baseURL !== 'string' || !URL.canParse(baseURL)) return undefined;
+  const url = new URL(baseURL);
+  if (url.hostname === '') return undefined;
+  const port = url.port !== '' ? Number(url.port) : url.protocol === 'https:' ? 443 : url.protocol === 'http:' ? 80 : undefined;
+  // An IPv6 host keeps no brackets in server.address.
+  return port === undefined ? undefined : { address: url.hostname.replace(/^\[(.*)\]$/, '$1'), port };
+}
+
+// Finish reasons as the semantic conventions' OutputMessage names them ('stop', 'length',
+// 'content_filter', 'tool_call', 'error'); a provider's reason without an equivalent is kept as given.
+const FINISH: Readonly<Record<string, string>> = Object.freeze({
+  // OpenAI Chat Completions
+  stop: 'stop', length: 'length', content_filter: 'content_filter', tool_calls: 'tool_call', function_call: 'tool_call',
+  // Anthropic
+  end_turn: 'stop', stop_sequence: 'stop', max_tokens: 'length', tool_use: 'tool_call', refusal: 'content_filter',
+  model_context_window_exceeded: 'length',
+  // Gemini
+  STOP: 'stop', MAX_TOKENS: 'length', SAFETY: 'content_filter', RECITATION: 'content_filter', BLOCKLIST: 'content_filter',
+  PROHIBITED_CONTENT: 'content_filter', SPII: 'content_filter', IMAGE_SAFETY: 'content_filter', MALFORMED_FUNCTION_CALL: 'error',
+});
+
+/** A provider's finish reason in the conventions' words; undefined when there is none. */
+export function finishReason(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 256) return undefined;
+  return Object.hasOwn(FINISH, value) ? FINISH[value] : value;
+}
+
+export function text(content: string): MessagePart {
+  return { type: 'text', content };
+}
+
+export function arrayOr(v: unknown): any[] {
+  return Array.isArray(v) ? v : [];
+}
+
+/** A string, or '' (a field a provider left out). */
+export function str(v: unknown): string {
+  return typeof v === 'string' ? v : '';
+}
+
+/** The modality of a MIME type ('image', 'audio', 'video'), or the type's own first half. */
+export function modalityOf(mimeType: string): string {
+  const major = mimeType.split('/')[0];
+  return major === '' ? 'file' : major;
+}
+
+/** A `data:` URL as a blob part, any other URL as a uri part. */
+export function urlPart(url: string, modality: string): MessagePart {
+  const m = /^data:([^;,]*)(?:;[^,]*)?,(.*)$/s.exec(url);
+  if (m !== null) return { type: 'blob', modality, mime_type: m[1] || null, content: m[2] };
+  return { type: 'uri', modality, uri: url };
+}
+
+/** A tool result's content as one value: a string as is, text blocks joined, anything else as given. */
+export function toolResult(content: unknown): unknown {
+  if (!Array.isArray(content)) return content ?? null;
+  if (content.every((b) => typeof b?.text === 'string')) return content.map((b) => b.text).join('');
+  return content;
+}
+
+/** A tool definition in the conventions' shape. */
+export function functionTool(name: unknown, description: unknown, parameters: unknown, type = 'function'): ToolDefinition | undefined {
+  if (typeof name !== 'string' || name.length === 0) return undefined;
+  const t: ToolDefinition = { type, name };
+  if (typeof description === 'string') t.description = description;
+  if (parameters !== undefined && parameters !== null) t.parameters = parameters;
+  return t;
+}
+
+/** Keeps the defined items (a mapping that met something it cannot name returns undefined). */
+export function defined<T>(items: (T | undefined)[]): T[] {
+  return items.filter((x): x is T => x !== undefined);
+}

@@ -1,0 +1,212 @@
+// OpenAI's request and answer shapes (Chat Completions, Responses) mapped to the semantic
+// conventions' messages, for the content the tracer captures, and the answers' ids and finish
+// reasons. Main thread; pure. System messages of a chat stay in its input, as the conventions
+// ask for instructions that are part of the chat history; the Responses API's `instructions`
+// are its system instructions.
+
+import type { ChatMessage, MessagePart, OutputMessage, ToolDefinition } from '../index.js';
+import { arrayOr, defined, finishReason, functionTool, str, text, toolResult, urlPart, type Capture, type RequestContent, type ResponseContent } from './content.js';
+
+// ---- Chat Completions ----
+
+function chatPart(p: any): MessagePart | undefined {
+  if (typeof p === 'string') return text(p);
+  switch (p?.type) {
+    case 'text':
+      return text(str(p.text));
+    case 'refusal':
+      return text(str(p.refusal));
+    case 'image_url':
+      return urlPart(str(p.image_url?.url), 'image');
+    case 'input_audio':
+      return { type: 'blob', modality: 'audio', mime_type: `audio/${str(p.input_audio?.format) || 'wav'}`, content: str(p.input_audio?.data) };
+    case 'file':
+      if (typeof p.file?.file_id === 'string') return { type: 'file', modality: 'file', file_id: p.file.file_id };
+      return urlPart(str(p.file?.file_data), 'file');
+    default:
+      return typeof p?.type === 'string' ? { type: p.type } : undefined;
+  }
+}
+
+function chatContent(content: unknown): MessagePart[] {
+  if (typeof content === 'string') return content.length === 0 ? [] : [text(content)];
+  return defined(arrayOr(content).map(chatPart));
+}
+
+function toolCalls(calls: unknown): MessagePart[] {
+  return defined(arrayOr(calls).map((c: any) => {
+    const name = c?.function?.name ?? c?.custom?.name;
+    if (typeof name !== 'string') return undefined;
+    return { type: 'tool_call', id: typeof c.id === 'string' ? c.id : null, name, arguments: c.function?.arguments ?? c.custom?.input ?? null };
+  }));
+}
+
+function chatMessage(m: any): ChatMessage | undefined {
+  const role = m?.role;
+  if (typeof role !== 'string' || role.length === 0) return undefined;
+  let parts: MessagePart[];
+  if (role === 'tool') parts = [{ type: 'tool_call_response', id: typeof m.tool_call_id === 'string' ? m.tool_call_id : null, response: toolResult(m.content) }];
+  else {
+    parts = chatContent(m.content);
+    if (typeof m.refusal === 'string') parts.push(text(m.refusal));
+    parts.push(...toolCalls(m.tool_calls));
+    if (m.function_call != null) parts.push(...toolCalls([{ function: m.function_call }]));
+  }
+  const out: ChatMessage = { role, parts };
+  if (typeof m.name === 'string') out.name = m.name;
+  return out;
+}
+
+function chatTools(tools: unknown): ToolDefinition[] {
+  return defined(arrayOr(tools).map((t: any) => (t?.type === 'function' || t?.function !== undefined
+    ? functionTool(t.function?.name, t.function?.description, t.function?.parameters)
+    : functionTool(t?.custom?.name ?? t?.type, t?.custom?.description, undefined, str(t?.type) || 'function'))));
+}
+
+export function chatRequest(body: any, capture: Capture): RequestContent {
+  const out: RequestContent = {};
+  if (capture.input) out.input = defined(arrayOr(body?.messages).map(chatMessage));
+  if (capture.tools && Array.isArray(body?.tools)) out.tools = chatTools(body.tools);
+  return out;
+}
+
+export function chatResponse(data: any, capture: Capture): ResponseContent {
+  const choices = arrayOr(data?.choices);
+  const out: ResponseContent = {
+    responseId: typeof data?.id === 'string' ? data.id : undefined,
+    finishReasons: defined(choices.map((c: any) => finishReason(c?.finish_reason))),
+  };
+  if (capture.output) {
+    out.output = choices.map((c: any): OutputMessage => {
+      const m = c?.message ?? {};
+      const parts = chatContent(m.content);
+      if (typeof m.refusal === 'string') parts.push(text(m.refusal));
+      parts.push(...toolCalls(m.tool_calls));
+      return { role: str(m.role) || 'assistant', parts, finish_reason: finishReason(c?.finish_reason) ?? 'stop' };
+    });
+  }
+  return out;
+}
+
+interface ChoiceSoFar {
+  role: string;
+  text: string[];
+  refusal: string[];
+  tools: { id: string | null; name: string; args: string[] }[];
+  finish: string | undefined;
+}
+
+/** A streamed chat completion, chunk by chunk: its id, each choice's text, tool calls and finish reason. */
+export class ChatStreamContent {
+  #id: string | undefined;
+  readonly #choices: ChoiceSoFar[] = [];
+  readonly #output: boolean;
+
+  constructor(capture: Capture) {
+    this.#output = capture.output;
+  }
+
+  chunk(chunk: any): void {
+    if (this.#id === undefined && typeof chunk?.id === 'string') this.#id = chunk.id;
+    for (const c of arrayOr(chunk?.choices)) {
+      const index = typeof c?.index === 'number' && c.index >= 0 && c.index < 128 ? c.index : 0;
+      const choice = (this.#choices[index] ??= { role: 'assistant', text: [], refusal: [], tools: [], finish: undefined });
+      if (typeof c.finish_reason === 'string') choice.finish = c.finish_reason;
+      if (!this.#output) continue;
+      const d = c.delta;
+      if (typeof d?.role === 'string') choice.role = d.role;
+      if (typeof d?.content === 'string') choice.text.push(d.content);
+      if (typeof d?.refusal === 'string') choice.refusal.push(d.refusal);
+      for (const t of arrayOr(d?.tool_calls)) {
+        const at = typeof t?.index === 'number' && t.index >= 0 && t.index < 128 ? t.index : choice.tools.length;
+        const tool = (choice.tools[at] ??= { id: null, name: '', args: [] });
+        if (typeof t.id === 'string') tool.id = t.id;
+        if (typeof t.function?.name === 'string') tool.name += t.function.name;
+        if (typeof t.function?.arguments === 'string') tool.args.push(t.function.arguments);
+      }
+    }
+  }
+
+  result(): ResponseContent {
+    const choices = this.#choices.filter((c) => c !== undefined);
+    const out: ResponseContent = { responseId: this.#id, finishReasons: defined(choices.map((c) => finishReason(c.finish))) };
+    if (this.#output) {
+      out.output = choices.map((c): OutputMessage => {
+        const parts: MessagePart[] = [];
+        if (c.text.length > 0) parts.push(text(c.text.join('')));
+        if (c.refusal.length > 0) parts.push(text(c.refusal.join('')));
+        for (const t of c.tools) if (t !== undefined) parts.push({ type: 'tool_call', id: t.id, name: t.name, arguments: t.args.join('') });
+        return { role: c.role, parts, finish_reason: finishReason(c.finish) ?? 'stop' };
+      });
+    }
+    return out;
+  }
+}
+
+// ---- Responses ----
+
+function responsesPart(p: any): MessagePart | undefined {
+  if (typeof p === 'string') return text(p);
+  switch (p?.type) {
+    case 'input_text':
+    case 'output_text':
+    case 'text':
+      return text(str(p.text));
+    case 'refusal':
+      return text(str(p.refusal));
+    case 'input_image':
+      return typeof p.file_id === 'string' ? { type: 'file', modality: 'image', file_id: p.file_id } : urlPart(str(p.image_url), 'image');
+    case 'input_file':
+      return typeof p.file_id === 'string' ? { type: 'file', modality: 'file', file_id: p.file_id } : urlPart(str(p.file_data ?? p.file_url), 'file');
+    default:
+      return typeof p?.type === 'string' ? { type: p.type } : undefined;
+  }
+}
+
+/** One item of a Responses input or output, as a message (function calls are the assistant's). */
+function responsesItem(item: any): ChatMessage | undefined {
+  if (typeof item === 'string') return { role: 'user', parts: [text(item)] };
+  const type = item?.type;
+  if (type === 'function_call') {
+    return { role: 'assistant', parts: [{ type: 'tool_call', id: str(item.call_id) || null, name: str(item.name), arguments: item.arguments ?? null }] };
+  }
+  if (type === 'function_call_output') return { role: 'tool', parts: [{ type: 'tool_call_response', id: str(item.call_id) || null, response: item.output ?? null }] };
+  if (type === 'reasoning') return { role: 'assistant', parts: arrayOr(item.summary).map((s: any) => ({ type: 'reasoning', content: str(s?.text) })) };
+  if (typeof item?.role === 'string') {
+    const parts = typeof item.content === 'string' ? [text(item.content)] : defined(arrayOr(item.content).map(responsesPart));
+    return { role: item.role, parts };
+  }
+  return typeof type === 'string' ? { role: 'assistant', parts: [{ type }] } : undefined;
+}
+
+export function responsesRequest(body: any, capture: Capture): RequestContent {
+  const out: RequestContent = {};
+  if (capture.system && typeof body?.instructions === 'string') out.system = [text(body.instructions)];
+  if (capture.input) out.input = typeof body?.input === 'string' ? [{ role: 'user', parts: [text(body.input)] }] : defined(arrayOr(body?.input).map(responsesItem));
+  if (capture.tools && Array.isArray(body?.tools)) {
+    out.tools = defined(body.tools.map((t: any) => (t?.type === 'function'
+      ? functionTool(t.name, t.description, t.parameters)
+      : functionTool(t?.name ?? t?.type, t?.description, undefined, str(t?.type) || 'function'))));
+  }
+  return out;
+}
+
+/** Why a response ended, in the conventions' words. */
+function responseFinish(r: any, calledTools: boolean): string | undefined {
+  if (r?.status === 'failed') return 'error';
+  if (r?.status === 'incomplete') return r.incomplete_details?.reason === 'content_filter' ? 'content_filter' : 'length';
+  if (r?.status !== 'completed') return undefined;
+  return calledTools ? 'tool_call' : 'stop';
+}
+
+/** A whole response (non-streamed, or the last event's of a stream): one output message of all its items. */
+export function responsesResponse(r: any, capture: Capture): ResponseContent {
+  const items = arrayOr(r?.output);
+  const finish = responseFinish(r, items.some((i: any) => i?.type === 'function_call'));
+  const out: ResponseContent = { responseId: typeof r?.id === 'string' ? r.id : undefined, finishReasons: finish === undefined ? [] : [finish] };
+  if (capture.output && r != null) {
+    const parts = defined(items.map(responsesItem)).flatMap((m) => m.parts as MessagePart[]);
+    out.output = [{ role: 'assistant', parts, finish_reason: finish ?? 'stop' }];
+  }
+  return out;
+}
