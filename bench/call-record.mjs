@@ -15,7 +15,7 @@ if (setup !== 'none') context.setGlobalContextManager(new AsyncLocalStorageConte
 
 let records = 0;
 const tracer = { recordChatSpan: () => ++records > 0, recordEmbedSpan: () => ++records > 0 };
-const options = { provider: 'openai', attributes: undefined, streamUsage: true };
+const options = { provider: 'openai', attributes: undefined, streamUsage: true, capture: { system: false, input: false, output: false, tools: false }, server: undefined };
 const usage = { input: 12, output: 5, cached: 0, cacheWrite: 0, reasoning: 0, toolCalls: 0 };
 const body = { model: 'gpt-4o-mini' };
 const parent = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 1 };

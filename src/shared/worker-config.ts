@@ -70,6 +70,10 @@ export interface WorkerConfig {
   arena: SharedArrayBuffer | undefined;
 }
 
+/** The spool directory's and its files' modes: the owner's alone (spans are the gateway's data). */
+export const SPOOL_DIR_MODE = 0o700;
+export const SPOOL_FILE_MODE = 0o600;
+
 /** Where undeliverable OTLP requests wait for the collector; the main thread holds the directory's lock. */
 export interface SpoolConfig {
   dir: string;

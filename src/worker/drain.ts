@@ -14,6 +14,7 @@ import { workerData } from 'piscina';
 import { emptyFields, encodeRecord } from '../shared/codec.js';
 import { C_CLOSING, C_LOGS, CACHE_SHIFT, counterLayout, FLAG_ATTRS, FLAG_ERROR, FLAG_PARENT, FLAG_USAGE, N_CONTENT_FAILED, OP_CHAT, OP_EMBED, OP_STREAM, S_OWNER, slotWord } from '../shared/layout.js';
 import { attachArena } from '../shared/arena.js';
+import { redactUrlCredentials } from '../errors.js';
 import { attachRing, createRing, wakeDrainLoops } from '../shared/ring.js';
 import { StringTableReader } from '../shared/strings.js';
 import type { MetricsConfig, MetricsMessage } from '../shared/metrics-config.js';
@@ -46,10 +47,21 @@ function post(message: WorkerMessage): void {
   parentPort?.postMessage(message);
 }
 
+/** A log line without the headers' values, nor any URL's credentials. */
 function redact(message: string, secrets: string[]): string {
-  let out = message;
+  let out = redactUrlCredentials(message);
   for (const secret of secrets) out = out.split(secret).join('[redacted]');
   return out;
+}
+
+/** The password of `url` (raw and decoded), if it has one. */
+function urlSecrets(url: string): string[] {
+  try {
+    const p = new URL(url).password;
+    return p === '' ? [] : [p, decodeURIComponent(p)];
+  } catch {
+    return [];
+  }
 }
 
 /**
@@ -165,6 +177,8 @@ async function start(): Promise<void> {
   const secrets = [
     ...config.destinations.flatMap((d) => ('headers' in d ? Object.values(d.headers) : [])),
     ...Object.values(envHeaders()),
+    // An endpoint's password, as given and as decoded, wherever a message repeats it.
+    ...config.destinations.flatMap((d) => ('url' in d ? urlSecrets(d.url) : [])),
   ].filter((v) => v.length > 0);
   const names = config.destinations.map((d) => d.name);
   if (config.customExporter) names.push('customExporter');
@@ -204,7 +218,7 @@ async function start(): Promise<void> {
     return outcomes;
   };
   const failed = (name: string, n: number, o: DestinationOutcome): void =>
-    post({ type: 'log', level: 'warn', message: `ractogateway: ${name} failed ${n} spans: ${o.message ?? o.reason}` });
+    post({ type: 'log', level: 'warn', message: redact(`ractogateway: ${name} failed ${n} spans: ${o.message ?? o.reason}`, secrets) });
   const observe = (range: TakenRange): number => {
     metrics?.table.addRecords(range.records, range.length, range.ctx);
     return sampler?.sample(range) ?? 0;
