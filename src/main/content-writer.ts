@@ -5,20 +5,20 @@
 //
 // It validates while it copies (the GenAI shapes of src/messages.ts, JSON data elsewhere): bad
 // content throws a TypeError or RangeError naming the field and the value, and nothing written
-// counts until commit(), so the arena is left as it was. No JSON, no object per call: each
-// string is copied with one Buffer.write (short ones by a loop), common keys and words are one
-// byte. Strings past twice maxContentBytes per attribute are cut here (the workers would cut
-// them anyway; the copy stays bounded), with their full size kept for the original-size count.
+// counts until commit(), so the arena is left as it was. No JSON, no object per call: the
+// shapes' known fields are read and written directly (blob-encoder.ts writes the bytes). A
+// message keeps role, parts, name and finish_reason, a tool definition type, name, description
+// and parameters, a part of a known type its fields; a part of another type keeps all of them.
+// Strings past twice maxContentBytes per attribute are cut here (the workers would cut them
+// anyway; the copy stays bounded), with their full size kept for the original-size count.
 //
 // Space is reclaimed as the ring's slots are (arena.ts): a FIFO of (record index, blob end) per
 // record with content; every blob whose record the loops have copied out is free.
 
 import { invalidRange, invalidType } from '../errors.js';
-import {
-  CAT_INPUT, CAT_OUTPUT, CAT_SYSTEM, CAT_TOOLS, KEYS, KEY_STRING, MAX_WORD_LENGTH, T_ARRAY, T_CUT, T_FALSE, T_NULL, T_NUMBER, T_OBJECT, T_STRING,
-  T_TRUE, T_WORD, WORDS, type ArenaViews,
-} from '../shared/arena.js';
+import { CAT_INPUT, CAT_OUTPUT, CAT_SYSTEM, CAT_TOOLS, HAS_FINISH, HAS_NAME, T_NULL, type ArenaViews } from '../shared/arena.js';
 import type { CaptureCategories } from '../shared/content-config.js';
+import { BlobEncoder, FULL, Invalid, invalid, key, rethrowAt } from './blob-encoder.js';
 
 /** The content fields of a record call. */
 export interface ContentFields {
@@ -28,23 +28,36 @@ export interface ContentFields {
   tools?: unknown;
 }
 
-const KEY_CODES = new Map(KEYS.map((k, i) => [k, i]));
-const WORD_CODES = new Map(WORDS.map((w, i) => [w, i]));
-/** Deepest nesting of JSON data accepted (a cycle ends here too). */
-export const MAX_CONTENT_DEPTH = 32;
-/** Strings up to this length are copied by a loop (a native write costs more below it). */
-const SHORT_STRING = 24;
-/** Thrown inside the encoder when the blob does not fit where it is being written. */
-const FULL: unique symbol = Symbol('arena full');
+const K_TYPE = key('type');
+const K_CONTENT = key('content');
+const K_ID = key('id');
+const K_NAME = key('name');
+const K_ARGUMENTS = key('arguments');
+const K_RESPONSE = key('response');
+const K_DESCRIPTION = key('description');
+const K_PARAMETERS = key('parameters');
+const K_MIME = key('mime_type');
+const K_MODALITY = key('modality');
+const K_URI = key('uri');
+const K_FILE_ID = key('file_id');
 
-/** A content field that failed validation, with its path inside the field. */
-class Invalid {
-  readonly path: (string | number)[] = [];
-  constructor(readonly expected: string, readonly value: unknown, readonly range: boolean) {}
+/** `o[k]`, which must be a non-empty string. */
+function required(o: Record<string, unknown>, k: string): string {
+  const v = o[k];
+  if (typeof v === 'string' && v !== '') return v;
+  const err = new Invalid('a non-empty string', v, typeof v === 'string');
+  err.path.push(k);
+  throw err;
 }
 
-function invalid(expected: string, value: unknown, range = false): never {
-  throw new Invalid(expected, value, range);
+/** `o[k]` when it is absent, null or a string (null and absent alike: undefined). */
+function optionalString(o: Record<string, unknown>, k: string): string | undefined {
+  const v = o[k];
+  if (v == null) return undefined;
+  if (typeof v === 'string') return v;
+  const err = new Invalid('a string', v, false);
+  err.path.push(k);
+  throw err;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -54,9 +67,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 export class ContentWriter {
   /** Offset in the arena's data of the blob the last encode() wrote. */
   at = 0;
-  private readonly data: Uint8Array;
-  private readonly buf: Buffer;
-  private readonly view: DataView;
+  private readonly e: BlobEncoder;
   private readonly size: number;
   private readonly capture: CaptureCategories;
   /** String bytes one attribute may copy (2 x maxContentBytes). */
@@ -71,11 +82,8 @@ export class ContentWriter {
   private readonly fifoEnd: Float64Array;
   private fifoFirst = 0;
   private fifoCount = 0;
-  /** Of the blob being written: position, end of the room it may take, and a skip before it. */
-  private pos = 0;
-  private limit = 0;
+  /** Bytes of the data's end skipped before the blob being written (it starts again at 0). */
   private skip = 0;
-  private budget = 0;
   private readonly reclaim: () => number;
   private readonly pressure: () => void;
 
@@ -85,9 +93,7 @@ export class ContentWriter {
    * the records written so far due, so that the loops copy their blobs (and free them) soon.
    */
   constructor(arena: ArenaViews, capture: CaptureCategories, maxContentBytes: number, capacity: number, reclaim: () => number, pressure: () => void) {
-    this.data = arena.data;
-    this.buf = Buffer.from(arena.data.buffer, arena.data.byteOffset, arena.size);
-    this.view = new DataView(arena.data.buffer, arena.data.byteOffset, arena.size);
+    this.e = new BlobEncoder(arena.data);
     this.size = arena.size;
     this.capture = capture;
     this.copyBudget = 2 * maxContentBytes;
@@ -117,14 +123,14 @@ export class ContentWriter {
     }
     for (let attempt = 0; attempt < 3; attempt++) {
       if (!this.room(attempt)) continue;
-      const start = this.pos;
+      const start = this.e.pos;
       try {
         if (system !== undefined) this.section(CAT_SYSTEM, system, 'system', finishReason);
         if (input !== undefined) this.section(CAT_INPUT, input, 'input', finishReason);
         if (output !== undefined) this.section(CAT_OUTPUT, output, 'output', finishReason);
         if (tools !== undefined) this.section(CAT_TOOLS, tools, 'tools', finishReason);
         this.at = start;
-        return this.pos - start;
+        return this.e.pos - start;
       } catch (err) {
         if (err !== FULL) throw err;
       }
@@ -158,17 +164,18 @@ export class ContentWriter {
     const size = this.size;
     const offset = this.head % size;
     const free = size - (this.head - this.tail);
+    const e = this.e;
     if (attempt < 2) {
       this.skip = 0;
-      this.pos = offset;
-      this.limit = offset + Math.min(size - offset, free);
-      return attempt === 0 || this.limit > this.pos;
+      e.pos = offset;
+      e.limit = offset + Math.min(size - offset, free);
+      return attempt === 0 || e.limit > e.pos;
     }
     // The used bytes lie before the write offset: the room from 0 to the oldest blob may be larger.
     if (offset === 0 || free <= size - offset) return false;
     this.skip = size - offset;
-    this.pos = 0;
-    this.limit = free - this.skip;
+    e.pos = 0;
+    e.limit = free - this.skip;
     return true;
   }
 
@@ -185,8 +192,9 @@ export class ContentWriter {
   }
 
   private section(cat: number, value: unknown, field: 'system' | 'input' | 'output' | 'tools', finishReason: string | undefined): void {
-    this.budget = this.copyBudget;
-    this.u8(cat);
+    const e = this.e;
+    e.budget = this.copyBudget;
+    e.u8(cat);
     try {
       if (field === 'tools') this.tools(value);
       else if (typeof value === 'string') this.shorthand(cat, value, finishReason);
@@ -200,330 +208,187 @@ export class ContentWriter {
 
   /** `system: 'text'`, `input: 'text'`, `output: 'text'`: one text part, in one message for input and output. */
   private shorthand(cat: number, text: string, finishReason: string | undefined): void {
-    this.arrayHead(1);
-    if (cat !== CAT_SYSTEM) {
-      this.objectHead(cat === CAT_OUTPUT ? 3 : 2);
-      this.key('role');
-      this.word(cat === CAT_OUTPUT ? 'assistant' : 'user');
-      this.key('parts');
-      this.arrayHead(1);
-    }
-    this.objectHead(2);
-    this.key('type');
-    this.word('text');
-    this.key('content');
-    this.str(text);
+    const e = this.e;
+    e.arrayHead(1);
     if (cat === CAT_OUTPUT) {
-      this.key('finish_reason');
-      this.stringValue(finishReason ?? 'stop');
-    }
+      e.messageHead(HAS_FINISH, 'assistant');
+      e.wordOrString(finishReason ?? 'stop');
+    } else if (cat === CAT_INPUT) e.messageHead(0, 'user');
+    if (cat !== CAT_SYSTEM) e.arrayHead(1);
+    e.text(text);
   }
 
   private messages(value: unknown, output: boolean): void {
     if (!Array.isArray(value)) invalid('an array of messages ({ role, parts }) or a string', value);
-    this.arrayHead(value.length);
-    for (let i = 0; i < value.length; i++) {
-      try {
-        this.message(value[i], output);
-      } catch (err) {
-        if (err instanceof Invalid) err.path.unshift(i);
-        throw err;
-      }
+    this.e.arrayHead(value.length);
+    let i = 0;
+    try {
+      for (; i < value.length; i++) this.message(value[i], output);
+    } catch (err) {
+      rethrowAt(err, i);
     }
   }
 
   private message(m: unknown, output: boolean): void {
     if (!isObject(m)) invalid(output ? 'an output message ({ role, parts, finish_reason })' : 'a message ({ role, parts })', m);
-    const at = this.objectHead(0);
-    let n = 0;
-    for (const key in m) {
-      if (!Object.hasOwn(m, key)) continue;
-      const v = m[key];
-      if (v === undefined) continue;
-      try {
-        if (key === 'parts') {
-          this.key(key);
-          this.parts(v, 'an array of parts');
-        } else if (key === 'role' || key === 'name' || key === 'finish_reason') {
-          if (typeof v !== 'string' && !(v === null && key === 'name')) invalid('a string', v);
-          if (key === 'role' && v === '') invalid('a non-empty string', v, true);
-          this.key(key);
-          if (v === null) this.u8(T_NULL);
-          else this.stringValue(v as string);
-        } else {
-          this.key(key);
-          this.value(v, 1);
-        }
-      } catch (err) {
-        if (err instanceof Invalid) err.path.unshift(key);
-        throw err;
-      }
-      n++;
-    }
-    if (typeof m.role !== 'string') {
-      const err = new Invalid('a non-empty string', m.role, false);
-      err.path.push('role');
-      throw err;
-    }
-    if (!Array.isArray(m.parts)) {
-      const err = new Invalid('an array of parts', m.parts, false);
+    const e = this.e;
+    const role = required(m, 'role');
+    const parts = m.parts;
+    if (!Array.isArray(parts)) {
+      const err = new Invalid('an array of parts', parts, false);
       err.path.push('parts');
       throw err;
     }
-    this.view.setUint32(at, n, true);
+    const name = optionalString(m, 'name');
+    const finish = optionalString(m, 'finish_reason');
+    e.messageHead((name === undefined ? 0 : HAS_NAME) | (finish === undefined ? 0 : HAS_FINISH), role);
+    if (name !== undefined) e.str(name);
+    if (finish !== undefined) e.wordOrString(finish);
+    try {
+      this.parts(parts, 'an array of parts');
+    } catch (err) {
+      rethrowAt(err, 'parts');
+    }
   }
 
   private parts(value: unknown, expected: string): void {
     if (!Array.isArray(value)) invalid(expected, value);
-    this.arrayHead(value.length);
-    for (let i = 0; i < value.length; i++) {
-      try {
-        this.part(value[i]);
-      } catch (err) {
-        if (err instanceof Invalid) err.path.unshift(i);
-        throw err;
-      }
+    this.e.arrayHead(value.length);
+    let i = 0;
+    try {
+      for (; i < value.length; i++) this.part(value[i]);
+    } catch (err) {
+      rethrowAt(err, i);
     }
   }
 
-  /** A part: `type` and, for the known types, their required string field. */
+  /** A part: a known type with its fields, or any other type with all its members. */
   private part(p: unknown): void {
     if (!isObject(p)) invalid('a part ({ type, ... })', p);
-    const type = p.type;
-    if (typeof type !== 'string' || type === '') {
-      const err = new Invalid('a non-empty string', type, typeof type === 'string');
-      err.path.push('type');
-      throw err;
+    const e = this.e;
+    const type = required(p, 'type');
+    switch (type) {
+      case 'text':
+        e.text(required(p, 'content'));
+        return;
+      case 'reasoning': {
+        const content = required(p, 'content');
+        e.objectHead(2);
+        e.u8(K_TYPE);
+        e.wordOrString(type);
+        e.u8(K_CONTENT);
+        e.str(content);
+        return;
+      }
+      case 'tool_call': {
+        const name = required(p, 'name');
+        const id = p.id;
+        if (id != null && typeof id !== 'string') invalidAt('id', 'a string or null', id);
+        const args = p.arguments;
+        e.objectHead(args === undefined ? 3 : 4);
+        e.u8(K_TYPE);
+        e.wordOrString(type);
+        this.id(id);
+        e.u8(K_NAME);
+        e.str(name);
+        if (args !== undefined) {
+          e.u8(K_ARGUMENTS);
+          this.data(args, 'arguments');
+        }
+        return;
+      }
+      case 'tool_call_response': {
+        const id = p.id;
+        if (id != null && typeof id !== 'string') invalidAt('id', 'a string or null', id);
+        e.objectHead(3);
+        e.u8(K_TYPE);
+        e.wordOrString(type);
+        this.id(id);
+        e.u8(K_RESPONSE);
+        if (p.response === undefined) e.u8(T_NULL);
+        else this.data(p.response, 'response');
+        return;
+      }
+      case 'blob':
+      case 'uri':
+      case 'file': {
+        const field = type === 'blob' ? 'content' : type === 'uri' ? 'uri' : 'file_id';
+        const payload = required(p, field);
+        const modality = required(p, 'modality');
+        const mime = optionalString(p, 'mime_type');
+        e.objectHead(mime === undefined ? 3 : 4);
+        e.u8(K_TYPE);
+        e.wordOrString(type);
+        e.u8(K_MODALITY);
+        e.wordOrString(modality);
+        if (mime !== undefined) {
+          e.u8(K_MIME);
+          e.str(mime);
+        }
+        e.u8(type === 'blob' ? K_CONTENT : type === 'uri' ? K_URI : K_FILE_ID);
+        e.str(payload);
+        return;
+      }
+      default:
+        e.members(p, 1);
     }
-    const required = type === 'text' || type === 'reasoning' || type === 'blob' ? 'content'
-      : type === 'tool_call' ? 'name' : type === 'uri' ? 'uri' : type === 'file' ? 'file_id' : undefined;
-    if (required !== undefined && typeof p[required] !== 'string') {
-      const err = new Invalid('a string', p[required], false);
-      err.path.push(required);
-      throw err;
+  }
+
+  /** A part's id: a string, or null (absent alike). */
+  private id(id: unknown): void {
+    const e = this.e;
+    e.u8(K_ID);
+    if (typeof id === 'string') e.str(id);
+    else e.u8(T_NULL);
+  }
+
+  /** JSON data under `field` of a part. */
+  private data(v: unknown, field: string): void {
+    try {
+      if (v === null || typeof v === 'function' || typeof v === 'symbol') this.e.u8(T_NULL);
+      else this.e.value(v, 2);
+    } catch (err) {
+      rethrowAt(err, field);
     }
-    this.object(p, 1);
   }
 
   private tools(value: unknown): void {
     if (!Array.isArray(value)) invalid('an array of tool definitions ({ type, name })', value);
-    this.arrayHead(value.length);
-    for (let i = 0; i < value.length; i++) {
-      const t: unknown = value[i];
-      try {
+    const e = this.e;
+    e.arrayHead(value.length);
+    let i = 0;
+    try {
+      for (; i < value.length; i++) {
+        const t: unknown = value[i];
         if (!isObject(t)) invalid('a tool definition ({ type, name })', t);
-        for (const key of ['type', 'name'] as const) {
-          if (typeof t[key] !== 'string' || t[key] === '') {
-            const err = new Invalid('a non-empty string', t[key], typeof t[key] === 'string');
-            err.path.push(key);
-            throw err;
-          }
+        const type = required(t, 'type');
+        const name = required(t, 'name');
+        const description = optionalString(t, 'description');
+        const parameters = t.parameters;
+        e.objectHead(2 + (description === undefined ? 0 : 1) + (parameters == null ? 0 : 1));
+        e.u8(K_TYPE);
+        e.wordOrString(type);
+        e.u8(K_NAME);
+        e.str(name);
+        if (description !== undefined) {
+          e.u8(K_DESCRIPTION);
+          e.str(description);
         }
-        this.object(t, 1);
-      } catch (err) {
-        if (err instanceof Invalid) err.path.unshift(i);
-        throw err;
-      }
-    }
-  }
-
-  /** Any JSON data, as JSON.stringify sees it (toJSON, undefined members left out, non-finite numbers null). */
-  private value(v: unknown, depth: number): void {
-    switch (typeof v) {
-      case 'string':
-        this.stringValue(v);
-        return;
-      case 'number':
-        if (Number.isFinite(v)) {
-          this.u8(T_NUMBER);
-          this.f64(v);
-        } else this.u8(T_NULL);
-        return;
-      case 'boolean':
-        this.u8(v ? T_TRUE : T_FALSE);
-        return;
-      case 'object':
-        if (v === null) {
-          this.u8(T_NULL);
-          return;
+        if (parameters != null) {
+          e.u8(K_PARAMETERS);
+          this.data(parameters, 'parameters');
         }
-        if (depth > MAX_CONTENT_DEPTH) invalid(`JSON data nested at most ${MAX_CONTENT_DEPTH} levels deep (a cycle?)`, v, true);
-        if (typeof (v as { toJSON?: unknown }).toJSON === 'function') {
-          this.value((v as { toJSON(): unknown }).toJSON(), depth + 1);
-          return;
-        }
-        if (Array.isArray(v)) {
-          this.arrayHead(v.length);
-          for (let i = 0; i < v.length; i++) {
-            const e: unknown = v[i];
-            try {
-              if (e === undefined || typeof e === 'function' || typeof e === 'symbol') this.u8(T_NULL);
-              else this.value(e, depth + 1);
-            } catch (err) {
-              if (err instanceof Invalid) err.path.unshift(i);
-              throw err;
-            }
-          }
-          return;
-        }
-        this.object(v as Record<string, unknown>, depth);
-        return;
-      case 'bigint':
-        return invalid('JSON data (a BigInt is not)', v);
-      default:
-        return invalid('JSON data', v);
-    }
-  }
-
-  private object(o: Record<string, unknown>, depth: number): void {
-    const at = this.objectHead(0);
-    let n = 0;
-    for (const key in o) {
-      if (!Object.hasOwn(o, key)) continue;
-      const v = o[key];
-      if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
-      this.key(key);
-      try {
-        this.value(v, depth + 1);
-      } catch (err) {
-        if (err instanceof Invalid) err.path.unshift(key);
-        throw err;
       }
-      n++;
+    } catch (err) {
+      rethrowAt(err, i);
     }
-    this.view.setUint32(at, n, true);
   }
+}
 
-  // ---- bytes ----
-
-  private u8(v: number): void {
-    if (this.pos >= this.limit) throw FULL;
-    this.data[this.pos++] = v;
-  }
-
-  private u32(v: number): void {
-    if (this.pos + 4 > this.limit) throw FULL;
-    this.view.setUint32(this.pos, v, true);
-    this.pos += 4;
-  }
-
-  private f64(v: number): void {
-    if (this.pos + 8 > this.limit) throw FULL;
-    this.view.setFloat64(this.pos, v, true);
-    this.pos += 8;
-  }
-
-  private arrayHead(n: number): void {
-    this.u8(T_ARRAY);
-    this.u32(n);
-  }
-
-  /** Writes an object's head with `n` members; returns where n is, to patch it. */
-  private objectHead(n: number): number {
-    this.u8(T_OBJECT);
-    const at = this.pos;
-    this.u32(n);
-    return at;
-  }
-
-  private key(k: string): void {
-    const code = k.length <= MAX_WORD_LENGTH ? KEY_CODES.get(k) : undefined;
-    if (code !== undefined) {
-      this.u8(code);
-      return;
-    }
-    this.u8(KEY_STRING);
-    this.raw(k);
-  }
-
-  private word(w: string): void {
-    this.u8(T_WORD);
-    this.u8(WORD_CODES.get(w) as number);
-  }
-
-  /** A string value: one byte when it is a common word, else its bytes. */
-  private stringValue(s: string): void {
-    const code = s.length <= MAX_WORD_LENGTH ? WORD_CODES.get(s) : undefined;
-    if (code !== undefined) {
-      this.u8(T_WORD);
-      this.u8(code);
-    } else this.str(s);
-  }
-
-  /** T_STRING (or T_CUT past the attribute's copy budget) and the string's UTF-8 bytes. */
-  private str(s: string): void {
-    const n = s.length;
-    const keep = this.budget;
-    if (n * 3 <= keep) {
-      this.u8(T_STRING);
-      const at = this.pos;
-      this.u32(0);
-      const written = this.raw0(s);
-      this.view.setUint32(at, written, true);
-      this.budget -= written;
-      return;
-    }
-    // Near the budget: the exact size decides between whole and cut.
-    const full = Buffer.byteLength(s, 'utf8');
-    if (full <= keep) {
-      this.u8(T_STRING);
-      this.u32(full);
-      this.bytesOf(s, full);
-      this.budget -= full;
-      return;
-    }
-    this.u8(T_CUT);
-    const at = this.pos;
-    this.u32(0);
-    this.u32(full);
-    if (this.pos + keep > this.limit) throw FULL;
-    // Buffer.write never writes part of a character: `written` may fall short of `keep`.
-    const written = keep === 0 ? 0 : this.buf.write(s, this.pos, keep, 'utf8');
-    this.pos += written;
-    this.view.setUint32(at, written, true);
-    this.budget = 0;
-  }
-
-  /** A key's bytes with their length (u32), never cut. */
-  private raw(s: string): void {
-    const at = this.pos;
-    this.u32(0);
-    this.view.setUint32(at, this.raw0(s), true);
-  }
-
-  /** Writes all of `s` at pos (throwing FULL if it may not fit); returns its byte count. */
-  private raw0(s: string): number {
-    const n = s.length;
-    const data = this.data;
-    let p = this.pos;
-    if (n <= SHORT_STRING && p + n <= this.limit) {
-      let i = 0;
-      for (; i < n; i++) {
-        const ch = s.charCodeAt(i);
-        if (ch >= 0x80) break;
-        data[p + i] = ch;
-      }
-      if (i === n) {
-        this.pos = p + n;
-        return n;
-      }
-    }
-    if (p + n * 3 > this.limit) {
-      const full = Buffer.byteLength(s, 'utf8');
-      this.bytesOf(s, full);
-      return full;
-    }
-    const written = this.buf.write(s, p, n * 3, 'utf8');
-    p += written;
-    this.pos = p;
-    return written;
-  }
-
-  /** Writes the `full` UTF-8 bytes of `s` at pos. */
-  private bytesOf(s: string, full: number): void {
-    if (this.pos + full > this.limit) throw FULL;
-    this.pos += this.buf.write(s, this.pos, full, 'utf8');
-  }
+function invalidAt(field: string, expected: string, value: unknown): never {
+  const err = new Invalid(expected, value, false);
+  err.path.push(field);
+  throw err;
 }
 
 /** The TypeError or RangeError for an invalid content field, its path rendered after `field`. */

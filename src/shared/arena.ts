@@ -37,6 +37,12 @@
 //           | T_ARRAY u32 count, value*count
 //           | T_OBJECT u32 count, (key value)*count   key := u8 code < KEY_STRING: KEYS[code],
 //                                                     or KEY_STRING u32 n, n bytes of UTF-8
+//           | T_MESSAGE u8 has, role [name] [finish] parts
+//                                                     { role, parts, name?, finish_reason? }: the
+//                                                     values in this order, name when has & 1,
+//                                                     finish when has & 2 (the common message in
+//                                                     a few bytes and writes, not an object's)
+//           | T_TEXT content                          { type: 'text', content } (the common part)
 //
 // The value of a section is the attribute's JSON value: for CAT_INPUT and CAT_OUTPUT an array of
 // messages, for CAT_SYSTEM an array of parts, for CAT_TOOLS an array of tool definitions (the
@@ -64,6 +70,10 @@ export const T_CUT = 5;
 export const T_WORD = 6;
 export const T_ARRAY = 7;
 export const T_OBJECT = 8;
+export const T_MESSAGE = 9;
+export const T_TEXT = 10;
+export const HAS_NAME = 1;
+export const HAS_FINISH = 2;
 
 export const KEY_STRING = 0xff;
 

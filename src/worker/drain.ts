@@ -139,7 +139,7 @@ async function start(): Promise<void> {
         attributeKeys: config.attributeKeys,
         serviceName: config.serviceName,
         exportTimeoutMillis: config.exportTimeoutMillis,
-        log: (level, message) => post({ type: 'log', level, message }),
+        log: (level, message) => post({ type: 'log', level, message: redactUrlCredentials(message) }),
       })
     : undefined;
   const sampler = m?.sampling === undefined ? undefined : new TailSampler(m.sampling);

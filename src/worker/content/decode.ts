@@ -2,7 +2,10 @@
 // Worker zone (and the calling thread of an in-memory tracer); pure: no thread, no I/O. The bytes
 // are the worker's private copy of the blob (worker/build.ts), never the shared arena.
 
-import { CAT_INPUT, CAT_OUTPUT, CAT_SYSTEM, CAT_TOOLS, KEYS, KEY_STRING, T_ARRAY, T_CUT, T_FALSE, T_NULL, T_NUMBER, T_OBJECT, T_STRING, T_TRUE, T_WORD, WORDS } from '../../shared/arena.js';
+import {
+  CAT_INPUT, CAT_OUTPUT, CAT_SYSTEM, CAT_TOOLS, HAS_FINISH, HAS_NAME, KEYS, KEY_STRING, T_ARRAY, T_CUT, T_FALSE, T_MESSAGE, T_NULL, T_NUMBER, T_OBJECT, T_STRING, T_TEXT, T_TRUE,
+  T_WORD, WORDS,
+} from '../../shared/arena.js';
 
 /** What a string cut at the copy limit ends with (and one the truncation cut ends with). */
 export const CUT_MARK = '…[truncated]';
@@ -111,6 +114,18 @@ class Reader {
         }
         return out;
       }
+      case T_MESSAGE: {
+        const has = this.u8();
+        const role = this.value();
+        const name = (has & HAS_NAME) !== 0 ? this.value() : undefined;
+        const finish = (has & HAS_FINISH) !== 0 ? this.value() : undefined;
+        const m: Record<string, unknown> = { role, parts: this.value() };
+        if (name !== undefined) m.name = name;
+        if (finish !== undefined) m.finish_reason = finish;
+        return m;
+      }
+      case T_TEXT:
+        return { type: 'text', content: this.value() };
       default:
         throw new RangeError(`content blob: unknown tag ${t}`);
     }

@@ -11,6 +11,7 @@
 // Sizes are UTF-8 bytes of the JSON text, escapes included, so the result is at most `max`.
 
 import { CUT_MARK } from './decode.js';
+import { toJson } from './json.js';
 
 export interface Fitted {
   json: string;
@@ -114,13 +115,13 @@ function capFor(sizes: number[], budget: number): number {
  * did not copy (decode.ts), for the original size. Mutates `items` when it truncates.
  */
 export function fitJson(items: unknown[], max: number, keep: 'last' | 'first', cuts = 0, unseenBytes = 0): Fitted {
-  const json = JSON.stringify(items);
+  const json = toJson(items);
   const bytes = Buffer.byteLength(json, 'utf8');
   const originalBytes = bytes + unseenBytes - cuts * MARK_BYTES;
   if (bytes <= max) return { json, truncated: cuts > 0, originalBytes };
 
   // Per item: its bytes, and those of its cuttable strings.
-  const sizes = items.map((item) => Buffer.byteLength(JSON.stringify(item) ?? 'null', 'utf8'));
+  const sizes = items.map((item) => Buffer.byteLength(toJson(item), 'utf8'));
   const leaves = items.map((item) => {
     const list: Leaf[] = [];
     return { list, sum: leavesOf(item, list) };
@@ -147,7 +148,7 @@ export function fitJson(items: unknown[], max: number, keep: 'last' | 'first', c
         l.bytes = jsonBytes(shorter);
       }
     }
-    const out = JSON.stringify(kept);
+    const out = toJson(kept);
     const outBytes = Buffer.byteLength(out, 'utf8');
     if (outBytes <= max) return { json: out, truncated: true, originalBytes };
     budget -= outBytes - max;
