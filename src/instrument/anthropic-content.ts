@@ -3,7 +3,7 @@
 // apart from the messages (`system`): it is the call's system instructions.
 
 import type { ChatMessage, MessagePart, ToolDefinition } from '../index.js';
-import { arrayOr, defined, finishReason, functionTool, str, text, toolResult, type Capture, type RequestContent, type ResponseContent } from './content.js';
+import { arrayOr, defined, finishReason, str, text, tool, toolResult, type Capture, type RequestContent, type ResponseContent } from './content.js';
 
 function source(s: any, modality: string): MessagePart {
   if (s?.type === 'base64') return { type: 'blob', modality, mime_type: str(s.media_type) || null, content: str(s.data) };
@@ -47,9 +47,9 @@ export function messagesRequest(body: any, capture: Capture): RequestContent {
       (typeof m?.role === 'string' ? { role: m.role, parts: blocks(m.content) } : undefined)));
   }
   if (capture.tools && Array.isArray(body?.tools)) {
-    out.tools = defined(body.tools.map((t: any): ToolDefinition | undefined => (t?.input_schema !== undefined || t?.type === undefined || t?.type === 'custom'
-      ? functionTool(t?.name, t?.description, t?.input_schema)
-      : functionTool(t.name ?? t.type, undefined, undefined, str(t.type)))));
+    // A custom tool is a function; a server tool (web search, code execution) keeps its type.
+    out.tools = defined(body.tools.map((t: any): ToolDefinition | undefined =>
+      (t?.type === undefined || t?.type === 'custom' ? tool(t?.name) : tool(t.name ?? t.type, t.type))));
   }
   return out;
 }

@@ -84,13 +84,14 @@ export function toolResult(content: unknown): unknown {
   return content;
 }
 
-/** A tool definition in the conventions' shape. */
-export function functionTool(name: unknown, description: unknown, parameters: unknown, type = 'function'): ToolDefinition | undefined {
+/**
+ * A tool definition as the wrappers record it: its type and name. The conventions advise against
+ * recording description and parameters by default (large, and the same on every call); a
+ * hand-mapped call may pass them in `tools`.
+ */
+export function tool(name: unknown, type: unknown = 'function'): ToolDefinition | undefined {
   if (typeof name !== 'string' || name.length === 0) return undefined;
-  const t: ToolDefinition = { type, name };
-  if (typeof description === 'string') t.description = description;
-  if (parameters !== undefined && parameters !== null) t.parameters = parameters;
-  return t;
+  return { type: typeof type === 'string' && type.length > 0 ? type : 'function', name };
 }
 
 /** Keeps the defined items (a mapping that met something it cannot name returns undefined). */

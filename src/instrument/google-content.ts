@@ -4,7 +4,7 @@
 // that asks for functions ends with finish reason 'tool_call' (Gemini says STOP).
 
 import type { ChatMessage, MessagePart, OutputMessage, ToolDefinition } from '../index.js';
-import { arrayOr, defined, finishReason, functionTool, modalityOf, str, text, type Capture, type RequestContent, type ResponseContent } from './content.js';
+import { arrayOr, defined, finishReason, modalityOf, str, text, tool, type Capture, type RequestContent, type ResponseContent } from './content.js';
 
 function part(p: any): MessagePart | undefined {
   if (typeof p === 'string') return text(p);
@@ -56,7 +56,7 @@ function tools(list: unknown): ToolDefinition[] {
     for (const [kind, value] of Object.entries(t as Record<string, any>)) {
       if (kind === 'functionDeclarations') {
         for (const f of arrayOr(value)) {
-          const def = functionTool(f?.name, f?.description, f?.parametersJsonSchema ?? f?.parameters);
+          const def = tool(f?.name);
           if (def !== undefined) out.push(def);
         }
       } else if (value != null) out.push({ type: kind, name: kind });

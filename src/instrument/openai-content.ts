@@ -5,7 +5,7 @@
 // are its system instructions.
 
 import type { ChatMessage, MessagePart, OutputMessage, ToolDefinition } from '../index.js';
-import { arrayOr, defined, finishReason, functionTool, str, text, toolResult, urlPart, type Capture, type RequestContent, type ResponseContent } from './content.js';
+import { arrayOr, defined, finishReason, str, text, tool, toolResult, urlPart, type Capture, type RequestContent, type ResponseContent } from './content.js';
 
 // ---- Chat Completions ----
 
@@ -58,9 +58,7 @@ function chatMessage(m: any): ChatMessage | undefined {
 }
 
 function chatTools(tools: unknown): ToolDefinition[] {
-  return defined(arrayOr(tools).map((t: any) => (t?.type === 'function' || t?.function !== undefined
-    ? functionTool(t.function?.name, t.function?.description, t.function?.parameters)
-    : functionTool(t?.custom?.name ?? t?.type, t?.custom?.description, undefined, str(t?.type) || 'function'))));
+  return defined(arrayOr(tools).map((t: any) => (t?.function !== undefined ? tool(t.function?.name) : tool(t?.custom?.name ?? t?.type, t?.type))));
 }
 
 export function chatRequest(body: any, capture: Capture): RequestContent {
@@ -184,9 +182,7 @@ export function responsesRequest(body: any, capture: Capture): RequestContent {
   if (capture.system && typeof body?.instructions === 'string') out.system = [text(body.instructions)];
   if (capture.input) out.input = typeof body?.input === 'string' ? [{ role: 'user', parts: [text(body.input)] }] : defined(arrayOr(body?.input).map(responsesItem));
   if (capture.tools && Array.isArray(body?.tools)) {
-    out.tools = defined(body.tools.map((t: any) => (t?.type === 'function'
-      ? functionTool(t.name, t.description, t.parameters)
-      : functionTool(t?.name ?? t?.type, t?.description, undefined, str(t?.type) || 'function'))));
+    out.tools = defined(body.tools.map((t: any) => tool(t?.name ?? t?.type, t?.type)));
   }
   return out;
 }

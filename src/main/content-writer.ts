@@ -16,7 +16,7 @@
 // record with content; every blob whose record the loops have copied out is free.
 
 import { invalidRange, invalidType } from '../errors.js';
-import { CAT_INPUT, CAT_OUTPUT, CAT_SYSTEM, CAT_TOOLS, HAS_FINISH, HAS_NAME, T_NULL, type ArenaViews } from '../shared/arena.js';
+import { CAT_INPUT, CAT_OUTPUT, CAT_SYSTEM, CAT_TOOLS, HAS_FINISH, HAS_NAME, T_ARRAY_REVERSED, T_NULL, type ArenaViews } from '../shared/arena.js';
 import type { CaptureCategories } from '../shared/content-config.js';
 import { BlobEncoder, FULL, Invalid, invalid, key, rethrowAt } from './blob-encoder.js';
 
@@ -46,6 +46,15 @@ function required(o: Record<string, unknown>, k: string): string {
   const v = o[k];
   if (typeof v === 'string' && v !== '') return v;
   const err = new Invalid('a non-empty string', v, typeof v === 'string');
+  err.path.push(k);
+  throw err;
+}
+
+/** `o[k]`, which must be a string (maybe empty). */
+function stringField(o: Record<string, unknown>, k: string): string {
+  const v = o[k];
+  if (typeof v === 'string') return v;
+  const err = new Invalid('a string', v, false);
   err.path.push(k);
   throw err;
 }
@@ -218,12 +227,23 @@ export class ContentWriter {
     e.text(text);
   }
 
+  /**
+   * The messages of an input are written latest first (T_ARRAY_REVERSED): truncation keeps the
+   * latest turns, so the copy limit must spend itself on them too.
+   */
   private messages(value: unknown, output: boolean): void {
     if (!Array.isArray(value)) invalid('an array of messages ({ role, parts }) or a string', value);
-    this.e.arrayHead(value.length);
+    const e = this.e;
     let i = 0;
     try {
-      for (; i < value.length; i++) this.message(value[i], output);
+      if (output) {
+        e.arrayHead(value.length);
+        for (; i < value.length; i++) this.message(value[i], true);
+      } else {
+        e.u8(T_ARRAY_REVERSED);
+        e.u32(value.length);
+        for (i = value.length - 1; i >= 0; i--) this.message(value[i], false);
+      }
     } catch (err) {
       rethrowAt(err, i);
     }
@@ -269,10 +289,10 @@ export class ContentWriter {
     const type = required(p, 'type');
     switch (type) {
       case 'text':
-        e.text(required(p, 'content'));
+        e.text(stringField(p, 'content'));
         return;
       case 'reasoning': {
-        const content = required(p, 'content');
+        const content = stringField(p, 'content');
         e.objectHead(2);
         e.u8(K_TYPE);
         e.wordOrString(type);
@@ -313,7 +333,7 @@ export class ContentWriter {
       case 'uri':
       case 'file': {
         const field = type === 'blob' ? 'content' : type === 'uri' ? 'uri' : 'file_id';
-        const payload = required(p, field);
+        const payload = stringField(p, field);
         const modality = required(p, 'modality');
         const mime = optionalString(p, 'mime_type');
         e.objectHead(mime === undefined ? 3 : 4);

@@ -43,6 +43,9 @@
 //                                                     finish when has & 2 (the common message in
 //                                                     a few bytes and writes, not an object's)
 //           | T_TEXT content                          { type: 'text', content } (the common part)
+//           | T_ARRAY_REVERSED u32 count, value*count an array written last item first: an input's
+//                                                     messages, so that the copy limit spends
+//                                                     itself on the latest turns
 //
 // The value of a section is the attribute's JSON value: for CAT_INPUT and CAT_OUTPUT an array of
 // messages, for CAT_SYSTEM an array of parts, for CAT_TOOLS an array of tool definitions (the
@@ -72,6 +75,7 @@ export const T_ARRAY = 7;
 export const T_OBJECT = 8;
 export const T_MESSAGE = 9;
 export const T_TEXT = 10;
+export const T_ARRAY_REVERSED = 11;
 export const HAS_NAME = 1;
 export const HAS_FINISH = 2;
 

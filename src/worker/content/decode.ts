@@ -3,7 +3,7 @@
 // are the worker's private copy of the blob (worker/build.ts), never the shared arena.
 
 import {
-  CAT_INPUT, CAT_OUTPUT, CAT_SYSTEM, CAT_TOOLS, HAS_FINISH, HAS_NAME, KEYS, KEY_STRING, T_ARRAY, T_CUT, T_FALSE, T_MESSAGE, T_NULL, T_NUMBER, T_OBJECT, T_STRING, T_TEXT, T_TRUE,
+  CAT_INPUT, CAT_OUTPUT, CAT_SYSTEM, CAT_TOOLS, HAS_FINISH, HAS_NAME, KEYS, KEY_STRING, T_ARRAY, T_ARRAY_REVERSED, T_CUT, T_FALSE, T_MESSAGE, T_NULL, T_NUMBER, T_OBJECT, T_STRING, T_TEXT, T_TRUE,
   T_WORD, WORDS,
 } from '../../shared/arena.js';
 
@@ -112,6 +112,12 @@ class Reader {
           // A plain data property even for '__proto__' (JSON.parse does the same).
           Object.defineProperty(out, key, { value: this.value(), enumerable: true, writable: true, configurable: true });
         }
+        return out;
+      }
+      case T_ARRAY_REVERSED: {
+        const n = this.u32();
+        const out: unknown[] = new Array(n);
+        for (let i = n - 1; i >= 0; i--) out[i] = this.value();
         return out;
       }
       case T_MESSAGE: {

@@ -4,8 +4,8 @@
 //
 //   1. The whole value fits: done.
 //   2. Else, if the structure alone (everything but the texts) leaves less than a quarter of the
-//      budget for text, whole items go: the oldest messages of an input (the latest turns are
-//      what a reader debugs), the last items of the other attributes.
+//      budget for text, or less than MIN_TEXT bytes a text, whole items go: the oldest messages
+//      of an input (the latest turns are what a reader debugs), the last items of the others.
 //   3. The texts share what is left fairly: each keeps up to one cap, the largest that fits
 //      (short texts whole, long ones cut to the cap, each cut one ending in CUT_MARK).
 // Sizes are UTF-8 bytes of the JSON text, escapes included, so the result is at most `max`.
@@ -25,6 +25,8 @@ export interface Fitted {
 export const STRUCTURAL_KEYS: ReadonlySet<string> = new Set(['type', 'role', 'finish_reason', 'modality', 'mime_type', 'id', 'name']);
 
 const MARK_BYTES = Buffer.byteLength(CUT_MARK, 'utf8');
+/** The least a kept text keeps of itself, when it is longer (a cut text shorter than this says little). */
+const MIN_TEXT = 64;
 // Characters that are one byte in JSON, unescaped: a string of only these is measured by length.
 const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
@@ -130,10 +132,15 @@ export function fitJson(items: unknown[], max: number, keep: 'last' | 'first', c
   let last = items.length; // kept: [first, last)
   let fixed = 2;
   for (let i = 0; i < items.length; i++) fixed += sizes[i] - leaves[i].sum + (i > 0 ? 1 : 0);
+  // The room the texts of items [first, last) need at least: each its MIN_TEXT (or all of it).
+  const least = (i: number): number => leaves[i].list.reduce((n, l) => n + Math.min(l.bytes, MIN_TEXT + MARK_BYTES), 0);
+  let textNeed = 0;
+  for (let i = 0; i < items.length; i++) textNeed += least(i);
   const reserve = Math.floor(max / 4);
-  while (last > first && fixed > max - reserve) {
+  while (last > first && (fixed > max - reserve || fixed + textNeed > max)) {
     const drop = keep === 'last' ? first++ : --last;
     fixed -= sizes[drop] - leaves[drop].sum + (last > first ? 1 : 0);
+    textNeed -= least(drop);
   }
   const kept = items.slice(first, last);
   const kept_leaves = leaves.slice(first, last).flatMap((l) => l.list);
