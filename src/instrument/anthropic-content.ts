@@ -3,7 +3,7 @@
 // apart from the messages (`system`): it is the call's system instructions.
 
 import type { ChatMessage, MessagePart, ToolDefinition } from '../index.js';
-import { arrayOr, defined, finishReason, str, text, tool, toolResult, type Capture, type RequestContent, type ResponseContent } from './content.js';
+import { arrayOr, defined, finishReason, outputMessage, str, text, tool, toolResult, type Capture, type RequestContent, type ResponseContent } from './content.js';
 
 function source(s: any, modality: string): MessagePart {
   if (s?.type === 'base64') return { type: 'blob', modality, mime_type: str(s.media_type) || null, content: str(s.data) };
@@ -57,7 +57,7 @@ export function messagesRequest(body: any, capture: Capture): RequestContent {
 export function messageResponse(data: any, capture: Capture): ResponseContent {
   const finish = finishReason(data?.stop_reason);
   const out: ResponseContent = { responseId: typeof data?.id === 'string' ? data.id : undefined, finishReasons: finish === undefined ? [] : [finish] };
-  if (capture.output && data != null) out.output = [{ role: str(data.role) || 'assistant', parts: blocks(data.content), finish_reason: finish ?? 'stop' }];
+  if (capture.output && data != null) out.output = [outputMessage(str(data.role) || 'assistant', blocks(data.content), finish)];
   return out;
 }
 
@@ -120,7 +120,7 @@ export class MessageStreamContent {
         if (b.type === 'tool_use' || b.type === 'server_tool_use') return { type: 'tool_call', id: b.id, name: b.name, arguments: b.json.length > 0 ? b.json.join('') : b.input ?? null };
         return b.type === '' ? undefined : { type: b.type };
       }));
-      out.output = [{ role: 'assistant', parts, finish_reason: finish ?? 'stop' }];
+      out.output = [outputMessage('assistant', parts, finish)];
     }
     return out;
   }

@@ -51,6 +51,11 @@ export function finishReason(value: unknown): string | undefined {
   return Object.hasOwn(FINISH, value) ? FINISH[value] : value;
 }
 
+/** An answer; finish_reason only when the provider said one (an abandoned stream has none). */
+export function outputMessage(role: string, parts: MessagePart[], finish: string | undefined): OutputMessage {
+  return finish === undefined ? { role, parts } : { role, parts, finish_reason: finish };
+}
+
 export function text(content: string): MessagePart {
   return { type: 'text', content };
 }

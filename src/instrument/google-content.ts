@@ -4,7 +4,7 @@
 // that asks for functions ends with finish reason 'tool_call' (Gemini says STOP).
 
 import type { ChatMessage, MessagePart, OutputMessage, ToolDefinition } from '../index.js';
-import { arrayOr, defined, finishReason, modalityOf, str, text, tool, type Capture, type RequestContent, type ResponseContent } from './content.js';
+import { arrayOr, defined, finishReason, modalityOf, outputMessage, str, text, tool, type Capture, type RequestContent, type ResponseContent } from './content.js';
 
 function part(p: any): MessagePart | undefined {
   if (typeof p === 'string') return text(p);
@@ -87,7 +87,7 @@ export function generateResponse(response: any, capture: Capture): ResponseConte
   if (capture.output) {
     out.output = candidates.map((c: any): OutputMessage => {
       const raw = arrayOr(c?.content?.parts);
-      return { role: role(c?.content?.role ?? 'model'), parts: defined(raw.map(part)), finish_reason: candidateFinish(c, raw) ?? 'stop' };
+      return outputMessage(role(c?.content?.role ?? 'model'), defined(raw.map(part)), candidateFinish(c, raw));
     });
   }
   return out;
@@ -132,7 +132,7 @@ export class GenerateStreamContent {
     const cands = this.#candidates.filter((c) => c !== undefined);
     const finish = (c: CandidateSoFar): string | undefined => (c.finish === 'STOP' && c.called ? 'tool_call' : finishReason(c.finish));
     const out: ResponseContent = { responseId: this.#id, finishReasons: defined(cands.map(finish)) };
-    if (this.#output) out.output = cands.map((c): OutputMessage => ({ role: 'assistant', parts: defined(c.parts.map(part)), finish_reason: finish(c) ?? 'stop' }));
+    if (this.#output) out.output = cands.map((c): OutputMessage => outputMessage('assistant', defined(c.parts.map(part)), finish(c)));
     return out;
   }
 }

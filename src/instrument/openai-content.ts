@@ -5,7 +5,7 @@
 // are its system instructions.
 
 import type { ChatMessage, MessagePart, OutputMessage, ToolDefinition } from '../index.js';
-import { arrayOr, defined, finishReason, str, text, tool, toolResult, urlPart, type Capture, type RequestContent, type ResponseContent } from './content.js';
+import { arrayOr, defined, finishReason, outputMessage, str, text, tool, toolResult, urlPart, type Capture, type RequestContent, type ResponseContent } from './content.js';
 
 // ---- Chat Completions ----
 
@@ -80,7 +80,7 @@ export function chatResponse(data: any, capture: Capture): ResponseContent {
       const parts = chatContent(m.content);
       if (typeof m.refusal === 'string') parts.push(text(m.refusal));
       parts.push(...toolCalls(m.tool_calls));
-      return { role: str(m.role) || 'assistant', parts, finish_reason: finishReason(c?.finish_reason) ?? 'stop' };
+      return outputMessage(str(m.role) || 'assistant', parts, finishReason(c?.finish_reason));
     });
   }
   return out;
@@ -134,7 +134,7 @@ export class ChatStreamContent {
         if (c.text.length > 0) parts.push(text(c.text.join('')));
         if (c.refusal.length > 0) parts.push(text(c.refusal.join('')));
         for (const t of c.tools) if (t !== undefined) parts.push({ type: 'tool_call', id: t.id, name: t.name, arguments: t.args.join('') });
-        return { role: c.role, parts, finish_reason: finishReason(c.finish) ?? 'stop' };
+        return outputMessage(c.role, parts, finishReason(c.finish));
       });
     }
     return out;
@@ -202,7 +202,7 @@ export function responsesResponse(r: any, capture: Capture): ResponseContent {
   const out: ResponseContent = { responseId: typeof r?.id === 'string' ? r.id : undefined, finishReasons: finish === undefined ? [] : [finish] };
   if (capture.output && r != null) {
     const parts = defined(items.map(responsesItem)).flatMap((m) => m.parts as MessagePart[]);
-    out.output = [{ role: 'assistant', parts, finish_reason: finish ?? 'stop' }];
+    out.output = [outputMessage('assistant', parts, finish)];
   }
   return out;
 }
