@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { jsonOutput } from './util.mjs';
 
-const suites = ['hot-path.mjs', 'e2e.mjs', 'cpu.mjs', 'paired.mjs', 'worker-stages.mjs', 'pricing.mjs', 'metrics.mjs', 'instrument-cost.mjs', 'client-ab.mjs', 'gateway.mjs'];
+const suites = ['hot-path.mjs', 'e2e.mjs', 'cpu.mjs', 'paired.mjs', 'worker-stages.mjs', 'pricing.mjs', 'metrics.mjs', 'content.mjs', 'instrument-cost.mjs', 'client-ab.mjs', 'gateway.mjs'];
 const passThrough = process.argv.slice(2);
 const results = [];
 for (const suite of suites) {
