@@ -1,12 +1,12 @@
 // Secrets stay out of error messages, log lines and world-readable files: a URL's credentials
 // are masked wherever a value is echoed or logged, and the disk spool is the owner's alone.
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { RactoTracer } from './pkg.js';
+import { refusedUrl } from './instrument/fakes/server.js';
 
 const PASSWORD = 'hunter2-s3cret';
 
@@ -17,14 +17,6 @@ function thrown(fn: () => unknown): Error {
     return err as Error;
   }
   throw new Error('did not throw');
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe('URL credentials', () => {
@@ -49,7 +41,7 @@ describe('URL credentials', () => {
     const warnings: string[] = [];
     diag.setLogger({ error: (m: string) => warnings.push(m), warn: (m: string) => warnings.push(m), info: () => {}, debug: () => {}, verbose: () => {} }, DiagLogLevel.WARN);
     try {
-      const port = await freePort();
+      const port = new URL(await refusedUrl()).port;
       const t = new RactoTracer({ inMemory: true, refreshPrices: `http://mirror:${PASSWORD}@127.0.0.1:${port}/prices.json` });
       // The first price this thread needs starts the refresh, which fails (nothing listens).
       t.recordChatSpan({ provider: 'openai', model: 'gpt-4o', latencyMs: 1 });
@@ -66,8 +58,7 @@ describe('the disk spool', () => {
   it('creates its directory 0700 and its lock and segments 0600', async () => {
     const parent = mkdtempSync(join(tmpdir(), 'racto-secrets-'));
     const dir = join(parent, 'spool');
-    const port = await freePort();
-    const t = new RactoTracer({ otlpHttpEndpoint: `http://127.0.0.1:${port}`, spoolDir: dir, exportTimeoutMillis: 100, shutdownTimeoutMillis: 5_000 });
+    const t = new RactoTracer({ otlpHttpEndpoint: await refusedUrl(), spoolDir: dir, exportTimeoutMillis: 100, shutdownTimeoutMillis: 5_000 });
     for (let i = 0; i < 100; i++) t.recordChatSpan({ provider: 'openai', model: 'gpt-4o', latencyMs: 1 });
     await t.flush();
     // The collector never answered: the batch waits on disk. Checked while the lock is held.

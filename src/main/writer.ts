@@ -155,6 +155,22 @@ export interface WriterHooks {
   capture?: (index: number) => void;
 }
 
+/** The string last interned in one field and its id: a repeated value skips the table's Map. */
+class LastInterned {
+  private last = '';
+  private lastId = 0;
+
+  id(strings: StringTableWriter, s: string): number {
+    if (s === this.last) return this.lastId;
+    const id = strings.intern(s);
+    if (id !== OVERFLOW_ID) {
+      this.last = s;
+      this.lastId = id;
+    }
+    return id;
+  }
+}
+
 /** The clock cell of a writer that reads performance.now() per record. */
 const PRECISE = new Float64Array([-1]);
 
@@ -194,10 +210,9 @@ export class RecordWriter {
   private readonly response = new ResponseScratch();
   /** Bytes of the content blob of the call being recorded (ContentWriter.encode), or -1: no room. */
   private contentLength = 0;
-  private lastResponseModel = '';
-  private lastResponseModelId = 0;
-  private lastServer = '';
-  private lastServerId = 0;
+  /** The last answered model and server address interned (they repeat from call to call). */
+  private readonly responseModels = new LastInterned();
+  private readonly servers = new LastInterned();
   private lastProvider = '';
   private lastProviderId = 0;
   private lastModel = '';
@@ -415,9 +430,9 @@ export class RecordWriter {
     }
     if ((extra & EXTRA_RESPONSE) !== 0) {
       const r = this.response;
-      u[ub + U_RESPONSE_MODEL] = r.model === undefined ? 0 : r.model === this.lastResponseModel ? this.lastResponseModelId : this.responseModelId(r.model);
+      u[ub + U_RESPONSE_MODEL] = r.model === undefined ? 0 : this.responseModels.id(this.strings, r.model);
       u[ub + U_FINISH] = r.finish === undefined ? 0 : this.strings.intern(r.finish);
-      u[ub + U_SERVER] = r.server === undefined ? 0 : r.server === this.lastServer ? this.lastServerId : this.serverId(r.server);
+      u[ub + U_SERVER] = r.server === undefined ? 0 : this.servers.id(this.strings, r.server);
       u[ub + U_SERVER_PORT] = r.port;
       u[ub + U_RESPONSE_ID_LEN] = r.idLength;
       const at = ub + RESPONSE_ID_AT / 4;
@@ -438,24 +453,6 @@ export class RecordWriter {
       }
     }
     u[ub + U_FLAGS] |= flags;
-  }
-
-  private responseModelId(s: string): number {
-    const id = this.strings.intern(s);
-    if (id !== OVERFLOW_ID) {
-      this.lastResponseModel = s;
-      this.lastResponseModelId = id;
-    }
-    return id;
-  }
-
-  private serverId(s: string): number {
-    const id = this.strings.intern(s);
-    if (id !== OVERFLOW_ID) {
-      this.lastServer = s;
-      this.lastServerId = id;
-    }
-    return id;
   }
 
   private writeUsage(f: Float64Array, fb: number): void {

@@ -12,7 +12,7 @@ import { setPriority } from 'node:os';
 import { BroadcastChannel, parentPort, threadId } from 'node:worker_threads';
 import { workerData } from 'piscina';
 import { emptyFields, encodeRecord } from '../shared/codec.js';
-import { C_CLOSING, C_LOGS, CACHE_SHIFT, counterLayout, FLAG_ATTRS, FLAG_ERROR, FLAG_PARENT, FLAG_USAGE, N_CONTENT_FAILED, OP_CHAT, OP_EMBED, OP_STREAM, S_OWNER, slotWord } from '../shared/layout.js';
+import { C_CLOSING, C_LOGS, CACHE_SHIFT, counterLayout, FLAG_ATTRS, FLAG_ERROR, FLAG_PARENT, FLAG_RESPONSE, FLAG_USAGE, N_CONTENT_FAILED, OP_CHAT, OP_EMBED, OP_STREAM, S_OWNER, slotWord } from '../shared/layout.js';
 import { attachArena } from '../shared/arena.js';
 import { redactUrlCredentials } from '../errors.js';
 import { attachRing, createRing, wakeDrainLoops } from '../shared/ring.js';
@@ -293,6 +293,12 @@ function warmUp(encoder: OtlpProtoEncoder, ctx: RecordContext, pool: BufferPool,
     r.ttftMs = i % 4 === 0 ? 0.5 : -1;
     r.trace0 = r.trace1 = r.trace2 = r.trace3 = r.parent0 = r.parent1 = i + 1;
     r.traceFlags = 1;
+    // Response fields on some (the wrappers' calls): the id and the port take the extras' path.
+    if (i % 6 === 0) {
+      r.flags |= FLAG_RESPONSE;
+      r.responseId = `warm-up-${i}`;
+      r.serverPort = 443;
+    }
     encodeRecord(ring, i, r);
   }
   // Through the pool, as real batches go: one set of buffers serves every round.

@@ -33,17 +33,29 @@ export function stringArrayAttrField(key: Uint8Array, values: readonly string[])
     items.bytes(s);
   }
   const array = items.copy();
-  const anyLen = 1 + varintSize(array.length) + array.length; // AnyValue{ array_value = 5 }
-  const w = new ProtoWriter(key.length + anyLen + 16);
+  const w = new ProtoWriter(64);
+  attrHead(w, key, ANY_ARRAY, array.length);
+  w.bytes(array);
+  return w.copy();
+}
+
+const ANY_STRING = 1;
+const ANY_ARRAY = 5;
+
+/**
+ * The head of an attribute field whose value, field `any` of AnyValue (string_value, array_value),
+ * the caller writes next in `n` bytes: KeyValue{ key, value: AnyValue{ ... } }, room ensured.
+ */
+function attrHead(w: ProtoWriter, key: Uint8Array, any: number, n: number): void {
+  const anyLen = 1 + varintSize(n) + n;
+  w.ensure(key.length + anyLen + 16);
   w.varint(tag(9, WIRE_LEN));
   w.varint(key.length + 1 + varintSize(anyLen) + anyLen);
   w.bytes(key);
   w.varint(tag(2, WIRE_LEN));
   w.varint(anyLen);
-  w.varint(tag(5, WIRE_LEN));
-  w.varint(array.length);
-  w.bytes(array);
-  return w.copy();
+  w.varint(tag(any, WIRE_LEN));
+  w.varint(n);
 }
 
 type FieldCache = (Uint8Array | undefined)[];
@@ -103,16 +115,8 @@ export class ExtraFields {
     if (model !== 0) this.#copy(w, this.#cached(this.#models, model, (s) => stringAttrField(K_RESPONSE_MODEL, s)));
     const n = u[ub + U_RESPONSE_ID_LEN];
     if (n !== 0) {
-      // Straight from the record's bytes: KeyValue{ key, value: AnyValue{ string_value } }.
-      const any = 1 + varintSize(n) + n;
-      w.ensure(K_RESPONSE_ID.length + any + 12);
-      w.varint(tag(9, WIRE_LEN));
-      w.varint(K_RESPONSE_ID.length + 1 + varintSize(any) + any);
-      w.bytes(K_RESPONSE_ID);
-      w.varint(tag(2, WIRE_LEN));
-      w.varint(any);
-      w.varint(tag(1, WIRE_LEN));
-      w.varint(n);
+      // Straight from the record's bytes.
+      attrHead(w, K_RESPONSE_ID, ANY_STRING, n);
       const at = ub * 4 + RESPONSE_ID_AT;
       w.bytes(bytes.subarray(at, at + n));
     }
@@ -132,15 +136,7 @@ export class ExtraFields {
       const v = c[k.field];
       if (v === undefined) continue;
       const n = Buffer.byteLength(v, 'utf8');
-      const any = 1 + varintSize(n) + n;
-      w.ensure(k.key.length + any + 16);
-      w.varint(tag(9, WIRE_LEN));
-      w.varint(k.key.length + 1 + varintSize(any) + any);
-      w.bytes(k.key);
-      w.varint(tag(2, WIRE_LEN));
-      w.varint(any);
-      w.varint(tag(1, WIRE_LEN));
-      w.varint(n);
+      attrHead(w, k.key, ANY_STRING, n);
       w.pos += w.buf.write(v, w.pos, n, 'utf8');
       const original = c.originalBytes?.[k.category];
       if (original !== undefined) {

@@ -1,29 +1,15 @@
 // instrumentAnthropic with captureContent: the real `@anthropic-ai/sdk` client against the fake
 // Anthropic server, spans through a real worker to a real OTLP/HTTP receiver.
 import Anthropic from '@anthropic-ai/sdk';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startHttpReceiver, type Receiver } from '../e2e/receivers.js';
-import { exportedAttributes, exportingTracer, json, portOf } from './content-helpers.js';
+import { describe, expect, it } from 'vitest';
+import { exportedAttributes, exportingTracer, json, portOf, useFakeAndReceiver } from './content-helpers.js';
 import * as fake from './fakes/anthropic.js';
-import { startFakeProvider, type FakeProvider } from './fakes/server.js';
 import { instrumentAnthropic } from './helpers.js';
 
-let server: FakeProvider;
-let receiver: Receiver;
-beforeAll(async () => {
-  server = await startFakeProvider();
-  receiver = await startHttpReceiver();
-});
-afterAll(async () => {
-  await server.close();
-  await receiver.close();
-});
-beforeEach(() => {
-  receiver.spans.length = 0;
-});
+const ctx = useFakeAndReceiver();
 
 const client = (tracer: ReturnType<typeof exportingTracer>): Anthropic =>
-  instrumentAnthropic(new Anthropic({ apiKey: 'test', baseURL: server.url, maxRetries: 0 }), tracer);
+  instrumentAnthropic(new Anthropic({ apiKey: 'test', baseURL: ctx.server.url, maxRetries: 0 }), tracer);
 
 const body = {
   model: 'claude-sonnet-4-6', max_tokens: 256, system: 'You answer in French.',
@@ -38,10 +24,10 @@ const body = {
 
 describe('messages.create with captureContent', () => {
   it('records the system prompt apart, the history, the tools and the answer', async () => {
-    const tracer = exportingTracer(receiver);
-    server.answer(fake.message());
+    const tracer = exportingTracer(ctx.receiver);
+    ctx.server.answer(fake.message());
     await client(tracer).messages.create(body);
-    const [a] = await exportedAttributes(tracer, receiver);
+    const [a] = await exportedAttributes(tracer, ctx.receiver);
     expect(json(a, 'gen_ai.system_instructions')).toEqual([{ type: 'text', content: 'You answer in French.' }]);
     expect(json(a, 'gen_ai.input.messages')).toEqual([
       { role: 'user', parts: [{ type: 'text', content: 'Weather in Paris?' }] },
@@ -52,34 +38,34 @@ describe('messages.create with captureContent', () => {
     expect(json(a, 'gen_ai.tool.definitions')).toEqual([{ type: 'function', name: 'get_weather' }]);
     expect(json(a, 'gen_ai.output.messages')).toEqual([{ role: 'assistant', parts: [{ type: 'text', content: 'Hello from the fake.' }], finish_reason: 'stop' }]);
     expect(a).toMatchObject({ 'gen_ai.response.id': 'msg_1', 'gen_ai.response.finish_reasons': ['stop'], 'gen_ai.response.model': fake.MODEL,
-      'gen_ai.request.model': 'claude-sonnet-4-6', 'server.address': '127.0.0.1', 'server.port': portOf(server.url) });
+      'gen_ai.request.model': 'claude-sonnet-4-6', 'server.address': '127.0.0.1', 'server.port': portOf(ctx.server.url) });
   });
 
   it('records a tool_use answer as a tool call, finish reason tool_call', async () => {
-    const tracer = exportingTracer(receiver);
-    server.answer(fake.message({ tools: true }));
+    const tracer = exportingTracer(ctx.receiver);
+    ctx.server.answer(fake.message({ tools: true }));
     await client(tracer).messages.create(body);
-    const [a] = await exportedAttributes(tracer, receiver);
+    const [a] = await exportedAttributes(tracer, ctx.receiver);
     expect(json(a, 'gen_ai.output.messages')).toEqual([{ role: 'assistant', finish_reason: 'tool_call', parts: [
       { type: 'text', content: 'Let me look.' }, { type: 'tool_call', id: 'toolu_1', name: 'get_weather', arguments: { city: 'Paris' } }] }]);
     expect(a['gen_ai.response.finish_reasons']).toEqual(['tool_call']);
   });
 
   it('accumulates a stream: text deltas and a tool input streamed as JSON pieces', async () => {
-    const tracer = exportingTracer(receiver);
-    server.answer(fake.messageStream({ tools: true }));
+    const tracer = exportingTracer(ctx.receiver);
+    ctx.server.answer(fake.messageStream({ tools: true }));
     for await (const _ of await client(tracer).messages.create({ ...body, stream: true })) void _;
-    const [a] = await exportedAttributes(tracer, receiver);
+    const [a] = await exportedAttributes(tracer, ctx.receiver);
     expect(json(a, 'gen_ai.output.messages')).toEqual([{ role: 'assistant', finish_reason: 'tool_call', parts: [
       { type: 'text', content: 'Hello from the fake.' }, { type: 'tool_call', id: 'toolu_1', name: 'get_weather', arguments: { city: 'Paris' } }] }]);
     expect(a).toMatchObject({ 'gen_ai.response.id': 'msg_2', 'gen_ai.response.finish_reasons': ['tool_call'] });
   });
 
   it('records the stream of messages.stream() once, with its content', async () => {
-    const tracer = exportingTracer(receiver);
-    server.answer(fake.messageStream());
+    const tracer = exportingTracer(ctx.receiver);
+    ctx.server.answer(fake.messageStream());
     await client(tracer).messages.stream(body).finalMessage();
-    const spans = await exportedAttributes(tracer, receiver);
+    const spans = await exportedAttributes(tracer, ctx.receiver);
     expect(spans).toHaveLength(1);
     expect(json(spans[0], 'gen_ai.output.messages')).toEqual([{ role: 'assistant', parts: [{ type: 'text', content: 'Hello from the fake.' }], finish_reason: 'stop' }]);
   });

@@ -1,29 +1,15 @@
 // instrumentGoogleGenAI with captureContent: the real `@google/genai` client against the fake
 // Gemini server, spans through a real worker to a real OTLP/HTTP receiver.
 import { GoogleGenAI } from '@google/genai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startHttpReceiver, type Receiver } from '../e2e/receivers.js';
-import { exportedAttributes, exportingTracer, json, portOf } from './content-helpers.js';
+import { describe, expect, it } from 'vitest';
+import { exportedAttributes, exportingTracer, json, portOf, useFakeAndReceiver } from './content-helpers.js';
 import * as fake from './fakes/google.js';
-import { startFakeProvider, type FakeProvider } from './fakes/server.js';
 import { instrumentGoogleGenAI } from './helpers.js';
 
-let server: FakeProvider;
-let receiver: Receiver;
-beforeAll(async () => {
-  server = await startFakeProvider();
-  receiver = await startHttpReceiver();
-});
-afterAll(async () => {
-  await server.close();
-  await receiver.close();
-});
-beforeEach(() => {
-  receiver.spans.length = 0;
-});
+const ctx = useFakeAndReceiver();
 
 const client = (tracer: ReturnType<typeof exportingTracer>): GoogleGenAI =>
-  instrumentGoogleGenAI(new GoogleGenAI({ apiKey: 'test', httpOptions: { baseUrl: server.url } }), tracer);
+  instrumentGoogleGenAI(new GoogleGenAI({ apiKey: 'test', httpOptions: { baseUrl: ctx.server.url } }), tracer);
 
 const params = {
   model: 'gemini-2.5-flash',
@@ -37,10 +23,10 @@ const params = {
 
 describe('models.generateContent with captureContent', () => {
   it('records the system instruction, the contents as messages (model is assistant), the tools and the answer', async () => {
-    const tracer = exportingTracer(receiver);
-    server.answer(fake.generateContent());
+    const tracer = exportingTracer(ctx.receiver);
+    ctx.server.answer(fake.generateContent());
     await client(tracer).models.generateContent(params);
-    const [a] = await exportedAttributes(tracer, receiver);
+    const [a] = await exportedAttributes(tracer, ctx.receiver);
     expect(json(a, 'gen_ai.system_instructions')).toEqual([{ type: 'text', content: 'Answer briefly.' }]);
     expect(json(a, 'gen_ai.input.messages')).toEqual([
       { role: 'user', parts: [{ type: 'text', content: 'Weather in Paris?' }] },
@@ -50,14 +36,14 @@ describe('models.generateContent with captureContent', () => {
     expect(json(a, 'gen_ai.tool.definitions')).toEqual([{ type: 'function', name: 'get_weather' }, { type: 'googleSearch', name: 'googleSearch' }]);
     expect(json(a, 'gen_ai.output.messages')).toEqual([{ role: 'assistant', parts: [{ type: 'text', content: 'Hello from the fake.' }], finish_reason: 'stop' }]);
     expect(a).toMatchObject({ 'gen_ai.response.id': 'resp-g-1', 'gen_ai.response.finish_reasons': ['stop'], 'gen_ai.response.model': fake.MODEL_VERSION,
-      'server.address': '127.0.0.1', 'server.port': portOf(server.url) });
+      'server.address': '127.0.0.1', 'server.port': portOf(ctx.server.url) });
   });
 
   it('records function calls of an answer, finish reason tool_call where Gemini says STOP', async () => {
-    const tracer = exportingTracer(receiver);
-    server.answer(fake.generateContent({ tools: true }));
+    const tracer = exportingTracer(ctx.receiver);
+    ctx.server.answer(fake.generateContent({ tools: true }));
     await client(tracer).models.generateContent({ model: 'gemini-2.5-flash', contents: 'weather and time?' });
-    const [a] = await exportedAttributes(tracer, receiver);
+    const [a] = await exportedAttributes(tracer, ctx.receiver);
     expect(json(a, 'gen_ai.input.messages')).toEqual([{ role: 'user', parts: [{ type: 'text', content: 'weather and time?' }] }]);
     expect(json(a, 'gen_ai.output.messages')).toEqual([{ role: 'assistant', finish_reason: 'tool_call', parts: [
       { type: 'tool_call', id: null, name: 'get_weather', arguments: { city: 'Paris' } }, { type: 'tool_call', id: null, name: 'get_time', arguments: { tz: 'CET' } }] }]);
@@ -65,10 +51,10 @@ describe('models.generateContent with captureContent', () => {
   });
 
   it('accumulates a stream: its text pieces joined, then the function call of its last chunk', async () => {
-    const tracer = exportingTracer(receiver);
-    server.answer(fake.streamGenerateContent({ tools: true }));
+    const tracer = exportingTracer(ctx.receiver);
+    ctx.server.answer(fake.streamGenerateContent({ tools: true }));
     for await (const _ of await client(tracer).models.generateContentStream({ model: 'gemini-2.5-flash', contents: 'hi' })) void _;
-    const [a] = await exportedAttributes(tracer, receiver);
+    const [a] = await exportedAttributes(tracer, ctx.receiver);
     expect(json(a, 'gen_ai.output.messages')).toEqual([{ role: 'assistant', finish_reason: 'tool_call', parts: [
       { type: 'text', content: 'Hello from the fake.' }, { type: 'tool_call', id: null, name: 'get_weather', arguments: { city: 'Paris' } }] }]);
     expect(a['gen_ai.response.id']).toBe('resp-g-2');
