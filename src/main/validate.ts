@@ -151,7 +151,7 @@ export class ResponseScratch {
   port = 0;
   /** The response id's UTF-8 bytes, in 32-bit words as the record holds them. */
   readonly idWords = new Uint32Array(MAX_RESPONSE_ID_BYTES / 4);
-  readonly idBytes = new Uint8Array(this.idWords.buffer);
+  readonly idBytes = Buffer.from(this.idWords.buffer);
   idLength = 0;
 }
 
@@ -165,7 +165,6 @@ interface ResponseFields {
 
 /** Most finish reasons a call may carry (one per choice). */
 export const MAX_FINISH_REASONS = 16;
-const utf8 = new TextEncoder();
 
 /** The response fields of a call into `out`; `embed`: an embedding call, which has no id or finish reasons. */
 export function checkResponse(call: ResponseFields, out: ResponseScratch, embed: boolean): void {
@@ -193,19 +192,13 @@ export function checkResponse(call: ResponseFields, out: ResponseScratch, embed:
   out.finish = reasons.length === 1 ? out.firstFinish : reasons.join(FINISH_SEPARATOR);
 }
 
-/** The UTF-8 bytes of a response id into `into`; its byte count. */
-function responseIdBytes(id: unknown, into: Uint8Array): number {
+/** The UTF-8 bytes of a response id into `into` (MAX_RESPONSE_ID_BYTES long); its byte count. */
+function responseIdBytes(id: unknown, into: Buffer): number {
   if (typeof id !== 'string') throw invalidType('call.responseId', 'a string', id);
   const n = id.length;
-  if (n === 0 || n > MAX_RESPONSE_ID_BYTES) throw invalidRange('call.responseId', `a string of 1 to ${MAX_RESPONSE_ID_BYTES} bytes (UTF-8)`, id);
-  let i = 0;
-  for (; i < n; i++) {
-    const ch = id.charCodeAt(i);
-    if (ch >= 0x80) break;
-    into[i] = ch;
+  // Up to a third of the room in UTF-16 units it always fits; past it, its exact size decides.
+  if (n === 0 || n > MAX_RESPONSE_ID_BYTES || (n * 3 > MAX_RESPONSE_ID_BYTES && Buffer.byteLength(id, 'utf8') > MAX_RESPONSE_ID_BYTES)) {
+    throw invalidRange('call.responseId', `a string of 1 to ${MAX_RESPONSE_ID_BYTES} bytes (UTF-8)`, id);
   }
-  if (i === n) return n;
-  const { read, written } = utf8.encodeInto(id, into);
-  if (read !== n) throw invalidRange('call.responseId', `a string of 1 to ${MAX_RESPONSE_ID_BYTES} bytes (UTF-8)`, id);
-  return written;
+  return (into as Buffer & { utf8Write(s: string, offset: number, max: number): number }).utf8Write(id, 0, MAX_RESPONSE_ID_BYTES);
 }

@@ -213,6 +213,7 @@ export class RecordWriter {
   /** The last answered model and server address interned (they repeat from call to call). */
   private readonly responseModels = new LastInterned();
   private readonly servers = new LastInterned();
+  private readonly finishes = new LastInterned();
   private lastProvider = '';
   private lastProviderId = 0;
   private lastModel = '';
@@ -431,7 +432,7 @@ export class RecordWriter {
     if ((extra & EXTRA_RESPONSE) !== 0) {
       const r = this.response;
       u[ub + U_RESPONSE_MODEL] = r.model === undefined ? 0 : this.responseModels.id(this.strings, r.model);
-      u[ub + U_FINISH] = r.finish === undefined ? 0 : this.strings.intern(r.finish);
+      u[ub + U_FINISH] = r.finish === undefined ? 0 : this.finishes.id(this.strings, r.finish);
       u[ub + U_SERVER] = r.server === undefined ? 0 : this.servers.id(this.strings, r.server);
       u[ub + U_SERVER_PORT] = r.port;
       u[ub + U_RESPONSE_ID_LEN] = r.idLength;
