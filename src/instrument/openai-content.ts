@@ -47,14 +47,13 @@ function chatMessage(m: any): ChatMessage | undefined {
   let parts: MessagePart[];
   if (role === 'tool') parts = [{ type: 'tool_call_response', id: typeof m.tool_call_id === 'string' ? m.tool_call_id : null, response: toolResult(m.content) }];
   else {
+    // The common message (text content only) costs one array and one part.
     parts = chatContent(m.content);
     if (typeof m.refusal === 'string') parts.push(text(m.refusal));
-    parts.push(...toolCalls(m.tool_calls));
-    if (m.function_call != null) parts.push(...toolCalls([{ function: m.function_call }]));
+    if (m.tool_calls != null) for (const c of toolCalls(m.tool_calls)) parts.push(c);
+    if (m.function_call != null) for (const c of toolCalls([{ function: m.function_call }])) parts.push(c);
   }
-  const out: ChatMessage = { role, parts };
-  if (typeof m.name === 'string') out.name = m.name;
-  return out;
+  return typeof m.name === 'string' ? { role, parts, name: m.name } : { role, parts };
 }
 
 function chatTools(tools: unknown): ToolDefinition[] {
@@ -63,7 +62,14 @@ function chatTools(tools: unknown): ToolDefinition[] {
 
 export function chatRequest(body: any, capture: Capture): RequestContent {
   const out: RequestContent = {};
-  if (capture.input) out.input = defined(arrayOr(body?.messages).map(chatMessage));
+  if (capture.input) {
+    const input: ChatMessage[] = [];
+    for (const m of arrayOr(body?.messages)) {
+      const message = chatMessage(m);
+      if (message !== undefined) input.push(message);
+    }
+    out.input = input;
+  }
   if (capture.tools && Array.isArray(body?.tools)) out.tools = chatTools(body.tools);
   return out;
 }

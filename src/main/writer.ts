@@ -33,14 +33,14 @@ import {
   RECORD_F64,
   RESPONSE_ID_AT,
   U_ATTRS,
-  U_CONTENT_AT,
-  U_CONTENT_LEN,
+  X_CONTENT_AT,
+  X_CONTENT_LEN,
   U_ERROR,
-  U_FINISH,
-  U_RESPONSE_ID_LEN,
-  U_RESPONSE_MODEL,
-  U_SERVER,
-  U_SERVER_PORT,
+  X_FINISH,
+  X_RESPONSE_ID_LEN,
+  X_RESPONSE_MODEL,
+  X_SERVER,
+  X_SERVER_PORT,
   U_FLAGS,
   U_MODEL,
   U_PARENT,
@@ -193,6 +193,8 @@ export class RecordWriter {
   clock: Float64Array = PRECISE;
   private readonly f64: Float64Array;
   private readonly u32: Uint32Array;
+  /** The extension rows (layout.ts): written for calls with response fields or content only. */
+  private readonly ext: Uint32Array;
   private readonly mask: number;
   private readonly capacity: number;
   private readonly strings: StringTableWriter;
@@ -223,6 +225,7 @@ export class RecordWriter {
     this.attributeIndex = new Map(attributeKeys.map((k, i) => [k, i]));
     this.f64 = ring.f64;
     this.u32 = ring.u32;
+    this.ext = ring.ext;
     this.mask = ring.mask;
     this.capacity = ring.capacity;
     this.strings = strings;
@@ -429,23 +432,25 @@ export class RecordWriter {
       for (let k = 0; k < MAX_ATTRIBUTE_KEYS; k++) u[ub + U_ATTRS + k] = ids[k];
       flags |= FLAG_ATTRS;
     }
+    // The extension row shares the record's index: EXT_U32 == RECORD_U32.
+    const x = this.ext;
     if ((extra & EXTRA_RESPONSE) !== 0) {
       const r = this.response;
-      u[ub + U_RESPONSE_MODEL] = r.model === undefined ? 0 : this.responseModels.id(this.strings, r.model);
-      u[ub + U_FINISH] = r.finish === undefined ? 0 : this.finishes.id(this.strings, r.finish);
-      u[ub + U_SERVER] = r.server === undefined ? 0 : this.servers.id(this.strings, r.server);
-      u[ub + U_SERVER_PORT] = r.port;
-      u[ub + U_RESPONSE_ID_LEN] = r.idLength;
+      x[ub + X_RESPONSE_MODEL] = r.model === undefined ? 0 : this.responseModels.id(this.strings, r.model);
+      x[ub + X_FINISH] = r.finish === undefined ? 0 : this.finishes.id(this.strings, r.finish);
+      x[ub + X_SERVER] = r.server === undefined ? 0 : this.servers.id(this.strings, r.server);
+      x[ub + X_SERVER_PORT] = r.port;
+      x[ub + X_RESPONSE_ID_LEN] = r.idLength;
       const at = ub + RESPONSE_ID_AT / 4;
-      for (let k = 0; k < r.idLength; k += 4) u[at + (k >>> 2)] = r.idWords[k >>> 2];
+      for (let k = 0; k < r.idLength; k += 4) x[at + (k >>> 2)] = r.idWords[k >>> 2];
       flags |= FLAG_RESPONSE;
     }
     if ((extra & EXTRA_CONTENT) !== 0) {
       const length = this.contentLength;
       if (length > 0) {
         const content = this.content as ContentWriter;
-        u[ub + U_CONTENT_AT] = content.at;
-        u[ub + U_CONTENT_LEN] = length;
+        x[ub + X_CONTENT_AT] = content.at;
+        x[ub + X_CONTENT_LEN] = length;
         content.commit(this.write, length);
         flags |= FLAG_CONTENT;
       } else {

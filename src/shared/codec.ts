@@ -17,18 +17,19 @@ import {
   F_OUTPUT,
   F_REASONING,
   F_TTFT,
-  RECORD_BYTES,
+  EXT_BYTES,
+  MAX_RESPONSE_ID_BYTES,
   RECORD_F64,
   RECORD_U32,
   RESPONSE_ID_AT,
-  U_CONTENT_AT,
-  U_CONTENT_LEN,
+  X_CONTENT_AT,
+  X_CONTENT_LEN,
   U_ERROR,
-  U_FINISH,
-  U_RESPONSE_ID_LEN,
-  U_RESPONSE_MODEL,
-  U_SERVER,
-  U_SERVER_PORT,
+  X_FINISH,
+  X_RESPONSE_ID_LEN,
+  X_RESPONSE_MODEL,
+  X_SERVER,
+  X_SERVER_PORT,
   U_FLAGS,
   U_MODEL,
   U_PARENT,
@@ -82,10 +83,10 @@ export function priceModelId(r: Pick<RecordFields, 'modelId' | 'responseModelId'
   return r.responseModelId !== 0 ? r.responseModelId : r.modelId;
 }
 
-/** priceModelId() of record words at `ub`. */
-export function priceModelWord(u: Uint32Array, ub: number): number {
+/** priceModelId() of the record at `ub` of `u` (its extension row in `x`). */
+export function priceModelWord(u: Uint32Array, x: Uint32Array, ub: number): number {
   if ((u[ub + U_FLAGS] & FLAG_RESPONSE) === 0) return u[ub + U_MODEL];
-  const id = u[ub + U_RESPONSE_MODEL];
+  const id = x[ub + X_RESPONSE_MODEL];
   return id !== 0 ? id : u[ub + U_MODEL];
 }
 
@@ -153,27 +154,28 @@ export function encodeRecord(ring: RingViews, index: number, r: RecordFields): v
     u[ub + U_TRACE_FLAGS] = r.traceFlags;
   }
   for (let k = 0; k < MAX_ATTRIBUTE_KEYS; k++) u[ub + U_ATTRS + k] = r.attrs[k];
+  const x = ring.ext;
   if ((r.flags & FLAG_RESPONSE) !== 0) {
-    u[ub + U_RESPONSE_MODEL] = r.responseModelId;
-    u[ub + U_FINISH] = r.finishId;
-    u[ub + U_SERVER] = r.serverId;
-    u[ub + U_SERVER_PORT] = r.serverPort;
-    const at = slot * RECORD_BYTES + RESPONSE_ID_AT;
-    u[ub + U_RESPONSE_ID_LEN] = utf8.encodeInto(r.responseId, new Uint8Array(u.buffer, u.byteOffset + at, RECORD_BYTES - RESPONSE_ID_AT)).written;
+    x[ub + X_RESPONSE_MODEL] = r.responseModelId;
+    x[ub + X_FINISH] = r.finishId;
+    x[ub + X_SERVER] = r.serverId;
+    x[ub + X_SERVER_PORT] = r.serverPort;
+    const at = slot * EXT_BYTES + RESPONSE_ID_AT;
+    x[ub + X_RESPONSE_ID_LEN] = utf8.encodeInto(r.responseId, ring.extBytes.subarray(at, at + MAX_RESPONSE_ID_BYTES)).written;
   }
   if ((r.flags & FLAG_CONTENT) !== 0) {
-    u[ub + U_CONTENT_AT] = r.contentAt;
-    u[ub + U_CONTENT_LEN] = r.contentLength;
+    x[ub + X_CONTENT_AT] = r.contentAt;
+    x[ub + X_CONTENT_LEN] = r.contentLength;
   }
 }
 
-/** The response id of the record words at `ub` ('' when none). */
-export function responseIdOf(u: Uint32Array, ub: number): string {
-  if ((u[ub + U_FLAGS] & FLAG_RESPONSE) === 0) return '';
-  const n = u[ub + U_RESPONSE_ID_LEN];
+/** The response id in the extension row at `ub` of `x` ('' when none); `flags`: its record's. */
+export function responseIdOf(x: Uint32Array, ub: number, flags: number): string {
+  if ((flags & FLAG_RESPONSE) === 0) return '';
+  const n = x[ub + X_RESPONSE_ID_LEN];
   if (n === 0) return '';
-  // Copied out of the (maybe shared) record first: decoding reads it as a private buffer.
-  return Buffer.from(new Uint8Array(u.buffer, u.byteOffset + ub * 4 + RESPONSE_ID_AT, n)).toString('utf8');
+  // Copied out of the (maybe shared) row first: decoding reads it as a private buffer.
+  return Buffer.from(new Uint8Array(x.buffer, x.byteOffset + ub * 4 + RESPONSE_ID_AT, n)).toString('utf8');
 }
 
 /** Decodes the record at `index` into `out` (allocates when `out` is omitted). */
@@ -216,19 +218,20 @@ export function decodeRecord(ring: RingViews, index: number, out: RecordFields =
   }
   const attrs = (out.flags & FLAG_ATTRS) !== 0;
   for (let k = 0; k < MAX_ATTRIBUTE_KEYS; k++) out.attrs[k] = attrs ? u[ub + U_ATTRS + k] : 0;
+  const x = ring.ext;
   if ((out.flags & FLAG_RESPONSE) !== 0) {
-    out.responseModelId = u[ub + U_RESPONSE_MODEL];
-    out.finishId = u[ub + U_FINISH];
-    out.serverId = u[ub + U_SERVER];
-    out.serverPort = u[ub + U_SERVER_PORT];
-    out.responseId = responseIdOf(u, ub);
+    out.responseModelId = x[ub + X_RESPONSE_MODEL];
+    out.finishId = x[ub + X_FINISH];
+    out.serverId = x[ub + X_SERVER];
+    out.serverPort = x[ub + X_SERVER_PORT];
+    out.responseId = responseIdOf(x, ub, out.flags);
   } else {
     out.responseModelId = out.finishId = out.serverId = out.serverPort = 0;
     out.responseId = '';
   }
   if ((out.flags & FLAG_CONTENT) !== 0) {
-    out.contentAt = u[ub + U_CONTENT_AT];
-    out.contentLength = u[ub + U_CONTENT_LEN];
+    out.contentAt = x[ub + X_CONTENT_AT];
+    out.contentLength = x[ub + X_CONTENT_LEN];
   } else out.contentAt = out.contentLength = 0;
   return out;
 }

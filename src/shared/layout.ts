@@ -3,18 +3,21 @@
 // refuse a ring whose header carries another version.
 //
 //  ring SharedArrayBuffer
-//  +----------------------------+-----------+-----------+-----+-----------------------+
-//  | header (64 B)              | record 0  | record 1  | ... | record capacity-1     |
-//  +----------------------------+-----------+-----------+-----+-----------------------+
-//   u32[0] ABI magic|version     each record is RECORD_BYTES (256 B), slot = index & (capacity-1)
-//   u32[1] capacity (records)
-//   u32[2] record bytes
-//   u32[3] published write index (low 32 bits), stored with Atomics.store by the main thread
-//          when records are due (a batch is full, the delay ran out, a flush): never per record
+//  +-----------------+----------+-----+--------------------+-------------+-----+-----------------------+
+//  | header (64 B)   | record 0 | ... | record capacity-1  | extension 0 | ... | extension capacity-1  |
+//  +-----------------+----------+-----+--------------------+-------------+-----+-----------------------+
+//   u32[0] ABI magic|version     each record is RECORD_BYTES (128 B), slot = index & (capacity-1);
+//   u32[1] capacity (records)    each slot also has an extension row of EXT_BYTES (128 B), after
+//   u32[2] record bytes          all the records, for what only some calls carry (the response
+//   u32[3] published write index fields, the content's place): a record without them never
+//          (low 32 bits), stored   touches it, so its pages stay untouched (not resident) until a
+//          with Atomics.store by   call has them. Record and extension of a slot are reused together.
+//          the main thread when records are due (a batch is full, the delay ran out, a flush):
+//          never per record
 //
-//  one record, seen as 32 float64 words (F_*) and 64 uint32 words (U_*) over the same bytes.
-//  Everything a common call writes (no usage breakdown, no trace parent, no attributes, no
-//  response fields) lies in the first 64-byte cache line: a bare record touches one line.
+//  one record, seen as 16 float64 words (F_*) and 32 uint32 words (U_*) over the same bytes.
+//  Everything a common call writes (no usage breakdown, no trace parent, no attributes) lies in
+//  the first 64-byte cache line: the request path touches one line per record, not two.
 //
 //  line 1  byte 0                                                                            64
 //  +--------+---------+--------+--------+-----+-----+-----+-----+-----+------+--------------+
@@ -27,13 +30,14 @@
 //  | input  | write   | ing    |  f64   | u32 x4               | u32 x4                     |
 //  +--------+---------+--------+--------+----------------------+----------------------------+
 //   written only when FLAG_USAGE      FLAG_PARENT (with tfl, parent id)   FLAG_ATTRS
-//  line 3  byte 128                                                                         192
-//  +------+------+------+------+---------+---------+-------+-------+------------------------+
-//  | resp | fin- | srv  | srv  | content | content | spare | resp  | response id bytes ...  |
-//  | mdl  | ish  | addr | port | at      | length  |       | id len| (96 B, to byte 256)    |
-//  +------+------+------+------+---------+---------+-------+-------+------------------------+
-//   FLAG_RESPONSE (resp mdl .. srv port, resp id len, id)   FLAG_CONTENT (content at, length)
-//  line 4  byte 192 .. 256: the rest of the response id
+//
+//  one extension row, 32 uint32 words (X_*), written only when FLAG_RESPONSE or FLAG_CONTENT
+//  byte 0                                                       32                            128
+//  +------+------+------+------+---------+---------+-------+-------+---------------------------+
+//  | resp | fin- | srv  | srv  | content | content | spare | resp  | response id bytes (96 B)  |
+//  | mdl  | ish  | addr | port | at      | length  |       | id len|                           |
+//  +------+------+------+------+---------+---------+-------+-------+---------------------------+
+//   FLAG_RESPONSE: resp mdl .. srv port, resp id len and bytes   FLAG_CONTENT: content at, length
 //
 //  `end` is performance.now() on the main thread at record time; workers add the main thread's
 //  performance.timeOrigin (sent once in workerData) to get epoch milliseconds. `ttft` is -1 when
@@ -41,14 +45,14 @@
 //  attributeKeys; 0 means absent. The response words hold string ids (0: absent): the answered
 //  model, the finish reasons (one interned string, FINISH_SEPARATOR between reasons) and the
 //  server address; the port is 0 when absent. The response id is unique per call, so it does not
-//  go through the bounded string table (which would fold it): its UTF-8 bytes sit in the record.
+//  go through the bounded string table (which would fold it): its UTF-8 bytes sit in the row.
 //  `content at` / `length` locate the call's captured content in the content arena (arena.ts).
 
 export const ABI_VERSION = 4;
 export const ABI_MAGIC = 0x52_41_00_00 | ABI_VERSION; // 'RA' + version
 
 export const HEADER_BYTES = 64;
-export const RECORD_BYTES = 256;
+export const RECORD_BYTES = 128;
 export const RECORD_F64 = RECORD_BYTES / 8;
 export const RECORD_U32 = RECORD_BYTES / 4;
 
@@ -79,16 +83,23 @@ export const U_PARENT = 14; // 2 words, parent span id
 export const U_TRACE = 24; // 4 words, trace id as big-endian 32-bit chunks
 export const U_ATTRS = 28; // MAX_ATTRIBUTE_KEYS words
 export const MAX_ATTRIBUTE_KEYS = 4;
-export const U_RESPONSE_MODEL = 32;
-export const U_FINISH = 33;
-export const U_SERVER = 34;
-export const U_SERVER_PORT = 35;
-export const U_CONTENT_AT = 36;
-export const U_CONTENT_LEN = 37;
-export const U_RESPONSE_ID_LEN = 39;
-/** Byte offset of the response id in a record, and the most bytes it may take. */
-export const RESPONSE_ID_AT = 160;
-export const MAX_RESPONSE_ID_BYTES = RECORD_BYTES - RESPONSE_ID_AT;
+
+// the extension row of a slot: EXT_BYTES after the records, row i at word i * EXT_U32 (the same
+// index as record i's first u32 word, RECORD_U32 == EXT_U32)
+export const EXT_BYTES = 128;
+export const EXT_U32 = EXT_BYTES / 4;
+export const X_RESPONSE_MODEL = 0;
+export const X_FINISH = 1;
+export const X_SERVER = 2;
+export const X_SERVER_PORT = 3;
+export const X_CONTENT_AT = 4;
+export const X_CONTENT_LEN = 5;
+export const X_RESPONSE_ID_LEN = 7;
+/** Byte offset of the response id in an extension row, and the most bytes it may take. */
+export const RESPONSE_ID_AT = 32;
+export const MAX_RESPONSE_ID_BYTES = EXT_BYTES - RESPONSE_ID_AT;
+/** The flags of the records whose extension row is written. */
+export const EXT_FLAGS_MASK = (1 << 8) | (1 << 9);
 /** Between two finish reasons in their one interned string (U_FINISH). */
 export const FINISH_SEPARATOR = '\u001f';
 
@@ -108,17 +119,17 @@ export const FLAG_PARENT = 1 << 5;
 export const FLAG_USAGE = 1 << 6;
 /** The attribute words are written; unset: no attributes. */
 export const FLAG_ATTRS = 1 << 7;
-/** The response words (model, finish reasons, server address and port, response id) are written. */
+/** The extension row's response words (model, finish reasons, server address and port, response id) are written. */
 export const FLAG_RESPONSE = 1 << 8;
-/** The call's content is in the content arena at U_CONTENT_AT, U_CONTENT_LEN bytes. */
+/** The call's content is in the content arena at X_CONTENT_AT, X_CONTENT_LEN bytes. */
 export const FLAG_CONTENT = 1 << 9;
 
 export const OPERATIONS = ['chat', 'stream', 'embed'] as const;
 export const CACHE_HITS = ['miss', 'exact', 'semantic'] as const;
 
-/** Total bytes of a ring holding `capacity` records. */
+/** Total bytes of a ring holding `capacity` records and their extension rows. */
 export function ringBytes(capacity: number): number {
-  return HEADER_BYTES + capacity * RECORD_BYTES;
+  return HEADER_BYTES + capacity * (RECORD_BYTES + EXT_BYTES);
 }
 
 // ---- control block: how the drain loops coordinate, without messages ----

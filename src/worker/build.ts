@@ -18,7 +18,9 @@ import { randomFillSync } from 'node:crypto';
 import type { BufferPool } from './buffers.js';
 import type { ArenaViews } from '../shared/arena.js';
 import { decodeRecord, emptyFields, priceModelWord } from '../shared/codec.js';
-import { FLAG_CONTENT, FLAG_PARENT, HEADER_BYTES, RECORD_BYTES, RECORD_U32, U_CONTENT_AT, U_CONTENT_LEN, U_FLAGS, U_PARENT, U_PROVIDER, U_TRACE } from '../shared/layout.js';
+import {
+  EXT_BYTES, EXT_FLAGS_MASK, EXT_U32, FLAG_CONTENT, FLAG_PARENT, HEADER_BYTES, RECORD_BYTES, RECORD_U32, U_FLAGS, U_PARENT, U_PROVIDER, U_TRACE, X_CONTENT_AT, X_CONTENT_LEN,
+} from '../shared/layout.js';
 import { ringViews, type RingViews } from '../shared/ring.js';
 import { priceOfCall, toSpanRecord, type RecordContext, type SpanContent } from '../spans/record.js';
 import { SAMPLED, type SpanData } from '../spans/readable-span.js';
@@ -42,8 +44,6 @@ export class TakenRange {
   length: number;
   /** The copied records, indexed 0..length-1, readable with decodeRecord(). */
   readonly records: RingViews;
-  /** The records' bytes (record i at i * RECORD_BYTES). */
-  readonly bytes: Uint8Array;
   readonly ids: Uint8Array;
   readonly ctx: RecordContext;
   /** Spans whose content could not be built (the scrub module failed): exported without it. */
@@ -52,7 +52,7 @@ export class TakenRange {
   contentFailure = '';
   #unpriced: Map<number, number> | undefined;
   #data: SpanData[] | undefined;
-  /** The content blobs, copied out of the arena; records' U_CONTENT_AT point into it. */
+  /** The content blobs, copied out of the arena; the rows' X_CONTENT_AT point into it. */
   readonly #blobs: Uint8Array | undefined;
   /** Built content by span, once asked for (undefined: not yet). */
   #contents: (SpanContent | null | undefined)[] | undefined;
@@ -65,7 +65,6 @@ export class TakenRange {
     this.#pool = pool;
     this.#buffers = buffers;
     this.records = records;
-    this.bytes = new Uint8Array(records.buffer, HEADER_BYTES);
     this.#blobs = blobs;
     this.length = length;
     this.ids = ids;
@@ -88,7 +87,7 @@ export class TakenRange {
     const unpricedFor: number[] = [];
     for (let i = 0; i < this.length; i++) {
       const ub = i * RECORD_U32;
-      const modelId = priceModelWord(u, ub);
+      const modelId = priceModelWord(u, this.records.ext, ub);
       const providerId = u[ub + U_PROVIDER];
       let noPrice = isUnpriced[modelId];
       if (noPrice === undefined || unpricedFor[modelId] !== providerId) {
@@ -118,12 +117,14 @@ export class TakenRange {
     // Unpriced calls count every call, sampled out or not: counted before the spans go.
     void this.unpricedIds;
     const u = this.records.u32;
+    const x = this.records.ext;
     const ids = this.ids;
     let kept = 0;
     for (let i = 0; i < this.length; i++) {
       if (keep[i] !== 1) continue;
       if (kept !== i) {
         u.copyWithin(kept * RECORD_U32, i * RECORD_U32, (i + 1) * RECORD_U32);
+        if (x.length > 0) x.copyWithin(kept * EXT_U32, i * EXT_U32, (i + 1) * EXT_U32);
         ids.copyWithin(kept * ID_BYTES, i * ID_BYTES, (i + 1) * ID_BYTES);
       }
       kept++;
@@ -143,7 +144,8 @@ export class TakenRange {
     this.#contents ??= new Array(this.length);
     const known = this.#contents[i];
     if (known !== undefined) return known;
-    const built = this.ctx.content.build(this.#blobs, u[ub + U_CONTENT_AT], u[ub + U_CONTENT_LEN]);
+    const x = this.records.ext;
+    const built = this.ctx.content.build(this.#blobs, x[ub + X_CONTENT_AT], x[ub + X_CONTENT_LEN]);
     const c = built.ok ? built.content : null;
     if (!built.ok) {
       this.contentFailures++;
@@ -187,18 +189,19 @@ export function takeRange(ring: RingViews, start: number, end: number, ctx: Reco
   const n = end - start;
   let capacity = 1;
   while (capacity < n) capacity *= 2;
-  // Room for n records only (indices stay below n, so `capacity` serves just as the mask), and not
-  // zero-filled: every record byte is copied in below (a zeroed 256 KiB buffer costs ~30 ns a span).
-  const copy = pool?.take(HEADER_BYTES + n * RECORD_BYTES) ?? Buffer.allocUnsafeSlow(HEADER_BYTES + n * RECORD_BYTES);
-  const buffer = copy.buffer;
-  new Uint8Array(buffer, 0, HEADER_BYTES).fill(0);
-  const bytes = new Uint8Array(buffer, HEADER_BYTES);
-  const from = new Uint8Array(ring.buffer, HEADER_BYTES);
   const first = start & ring.mask;
   const untilWrap = Math.min(n, ring.capacity - first);
-  bytes.set(from.subarray(first * RECORD_BYTES, (first + untilWrap) * RECORD_BYTES), 0);
-  if (untilWrap < n) bytes.set(from.subarray(0, (n - untilWrap) * RECORD_BYTES), untilWrap * RECORD_BYTES);
-  const records = ringViews(buffer, capacity);
+  // The extension rows are copied only when some record of the range has one written.
+  const ext = hasExtensions(ring.u32, first, n, ring.mask);
+  const size = HEADER_BYTES + n * RECORD_BYTES + (ext ? n * EXT_BYTES : 0);
+  // Room for n records only (indices stay below n, so `capacity` serves just as the mask), and not
+  // zero-filled: every record byte is copied in below (a zeroed 256 KiB buffer costs ~30 ns a span).
+  const copy = pool?.take(size) ?? Buffer.allocUnsafeSlow(size);
+  const buffer = copy.buffer;
+  new Uint8Array(buffer, 0, HEADER_BYTES).fill(0);
+  const records = ringViews(buffer, capacity, n, ext);
+  copyRows(new Uint8Array(buffer, HEADER_BYTES, n * RECORD_BYTES), new Uint8Array(ring.u32.buffer, ring.u32.byteOffset, ring.u32.byteLength), RECORD_BYTES, first, untilWrap, n);
+  if (ext) copyRows(records.extBytes, ring.extBytes, EXT_BYTES, first, untilWrap, n);
 
   // Random bytes for every id slot in one call (~10 ns a span); a captured parent's trace id
   // overwrites its own. Worked on as 32-bit words: ids are 4-byte aligned (ID_BYTES, *_AT).
@@ -229,18 +232,30 @@ export function takeRange(ring: RingViews, start: number, end: number, ctx: Reco
     if ((words[w + SPAN_AT / 4] | words[w + SPAN_AT / 4 + 1]) === 0) ids[at + SPAN_AT + 7] = 1;
   }
   const buffers: Uint8Array[] = [copy, idBuffer];
-  const blobs = arena === undefined ? undefined : copyBlobs(records.u32, n, arena, pool);
+  const blobs = arena === undefined || !ext ? undefined : copyBlobs(records.u32, records.ext, n, arena, pool);
   if (blobs !== undefined) buffers.push(blobs);
   return new TakenRange(records, n, ids, ctx, pool, buffers, blobs);
 }
 
+/** Whether any of the n records from slot `first` (wrapping at `mask`) has its extension row written. */
+function hasExtensions(u: Uint32Array, first: number, n: number, mask: number): boolean {
+  for (let i = 0; i < n; i++) if ((u[((first + i) & mask) * RECORD_U32 + U_FLAGS] & EXT_FLAGS_MASK) !== 0) return true;
+  return false;
+}
+
+/** Copies n rows of `rowBytes` from slot `first` of `from` (wrapping after `untilWrap`) to `to`. */
+function copyRows(to: Uint8Array, from: Uint8Array, rowBytes: number, first: number, untilWrap: number, n: number): void {
+  to.set(from.subarray(first * rowBytes, (first + untilWrap) * rowBytes), 0);
+  if (untilWrap < n) to.set(from.subarray(0, (n - untilWrap) * rowBytes), untilWrap * rowBytes);
+}
+
 /**
  * Copies the content blobs of the n copied records out of the arena into one buffer, and points
- * each record's U_CONTENT_AT at its blob there; undefined when none has content.
+ * each row's X_CONTENT_AT at its blob there; undefined when none has content.
  */
-function copyBlobs(u: Uint32Array, n: number, arena: ArenaViews, pool: BufferPool | undefined): Uint8Array | undefined {
+function copyBlobs(u: Uint32Array, x: Uint32Array, n: number, arena: ArenaViews, pool: BufferPool | undefined): Uint8Array | undefined {
   let total = 0;
-  for (let i = 0; i < n; i++) if ((u[i * RECORD_U32 + U_FLAGS] & FLAG_CONTENT) !== 0) total += u[i * RECORD_U32 + U_CONTENT_LEN];
+  for (let i = 0; i < n; i++) if ((u[i * RECORD_U32 + U_FLAGS] & FLAG_CONTENT) !== 0) total += x[i * RECORD_U32 + X_CONTENT_LEN];
   if (total === 0) return undefined;
   const blobs = pool?.take(total) ?? Buffer.allocUnsafeSlow(total);
   const data = arena.data;
@@ -248,10 +263,10 @@ function copyBlobs(u: Uint32Array, n: number, arena: ArenaViews, pool: BufferPoo
   for (let i = 0; i < n; i++) {
     const ub = i * RECORD_U32;
     if ((u[ub + U_FLAGS] & FLAG_CONTENT) === 0) continue;
-    const from = u[ub + U_CONTENT_AT];
-    const len = u[ub + U_CONTENT_LEN];
+    const from = x[ub + X_CONTENT_AT];
+    const len = x[ub + X_CONTENT_LEN];
     blobs.set(data.subarray(from, from + len), at);
-    u[ub + U_CONTENT_AT] = at;
+    x[ub + X_CONTENT_AT] = at;
     at += len;
   }
   return blobs;

@@ -91,6 +91,7 @@ export class DrainLoop {
   readonly #inFlight = new Set<InFlight>();
   #batchSeq = 0;
   #prefaulted = false;
+  #extPrefaulted = false;
   /** Resolves the loop's wait for a free in-flight place, when it waits for one. */
   #onSettle: (() => void) | undefined;
 
@@ -195,7 +196,13 @@ export class DrainLoop {
       Atomics.store(c, w.copying, 0);
       Atomics.add(c, C_PROGRESS, 1);
       Atomics.notify(c, C_PROGRESS);
-      if (!this.#prefaulted) this.#prefault();
+      if (!this.#prefaulted) this.#prefault(this.#ring.u32);
+      // The extension rows only once calls write them: a tracer whose calls have no response
+      // fields nor content never makes those pages resident.
+      if (!this.#extPrefaulted && range.records.ext.length > 0) {
+        this.#extPrefaulted = true;
+        this.#prefault(this.#ring.ext);
+      }
       const left = this.#host.observe(range);
       if (left > 0) {
         // Sampled out: counted, and out of the slot's books, in this same synchronous stretch.
@@ -221,14 +228,14 @@ export class DrainLoop {
   }
 
   /**
-   * Touches every page of the ring once, on the first claim: a fresh ring's pages are mapped on
+   * Touches every page of `u` once (the records on the first claim, the extension rows on the
+   * first claim that has some): a fresh ring's pages are mapped on
    * first write, and the writer would otherwise take a page fault every 32 records of its first
    * lap (each a few µs of the request path). An idle tracer's ring stays untouched (not resident).
    * Atomics.add of 0 is a write that cannot change a record the writer is writing concurrently.
    */
-  #prefault(): void {
+  #prefault(u: Uint32Array): void {
     this.#prefaulted = true;
-    const u = this.#ring.u32;
     for (let i = 0; i < u.length; i += PAGE_WORDS) Atomics.add(u, i, 0);
   }
 

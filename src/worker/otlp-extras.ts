@@ -4,7 +4,10 @@
 // the server address) are encoded once per string id and copied; the response id and the content
 // differ per span and are written in place. The order is that of spanAttributes() (spans/record.ts).
 
-import { FINISH_SEPARATOR, FLAG_ATTRS, FLAG_CONTENT, FLAG_RESPONSE, RESPONSE_ID_AT, U_ATTRS, U_FINISH, U_RESPONSE_ID_LEN, U_RESPONSE_MODEL, U_SERVER, U_SERVER_PORT } from '../shared/layout.js';
+import {
+  FINISH_SEPARATOR, FLAG_ATTRS, FLAG_CONTENT, FLAG_RESPONSE, RESPONSE_ID_AT, U_ATTRS, X_FINISH, X_RESPONSE_ID_LEN, X_RESPONSE_MODEL, X_SERVER, X_SERVER_PORT,
+} from '../shared/layout.js';
+import type { RingViews } from '../shared/ring.js';
 import { CONTENT_KEYS, originalBytesKey, type RecordContext, type SpanContent } from '../spans/record.js';
 import { numberAttr, stringAttrField } from './otlp-fields.js';
 import { ProtoWriter, WIRE_LEN, keyBytes, tag, utf8Bytes, varintSize } from './proto-writer.js';
@@ -60,9 +63,9 @@ function attrHead(w: ProtoWriter, key: Uint8Array, any: number, n: number): void
 
 type FieldCache = (Uint8Array | undefined)[];
 
-/** What a span's extras are written from: its record words and its content (built once per span). */
+/** What a span's extras are written from: its records' extension rows and its content (built once per span). */
 export interface ExtrasSource {
-  readonly bytes: Uint8Array;
+  readonly records: RingViews;
   content(i: number): SpanContent | null;
 }
 
@@ -103,28 +106,29 @@ export class ExtraFields {
         if (id !== 0) this.#copy(w, this.#cached(this.#attrs[k], id, (s) => stringAttrField(keys[k], s)));
       }
     }
-    if ((flags & FLAG_RESPONSE) !== 0) this.#response(w, u, ub, src.bytes);
+    if ((flags & FLAG_RESPONSE) !== 0) this.#response(w, src.records.ext, ub, src.records.extBytes);
     if ((flags & FLAG_CONTENT) !== 0) {
       const c = src.content(i);
       if (c !== null) this.#content(w, c);
     }
   }
 
-  #response(w: ProtoWriter, u: Uint32Array, ub: number, bytes: Uint8Array): void {
-    const model = u[ub + U_RESPONSE_MODEL];
+  /** The response fields of the extension row at `ub` of `x` (its bytes: `bytes`). */
+  #response(w: ProtoWriter, x: Uint32Array, ub: number, bytes: Uint8Array): void {
+    const model = x[ub + X_RESPONSE_MODEL];
     if (model !== 0) this.#copy(w, this.#cached(this.#models, model, (s) => stringAttrField(K_RESPONSE_MODEL, s)));
-    const n = u[ub + U_RESPONSE_ID_LEN];
+    const n = x[ub + X_RESPONSE_ID_LEN];
     if (n !== 0) {
       // Straight from the record's bytes.
       attrHead(w, K_RESPONSE_ID, ANY_STRING, n);
       const at = ub * 4 + RESPONSE_ID_AT;
       w.bytes(bytes.subarray(at, at + n));
     }
-    const finish = u[ub + U_FINISH];
+    const finish = x[ub + X_FINISH];
     if (finish !== 0) this.#copy(w, this.#cached(this.#finish, finish, (s) => stringArrayAttrField(K_FINISH_REASONS, s.split(FINISH_SEPARATOR))));
-    const server = u[ub + U_SERVER];
+    const server = x[ub + X_SERVER];
     if (server !== 0) this.#copy(w, this.#cached(this.#servers, server, (s) => stringAttrField(K_SERVER_ADDRESS, s)));
-    const port = u[ub + U_SERVER_PORT];
+    const port = x[ub + X_SERVER_PORT];
     if (port !== 0) {
       w.ensure(K_SERVER_PORT.length + 16);
       numberAttr(w, K_SERVER_PORT, port);

@@ -102,7 +102,7 @@ export class OtlpProtoEncoder {
       out.ensure(MAX_SPAN_BYTES);
       const ub = i * RECORD_U32;
       const flags = u[ub + U_FLAGS];
-      const shape = cache.shape(u[ub + U_PROVIDER], u[ub + U_MODEL], priceModelWord(u, ub), flags & OP_CACHE_MASK);
+      const shape = cache.shape(u[ub + U_PROVIDER], u[ub + U_MODEL], priceModelWord(u, range.records.ext, ub), flags & OP_CACHE_MASK);
       const traceFlags = (flags & FLAG_PARENT) !== 0 ? u[ub + U_TRACE_FLAGS] : SAMPLED;
       // ScopeSpans.spans (2): the tag, room for the length, then the ids.
       const lenAt = out.pos + 1;

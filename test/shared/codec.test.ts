@@ -75,24 +75,32 @@ describe('record codec', () => {
 });
 
 describe('record ABI', () => {
-  it('lays every field out without overlap, a common call in the first 64-byte cache line, the response id last', () => {
+  it('lays every field out without overlap, a common call in the first 64-byte cache line', () => {
     // [first byte, last byte + 1) of every field of a record.
     const f64 = (w: number): [number, number] => [w * 8, w * 8 + 8];
     const u32 = (w: number, n = 1): [number, number] => [w * 4, w * 4 + 4 * n];
     const common = [f64(L.F_END), f64(L.F_LATENCY), f64(L.F_INPUT), f64(L.F_OUTPUT),
       u32(L.U_PROVIDER), u32(L.U_MODEL), u32(L.U_ERROR), u32(L.U_FLAGS), u32(L.U_TOOLS)];
     const rare = [f64(L.F_CACHED_INPUT), f64(L.F_CACHE_WRITE), f64(L.F_REASONING), f64(L.F_TTFT),
-      u32(L.U_TRACE, 4), u32(L.U_PARENT, 2), u32(L.U_TRACE_FLAGS), u32(L.U_ATTRS, L.MAX_ATTRIBUTE_KEYS),
-      u32(L.U_RESPONSE_MODEL), u32(L.U_FINISH), u32(L.U_SERVER), u32(L.U_SERVER_PORT), u32(L.U_CONTENT_AT), u32(L.U_CONTENT_LEN),
-      u32(L.U_RESPONSE_ID_LEN), [L.RESPONSE_ID_AT, L.RESPONSE_ID_AT + L.MAX_RESPONSE_ID_BYTES] as [number, number]];
+      u32(L.U_TRACE, 4), u32(L.U_PARENT, 2), u32(L.U_TRACE_FLAGS), u32(L.U_ATTRS, L.MAX_ATTRIBUTE_KEYS)];
     const all = [...common, ...rare].sort((a, b) => a[0] - b[0]);
     for (let i = 1; i < all.length; i++) expect(all[i][0]).toBeGreaterThanOrEqual(all[i - 1][1]);
     expect(all[0][0]).toBeGreaterThanOrEqual(0);
     expect(all[all.length - 1][1]).toBeLessThanOrEqual(L.RECORD_BYTES);
     for (const [, end] of common) expect(end).toBeLessThanOrEqual(64);
-    expect(L.RECORD_BYTES).toBe(256);
-    expect(L.RESPONSE_ID_AT + L.MAX_RESPONSE_ID_BYTES).toBe(L.RECORD_BYTES);
+    expect(L.RECORD_BYTES).toBe(128);
     expect(L.HEADER_BYTES % 64).toBe(0);
+  });
+
+  it('lays the extension row out without overlap, the response id filling its end, one row per record index', () => {
+    const u32 = (w: number): [number, number] => [w * 4, w * 4 + 4];
+    const all = [u32(L.X_RESPONSE_MODEL), u32(L.X_FINISH), u32(L.X_SERVER), u32(L.X_SERVER_PORT), u32(L.X_CONTENT_AT), u32(L.X_CONTENT_LEN),
+      u32(L.X_RESPONSE_ID_LEN), [L.RESPONSE_ID_AT, L.RESPONSE_ID_AT + L.MAX_RESPONSE_ID_BYTES] as [number, number]].sort((a, b) => a[0] - b[0]);
+    for (let i = 1; i < all.length; i++) expect(all[i][0]).toBeGreaterThanOrEqual(all[i - 1][1]);
+    expect(all[all.length - 1][1]).toBe(L.EXT_BYTES);
+    // A record and its row share an index (the writer and the readers rely on it).
+    expect(L.EXT_U32).toBe(L.RECORD_U32);
+    expect(L.EXT_FLAGS_MASK).toBe(L.FLAG_RESPONSE | L.FLAG_CONTENT);
   });
 
   it('writes the header a worker checks: magic with version, capacity, record size', () => {
@@ -101,7 +109,7 @@ describe('record ABI', () => {
     expect(ring.header[L.H_MAGIC] & 0xffff).toBe(L.ABI_VERSION);
     expect(ring.header[L.H_CAPACITY]).toBe(128);
     expect(ring.header[L.H_RECORD_BYTES]).toBe(L.RECORD_BYTES);
-    expect(ring.buffer.byteLength).toBe(L.HEADER_BYTES + 128 * L.RECORD_BYTES);
+    expect(ring.buffer.byteLength).toBe(L.HEADER_BYTES + 128 * (L.RECORD_BYTES + L.EXT_BYTES));
     expect(attachRing(ring.buffer).capacity).toBe(128);
   });
 

@@ -166,7 +166,7 @@ export class SeriesTable {
       // The price as the span's (priceOfCall caches it per provider and model; costOfCall picks
       // the rates in force at the call's end and its input size's tier), of the model that
       // answered when the record says: the series' model label stays the one asked for.
-      const price = priceOfCall(ctx, u[ub + U_PROVIDER], priceModelWord(u, ub)).price;
+      const price = priceOfCall(ctx, u[ub + U_PROVIDER], priceModelWord(u, records.ext, ub)).price;
       if (price !== undefined) {
         const reasoning = usage ? f[fb + F_REASONING] : 0;
         v[V_COST] += Math.round(costOfCall(price, input, output, cached, cacheWrite, reasoning, timeOrigin + f[fb + F_END]) * COST_SCALE);
