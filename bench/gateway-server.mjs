@@ -5,10 +5,12 @@
 //   openllmetry   @traceloop/instrumentation-openai (default config) on the OTel SDK: a
 //                 BasicTracerProvider with a BatchSpanProcessor and the OTLP/HTTP protobuf exporter
 // Usage: node bench/gateway-server.mjs <variant> <upstream url> <OTLP/HTTP base url>. Prints
-// {"port": N}; answers IPC 'cpu' with process.cpuUsage() (every thread) and 'stop' with its
+// {"port": N}; answers IPC 'cpu' with process.cpuUsage() (every thread) and its main thread's
+// own CPU (schedstat, util.mjs threadCpuNs), and 'stop' with its
 // export stats after flushing, then exits.
 import OpenAI from 'openai';
 import { createGateway } from '../examples/gateway.mjs';
+import { threadCpuNs } from './util.mjs';
 
 const [variant, upstream, otlp] = process.argv.slice(2);
 let client = new OpenAI({ apiKey: 'fake-key', baseURL: `${upstream}/v1`, maxRetries: 0 });
@@ -38,7 +40,7 @@ const server = createGateway(client, { tracer, cache: false });
 server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: server.address().port })));
 
 process.on('message', async (msg) => {
-  if (msg === 'cpu') return process.send(process.cpuUsage());
+  if (msg === 'cpu') return process.send({ ...process.cpuUsage(), mainNs: threadCpuNs() });
   if (msg !== 'stop') return;
   let stats = {};
   if (tracer !== undefined) {

@@ -7,9 +7,11 @@
 // process) run apart from it. Per cell: warm-up, then a measured window; ROUNDS rounds with
 // the set-ups interleaved, each round in a rotated order, so drift on a shared machine hits them alike.
 //
-// Reported: requests/s (2xx), p50/p99 latency (ms), the gateway process's CPU per request
-// (process.cpuUsage() over the window, every thread, in µs), and the spans that reached the
-// receiver per request. Env: GATEWAY_SECONDS (default 10), GATEWAY_ROUNDS (3), GATEWAY_CONNECTIONS (10),
+// Reported: requests/s (2xx), p50/p99 latency (ms), the gateway's main thread's own CPU per
+// request (the first field of its /proc/<pid>/task/<pid>/schedstat, read by the gateway itself
+// before and after the window: util.mjs threadCpuNs) and against none, the gateway process's CPU
+// per request (process.cpuUsage() over the window, every thread, in µs), and the spans that
+// reached the receiver per request. Env: GATEWAY_SECONDS (default 10), GATEWAY_ROUNDS (3), GATEWAY_CONNECTIONS (10),
 // GATEWAY_MODES, GATEWAY_ASK_USAGE (below).
 import { fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -77,7 +79,8 @@ async function cell(variant, stream, upstream, receiver) {
   const ok = r['2xx'];
   const cpuUs = cpu1.user - cpu0.user + cpu1.system - cpu0.system;
   return {
-    rps: ok / r.duration, p50: r.latency.p50, p99: r.latency.p99, cpuPerReqUs: cpuUs / ok, errors: r.non2xx + r.errors,
+    rps: ok / r.duration, p50: r.latency.p50, p99: r.latency.p99, cpuPerReqUs: cpuUs / ok, mainPerReqUs: (cpu1.mainNs - cpu0.mainNs) / 1000 / ok,
+    errors: r.non2xx + r.errors,
     // Every span this gateway delivered (its flush at stop included) per request it answered.
     spansPerReq: (spans1 - spans0) / (warm['2xx'] + ok), stats,
   };
@@ -97,15 +100,19 @@ await receiver.stop();
 await upstream.stop();
 
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const rows = [];
 for (const mode of Object.keys(MODES)) {
   const base = mean(runs.filter((r) => r.mode === mode && r.variant === 'none').map((r) => r.rps));
+  const baseMain = median(runs.filter((r) => r.mode === mode && r.variant === 'none').map((r) => r.mainPerReqUs));
   for (const variant of VARIANTS) {
     const rs = runs.filter((r) => r.mode === mode && r.variant === variant);
     const rps = mean(rs.map((r) => r.rps));
     rows.push({
       mode, variant, 'req/s': Math.round(rps), 'vs none': `${((rps / base - 1) * 100).toFixed(1)} %`,
       'p50 ms': mean(rs.map((r) => r.p50)).toFixed(2), 'p99 ms': mean(rs.map((r) => r.p99)).toFixed(2),
+      'main thread µs/req (median)': median(rs.map((r) => r.mainPerReqUs)).toFixed(1),
+      'main vs none': `${((median(rs.map((r) => r.mainPerReqUs)) / baseMain - 1) * 100).toFixed(1)} %`,
       'CPU µs/req': Math.round(mean(rs.map((r) => r.cpuPerReqUs))), 'spans/req': mean(rs.map((r) => r.spansPerReq)).toFixed(3),
       errors: rs.reduce((a, r) => a + r.errors, 0),
     });
@@ -114,5 +121,6 @@ for (const mode of Object.keys(MODES)) {
 if (jsonOutput) console.log(JSON.stringify({ suite: 'gateway', machine: machine(), seconds: SECONDS, rounds: ROUNDS, connections: CONNECTIONS, rows, runs }));
 else {
   console.log(`bench/gateway.mjs: ${machine()}; ${CONNECTIONS} connections, ${ROUNDS} x ${SECONDS} s per cell (after ${WARMUP_SECONDS} s warm-up)`);
-  print('Gateway end to end (mean of the rounds)', rows, ['mode', 'variant', 'req/s', 'vs none', 'p50 ms', 'p99 ms', 'CPU µs/req', 'spans/req', 'errors']);
+  print('Gateway end to end (mean of the rounds; main thread: median of the rounds)', rows,
+    ['mode', 'variant', 'req/s', 'vs none', 'p50 ms', 'p99 ms', 'main thread µs/req (median)', 'main vs none', 'CPU µs/req', 'spans/req', 'errors']);
 }

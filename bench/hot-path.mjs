@@ -7,10 +7,14 @@ import { context } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { Bench } from 'tinybench';
-import { RactoTracer } from '../dist/index.js';
+import { pathToFileURL } from 'node:url';
 import { DiscardExporter } from './discard-exporter.mjs';
 import { jsonOutput, machine, print, startReceiver } from './util.mjs';
 
+// --dist <dir>: another build of the package, to compare two commits with the same script.
+const distArg = process.argv.indexOf('--dist');
+const dist = pathToFileURL(`${distArg < 0 ? new URL('../dist', import.meta.url).pathname : process.argv[distArg + 1]}/`);
+const { RactoTracer } = await import(new URL('index.js', dist).href);
 const LOOP = 1000;
 const ROUNDS = 3;
 const call = { provider: 'openai', model: 'gpt-4o', latencyMs: 812.5, inputTokens: 1200, outputTokens: 310, cacheHit: 'miss', toolCalls: 1 };
@@ -18,6 +22,15 @@ const discardModule = fileURLToPath(new URL('./discard-exporter.mjs', import.met
 
 const receiver = await startReceiver();
 const racto = new RactoTracer({ workerExporters: [{ module: discardModule, exportName: 'DiscardExporter' }] });
+// A ring that stays full: its one batch in flight never settles (HangingExporter), so every call
+// of the 'full ring' task is refused and counted (the overload path: ringFull).
+const full = new RactoTracer({ ringCapacity: 64, maxExportBatchSize: 16, maxPendingBatches: 1, scheduledDelayMillis: 1,
+  exportTimeoutMillis: 600_000, shutdownTimeoutMillis: 200,
+  workerExporters: [{ module: discardModule, exportName: 'HangingExporter' }] });
+await full.ready();
+for (let i = 0; i < 200; i++) full.recordChatSpan(call);
+await new Promise((resolve) => setTimeout(resolve, 100));
+for (let i = 0; i < 200; i++) full.recordChatSpan(call);
 const sdkDiscard = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(new DiscardExporter())] });
 const sdkOtlp = new BasicTracerProvider({
   spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `http://127.0.0.1:${receiver.http}/v1/traces` }))],
@@ -47,6 +60,7 @@ async function round() {
       withEnd.endTime = performance.now(); // the gateway read this clock anyway to know the latency
       for (let i = 0; i < LOOP; i++) racto.recordChatSpan(withEnd);
     }, flushRacto)
+    .add('ractogateway recordChatSpan on a full ring (dropped, counted)', () => { for (let i = 0; i < LOOP; i++) full.recordChatSpan(call); })
     .add('OTel SDK, BatchSpanProcessor, discarding exporter', () => { for (let i = 0; i < LOOP; i++) sdkCall(sdkDiscardTracer); },
       { afterEach: () => sdkDiscard.forceFlush() })
     .add('OTel SDK, BatchSpanProcessor, OTLP HTTP exporter', () => { for (let i = 0; i < LOOP; i++) sdkCall(sdkOtlpTracer); },
@@ -84,15 +98,18 @@ const rows = medians.map((c) => ({
   'round means': c.means.map((m) => m.toFixed(0)).join(' / '),
 }));
 const stats = racto.stats();
+const fullStats = full.stats();
 await racto.shutdown();
+await full.shutdown();
 await sdkDiscard.shutdown();
 await sdkOtlp.shutdown();
 await receiver.stop();
 
-const result = { bench: 'hot-path', machine: machine(), loop: LOOP, rounds: ROUNDS, rows, ractoStats: { recorded: stats.recorded, exported: stats.exported, dropped: stats.dropped, failed: stats.failed } };
+const result = { bench: 'hot-path', machine: machine(), loop: LOOP, rounds: ROUNDS, rows, ractoStats: { recorded: stats.recorded, exported: stats.exported, dropped: stats.dropped, failed: stats.failed }, fullRing: { recorded: fullStats.recorded, ringFull: fullStats.droppedByReason.ringFull } };
 if (jsonOutput) console.log(JSON.stringify(result, null, 2));
 else {
   console.log(`machine: ${result.machine}`);
   print(`Hot path (main thread, per call, loop-amortised; median of ${ROUNDS} rounds)`, rows, Object.keys(rows[0]));
   console.log(`\nractogateway during the run: recorded ${stats.recorded}, exported ${stats.exported}, dropped ${stats.dropped}, failed ${stats.failed}`);
+  console.log(`full-ring tracer: recorded ${fullStats.recorded}, dropped ${fullStats.droppedByReason.ringFull} (ringFull), pending ${fullStats.pending}`);
 }

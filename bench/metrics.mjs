@@ -23,7 +23,7 @@ import { CACHE_MISS, CACHE_SHIFT, FLAG_ATTRS, FLAG_ERROR, FLAG_USAGE, OP_CHAT, O
 import { StringTableReader, StringTableWriter } from '../dist/shared/strings.js';
 import { PriceResolver } from '../dist/pricing/cost.js';
 import { RactoTracer } from '../dist/index.js';
-import { jsonOutput, machine, print } from './util.mjs';
+import { jsonOutput, machine, print, threadCpuNs } from './util.mjs';
 
 const BATCH = 2048;
 const ROUNDS = 5;
@@ -100,7 +100,7 @@ for (let i = 0; i < 20_000; i++) {
 }
 await tracer.flush();
 const schedstat = `/proc/${process.pid}/task/${process.pid}/schedstat`;
-const mainNs = () => Number(readFileSync(schedstat, 'latin1').split(' ')[0]);
+const mainNs = threadCpuNs;
 // The scraper, in another process. 'dry' mode waits as long without scraping: the window the
 // scrapes are compared with has the same child process, pipe and exit on the main thread.
 const client = `

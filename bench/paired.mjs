@@ -12,9 +12,8 @@
 // /proc/self/task/<pid>/schedstat; whole process = process.cpuUsage(). Same driver as cpu.mjs: a
 // 5 ms tick records the calls due, each a fresh object kept in a 1,024-slot array.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { sdkSide } from './sdk-side.mjs';
-import { jsonOutput, machine, print, startReceiver } from './util.mjs';
+import { jsonOutput, machine, median, print, startReceiver, threadCpuNs, wholeNs } from './util.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -38,13 +37,6 @@ const ALL = [
 ];
 const SCENARIOS = RATES === undefined ? ALL : ALL.filter((s) => RATES.includes(s.rate));
 const MODELS = [['openai', 'gpt-4o'], ['openai', 'gpt-4o-mini'], ['anthropic', 'claude-sonnet-4-6'], ['google', 'gemini-2.5-pro']];
-const schedstat = `/proc/${process.pid}/task/${process.pid}/schedstat`;
-const mainNs = () => Number(readFileSync(schedstat, 'latin1').split(' ')[0]);
-const wholeNs = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) * 1000;
-};
-const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 async function main() {
   const receiver = await startReceiver();
@@ -81,7 +73,7 @@ async function scenario({ impl, transport, rate, ports }) {
   // Windows of 1 s at 200,000/s, 2 s at 20,000/s, 5 s at 2,000/s.
   const windowCalls = rate * (rate >= 200_000 ? 1 : rate >= 20_000 ? 2 : 5);
   async function window(s) {
-    const m0 = mainNs();
+    const m0 = threadCpuNs();
     const w0 = wholeNs();
     const start = performance.now();
     let done = 0;
@@ -96,7 +88,7 @@ async function scenario({ impl, transport, rate, ports }) {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     await s.flush();
-    return { main: (mainNs() - m0) / windowCalls, whole: (wholeNs() - w0) / windowCalls };
+    return { main: (threadCpuNs() - m0) / windowCalls, whole: (wholeNs() - w0) / windowCalls };
   }
   await window(side); // warm-up, both sides
   await window(noop);

@@ -1,6 +1,7 @@
 // Shared helpers of the benchmark scripts.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 
 /** Starts bench/receiver.mjs in its own process; resolves to its ports and a stop function. */
@@ -36,3 +37,22 @@ export function print(title, rows, columns) {
   console.log(columns.map((c, i) => c.padEnd(widths[i])).join('  '));
   for (const r of rows) console.log(columns.map((c, i) => String(r[c]).padEnd(widths[i])).join('  '));
 }
+
+const ownSchedstat = `/proc/${process.pid}/task/${process.pid}/schedstat`;
+
+/**
+ * This process's main thread's own on-CPU time in ns: the first field of
+ * /proc/<pid>/task/<pid>/schedstat. The kernel brings that field up to date only at a scheduler
+ * tick or switch (4 ms steps here), unless something asks for the running thread's time first:
+ * process.cpuUsage() (getrusage) does, so it is called just before the read.
+ */
+export function threadCpuNs() {
+  process.cpuUsage();
+  return Number(readFileSync(ownSchedstat, 'latin1').split(' ')[0]);
+}
+/** Nanoseconds of CPU of the whole process, every thread (process.cpuUsage()). */
+export const wholeNs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) * 1000;
+};
+export const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];

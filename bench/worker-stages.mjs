@@ -6,6 +6,8 @@
 //                   scale (the encoder resolves a price once per model and batch, and its
 //                   per-span arithmetic is inside the encode row)
 //   encode          OtlpProtoEncoder.encode(): the ExportTraceServiceRequest bytes
+//   encode JSON     requestToJson(): the OTLP/HTTP JSON body made from those bytes (http/json),
+//                   beside the OTel SDK's JsonTraceSerializer of the same spans, for scale
 //   send            OtlpHttpSender / OtlpGrpcSender .send() of one encoded body to
 //                   bench/receiver.mjs (another process), one request at a time
 //   whole batch     takeRange + encode + send in a loop: the figure a worker pays per span
@@ -14,7 +16,11 @@
 // waiting for it are not counted. Each row is the median of ROUNDS rounds; other load on the two
 // cores still moves them by 10-20%. --json prints one JSON document; --gzip adds gzip sends.
 import { takeRange } from '../dist/worker/build.js';
+import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { OtlpProtoEncoder } from '../dist/worker/otlp-proto.js';
+import { requestToJson } from '../dist/worker/otlp-json.js';
+import { toReadableSpan } from '../dist/spans/readable-span.js';
+import { tracerResource } from '../dist/spans/resource.js';
 import { OtlpGrpcSender, OtlpHttpSender } from '../dist/worker/otlp-transport.js';
 import { createRing } from '../dist/shared/ring.js';
 import { decodeRecord, emptyFields, encodeRecord } from '../dist/shared/codec.js';
@@ -77,6 +83,8 @@ const encoder = new OtlpProtoEncoder({ 'service.name': 'bench' });
 const take = () => takeRange(ring, START, START + BATCH, ctx);
 const sample = take();
 const body = encoder.encode(sample);
+const resource = tracerResource('bench');
+const readable = sample.data.map((d) => toReadableSpan(d, resource));
 
 // --- measuring -------------------------------------------------------------------------------
 
@@ -124,6 +132,8 @@ const stages = [
   ['copy + ids (takeRange)', () => void take()],
   ['decode + price lookup (priceOfCall + costOfRecord)', priceAll],
   ['encode (OtlpProtoEncoder)', () => void encoder.encode(sample)],
+  ['encode JSON from the protobuf request (requestToJson)', () => void requestToJson(body)],
+  ['for scale: OTel SDK JsonTraceSerializer of the same spans', () => void JsonTraceSerializer.serializeRequest(readable)],
   ...senders.map(([name, s]) => [`send, ${name}`, () => send(s, body)]),
   ...senders.map(([name, s]) => [`whole batch, ${name}`, () => send(s, encoder.encode(take()))]),
 ];

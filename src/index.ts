@@ -23,3 +23,4 @@ export type { PriceSource, CostOptions } from './pricing/cost.js';
 export type { TracerStats, DroppedByReason, FailedByReason, DestinationStats, SpoolStats, ContentDropped } from './main/counters.js';
 export type { ModelPricingInit, PriceTable } from './pricing/model-pricing.js';
 export type { RactoErrorCode } from './errors.js';
+export type { ReadableSpan, SpanExporter, Resource, ExportResult, InstrumentationScope, TimedEvent } from './spans/sdk-shapes.js';

@@ -2,7 +2,7 @@
 // validates once so the rest of the code works on a typed, complete object. Main thread only.
 
 import { pathToFileURL } from 'node:url';
-import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { SpanExporter } from './spans/sdk-shapes.js';
 import { invalidRange, invalidType, invalidValue } from './errors.js';
 import { EMPTY_PRICE_TABLE, mergePriceTable, type ModelPricingInit, type PriceTable } from './pricing/model-pricing.js';
 import { METRICS_OPTION_NAMES, resolveMetrics, type MetricsOptions } from './metrics-options.js';

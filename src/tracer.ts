@@ -8,7 +8,7 @@
 
 import { RactoError } from './errors.js';
 import { Counters, type TracerStats } from './main/counters.js';
-import { grpcUrl, httpTracesUrl, PEERS, requirePeer } from './main/endpoints.js';
+import { grpcUrl, httpTracesUrl } from './main/endpoints.js';
 import { CUSTOM_DESTINATION, DrainScheduler } from './main/scheduler.js';
 import { RecordWriter, type ChatCall, type EmbedCall } from './main/writer.js';
 import { ContentWriter } from './main/content-writer.js';
@@ -282,7 +282,6 @@ function workerDestinationsOf(opts: ResolvedOptions): DestinationConfig[] {
     out.push({ kind: 'otlp-grpc', name: 'otlpGrpc', url: grpcUrl(opts.otlpEndpoint), ...otlp });
   }
   if (opts.otlpHttpEndpoint !== undefined) {
-    if (opts.otlpHttpProtocol === 'http/json') requirePeer(PEERS.json, 'otlpHttpEndpoint');
     out.push({
       kind: 'otlp-http',
       name: 'otlpHttp',

@@ -92,3 +92,18 @@ export function expectedAttributes(c: CallFacts): Record<string, unknown> {
   if (c.serverPort != null) a['server.port'] = c.serverPort;
   return a;
 }
+
+/** The facts of a recorded span, for expectedAttributes() (time to first chunk left out: it is compared apart, in seconds). */
+export function factsOf(s: {
+  operation: CallFacts['kind']; provider: string; model: string; latencyMs: number; inputTokens: number; outputTokens: number;
+  cachedInputTokens: number; cacheWriteTokens: number; reasoningTokens: number; cacheHit: CallFacts['cacheHit']; toolCalls: number;
+  errorType: string | null; attributes: Record<string, string>;
+  responseModel?: string | null; responseId?: string | null; finishReasons?: string[]; serverAddress?: string | null; serverPort?: number | null;
+}): CallFacts {
+  return {
+    kind: s.operation, provider: s.provider, model: s.model, latencyMs: s.latencyMs, inputTokens: s.inputTokens, outputTokens: s.outputTokens,
+    cachedInputTokens: s.cachedInputTokens, cacheWriteTokens: s.cacheWriteTokens, reasoningTokens: s.reasoningTokens,
+    cacheHit: s.cacheHit, toolCalls: s.toolCalls, errorType: s.errorType, attributes: s.attributes,
+    responseModel: s.responseModel, responseId: s.responseId, finishReasons: s.finishReasons, serverAddress: s.serverAddress, serverPort: s.serverPort,
+  };
+}

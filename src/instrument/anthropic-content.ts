@@ -1,9 +1,12 @@
 // Anthropic's Messages request and answer shapes mapped to the semantic conventions' messages,
-// and the answers' ids and stop reasons. Main thread; pure. Anthropic gives the system prompt
-// apart from the messages (`system`): it is the call's system instructions.
+// and the answers' ids and stop reasons, into the call's fields. Main thread; anthropic.ts's
+// reader calls these. Anthropic gives the system prompt apart from the messages (`system`): it is
+// the call's system instructions.
 
 import type { ChatMessage, MessagePart, ToolDefinition } from '../index.js';
-import { arrayOr, defined, finishReason, outputMessage, str, text, tool, toolResult, type Capture, type RequestContent, type ResponseContent } from './content.js';
+import type { CallRecord, StreamAnswer } from './call.js';
+import { defined, finishList, finishReason, outputMessage, responseIdOf, str, text, tool, toolResult } from './content.js';
+import { arrayOr } from './usage.js';
 
 function source(s: any, modality: string): MessagePart {
   if (s?.type === 'base64') return { type: 'blob', modality, mime_type: str(s.media_type) || null, content: str(s.data) };
@@ -39,26 +42,27 @@ function blocks(content: unknown): MessagePart[] {
   return defined(arrayOr(content).map(block));
 }
 
-export function messagesRequest(body: any, capture: Capture): RequestContent {
-  const out: RequestContent = {};
-  if (capture.system && body?.system != null) out.system = blocks(body.system);
+/** A Messages request's system prompt, messages and tools, as `call.capture` asks. */
+export function messagesRequest(call: CallRecord, body: any): void {
+  const capture = call.capture;
+  if (capture.system && body?.system != null) call.system = blocks(body.system);
   if (capture.input) {
-    out.input = defined(arrayOr(body?.messages).map((m: any): ChatMessage | undefined =>
+    call.input = defined(arrayOr(body?.messages).map((m: any): ChatMessage | undefined =>
       (typeof m?.role === 'string' ? { role: m.role, parts: blocks(m.content) } : undefined)));
   }
   if (capture.tools && Array.isArray(body?.tools)) {
     // A custom tool is a function; a server tool (web search, code execution) keeps its type.
-    out.tools = defined(body.tools.map((t: any): ToolDefinition | undefined =>
+    call.tools = defined(body.tools.map((t: any): ToolDefinition | undefined =>
       (t?.type === undefined || t?.type === 'custom' ? tool(t?.name) : tool(t.name ?? t.type, t.type))));
   }
-  return out;
 }
 
-export function messageResponse(data: any, capture: Capture): ResponseContent {
+/** A message's id, stop reason and (when captured) content. */
+export function messageAnswer(call: CallRecord, data: any): void {
   const finish = finishReason(data?.stop_reason);
-  const out: ResponseContent = { responseId: typeof data?.id === 'string' ? data.id : undefined, finishReasons: finish === undefined ? [] : [finish] };
-  if (capture.output && data != null) out.output = [outputMessage(str(data.role) || 'assistant', blocks(data.content), finish)];
-  return out;
+  call.responseId = responseIdOf(data?.id);
+  call.finishReasons = finishList(finish);
+  if (call.capture.output && data != null) call.output = [outputMessage(str(data.role) || 'assistant', blocks(data.content), finish)];
 }
 
 interface BlockSoFar {
@@ -71,21 +75,21 @@ interface BlockSoFar {
   input: unknown;
 }
 
-/** A streamed message, event by event: its id, its content blocks by index, its stop reason. */
-export class MessageStreamContent {
+/** A streamed message, event by event: its id, its stop reason, and (output captured) its content blocks by index. */
+export class MessageStreamAnswer implements StreamAnswer {
   #id: string | undefined;
   #stop: unknown;
   readonly #blocks: BlockSoFar[] = [];
   readonly #output: boolean;
 
-  constructor(capture: Capture) {
-    this.#output = capture.output;
+  constructor(output: boolean) {
+    this.#output = output;
   }
 
   event(e: any): void {
     switch (e?.type) {
       case 'message_start':
-        if (typeof e.message?.id === 'string') this.#id = e.message.id;
+        this.#id = responseIdOf(e.message?.id);
         return;
       case 'message_delta':
         if (e.delta?.stop_reason != null) this.#stop = e.delta.stop_reason;
@@ -109,9 +113,10 @@ export class MessageStreamContent {
     }
   }
 
-  result(): ResponseContent {
+  into(call: CallRecord): void {
     const finish = finishReason(this.#stop);
-    const out: ResponseContent = { responseId: this.#id, finishReasons: finish === undefined ? [] : [finish] };
+    call.responseId = this.#id;
+    call.finishReasons = finishList(finish);
     if (this.#output) {
       const parts = defined(this.#blocks.map((b): MessagePart | undefined => {
         if (b === undefined) return undefined;
@@ -120,8 +125,7 @@ export class MessageStreamContent {
         if (b.type === 'tool_use' || b.type === 'server_tool_use') return { type: 'tool_call', id: b.id, name: b.name, arguments: b.json.length > 0 ? b.json.join('') : b.input ?? null };
         return b.type === '' ? undefined : { type: b.type };
       }));
-      out.output = [outputMessage('assistant', parts, finish)];
+      call.output = [outputMessage('assistant', parts, finish)];
     }
-    return out;
   }
 }

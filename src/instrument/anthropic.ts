@@ -4,12 +4,12 @@
 // never imported.
 
 import type { RactoTracer } from '../index.js';
-import { CallRecord } from './call.js';
+import { callOf, CallRecord, type AnswerReader } from './call.js';
+import { MessageStreamAnswer, messageAnswer, messagesRequest } from './anthropic-content.js';
 import { checkClient, checkTracer, clientContext, resolveInstrumentOptions, type InstrumentOptions } from './options.js';
-import { MessageStreamContent, messageResponse, messagesRequest } from './anthropic-content.js';
 import { observeAPIPromise } from './stainless.js';
-import { observeStainlessStream, type StreamObserver } from './stream.js';
-import { count, emptyUsage, type Usage } from './usage.js';
+import { StreamCall } from './stream.js';
+import { arrayOr, count } from './usage.js';
 import { wrapMethod } from './wrap.js';
 
 /** Wraps `client` in place (and returns it): each call is recorded on `tracer` when it ends. */
@@ -18,19 +18,8 @@ export function instrumentAnthropic<C extends object>(client: C, tracer: RactoTr
   checkTracer(tracer);
   const opts = { ...resolveInstrumentOptions(options, 'anthropic'), ...clientContext(tracer, (client as { baseURL?: unknown }).baseURL) };
   wrapMethod((client as unknown as { messages: object }).messages, 'create', (create) => function (this: unknown, body: any, reqOptions?: unknown) {
-    const stream = body?.stream === true;
-    const call = new CallRecord(tracer, opts, stream ? 'stream' : 'chat', body?.model, body);
-    call.captureRequest(messagesRequest, body);
-    return observeAPIPromise(create.call(this, body, reqOptions), call, (data: any) => {
-      if (stream) return observeStainlessStream(data, call, eventObserver(call));
-      call.answeredBy(data?.model);
-      const u = emptyUsage();
-      readUsage(u, data?.usage);
-      for (const block of Array.isArray(data?.content) ? data.content : []) if (block?.type === 'tool_use') u.toolCalls++;
-      call.respond(messageResponse, data);
-      call.ok(u);
-      return data;
-    });
+    const call = body?.stream === true ? callOf(StreamCall, tracer, opts, 'stream', MESSAGES, body) : callOf(CallRecord, tracer, opts, 'chat', MESSAGES, body);
+    return observeAPIPromise(create.call(this, body, reqOptions), call);
   });
   return client;
 }
@@ -40,36 +29,39 @@ export function instrumentAnthropic<C extends object>(client: C, tracer: RactoTr
  * convention counts all three as input. Fields absent from `usage` keep their value (the
  * message_delta event repeats only some).
  */
-function readUsage(u: Usage & { fresh?: number }, usage: any): void {
+function readUsage(call: CallRecord, usage: any): void {
   if (usage == null) return;
-  if (usage.input_tokens != null) u.fresh = count(usage.input_tokens);
-  if (usage.cache_read_input_tokens != null) u.cached = count(usage.cache_read_input_tokens);
-  if (usage.cache_creation_input_tokens != null) u.cacheWrite = count(usage.cache_creation_input_tokens);
-  if (usage.output_tokens != null) u.output = count(usage.output_tokens);
-  u.input = (u.fresh ?? 0) + u.cached + u.cacheWrite;
+  if (usage.input_tokens != null) call.freshInput = count(usage.input_tokens);
+  if (usage.cache_read_input_tokens != null) call.cachedInputTokens = count(usage.cache_read_input_tokens);
+  if (usage.cache_creation_input_tokens != null) call.cacheWriteTokens = count(usage.cache_creation_input_tokens);
+  if (usage.output_tokens != null) call.outputTokens = count(usage.output_tokens);
+  call.inputTokens = call.freshInput + count(call.cachedInputTokens) + count(call.cacheWriteTokens);
 }
 
-function eventObserver(call: CallRecord): StreamObserver<any> {
-  const u: Usage & { fresh?: number } = emptyUsage();
-  const content = new MessageStreamContent(call.capture);
-  return {
-    chunk(event) {
-      content.event(event);
-      switch (event?.type) {
-        case 'message_start':
-          call.answeredBy(event.message?.model);
-          readUsage(u, event.message?.usage);
-          break;
-        case 'content_block_start':
-          if (event.content_block?.type === 'tool_use') u.toolCalls++;
-          break;
-        case 'message_delta':
-          readUsage(u, event.usage);
-          break;
-      }
-      return true;
-    },
-    usage: () => ({ input: u.input, output: u.output, cached: u.cached, cacheWrite: u.cacheWrite, reasoning: 0, toolCalls: u.toolCalls }),
-    end: () => call.respond(() => content.result(), undefined),
-  };
-}
+const MESSAGES: AnswerReader = {
+  request: messagesRequest,
+  answer(call, data) {
+    call.answeredBy(data?.model);
+    readUsage(call, data?.usage);
+    let tools = 0;
+    for (const block of arrayOr(data?.content)) if (block?.type === 'tool_use') tools++;
+    call.toolCalls = tools;
+    messageAnswer(call, data);
+  },
+  chunk(call, event) {
+    ((call.answer ??= new MessageStreamAnswer(call.capture.output)) as MessageStreamAnswer).event(event);
+    switch (event?.type) {
+      case 'message_start':
+        call.answeredBy(event.message?.model);
+        readUsage(call, event.message?.usage);
+        break;
+      case 'content_block_start':
+        if (event.content_block?.type === 'tool_use') call.toolCalls++;
+        break;
+      case 'message_delta':
+        readUsage(call, event.usage);
+        break;
+    }
+    return event;
+  },
+};

@@ -1,145 +1,259 @@
 // One instrumented call, from the moment the SDK method is called to its one record. Main thread.
+//
+// A CallRecord is the only object the wrappers make per call, and it is the record's input: its
+// public fields are the ChatCall / EmbedCall fields, filled in as the answer is read, and the
+// object itself is handed to recordChatSpan / recordEmbedSpan. For a stream it is also the async
+// iterator the caller's loop pulls through (stream.ts). The per-call places:
+//   - the constructor sees the request body (attributes, the model asked for; callOf() also the
+//     content the tracer captures, through the reader's `request`);
+//   - `answered(data)` sees a plain call's parsed answer, or a stream, once;
+//   - `chunk()` (stream.ts) sees each chunk of a stream;
+// each provider's reading of them is one shared `AnswerReader` (openai.ts, anthropic.ts, google.ts).
+// The response fields (answered model, id, finish reasons, server) are read on every call; the
+// content (issue 22: system, input, tools, output) only for the categories the tracer captures
+// (`capture`, all false by default, so a call maps none). Each provider's content mapping lives in
+// its *-content.ts; a stream's answer is accumulated there and handed to the call as it ends.
+//
 // The span's parent is the span active when the call was made (captured here, at the start,
 // because a stream ends later, in whatever context its consumer runs), passed to the record
-// explicitly: null when there was none, so the record ignores the context active at the end.
+// explicitly: null when there was none, so the record ignores the context active at the end; and
+// read only when an OTel context manager is registered (without one no span can be active).
 // Recording is guarded: whatever happens here, the caller gets exactly what the SDK gave.
-// The response fields (answered model, id, finish reasons) and the content the tracer captures
-// are mapped by each provider's *-content.ts and handed here (captureRequest, respond).
+// Shared by the provider-client wrappers and the AI SDK integration (src/ai-sdk/).
 
 import { context, diag, isSpanContextValid, trace } from '@opentelemetry/api';
-import type { ChatCall, ParentSpanContext, RactoTracer } from '../index.js';
+import type { ChatMessage, MessagePart, OutputMessage, ParentSpanContext, RactoTracer, ToolDefinition } from '../index.js';
 import { otelContextRegistered } from '../shared/otel-context.js';
+import { NO_CAPTURE, type Capture } from './content.js';
 import type { ResolvedInstrumentOptions } from './options.js';
-import { clampUsage, type Usage } from './usage.js';
-import type { Capture, RequestContent, ResponseContent } from './content.js';
+import { count } from './usage.js';
 
 /** errorType of a call the caller gave up on: a stream abandoned, or an abort signal. */
 export const CANCELLED = 'cancelled';
 
+/** Who records, in the diag warnings. */
+const INSTRUMENT = 'ractogateway/instrument';
+
+/** Longest model name the record takes (MAX_STRING_LENGTH). */
+const MAX_NAME = 256;
+
 export type CallKind = 'chat' | 'stream' | 'embed';
 
+/** How one provider method's answers are read: one shared object per method, never per call. */
+export interface AnswerReader {
+  /** Reads a plain call's parsed answer into the call's fields. */
+  answer(call: CallRecord, data: any): void;
+  /** Reads one stream chunk; returns what the caller sees: the chunk, a copy of it, or undefined to hide it. */
+  chunk(call: CallRecord, chunk: any): unknown;
+  /** A stream ended: reads what only its end says (the Responses API's last response). */
+  end?(call: CallRecord): void;
+  /** The request's content, for the categories `call.capture` says (system, input, tools). */
+  request?(call: CallRecord, body: any): void;
+}
+
+/** A stream's answer as its chunks built it up (the *-content.ts accumulators). */
+export interface StreamAnswer {
+  /** Hands what the stream said (its id, finish reasons, captured output) to the call's fields. */
+  into(call: CallRecord): void;
+}
+
 export class CallRecord {
-  readonly start = performance.now();
-  kind: CallKind;
+  // --- the record's input (ChatCall / EmbedCall) ---
+  readonly provider: string;
   /** The model asked for. */
   model: string;
-  /** The model the provider answered with, when it says. */
-  responseModel: string | undefined;
-  /** The content categories the tracer records (all false: none; response ids and finish reasons are read anyway). */
-  readonly capture: Capture;
+  operation: 'chat' | 'stream';
+  latencyMs = 0;
+  endTime = 0;
+  status: 'ok' | 'error' = 'ok';
+  errorType: string | undefined = undefined;
+  inputTokens = 0;
+  outputTokens = 0;
+  toolCalls = 0;
+  cachedInputTokens: number | undefined = 0;
+  cacheWriteTokens: number | undefined = 0;
+  reasoningTokens: number | undefined = 0;
+  timeToFirstTokenMs: number | undefined = undefined;
+  attributes: Readonly<Record<string, string>> | undefined;
+  readonly parent: ParentSpanContext | null;
+  /** The model the provider answered with, when it says (`model` stays the one asked for). */
+  responseModel: string | undefined = undefined;
+  responseId: string | undefined = undefined;
+  finishReasons: readonly string[] | undefined = undefined;
+  serverAddress: string | undefined = undefined;
+  serverPort: number | undefined = undefined;
+  /** The content the tracer captures (capture): left undefined for the categories it does not. */
+  system: readonly MessagePart[] | undefined = undefined;
+  input: readonly ChatMessage[] | undefined = undefined;
+  tools: readonly ToolDefinition[] | undefined = undefined;
+  output: readonly OutputMessage[] | undefined = undefined;
+
+  // --- the call's own state ---
+  /** performance.now() when the call began (the AI SDK integration moves it back to a retried call's first attempt). */
+  start = performance.now();
+  readonly embed: boolean;
+  readonly reader: AnswerReader;
   /** Streams: performance.now() at the first chunk, or -1. */
   firstChunk = -1;
-  /** Set by the caller's withResponse() (the body will be parsed) and asResponse() (it will not). */
+  /** The SDK began parsing the body (withResponse() too); asResponse() alone never does. */
   parsing = false;
+  /** Stainless: the APIPromise's own parseResponse, which the observing one calls (stainless.ts). */
+  sdkParse: Function | undefined = undefined;
+  /** Streams: the SDK's iterator factory, the iterator being observed, the abort signal. */
+  factory: Function | undefined = undefined;
+  inner: AsyncIterator<unknown> | undefined = undefined;
+  signal: AbortSignal | undefined = undefined;
+  ended = false;
+  /** OpenAI chat streams: usage was asked for by the wrapper, so its answer is hidden. */
+  addedUsage = false;
+  /** Scratch the readers keep between chunks: Anthropic's uncached input, streamed tool-call keys, the last response, a failure event. */
+  freshInput = 0;
+  toolKeys: Set<number> | undefined = undefined;
+  last: unknown = undefined;
+  failure: unknown = undefined;
+  /** The content categories recorded (the tracer's contentCapture; NO_CAPTURE: none). */
+  capture: Capture = NO_CAPTURE;
+  /** Streams: their answer so far, handed to the fields above when the call ends. */
+  answer: StreamAnswer | undefined = undefined;
   private done = false;
-  private readonly parent: ParentSpanContext | null;
-  private attributes: Readonly<Record<string, string>> | undefined;
   private readonly tracer: RactoTracer;
-  private readonly provider: string;
-  private readonly server: ResolvedInstrumentOptions['server'];
-  private request: RequestContent | undefined;
-  private response: ResponseContent | undefined;
+  private readonly origin: string;
 
-  constructor(tracer: RactoTracer, options: ResolvedInstrumentOptions, kind: CallKind, model: unknown, request: unknown) {
+  constructor(tracer: RactoTracer, provider: string, kind: CallKind, reader: AnswerReader, model: unknown,
+    attributes: Readonly<Record<string, string>> | undefined, origin = INSTRUMENT) {
     this.tracer = tracer;
-    this.provider = options.provider;
-    this.kind = kind;
+    this.provider = provider;
+    this.embed = kind === 'embed';
+    this.operation = kind === 'stream' ? 'stream' : 'chat';
+    this.reader = reader;
     this.model = typeof model === 'string' && model.length !== 0 ? model : 'unknown';
     this.parent = otelContextRegistered() ? activeSpanContext() : null;
-    this.attributes = options.attributes === undefined ? undefined : attributesOf(options.attributes, request);
-    this.capture = options.capture;
-    this.server = options.server;
-  }
-
-  /** Maps the request's content when the tracer records any of its categories (never throws). */
-  captureRequest<B>(map: (body: B, capture: Capture) => RequestContent, body: B): void {
-    const c = this.capture;
-    if (!c.system && !c.input && !c.tools) return;
-    try {
-      this.request = map(body, c);
-    } catch (err) {
-      diag.debug(`ractogateway/instrument: could not read a ${this.provider} request's content: ${String(err)}`);
-    }
-  }
-
-  /** Maps the answer's id, finish reasons and (when recorded) messages (never throws). */
-  respond<D>(map: (data: D, capture: Capture) => ResponseContent, data: D): void {
-    try {
-      this.response = map(data, this.capture);
-    } catch (err) {
-      diag.debug(`ractogateway/instrument: could not read a ${this.provider} answer's fields: ${String(err)}`);
-    }
+    this.attributes = attributes;
+    this.origin = origin;
   }
 
   get recorded(): boolean {
     return this.done;
   }
 
-  /** Notes the model the provider answered with. */
+  /** Notes the model the provider answered with (gen_ai.response.model; it prices the call). */
   answeredBy(model: unknown): void {
-    if (typeof model === 'string' && model.length !== 0 && model.length <= 256) this.responseModel = model;
+    if (typeof model === 'string' && model.length !== 0 && model.length <= MAX_NAME) this.responseModel = model;
   }
 
-  ok(usage: Usage | undefined): void {
-    this.finish(usage, undefined);
+  /** Maps the request's content for the categories `capture` records (never throws into the caller). */
+  captureRequest(capture: Capture, body: unknown): void {
+    this.capture = capture;
+    const request = this.reader.request;
+    if (request === undefined || (!capture.system && !capture.input && !capture.tools)) return;
+    try {
+      request(this, body);
+    } catch (err) {
+      diag.debug(`${this.origin}: could not read a ${this.provider} request's content: ${(err as Error)?.message ?? String(err)}`);
+    }
+  }
+
+  /** A plain call's parsed answer: read and recorded. Returns `data`, untouched. */
+  answered<T>(data: T): T {
+    if (this.done) return data;
+    try {
+      this.reader.answer(this, data);
+    } catch (err) {
+      diag.warn(`${this.origin}: could not read a response: ${(err as Error)?.message ?? String(err)}`);
+    }
+    this.finish(undefined);
+    return data;
+  }
+
+  ok(): void {
+    this.finish(undefined);
   }
 
   /** A failed call: errorType is the error's class name, or 'cancelled' when the caller aborted. */
-  fail(error: unknown, usage?: Usage, aborted = false): void {
-    this.finish(usage, aborted || isAbort(error) ? CANCELLED : errorTypeOf(error));
+  fail(error: unknown): void {
+    this.finish(this.signal?.aborted === true || isAbort(error) ? CANCELLED : errorTypeOf(error));
   }
 
-  cancel(usage: Usage | undefined): void {
-    this.finish(usage, CANCELLED);
+  cancel(): void {
+    this.finish(CANCELLED);
   }
 
-  private finish(usage: Usage | undefined, errorType: string | undefined): void {
+  /** A failed call whose errorType the caller worked out (the AI SDK integration's rules). */
+  failWith(errorType: string): void {
+    this.finish(errorType);
+  }
+
+  private finish(errorType: string | undefined): void {
     if (this.done) return;
     this.done = true;
+    const end = performance.now();
+    this.endTime = end;
+    this.latencyMs = end - this.start;
+    if (errorType !== undefined) {
+      this.status = 'error';
+      this.errorType = errorType;
+    }
+    this.clamp();
+    const answer = this.answer;
+    if (answer !== undefined) {
+      try {
+        answer.into(this);
+      } catch {
+        // What the stream said is optional; the call is still recorded.
+      }
+    }
     try {
-      this.record(usage, errorType);
+      this.record();
     } catch (err) {
       // The inputs the library cannot vouch for are the user's attributes (an unknown key, a
-      // value too long) and what a provider sent (an id too long, content of another shape):
-      // keep the span, without them.
-      const retry = this.attributes !== undefined || this.request !== undefined || this.response !== undefined;
-      diag.warn(`ractogateway/instrument: a ${this.provider} call ${retry ? 'is recorded without its attributes, response fields and content' : 'was not recorded'}: ${(err as Error)?.message ?? String(err)}`);
+      // value too long) and what the provider sent (content of another shape): keep the span,
+      // without them.
+      const retry = this.attributes !== undefined || this.hasResponse();
+      diag.warn(`${this.origin}: a ${this.provider} call ${retry ? 'is recorded without its attributes, response fields and content' : 'was not recorded'}: ${(err as Error)?.message ?? String(err)}`);
       if (!retry) return;
-      this.attributes = undefined;
-      this.request = undefined;
-      this.response = undefined;
+      this.attributes = this.system = this.input = this.tools = this.output = undefined;
+      this.responseModel = this.responseId = this.finishReasons = this.serverAddress = this.serverPort = undefined;
       try {
-        this.record(usage, errorType);
+        this.record();
       } catch (again) {
-        diag.warn(`ractogateway/instrument: a ${this.provider} call was not recorded: ${(again as Error)?.message ?? String(again)}`);
+        diag.warn(`${this.origin}: a ${this.provider} call was not recorded: ${(again as Error)?.message ?? String(again)}`);
       }
     }
   }
 
-  private record(usage: Usage | undefined, errorType: string | undefined): void {
-    const end = performance.now();
-    const latencyMs = end - this.start;
-    const u = clampUsage(usage);
-    const status = errorType === undefined ? 'ok' : 'error';
-    const server = this.server;
-    if (this.kind === 'embed') {
-      this.tracer.recordEmbedSpan({ provider: this.provider, model: this.model, latencyMs, endTime: end, inputTokens: u.input, status, errorType,
-        attributes: this.attributes, parent: this.parent, responseModel: this.responseModel, serverAddress: server?.address, serverPort: server?.port });
+  private hasResponse(): boolean {
+    return this.responseModel !== undefined || this.responseId !== undefined || this.finishReasons !== undefined || this.serverAddress !== undefined ||
+      this.system !== undefined || this.input !== undefined || this.tools !== undefined || this.output !== undefined;
+  }
+
+  private record(): void {
+    if (this.embed) this.tracer.recordEmbedSpan(this);
+    else this.tracer.recordChatSpan(this);
+  }
+
+  /**
+   * The usage the tracer accepts whatever the provider sent (the parts never exceed their whole:
+   * a provider or proxy that reports them inconsistently must not cost the span). A plain call
+   * without a breakdown leaves those fields undefined, the record's short path.
+   */
+  private clamp(): void {
+    const input = count(this.inputTokens);
+    const output = count(this.outputTokens);
+    const cached = Math.min(count(this.cachedInputTokens), input);
+    const cacheWrite = Math.min(count(this.cacheWriteTokens), input - cached);
+    const reasoning = Math.min(count(this.reasoningTokens), output);
+    this.inputTokens = input;
+    this.outputTokens = output;
+    this.toolCalls = count(this.toolCalls);
+    if (this.operation === 'stream') {
+      this.timeToFirstTokenMs = this.firstChunk >= 0 ? Math.min(this.firstChunk - this.start, this.latencyMs) : undefined;
+    } else if (cached === 0 && cacheWrite === 0 && reasoning === 0) {
+      this.cachedInputTokens = this.cacheWriteTokens = this.reasoningTokens = undefined;
       return;
     }
-    const req = this.request;
-    const res = this.response;
-    const call: ChatCall = {
-      provider: this.provider, model: this.model, latencyMs, endTime: end, operation: this.kind, status, errorType,
-      inputTokens: u.input, outputTokens: u.output, toolCalls: u.toolCalls,
-      cachedInputTokens: u.cached, cacheWriteTokens: u.cacheWrite, reasoningTokens: u.reasoning,
-      timeToFirstTokenMs: this.kind === 'stream' && this.firstChunk >= 0 ? this.firstChunk - this.start : undefined,
-      attributes: this.attributes, parent: this.parent,
-      responseModel: this.responseModel, serverAddress: server?.address, serverPort: server?.port,
-      responseId: res?.responseId, finishReasons: res?.finishReasons,
-      system: req?.system, input: req?.input, tools: req?.tools, output: res?.output,
-    };
-    this.tracer.recordChatSpan(call);
+    this.cachedInputTokens = cached;
+    this.cacheWriteTokens = cacheWrite;
+    this.reasoningTokens = reasoning;
   }
 }
 
@@ -149,11 +263,33 @@ function activeSpanContext(): ParentSpanContext | null {
   return sc !== undefined && isSpanContextValid(sc) ? sc : null;
 }
 
-function attributesOf(fn: (request: any) => Readonly<Record<string, string>> | undefined, request: unknown): Readonly<Record<string, string>> | undefined {
+type CallClass<C extends CallRecord> = new (...args: ConstructorParameters<typeof CallRecord>) => C;
+
+/**
+ * A wrapper's call of `request` (a CallRecord or a StreamCall): provider and attributes from the
+ * wrapper's options, the server from its client's base URL, the request's content when the
+ * tracer captures some.
+ */
+export function callOf<C extends CallRecord>(Kind: CallClass<C>, tracer: RactoTracer, options: ResolvedInstrumentOptions,
+  kind: CallKind, reader: AnswerReader, request: any): C {
+  const attributes = options.attributes === undefined ? undefined : attributesOf(options.attributes, request);
+  const call = new Kind(tracer, options.provider, kind, reader, request?.model, attributes);
+  const server = options.server;
+  if (server !== undefined) {
+    call.serverAddress = server.address;
+    call.serverPort = server.port;
+  }
+  if (options.capture !== NO_CAPTURE) call.captureRequest(options.capture, request);
+  return call;
+}
+
+/** The user's options.attributes(input), or undefined (with a warning) when it throws. */
+export function attributesOf(fn: (input: any) => Readonly<Record<string, string>> | undefined, input: unknown,
+  origin = INSTRUMENT): Readonly<Record<string, string>> | undefined {
   try {
-    return fn(request) ?? undefined;
+    return fn(input) ?? undefined;
   } catch (err) {
-    diag.warn(`ractogateway/instrument: options.attributes threw, the call is recorded without attributes: ${(err as Error)?.message ?? String(err)}`);
+    diag.warn(`${origin}: options.attributes threw, the call is recorded without attributes: ${(err as Error)?.message ?? String(err)}`);
     return undefined;
   }
 }

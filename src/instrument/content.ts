@@ -1,32 +1,64 @@
 // What the wrappers share to capture a call's content and response fields: the server of a
-// client's base URL, finish reasons in the semantic conventions' words, and the small part
-// builders every provider's mapping (openai-content.ts, anthropic-content.ts, google-content.ts)
-// uses. Main thread. Mapping runs only for the categories the tracer records
-// (tracer.contentCapture), once per call, and never throws into the caller (call.ts guards it).
+// client's base URL, response ids and finish reasons in the semantic conventions' words, and the
+// small part builders every provider's mapping (openai-content.ts, anthropic-content.ts,
+// google-content.ts, and the AI SDK's ai-sdk/content.ts) uses. Main thread. Content is mapped only
+// for the categories the tracer records (tracer.contentCapture), once per call, and never throws
+// into the caller (call.ts guards it); ids and finish reasons are read on every call, without an
+// object per call for the common single answer.
 
-import type { CaptureCategories, ChatMessage, MessagePart, OutputMessage, ToolDefinition } from '../index.js';
-
-/** What a request contributes to the span: the categories asked for. */
-export interface RequestContent {
-  system?: MessagePart[];
-  input?: ChatMessage[];
-  tools?: ToolDefinition[];
-}
-
-/** What an answer contributes: its id and finish reasons always, its messages when output is captured. */
-export interface ResponseContent {
-  responseId?: string;
-  finishReasons?: string[];
-  output?: OutputMessage[];
-}
+import type { CaptureCategories, MessagePart, OutputMessage, ToolDefinition } from '../index.js';
 
 export type Capture = Readonly<CaptureCategories>;
+
+/** The categories of a tracer that captures no content. */
+export const NO_CAPTURE: Capture = Object.freeze({ system: false, input: false, output: false, tools: false });
+
+/** Whether `c` records any category. */
+export function capturesAny(c: Capture): boolean {
+  return c.system || c.input || c.output || c.tools;
+}
+
+/** Most UTF-8 bytes of a response id the record holds (MAX_RESPONSE_ID_BYTES). */
+const MAX_ID_BYTES = 96;
+
+/** A provider's response id, when it is one the record can carry (1 to 96 bytes of UTF-8); else undefined. */
+export function responseIdOf(v: unknown): string | undefined {
+  if (typeof v !== 'string' || v.length === 0 || v.length > MAX_ID_BYTES) return undefined;
+  return v.length * 3 <= MAX_ID_BYTES || Buffer.byteLength(v, 'utf8') <= MAX_ID_BYTES ? v : undefined;
+}
+
+// One frozen list per finish reason, shared by every call that ends with it alone (the common
+// case: one choice). Bounded: a provider that makes up reasons gets a list of its own per call.
+const FINISH_LISTS = new Map<string, readonly string[]>();
+const NO_REASONS: readonly string[] = Object.freeze([]);
+
+/** The finish reasons of an answer with one reason (or none, for undefined). */
+export function finishList(reason: string | undefined): readonly string[] {
+  if (reason === undefined) return NO_REASONS;
+  let list = FINISH_LISTS.get(reason);
+  if (list === undefined) {
+    list = Object.freeze([reason]);
+    if (FINISH_LISTS.size < 64) FINISH_LISTS.set(reason, list);
+  }
+  return list;
+}
+
+/** The finish reasons of several answers (choices, candidates), in their order, the missing ones left out. */
+export function finishListOf<T>(items: readonly T[], reasonOf: (item: T) => string | undefined): readonly string[] {
+  if (items.length === 1) return finishList(reasonOf(items[0]));
+  const out: string[] = [];
+  for (const item of items) {
+    const r = reasonOf(item);
+    if (r !== undefined) out.push(r);
+  }
+  return out;
+}
 
 /** server.address and server.port of a client's base URL (the scheme's default port when it has none). */
 export function serverOf(baseURL: unknown): { address: string; port: number } | undefined {
   if (typeof baseURL !== 'string' || !URL.canParse(baseURL)) return undefined;
   const url = new URL(baseURL);
-  if (url.hostname === '') return undefined;
+  if (url.hostname === '' || url.hostname.length > 256) return undefined;
   const port = url.port !== '' ? Number(url.port) : url.protocol === 'https:' ? 443 : url.protocol === 'http:' ? 80 : undefined;
   // An IPv6 host keeps no brackets in server.address.
   return port === undefined ? undefined : { address: url.hostname.replace(/^\[(.*)\]$/, '$1'), port };
@@ -58,10 +90,6 @@ export function outputMessage(role: string, parts: MessagePart[], finish: string
 
 export function text(content: string): MessagePart {
   return { type: 'text', content };
-}
-
-export function arrayOr(v: unknown): any[] {
-  return Array.isArray(v) ? v : [];
 }
 
 /** A string, or '' (a field a provider left out). */

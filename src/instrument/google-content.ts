@@ -1,10 +1,13 @@
 // Gemini's (@google/genai) request and answer shapes mapped to the semantic conventions'
-// messages, and the answers' ids and finish reasons. Main thread; pure. The `model` role is the
-// conventions' `assistant`; `config.systemInstruction` is the call's system instructions. A call
-// that asks for functions ends with finish reason 'tool_call' (Gemini says STOP).
+// messages, and the answers' ids and finish reasons, into the call's fields. Main thread;
+// google.ts's reader calls these. The `model` role is the conventions' `assistant`;
+// `config.systemInstruction` is the call's system instructions. A call that asks for functions
+// ends with finish reason 'tool_call' (Gemini says STOP).
 
 import type { ChatMessage, MessagePart, OutputMessage, ToolDefinition } from '../index.js';
-import { arrayOr, defined, finishReason, modalityOf, outputMessage, str, text, tool, type Capture, type RequestContent, type ResponseContent } from './content.js';
+import type { CallRecord, StreamAnswer } from './call.js';
+import { defined, finishListOf, finishReason, modalityOf, outputMessage, responseIdOf, str, text, tool } from './content.js';
+import { arrayOr } from './usage.js';
 
 function part(p: any): MessagePart | undefined {
   if (typeof p === 'string') return text(p);
@@ -65,12 +68,12 @@ function tools(list: unknown): ToolDefinition[] {
   return out;
 }
 
-export function generateRequest(params: any, capture: Capture): RequestContent {
-  const out: RequestContent = {};
-  if (capture.system && params?.config?.systemInstruction != null) out.system = systemParts(params.config.systemInstruction);
-  if (capture.input) out.input = contents(params?.contents);
-  if (capture.tools && Array.isArray(params?.config?.tools)) out.tools = tools(params.config.tools);
-  return out;
+/** A generation's system instruction, contents and tools, as `call.capture` asks. */
+export function generateRequest(call: CallRecord, params: any): void {
+  const capture = call.capture;
+  if (capture.system && params?.config?.systemInstruction != null) call.system = systemParts(params.config.systemInstruction);
+  if (capture.input) call.input = contents(params?.contents);
+  if (capture.tools && Array.isArray(params?.config?.tools)) call.tools = tools(params.config.tools);
 }
 
 function candidateFinish(c: any, parts: readonly any[]): string | undefined {
@@ -78,19 +81,19 @@ function candidateFinish(c: any, parts: readonly any[]): string | undefined {
   return finishReason(c?.finishReason);
 }
 
-export function generateResponse(response: any, capture: Capture): ResponseContent {
+const finishOf = (c: any): string | undefined => candidateFinish(c, arrayOr(c?.content?.parts));
+
+/** A generation's id, finish reasons and (when captured) candidates. */
+export function generateAnswer(call: CallRecord, response: any): void {
   const candidates = arrayOr(response?.candidates);
-  const out: ResponseContent = {
-    responseId: typeof response?.responseId === 'string' ? response.responseId : undefined,
-    finishReasons: defined(candidates.map((c: any) => candidateFinish(c, arrayOr(c?.content?.parts)))),
-  };
-  if (capture.output) {
-    out.output = candidates.map((c: any): OutputMessage => {
+  call.responseId = responseIdOf(response?.responseId);
+  call.finishReasons = finishListOf(candidates, finishOf);
+  if (call.capture.output) {
+    call.output = candidates.map((c: any): OutputMessage => {
       const raw = arrayOr(c?.content?.parts);
       return outputMessage(role(c?.content?.role ?? 'model'), defined(raw.map(part)), candidateFinish(c, raw));
     });
   }
-  return out;
 }
 
 interface CandidateSoFar {
@@ -99,18 +102,18 @@ interface CandidateSoFar {
   called: boolean;
 }
 
-/** A streamed generation, chunk by chunk: its id, each candidate's parts (texts joined), its finish reason. */
-export class GenerateStreamContent {
+/** A streamed generation, chunk by chunk: its id, each candidate's finish reason, and (output captured) its parts (texts joined). */
+export class GenerateStreamAnswer implements StreamAnswer {
   #id: string | undefined;
   readonly #candidates: CandidateSoFar[] = [];
   readonly #output: boolean;
 
-  constructor(capture: Capture) {
-    this.#output = capture.output;
+  constructor(output: boolean) {
+    this.#output = output;
   }
 
   chunk(chunk: any): void {
-    if (typeof chunk?.responseId === 'string') this.#id ??= chunk.responseId;
+    this.#id ??= responseIdOf(chunk?.responseId);
     const list = arrayOr(chunk?.candidates);
     for (let i = 0; i < list.length; i++) {
       const c = list[i];
@@ -128,11 +131,11 @@ export class GenerateStreamContent {
     }
   }
 
-  result(): ResponseContent {
+  into(call: CallRecord): void {
     const cands = this.#candidates.filter((c) => c !== undefined);
     const finish = (c: CandidateSoFar): string | undefined => (c.finish === 'STOP' && c.called ? 'tool_call' : finishReason(c.finish));
-    const out: ResponseContent = { responseId: this.#id, finishReasons: defined(cands.map(finish)) };
-    if (this.#output) out.output = cands.map((c): OutputMessage => outputMessage('assistant', defined(c.parts.map(part)), finish(c)));
-    return out;
+    call.responseId = this.#id;
+    call.finishReasons = finishListOf(cands, finish);
+    if (this.#output) call.output = cands.map((c): OutputMessage => outputMessage('assistant', defined(c.parts.map(part)), finish(c)));
   }
 }

@@ -1,14 +1,15 @@
 // instrumentGoogleGenAI: records the calls of a `@google/genai` client instance:
 // models.generateContent, models.generateContentStream and models.embedContent. Main thread;
 // the SDK is never imported. Its methods are own arrow-function properties of `client.models`,
-// replaced there by wrappers; its streams are plain async generators, handed back wrapped.
+// replaced there by wrappers; its streams are plain async generators, handed back observed (the
+// call's StreamCall is the iterator the caller's loop pulls through).
 
 import type { RactoTracer } from '../index.js';
-import { CallRecord } from './call.js';
+import { callOf, CallRecord, type AnswerReader } from './call.js';
+import { GenerateStreamAnswer, generateAnswer, generateRequest } from './google-content.js';
 import { checkClient, checkTracer, clientContext, resolveInstrumentOptions, type InstrumentOptions } from './options.js';
-import { GenerateStreamContent, generateRequest, generateResponse } from './google-content.js';
-import { observeStream, type StreamObserver } from './stream.js';
-import { count, emptyUsage, type Usage } from './usage.js';
+import { StreamCall } from './stream.js';
+import { arrayOr, count } from './usage.js';
 import { wrapMethod } from './wrap.js';
 
 /** Wraps `client` in place (and returns it): each call is recorded on `tracer` when it ends. */
@@ -18,51 +19,44 @@ export function instrumentGoogleGenAI<C extends object>(client: C, tracer: Racto
   const opts = { ...resolveInstrumentOptions(options, 'google'), ...clientContext(tracer, baseUrlOf(client)) };
   const models = (client as unknown as { models: object }).models;
   wrapMethod(models, 'generateContent', (generate) => async (params: any) => {
-    const call = new CallRecord(tracer, opts, 'chat', params?.model, params);
-    call.captureRequest(generateRequest, params);
-    let response: any;
+    const call = callOf(CallRecord, tracer, opts, 'chat', CONTENT, params);
+    let response: unknown;
     try {
       response = await generate(params);
     } catch (err) {
-      call.fail(err, undefined, aborted(params));
-      throw err;
+      throw failed(call, err, params);
     }
-    call.answeredBy(response?.modelVersion);
-    const u = emptyUsage();
-    readUsage(u, response?.usageMetadata);
-    u.toolCalls = functionCalls(response);
-    call.respond(generateResponse, response);
-    call.ok(u);
-    return response;
+    return call.answered(response);
   });
   wrapMethod(models, 'generateContentStream', (generate) => async (params: any) => {
-    const call = new CallRecord(tracer, opts, 'stream', params?.model, params);
-    call.captureRequest(generateRequest, params);
-    let stream: AsyncGenerator<any>;
+    const call = callOf(StreamCall, tracer, opts, 'stream', CONTENT, params);
+    let stream: AsyncIterator<unknown>;
     try {
       stream = await generate(params);
     } catch (err) {
-      call.fail(err, undefined, aborted(params));
-      throw err;
+      throw failed(call, err, params);
     }
-    return observeStream(stream, call, chunkObserver(call), () => aborted(params));
+    call.signal = abortSignal(params);
+    return call.iterate(stream);
   });
   wrapMethod(models, 'embedContent', (embed) => async (params: any) => {
-    const call = new CallRecord(tracer, opts, 'embed', params?.model, params);
-    let response: any;
+    const call = callOf(CallRecord, tracer, opts, 'embed', EMBED, params);
+    let response: unknown;
     try {
       response = await embed(params);
     } catch (err) {
-      call.fail(err, undefined, aborted(params));
-      throw err;
+      throw failed(call, err, params);
     }
-    // The Gemini API reports no tokens for embeddings; Vertex AI reports them per embedding.
-    const u = emptyUsage();
-    for (const e of Array.isArray(response?.embeddings) ? response.embeddings : []) u.input += count(e?.statistics?.tokenCount);
-    call.ok(u);
-    return response;
+    return call.answered(response);
   });
   return client;
+}
+
+/** Records a failed call (cancelled when the caller's signal aborted) and returns the error, untouched. */
+function failed(call: CallRecord, err: unknown, params: any): unknown {
+  call.signal = abortSignal(params);
+  call.fail(err);
+  return err;
 }
 
 /** The client's base URL (the SDK keeps it on its API client), else the public endpoint it defaults to. */
@@ -76,8 +70,8 @@ function baseUrlOf(client: any): unknown {
   return client?.vertexai === true ? 'https://aiplatform.googleapis.com/' : 'https://generativelanguage.googleapis.com/';
 }
 
-function aborted(params: any): boolean {
-  return params?.config?.abortSignal?.aborted === true;
+function abortSignal(params: any): AbortSignal | undefined {
+  return params?.config?.abortSignal;
 }
 
 /**
@@ -85,36 +79,47 @@ function aborted(params: any): boolean {
  * excludes the thinking tokens (thoughtsTokenCount), which the README's convention counts as
  * part of the output.
  */
-function readUsage(u: Usage, m: any): void {
+function readUsage(call: CallRecord, m: any): void {
   if (m == null) return;
-  u.input = count(m.promptTokenCount);
-  u.cached = count(m.cachedContentTokenCount);
-  u.reasoning = count(m.thoughtsTokenCount);
-  u.output = count(m.candidatesTokenCount) + u.reasoning;
+  const reasoning = count(m.thoughtsTokenCount);
+  call.inputTokens = count(m.promptTokenCount);
+  call.cachedInputTokens = count(m.cachedContentTokenCount);
+  call.reasoningTokens = reasoning;
+  call.outputTokens = count(m.candidatesTokenCount) + reasoning;
 }
 
 function functionCalls(response: any): number {
   let n = 0;
-  for (const candidate of Array.isArray(response?.candidates) ? response.candidates : []) {
-    for (const part of Array.isArray(candidate?.content?.parts) ? candidate.content.parts : []) if (part?.functionCall != null) n++;
+  for (const candidate of arrayOr(response?.candidates)) {
+    for (const part of arrayOr(candidate?.content?.parts)) if (part?.functionCall != null) n++;
   }
   return n;
 }
 
-function chunkObserver(call: CallRecord): StreamObserver<any> {
-  const u = emptyUsage();
-  let tools = 0;
-  const content = new GenerateStreamContent(call.capture);
-  return {
-    chunk(chunk) {
-      call.answeredBy(chunk?.modelVersion);
-      content.chunk(chunk);
-      // Each chunk carries the usage so far; the last one the totals.
-      readUsage(u, chunk?.usageMetadata);
-      tools += functionCalls(chunk);
-      return true;
-    },
-    usage: () => ({ ...u, toolCalls: tools }),
-    end: () => call.respond(() => content.result(), undefined),
-  };
-}
+const CONTENT: AnswerReader = {
+  request: generateRequest,
+  answer(call, response) {
+    call.answeredBy(response?.modelVersion);
+    readUsage(call, response?.usageMetadata);
+    call.toolCalls = functionCalls(response);
+    generateAnswer(call, response);
+  },
+  chunk(call, chunk) {
+    call.answeredBy(chunk?.modelVersion);
+    ((call.answer ??= new GenerateStreamAnswer(call.capture.output)) as GenerateStreamAnswer).chunk(chunk);
+    // Each chunk carries the usage so far; the last one the totals.
+    readUsage(call, chunk?.usageMetadata);
+    call.toolCalls += functionCalls(chunk);
+    return chunk;
+  },
+};
+
+// The Gemini API reports no tokens for embeddings; Vertex AI reports them per embedding.
+const EMBED: AnswerReader = {
+  answer(call, response) {
+    let input = 0;
+    for (const e of arrayOr(response?.embeddings)) input += count(e?.statistics?.tokenCount);
+    call.inputTokens = input;
+  },
+  chunk: (_call, chunk) => chunk,
+};

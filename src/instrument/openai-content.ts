@@ -1,11 +1,13 @@
 // OpenAI's request and answer shapes (Chat Completions, Responses) mapped to the semantic
 // conventions' messages, for the content the tracer captures, and the answers' ids and finish
-// reasons. Main thread; pure. System messages of a chat stay in its input, as the conventions
-// ask for instructions that are part of the chat history; the Responses API's `instructions`
-// are its system instructions.
+// reasons, into the call's fields. Main thread; openai.ts's readers call these. System messages
+// of a chat stay in its input, as the conventions ask for instructions that are part of the chat
+// history; the Responses API's `instructions` are its system instructions.
 
 import type { ChatMessage, MessagePart, OutputMessage, ToolDefinition } from '../index.js';
-import { arrayOr, defined, finishReason, outputMessage, str, text, tool, toolResult, urlPart, type Capture, type RequestContent, type ResponseContent } from './content.js';
+import type { CallRecord, StreamAnswer } from './call.js';
+import { defined, finishList, finishListOf, finishReason, outputMessage, responseIdOf, str, text, tool, toolResult, urlPart } from './content.js';
+import { arrayOr } from './usage.js';
 
 // ---- Chat Completions ----
 
@@ -60,28 +62,28 @@ function chatTools(tools: unknown): ToolDefinition[] {
   return defined(arrayOr(tools).map((t: any) => (t?.function !== undefined ? tool(t.function?.name) : tool(t?.custom?.name ?? t?.type, t?.type))));
 }
 
-export function chatRequest(body: any, capture: Capture): RequestContent {
-  const out: RequestContent = {};
-  if (capture.input) {
+/** A chat request's input messages and tools, as `call.capture` asks. */
+export function chatRequest(call: CallRecord, body: any): void {
+  if (call.capture.input) {
     const input: ChatMessage[] = [];
     for (const m of arrayOr(body?.messages)) {
       const message = chatMessage(m);
       if (message !== undefined) input.push(message);
     }
-    out.input = input;
+    call.input = input;
   }
-  if (capture.tools && Array.isArray(body?.tools)) out.tools = chatTools(body.tools);
-  return out;
+  if (call.capture.tools && Array.isArray(body?.tools)) call.tools = chatTools(body.tools);
 }
 
-export function chatResponse(data: any, capture: Capture): ResponseContent {
+const choiceFinish = (c: any): string | undefined => finishReason(c?.finish_reason);
+
+/** A chat completion's id, finish reasons and (when captured) messages. */
+export function chatAnswer(call: CallRecord, data: any): void {
   const choices = arrayOr(data?.choices);
-  const out: ResponseContent = {
-    responseId: typeof data?.id === 'string' ? data.id : undefined,
-    finishReasons: defined(choices.map((c: any) => finishReason(c?.finish_reason))),
-  };
-  if (capture.output) {
-    out.output = choices.map((c: any): OutputMessage => {
+  call.responseId = responseIdOf(data?.id);
+  call.finishReasons = finishListOf(choices, choiceFinish);
+  if (call.capture.output) {
+    call.output = choices.map((c: any): OutputMessage => {
       const m = c?.message ?? {};
       const parts = chatContent(m.content);
       if (typeof m.refusal === 'string') parts.push(text(m.refusal));
@@ -89,7 +91,6 @@ export function chatResponse(data: any, capture: Capture): ResponseContent {
       return outputMessage(str(m.role) || 'assistant', parts, finishReason(c?.finish_reason));
     });
   }
-  return out;
 }
 
 interface ChoiceSoFar {
@@ -100,18 +101,18 @@ interface ChoiceSoFar {
   finish: string | undefined;
 }
 
-/** A streamed chat completion, chunk by chunk: its id, each choice's text, tool calls and finish reason. */
-export class ChatStreamContent {
+/** A streamed chat completion, chunk by chunk: its id, each choice's finish reason, and (output captured) its text and tool calls. */
+export class ChatStreamAnswer implements StreamAnswer {
   #id: string | undefined;
   readonly #choices: ChoiceSoFar[] = [];
   readonly #output: boolean;
 
-  constructor(capture: Capture) {
-    this.#output = capture.output;
+  constructor(output: boolean) {
+    this.#output = output;
   }
 
   chunk(chunk: any): void {
-    if (this.#id === undefined && typeof chunk?.id === 'string') this.#id = chunk.id;
+    if (this.#id === undefined) this.#id = responseIdOf(chunk?.id);
     for (const c of arrayOr(chunk?.choices)) {
       const index = typeof c?.index === 'number' && c.index >= 0 && c.index < 128 ? c.index : 0;
       const choice = (this.#choices[index] ??= { role: 'assistant', text: [], refusal: [], tools: [], finish: undefined });
@@ -131,11 +132,12 @@ export class ChatStreamContent {
     }
   }
 
-  result(): ResponseContent {
+  into(call: CallRecord): void {
     const choices = this.#choices.filter((c) => c !== undefined);
-    const out: ResponseContent = { responseId: this.#id, finishReasons: defined(choices.map((c) => finishReason(c.finish))) };
+    call.responseId = this.#id;
+    call.finishReasons = finishListOf(choices, (c) => finishReason(c.finish));
     if (this.#output) {
-      out.output = choices.map((c): OutputMessage => {
+      call.output = choices.map((c): OutputMessage => {
         const parts: MessagePart[] = [];
         if (c.text.length > 0) parts.push(text(c.text.join('')));
         if (c.refusal.length > 0) parts.push(text(c.refusal.join('')));
@@ -143,7 +145,6 @@ export class ChatStreamContent {
         return outputMessage(c.role, parts, finishReason(c.finish));
       });
     }
-    return out;
   }
 }
 
@@ -183,14 +184,14 @@ function responsesItem(item: any): ChatMessage | undefined {
   return typeof type === 'string' ? { role: 'assistant', parts: [{ type }] } : undefined;
 }
 
-export function responsesRequest(body: any, capture: Capture): RequestContent {
-  const out: RequestContent = {};
-  if (capture.system && typeof body?.instructions === 'string') out.system = [text(body.instructions)];
-  if (capture.input) out.input = typeof body?.input === 'string' ? [{ role: 'user', parts: [text(body.input)] }] : defined(arrayOr(body?.input).map(responsesItem));
+/** A Responses request's instructions, input items and tools, as `call.capture` asks. */
+export function responsesRequest(call: CallRecord, body: any): void {
+  const capture = call.capture;
+  if (capture.system && typeof body?.instructions === 'string') call.system = [text(body.instructions)];
+  if (capture.input) call.input = typeof body?.input === 'string' ? [{ role: 'user', parts: [text(body.input)] }] : defined(arrayOr(body?.input).map(responsesItem));
   if (capture.tools && Array.isArray(body?.tools)) {
-    out.tools = defined(body.tools.map((t: any) => tool(t?.name ?? t?.type, t?.type)));
+    call.tools = defined(body.tools.map((t: any) => tool(t?.name ?? t?.type, t?.type)));
   }
-  return out;
 }
 
 /** Why a response ended, in the conventions' words. */
@@ -201,14 +202,19 @@ function responseFinish(r: any, calledTools: boolean): string | undefined {
   return calledTools ? 'tool_call' : 'stop';
 }
 
-/** A whole response (non-streamed, or the last event's of a stream): one output message of all its items. */
-export function responsesResponse(r: any, capture: Capture): ResponseContent {
+/** A whole response (non-streamed, or the last one a stream carried): its id, why it ended, one output message of all its items. */
+export function responsesAnswer(call: CallRecord, r: any): void {
   const items = arrayOr(r?.output);
-  const finish = responseFinish(r, items.some((i: any) => i?.type === 'function_call'));
-  const out: ResponseContent = { responseId: typeof r?.id === 'string' ? r.id : undefined, finishReasons: finish === undefined ? [] : [finish] };
-  if (capture.output && r != null) {
+  let calledTools = false;
+  for (const item of items) if (item?.type === 'function_call') calledTools = true;
+  const finish = responseFinish(r, calledTools);
+  call.responseId = responseIdOf(r?.id);
+  call.finishReasons = finishList(finish);
+  if (call.capture.output && r != null) {
     const parts = defined(items.map(responsesItem)).flatMap((m) => m.parts as MessagePart[]);
-    out.output = [outputMessage('assistant', parts, finish)];
+    call.output = [outputMessage('assistant', parts, finish)];
   }
-  return out;
 }
+
+/** A Responses stream's answer: the last response its events carried (call.last), whatever way it ended. */
+export const RESPONSES_STREAM: StreamAnswer = Object.freeze({ into: (call: CallRecord) => responsesAnswer(call, call.last) });

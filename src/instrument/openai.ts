@@ -3,13 +3,13 @@
 // imported: the client's resource objects get an own `create` that calls the SDK's.
 
 import type { RactoTracer } from '../index.js';
-import { CallRecord } from './call.js';
+import { callOf, CallRecord, type AnswerReader } from './call.js';
+import { ChatStreamAnswer, chatAnswer, chatRequest, RESPONSES_STREAM, responsesAnswer, responsesRequest } from './openai-content.js';
 import { checkClient, checkTracer, clientContext, resolveInstrumentOptions, type InstrumentOptions, type ResolvedInstrumentOptions } from './options.js';
-import { ChatStreamContent, chatRequest, chatResponse, responsesRequest, responsesResponse } from './openai-content.js';
-import { wrapMethod } from './wrap.js';
 import { observeAPIPromise } from './stainless.js';
-import { observeStainlessStream, type StreamObserver } from './stream.js';
-import { count, emptyUsage, type Usage } from './usage.js';
+import { StreamCall } from './stream.js';
+import { arrayOr, count } from './usage.js';
+import { wrapMethod } from './wrap.js';
 
 interface OpenAILike {
   chat: { completions: object };
@@ -29,131 +29,130 @@ export function instrumentOpenAI<C extends object>(client: C, tracer: RactoTrace
   });
   if (c.responses !== undefined) {
     wrapMethod(c.responses, 'create', (create) => function (this: unknown, body: any, reqOptions?: unknown) {
-      const stream = body?.stream === true;
-      const call = new CallRecord(tracer, opts, stream ? 'stream' : 'chat', body?.model, body);
-      call.captureRequest(responsesRequest, body);
-      return observeAPIPromise(create.call(this, body, reqOptions), call, (data: any) => {
-        if (stream) return observeStainlessStream(data, call, responsesObserver(call));
-        call.answeredBy(data?.model);
-        call.respond(responsesResponse, data);
-        call.ok(responsesUsage(data));
-        return data;
-      });
+      const call = body?.stream === true ? callOf(StreamCall, tracer, opts, 'stream', RESPONSES, body) : callOf(CallRecord, tracer, opts, 'chat', RESPONSES, body);
+      return observeAPIPromise(create.call(this, body, reqOptions), call);
     });
   }
   if (c.embeddings !== undefined) {
     wrapMethod(c.embeddings, 'create', (create) => function (this: unknown, body: any, reqOptions?: unknown) {
-      const call = new CallRecord(tracer, opts, 'embed', body?.model, body);
-      return observeAPIPromise(create.call(this, body, reqOptions), call, (data: any) => {
-        call.answeredBy(data?.model);
-        const u = emptyUsage();
-        u.input = count(data?.usage?.prompt_tokens);
-        call.ok(u);
-        return data;
-      });
+      return observeAPIPromise(create.call(this, body, reqOptions), callOf(CallRecord, tracer, opts, 'embed', EMBEDDINGS, body));
     });
   }
   return client;
 }
 
 function chatCompletion(create: Function, self: unknown, body: any, reqOptions: unknown, tracer: RactoTracer, opts: ResolvedInstrumentOptions): unknown {
-  const stream = body?.stream === true;
-  const call = new CallRecord(tracer, opts, stream ? 'stream' : 'chat', body?.model, body);
-  call.captureRequest(chatRequest, body);
+  if (body?.stream !== true) return observeAPIPromise(create.call(self, body, reqOptions), callOf(CallRecord, tracer, opts, 'chat', CHAT, body));
+  const call = callOf(StreamCall, tracer, opts, 'stream', CHAT, body);
   // Streams report usage only when asked; ask for it when the caller did not, and keep the
   // answer (a final chunk with no choices, `usage: null` on the others) out of their loop;
   // unless options.streamUsage is false (a server that refuses the option).
-  const addUsage = stream && opts.streamUsage && body.stream_options?.include_usage !== true;
-  const sent = addUsage ? { ...body, stream_options: { ...body.stream_options, include_usage: true } } : body;
-  return observeAPIPromise(create.call(self, sent, reqOptions), call, (data: any) => {
-    if (stream) return observeStainlessStream(data, call, chatChunkObserver(call, addUsage));
-    call.answeredBy(data?.model);
-    const u = chatUsage(data?.usage);
-    for (const choice of arrayOr(data?.choices)) u.toolCalls += arrayOr(choice?.message?.tool_calls).length;
-    call.respond(chatResponse, data);
-    call.ok(u);
-    return data;
-  });
+  call.addedUsage = opts.streamUsage && body.stream_options?.include_usage !== true;
+  const sent = call.addedUsage ? { ...body, stream_options: { ...body.stream_options, include_usage: true } } : body;
+  return observeAPIPromise(create.call(self, sent, reqOptions), call);
 }
 
 /** Chat Completions usage: prompt_tokens include the cached ones, completion_tokens the reasoning ones. */
-function chatUsage(usage: any): Usage {
-  const u = emptyUsage();
-  if (usage == null) return u;
-  u.input = count(usage.prompt_tokens);
-  u.output = count(usage.completion_tokens);
-  u.cached = count(usage.prompt_tokens_details?.cached_tokens);
-  u.reasoning = count(usage.completion_tokens_details?.reasoning_tokens);
-  return u;
+function chatUsage(call: CallRecord, usage: any): void {
+  call.inputTokens = count(usage.prompt_tokens);
+  call.outputTokens = count(usage.completion_tokens);
+  call.cachedInputTokens = count(usage.prompt_tokens_details?.cached_tokens);
+  call.reasoningTokens = count(usage.completion_tokens_details?.reasoning_tokens);
 }
 
-function chatChunkObserver(call: CallRecord, addedUsage: boolean): StreamObserver<any> {
-  let usage = emptyUsage();
-  // Tool calls arrive in pieces; each has an index within its choice.
-  const tools = new Set<number>();
-  const content = new ChatStreamContent(call.capture);
-  return {
-    chunk(chunk) {
-      if (chunk?.model) call.answeredBy(chunk.model);
-      content.chunk(chunk);
-      const choices = arrayOr(chunk?.choices);
-      for (const choice of choices) {
-        for (const t of arrayOr(choice?.delta?.tool_calls)) tools.add(count(choice.index) * 65536 + count(t?.index));
+const CHAT: AnswerReader = {
+  request: chatRequest,
+  answer(call, data) {
+    call.answeredBy(data?.model);
+    if (data?.usage != null) chatUsage(call, data.usage);
+    let tools = 0;
+    for (const choice of arrayOr(data?.choices)) tools += arrayOr(choice?.message?.tool_calls).length;
+    call.toolCalls = tools;
+    chatAnswer(call, data);
+  },
+  chunk(call, chunk) {
+    if (chunk == null) return chunk;
+    call.answeredBy(chunk.model);
+    ((call.answer ??= new ChatStreamAnswer(call.capture.output)) as ChatStreamAnswer).chunk(chunk);
+    const choices = chunk.choices;
+    if (Array.isArray(choices)) {
+      for (let i = 0; i < choices.length; i++) {
+        const tools = choices[i]?.delta?.tool_calls;
+        if (Array.isArray(tools) && tools.length !== 0) countStreamedTools(call, choices[i], tools);
       }
-      if (chunk?.usage != null) usage = chatUsage(chunk.usage);
-      if (!addedUsage) return true;
-      if (choices.length === 0 && chunk?.usage != null) return false;
-      if (chunk?.usage === null) delete chunk.usage;
-      return true;
-    },
-    usage() {
-      usage.toolCalls = tools.size;
-      return usage;
-    },
-    end: () => call.respond(() => content.result(), undefined),
-  };
+    }
+    const usage = chunk.usage;
+    if (usage != null) chatUsage(call, usage);
+    if (!call.addedUsage) return chunk;
+    // The answer to the usage the wrapper asked for: the usage-only chunk is hidden, and the
+    // other chunks reach the caller without their `usage: null` (a copy, so that the object the
+    // caller holds stays a fast-mode object, whatever field follows `usage`).
+    if (usage != null) return Array.isArray(choices) && choices.length === 0 ? undefined : chunk;
+    return usage === null ? withoutUsage(chunk) : chunk;
+  },
+};
+
+/** Streamed tool calls arrive in pieces; each has an index within its choice, counted once. */
+function countStreamedTools(call: CallRecord, choice: any, tools: any[]): void {
+  const seen = (call.toolKeys ??= new Set<number>());
+  for (const t of tools) seen.add(count(choice.index) * 65536 + count(t?.index));
+  call.toolCalls = seen.size;
+}
+
+function withoutUsage(chunk: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key in chunk) if (key !== 'usage') out[key] = chunk[key];
+  return out;
 }
 
 /** Responses API usage: input_tokens include the cached ones, output_tokens the reasoning ones. */
-function responsesUsage(response: any): Usage {
-  const u = emptyUsage();
+function responsesUsage(call: CallRecord, response: any): void {
   const usage = response?.usage;
   if (usage != null) {
-    u.input = count(usage.input_tokens);
-    u.output = count(usage.output_tokens);
-    u.cached = count(usage.input_tokens_details?.cached_tokens);
-    u.reasoning = count(usage.output_tokens_details?.reasoning_tokens);
+    call.inputTokens = count(usage.input_tokens);
+    call.outputTokens = count(usage.output_tokens);
+    call.cachedInputTokens = count(usage.input_tokens_details?.cached_tokens);
+    call.reasoningTokens = count(usage.output_tokens_details?.reasoning_tokens);
   }
-  for (const item of arrayOr(response?.output)) if (item?.type === 'function_call') u.toolCalls++;
-  return u;
+  let tools = 0;
+  for (const item of arrayOr(response?.output)) if (item?.type === 'function_call') tools++;
+  call.toolCalls = tools;
 }
 
-function responsesObserver(call: CallRecord): StreamObserver<any> {
-  let last: any;
-  let failure: unknown;
-  return {
-    chunk(event) {
-      const response = event?.response;
-      if (response != null) {
-        last = response;
-        call.answeredBy(response.model);
-      }
-      if (event?.type === 'response.failed' || event?.type === 'error') failure = new ResponseFailed(response?.error?.code ?? event?.code);
-      return true;
-    },
-    usage: () => responsesUsage(last),
-    failure: () => failure,
-    end: () => call.respond(responsesResponse, last),
-  };
-}
+const RESPONSES: AnswerReader = {
+  request: responsesRequest,
+  answer(call, data) {
+    call.answeredBy(data?.model);
+    responsesUsage(call, data);
+    responsesAnswer(call, data);
+  },
+  chunk(call, event) {
+    const response = event?.response;
+    if (response != null) {
+      call.last = response;
+      call.answer = RESPONSES_STREAM;
+      call.answeredBy(response.model);
+    }
+    const type = event?.type;
+    if (type === 'response.failed' || type === 'error') call.failure = new ResponseFailed(response?.error?.code ?? event?.code);
+    return event;
+  },
+  end(call) {
+    responsesUsage(call, call.last);
+  },
+};
+
+const EMBEDDINGS: AnswerReader = {
+  answer(call, data) {
+    call.answeredBy(data?.model);
+    call.inputTokens = count(data?.usage?.prompt_tokens);
+  },
+  chunk: (_call, chunk) => chunk,
+};
 
 /** A streamed response that ended with `response.failed` or an `error` event: its errorType. */
 class ResponseFailed extends Error {
   constructor(code: unknown) {
     super(typeof code === 'string' ? code : 'response failed');
   }
-}
-
-function arrayOr(v: unknown): any[] {
-  return Array.isArray(v) ? v : [];
 }

@@ -3,7 +3,7 @@
 
 import { invalidType, invalidRange } from '../errors.js';
 import type { CaptureCategories, RactoTracer } from '../index.js';
-import { serverOf } from './content.js';
+import { capturesAny, NO_CAPTURE, serverOf } from './content.js';
 
 export interface InstrumentOptions {
   /**
@@ -34,8 +34,10 @@ export interface ResolvedInstrumentOptions {
 
 /** The tracer's content capture and the client's server, for every call of one client (content.ts). */
 export function clientContext(tracer: RactoTracer, baseURL: unknown): Pick<ResolvedInstrumentOptions, 'capture' | 'server'> {
-  // A tracer-like object without contentCapture (a test double, an older tracer) records none.
-  return { capture: (tracer as { contentCapture?: Readonly<CaptureCategories> }).contentCapture ?? NO_CAPTURE, server: serverOf(baseURL) };
+  // A tracer-like object without contentCapture (a test double, an older tracer) records none;
+  // one that records none is NO_CAPTURE itself, which its calls then compare with.
+  const capture = (tracer as { contentCapture?: Readonly<CaptureCategories> }).contentCapture;
+  return { capture: capture === undefined || !capturesAny(capture) ? NO_CAPTURE : capture, server: serverOf(baseURL) };
 }
 
 export function resolveInstrumentOptions(options: unknown, defaultProvider: string): ResolvedInstrumentOptions {
@@ -64,8 +66,6 @@ export function resolveInstrumentOptions(options: unknown, defaultProvider: stri
     server: undefined,
   };
 }
-
-const NO_CAPTURE: Readonly<CaptureCategories> = Object.freeze({ system: false, input: false, output: false, tools: false });
 
 /** The `client` argument: an SDK client instance (an object whose resources we wrap). */
 export function checkClient(client: unknown, what: string, has: (c: any) => boolean): void {

@@ -1,115 +1,126 @@
-// What every provider's stream shares: the caller's iteration passes through one async
-// iterator that sees each chunk, notes the first one's time, and records the call once when
-// the stream ends: finished, failed, or abandoned by the consumer (break, return(), an abort
-// signal), the last as errorType 'cancelled' with the usage seen so far. Main thread.
+// What every provider's stream shares: the caller's iteration passes through the call's own
+// record (a StreamCall is the async iterator), which sees each chunk, notes the first one's time,
+// and records the call once when the stream ends: finished, failed, or abandoned by the consumer
+// (break, return(), an abort signal), the last as errorType 'cancelled' with the usage seen so far.
+// Main thread.
+//
+// Per chunk: one `await` of the SDK's own next() inside our next(), nothing else allocated (an
+// async generator would add a queue and a promise per chunk, ~3 µs a chunk when it was measured),
+// and the chunk the caller gets is the SDK's object, unless the reader hides or copies it
+// (openai.ts: the usage the wrapper asked for).
 //
 // The SDKs' stream objects stay the caller's: for the Stainless SDKs (OpenAI, Anthropic) the
-// stream's own iterator factory is wrapped in place, so `for await`, `tee()`,
-// `toReadableStream()` and `controller.abort()` keep working on the object the SDK made.
+// stream's own iterator factory is replaced in place by a shared function, so `for await`,
+// `tee()`, `toReadableStream()` and `controller.abort()` keep working on the object the SDK made.
 
-import type { CallRecord } from './call.js';
-import type { Usage } from './usage.js';
+import { CallRecord } from './call.js';
 
-export interface StreamObserver<T> {
-  /** Sees a chunk; returns false to keep it from the caller (a chunk we asked for ourselves). */
-  chunk(item: T): boolean;
-  /** The usage seen so far. */
-  usage(): Usage;
-  /** A failure the stream itself reported (an error event), or undefined when it ended well. */
-  failure?(): unknown;
-  /** The stream ended (finished, failed or abandoned): hands what it saw to the call, before it is recorded. */
-  end?(): void;
-}
+const DONE: IteratorResult<never> = Object.freeze({ done: true, value: undefined }) as IteratorResult<never>;
+const CALL = Symbol('ractogateway.call');
 
-/**
- * An async iterator that passes on what `inner` yields (minus the chunks the observer hides) and
- * records `call` once. Written by hand rather than as an async generator: a generator adds a
- * queue and a promise per chunk, about 3 µs a chunk here (bench/instrument-cost.mjs).
- */
-export function observeStream<T>(
-  inner: AsyncIterator<T>,
-  call: CallRecord,
-  observer: StreamObserver<T>,
-  aborted: () => boolean,
-): AsyncIterableIterator<T> {
-  let ended = false;
-  const DONE: IteratorResult<T> = { done: true, value: undefined };
-  const onResult = (r: IteratorResult<T>): IteratorResult<T> | Promise<IteratorResult<T>> => {
-    if (ended) return r;
-    if (r.done === true) {
-      ended = true;
-      observer.end?.();
-      // The Stainless streams end quietly when their controller is aborted: that is a cancel.
-      if (aborted()) call.cancel(observer.usage());
-      else {
-        const failure = observer.failure?.();
-        if (failure === undefined) call.ok(observer.usage());
-        else call.fail(failure, observer.usage());
+export class StreamCall extends CallRecord implements AsyncIterableIterator<unknown> {
+  /** A Stainless stream call's parsed answer is the SDK's Stream: observed in place, recorded when it ends. */
+  override answered<T>(data: T): T {
+    if (this.recorded || typeof data !== 'object' || data === null) return data;
+    return observeStainlessStream(data, this);
+  }
+
+  /** Starts observing `inner` and returns this as its iterator; a second iteration gets `inner` itself. */
+  iterate(inner: AsyncIterator<unknown>): AsyncIterator<unknown> {
+    if (this.inner !== undefined) return inner;
+    this.inner = inner;
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<unknown>> {
+    const inner = this.inner as AsyncIterator<unknown>;
+    for (;;) {
+      if (this.ended) return DONE;
+      let r: IteratorResult<unknown>;
+      try {
+        r = await inner.next();
+      } catch (err) {
+        if (!this.ended) {
+          this.ended = true;
+          this.fail(err);
+        }
+        throw err;
       }
-      return r;
+      if (this.ended) return r;
+      if (r.done === true) {
+        this.ended = true;
+        this.streamEnded();
+        return r;
+      }
+      if (this.firstChunk < 0) this.firstChunk = performance.now();
+      let shown: unknown = r.value;
+      try {
+        shown = this.reader.chunk(this, r.value);
+      } catch {
+        // A chunk we cannot read is still the caller's; the span keeps what was read before.
+      }
+      if (shown === r.value) return r;
+      if (shown !== undefined) return { done: false, value: shown };
     }
-    if (call.firstChunk < 0) call.firstChunk = performance.now();
-    let show = true;
+  }
+
+  /**
+   * The consumer left early (break, return(), a throw in its loop body): a cancel, and the SDK's
+   * own return() closes the connection.
+   */
+  return(value?: unknown): Promise<IteratorResult<unknown>> {
+    if (!this.ended) {
+      this.ended = true;
+      this.cancel();
+    }
+    const inner = this.inner;
+    return inner?.return === undefined ? Promise.resolve({ done: true, value }) : inner.return(value);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  private streamEnded(): void {
+    // The Stainless streams end quietly when their controller is aborted: that is a cancel.
+    if (this.signal?.aborted === true) return this.cancel();
     try {
-      show = observer.chunk(r.value);
+      this.reader.end?.(this);
     } catch {
-      // A chunk we cannot read is still the caller's; the span keeps what was read before.
+      // What the end says is optional; the call is still recorded.
     }
-    return show ? r : next();
-  };
-  const onError = (err: unknown): never => {
-    if (!ended) {
-      ended = true;
-      observer.end?.();
-      call.fail(err, observer.usage(), aborted());
-    }
-    throw err;
-  };
-  const next = (): Promise<IteratorResult<T>> => (ended ? Promise.resolve(DONE) : inner.next().then(onResult, onError));
-  return {
-    next,
-    // The consumer left early (break, return(), a throw in its loop body): a cancel, and the
-    // SDK's own return() closes the connection.
-    return(value?: unknown): Promise<IteratorResult<T>> {
-      if (!ended) {
-        ended = true;
-        observer.end?.();
-        call.cancel(observer.usage());
-      }
-      return inner.return === undefined ? Promise.resolve({ done: true, value: value as T }) : inner.return(value);
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
+    if (this.failure === undefined) this.ok();
+    else this.fail(this.failure);
+  }
 }
 
-interface StainlessStream<T> {
+interface StainlessStream {
   controller?: AbortController;
-  iterator?: () => AsyncIterator<T>;
-  [Symbol.asyncIterator](): AsyncIterator<T>;
+  iterator?: Function;
+  [CALL]?: StreamCall;
 }
 
 /**
  * Observes a Stainless `Stream` in place and returns it. Its first iteration is observed (the
  * SDK refuses a second one, and tee() draws on one): through its iterator factory when it has
- * one, else through its Symbol.asyncIterator.
+ * one of its own, else through its Symbol.asyncIterator.
  */
-export function observeStainlessStream<T>(stream: StainlessStream<T>, call: CallRecord, observer: StreamObserver<T>): StainlessStream<T> {
-  const signal = stream.controller?.signal;
-  const aborted = (): boolean => signal?.aborted === true;
-  let first = true;
-  const wrap = (make: () => AsyncIterator<T>) => (): AsyncIterator<T> => {
-    if (!first) return make();
-    first = false;
-    return observeStream(make(), call, observer, aborted);
-  };
-  const factory = stream.iterator;
-  if (typeof factory === 'function' && Object.hasOwn(stream, 'iterator')) {
-    stream.iterator = wrap(factory.bind(stream));
+export function observeStainlessStream<S extends object>(stream: S, call: StreamCall): S {
+  const s = stream as S & StainlessStream;
+  call.signal = s.controller?.signal;
+  s[CALL] = call;
+  if (typeof s.iterator === 'function' && Object.hasOwn(s, 'iterator')) {
+    call.factory = s.iterator;
+    s.iterator = observedIterator;
   } else {
-    const own = stream[Symbol.asyncIterator].bind(stream);
-    Object.defineProperty(stream, Symbol.asyncIterator, { value: wrap(own), configurable: true, writable: true });
+    call.factory = (s as unknown as AsyncIterable<unknown>)[Symbol.asyncIterator];
+    Object.defineProperty(s, Symbol.asyncIterator, { value: observedIterator, configurable: true, writable: true });
   }
   return stream;
+}
+
+/** The observed stream's iterator factory, shared by every stream (`this` is the stream). */
+function observedIterator(this: StainlessStream): AsyncIterator<unknown> {
+  const call = this[CALL] as StreamCall;
+  return call.iterate((call.factory as Function).call(this));
 }

@@ -3,8 +3,9 @@
 // A small thread can store the time into a shared float64 every millisecond for the record to
 // read (~1 ns), but each of its wake-ups costs ~45 µs of CPU here (4-5 % of a core at 1 ms):
 // worth it only while calls are frequent. So the ticker is adaptive:
-//   - it starts (lazily: an idle tracer has no such thread) and wakes when records are published
-//     faster than FAST_RATE calls/s, measured by the scheduler's publishes;
+//   - it starts parked before tracer.ready() resolves (an idle tracer's thread never wakes), and
+//     wakes when records are published faster than FAST_RATE calls/s, measured by the
+//     scheduler's publishes;
 //   - it parks (Atomics.wait without a timeout, on a thread that does no I/O) once the write
 //     index has not moved for long enough to mean fewer than SLOW_RATE calls/s, and sets the
 //     cell to -1;
@@ -31,10 +32,10 @@ const c = new Int32Array(d.control);
 const head = new Uint32Array(d.ring, 0, 16);
 const shift = performance.timeOrigin - d.mainOrigin;
 let last = Atomics.load(head, d.H_WRITE);
-let moved = performance.now();
+// Started before ready() (prestart), it parks at once: no tick until records come fast.
+let moved = d.startParked ? -Infinity : performance.now();
 for (;;) {
   if (Atomics.load(c, d.K_STATE) === d.STOP) break;
-  Atomics.add(c, d.K_TICKS, 1);
   const now = performance.now();
   const w = Atomics.load(head, d.H_WRITE);
   if (w !== last) { last = w; moved = now; }
@@ -48,6 +49,7 @@ for (;;) {
     moved = performance.now();
     continue;
   }
+  Atomics.add(c, d.K_TICKS, 1);
   cell[0] = now + shift;
   Atomics.wait(c, d.K_WAKE, Atomics.load(c, d.K_WAKE), d.resolutionMs);
 }
@@ -132,11 +134,25 @@ export class CoarseClock {
     }
   }
 
+  /**
+   * Starts the ticking thread now, before tracer.ready() resolves, parked: it ticks only once
+   * records come faster than FAST_RATE (an idle tracer's thread never wakes). Started by the first fast burst instead, its start-up (a new isolate: ~50-100 ms
+   * of CPU on these VMs) competed with the drain loop for the cores just when that burst arrived.
+   */
+  prestart(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    const worker = this.#worker ?? this.#start(true);
+    return new Promise((resolve) => {
+      worker.once('online', () => resolve());
+      worker.once('exit', () => resolve());
+    });
+  }
+
   get ticks(): number {
     return Atomics.load(this.#control, K_TICKS);
   }
 
-  #start(): void {
+  #start(startParked = false): Worker {
     const worker = new Worker(TICKER, {
       eval: true,
       workerData: {
@@ -146,6 +162,7 @@ export class CoarseClock {
         mainOrigin: performance.timeOrigin,
         resolutionMs: this.#resolutionMs,
         parkAfterMs: this.#parkAfterMs,
+        startParked,
         H_WRITE,
         K_STATE,
         K_WAKE,
@@ -166,6 +183,7 @@ export class CoarseClock {
     worker.on('exit', () => {
       this.cell[0] = -1;
     });
+    return worker;
   }
 
   close(): Promise<number | void> {

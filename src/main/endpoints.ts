@@ -1,7 +1,6 @@
-// Endpoint rules for the OTLP destinations, and the check that their optional packages are
-// installed. Main thread, at construction.
+// Endpoint rules for the OTLP destinations. Main thread, at construction.
 
-import { invalidType, RactoError } from '../errors.js';
+import { invalidType } from '../errors.js';
 
 /**
  * OTLP/HTTP: a URL without a path gets the collectors' `/v1/traces` (the original used the
@@ -32,24 +31,5 @@ function parse(value: string, field: string, shown: string = value): URL {
     return new URL(value);
   } catch {
     throw invalidType(field, 'a valid URL', shown, 'RACTO_ERR_INVALID_OPTION');
-  }
-}
-
-/** The optional peer packages, pinned to the versions this release is tested with. */
-export const PEERS = {
-  /** OTLP/HTTP with http/json encoding. Protobuf over HTTP and gRPC need no package: our encoder, node:http and node:http2. */
-  json: { name: '@opentelemetry/exporter-trace-otlp-http', version: '0.223.1' },
-} as const;
-
-/** Throws a RactoError saying what to install when `pkg` cannot be resolved from this package. */
-export function requirePeer(pkg: { name: string; version: string }, option: string): void {
-  try {
-    import.meta.resolve(pkg.name);
-  } catch (cause) {
-    throw new RactoError(
-      'RACTO_ERR_MISSING_PEER',
-      `options.${option} needs the optional package ${pkg.name}, which is not installed: run \`npm install ${pkg.name}@${pkg.version}\``,
-      { cause },
-    );
   }
 }

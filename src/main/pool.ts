@@ -13,10 +13,10 @@
 import { randomUUID } from 'node:crypto';
 import { BroadcastChannel, type Worker } from 'node:worker_threads';
 import { diag } from '@opentelemetry/api';
-import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
-import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { tracerResource } from '../spans/resource.js';
+import type { Resource, SpanExporter } from '../spans/sdk-shapes.js';
 import { Piscina } from 'piscina';
-import { C_LOGS, C_METRICS_DONE, C_METRICS_HOST, S_COPYING, S_IN_FLIGHT, S_OWNER, slotWord } from '../shared/layout.js';
+import { C_LOGS, C_METRICS_DONE, C_PROGRESS, C_METRICS_HOST, S_COPYING, S_IN_FLIGHT, S_OWNER, slotWord } from '../shared/layout.js';
 import type { MainMessage, PricesMessage, ReadyResult, ReadyTask, SpansMessage, WorkerConfig, WorkerMessage } from '../shared/worker-config.js';
 import { exportSpans } from '../spans/export.js';
 import { toReadableSpan } from '../spans/readable-span.js';
@@ -64,7 +64,7 @@ export class WorkerPool {
     this.#slots = config.slots;
     this.#hooks = hooks;
     this.#custom = custom;
-    this.#resource = resourceFromAttributes({ 'service.name': config.serviceName });
+    this.#resource = tracerResource(config.serviceName);
     this.#exportTimeout = config.exportTimeoutMillis;
     this.#pool = new Piscina<ReadyTask, ReadyResult>({
       filename: new URL('../worker/drain.js', import.meta.url).href,
@@ -185,6 +185,8 @@ export class WorkerPool {
       if (Atomics.load(c, slotWord(slot, S_OWNER)) !== threadId) continue;
       const lost = Atomics.exchange(c, slotWord(slot, S_IN_FLIGHT), 0);
       Atomics.store(c, slotWord(slot, S_COPYING), 0);
+      // Its copy will never finish: the writer looks at a full ring again (writer.ts).
+      Atomics.add(c, C_PROGRESS, 1);
       // Frees the slot for a replacement worker, now that its books are closed.
       Atomics.store(c, slotWord(slot, S_OWNER), 0);
       diag.error(`ractogateway: a worker thread died; ${lost} spans it held are counted as failed (workerCrash)`);

@@ -146,9 +146,13 @@ export class DrainScheduler {
         },
         priceVersions: () => this.#versions.map(({ at: _at, ...message }) => message),
       });
-      this.ready = this.#pool.ready;
+      // Ready once the drain loops are warm (drain.ts) and the clock's thread is up (parked).
+      const clockUp = this.clock?.prestart();
+      this.ready = clockUp === undefined ? this.#pool.ready : Promise.all([this.#pool.ready, clockUp]).then(([ok]) => ok);
       this.metrics = this.#pool;
       writer.notifyAt = 1;
+      // A full ring is looked at again only after the loops' progress word moved (writer.ts).
+      writer.progress = this.#control;
       live.add(this.#self);
     } catch (err) {
       // The directory is free again for a tracer built after this failure.

@@ -15,6 +15,7 @@ import type { Counters } from './counters.js';
 import { activeParent, explicitParent, parent, SAMPLED_PARENT, UNSAMPLED_PARENT } from './context.js';
 import { invalidRange, invalidType } from '../errors.js';
 import {
+  C_PROGRESS,
   F_CACHED_INPUT,
   F_CACHE_WRITE,
   F_END,
@@ -171,6 +172,9 @@ class LastInterned {
   }
 }
 
+/** The progress word of a writer without drain loops: never moves (their rings are never full). */
+const NO_PROGRESS = new Int32Array(C_PROGRESS + 1);
+
 /** The clock cell of a writer that reads performance.now() per record. */
 const PRECISE = new Float64Array([-1]);
 
@@ -202,6 +206,14 @@ export class RecordWriter {
   private readonly hooks: WriterHooks;
   private readonly capture: ((index: number) => void) | undefined;
   private dropping = false;
+  /**
+   * The drain loops' progress word (the control block's C_PROGRESS, set by the scheduler): it
+   * moves after every copy out of the ring and every settle. A full ring is looked at again
+   * (reclaim) only once it has moved since the last look found no room.
+   */
+  progress: Int32Array = NO_PROGRESS;
+  private fullSeen = false;
+  private fullProgress = 0;
   /** Scratch of the usage fields of the call being recorded (checkUsage fills it). */
   private readonly usage: UsageScratch = { cached: 0, cacheWrite: 0, reasoning: 0, ttft: -1 };
   /** Scratch of the attribute string ids of the call being recorded. */
@@ -367,12 +379,28 @@ export class RecordWriter {
     if (parentKind === UNSAMPLED_PARENT) return this.dropUnsampled();
     const index = this.write;
     if (index - this.read >= this.capacity) {
-      this.hooks.reclaim();
-      if (index - this.read >= this.capacity && this.hooks.block !== undefined) this.hooks.block();
-      if (index - this.read >= this.capacity) return this.dropFull();
+      // Full as far as this thread knows. While no drain loop has moved since the last look
+      // found no room, the drop costs this one load and compare (fullRingPolicy 'drop').
+      const progress = Atomics.load(this.progress, C_PROGRESS);
+      if ((this.fullSeen && progress === this.fullProgress) || !this.makeRoom(progress)) return this.dropFull();
     }
     this.dropping = false;
     return (index & this.mask) * RECORD_F64;
+  }
+
+  /** Out of line: reclaims the slots the loops copied out (and waits, under 'block'); true when there is room. */
+  private makeRoom(progress: number): boolean {
+    this.fullSeen = false;
+    this.hooks.reclaim();
+    if (this.write - this.read < this.capacity) return true;
+    if (this.hooks.block !== undefined) {
+      this.hooks.block();
+      return this.write - this.read < this.capacity;
+    }
+    // Loaded before the reclaim: a loop that moves after it changes the word, and the next call looks again.
+    this.fullSeen = true;
+    this.fullProgress = progress;
+    return false;
   }
 
   /** Completes the record at `this.write` (float64 offset `fb`) and publishes it to the hooks. */

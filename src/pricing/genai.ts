@@ -28,6 +28,15 @@ function load(): Lib {
   return lib;
 }
 
+/**
+ * Loads genai-prices now (the workers' start-up, before tracer.ready() resolves): loaded at the
+ * first real batch instead, its ~50-80 ms of synchronous loading would stall the drain loop
+ * while a gateway's first burst fills the ring.
+ */
+export function preloadGenaiPrices(): void {
+  load();
+}
+
 // --- the opt-in refresh (the refreshPrices option) ------------------------------------------------
 
 /** How a refresh of genai-prices' data ended in this thread. */

@@ -2,7 +2,7 @@
 // a failed result, a synchronous throw, or no answer within the timeout. Never rejects.
 // Used by workers and by the main thread (customExporter).
 
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, SpanExporter } from './sdk-shapes.js';
 import type { DestinationOutcome } from '../shared/worker-config.js';
 
 const OK: DestinationOutcome = Object.freeze({ ok: true });

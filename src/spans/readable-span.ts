@@ -1,14 +1,13 @@
 // Turns SpanData (plain, cloneable) into the ReadableSpan every SDK SpanExporter consumes.
-// Pure; used in workers for their exporters and on the main thread for a customExporter.
+// Pure; used in workers for their exporters and on the main thread for a customExporter. The
+// object has every member of the SDK's ReadableSpan (2.x and 3.x alike: sdk-shapes.ts).
 //
 // Why not the SDK's Tracer: its Span object re-reads the clock, runs a sampler and span limits and
 // copies attributes one by one (~3 µs a span here). Our spans are finished and validated when
 // they are built, so we hand exporters a frozen ReadableSpan with the call's own times.
 
 import { SpanKind, SpanStatusCode, TraceFlags, type Attributes, type HrTime, type SpanContext } from '@opentelemetry/api';
-import type { InstrumentationScope } from '@opentelemetry/core';
-import type { Resource } from '@opentelemetry/resources';
-import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
+import type { InstrumentationScope, ReadableSpan, Resource, TimedEvent } from './sdk-shapes.js';
 import { spanAttributes, type SpanRecord } from './record.js';
 
 /** A finished call with its ids and exact times: what crosses from a worker to the main thread. */

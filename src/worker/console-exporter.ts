@@ -7,9 +7,13 @@
 
 import { writeSync } from 'node:fs';
 import { inspect } from 'node:util';
-import { hrTimeToMicroseconds } from '@opentelemetry/core';
-import type { ExportResult } from '@opentelemetry/core';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { HrTime } from '@opentelemetry/api';
+import type { ExportResult, ReadableSpan, SpanExporter } from '../spans/sdk-shapes.js';
+
+/** Microseconds (fractional), as the SDK's console exporter prints times. */
+function microseconds(t: HrTime): number {
+  return t[0] * 1e6 + t[1] / 1e3;
+}
 
 function describe(span: ReadableSpan): Record<string, unknown> {
   return {
@@ -21,8 +25,8 @@ function describe(span: ReadableSpan): Record<string, unknown> {
     name: span.name,
     id: span.spanContext().spanId,
     kind: span.kind,
-    timestamp: hrTimeToMicroseconds(span.startTime),
-    duration: hrTimeToMicroseconds(span.duration),
+    timestamp: microseconds(span.startTime),
+    duration: microseconds(span.duration),
     attributes: span.attributes,
     status: span.status,
     events: span.events,

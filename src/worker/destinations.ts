@@ -1,15 +1,14 @@
 // Builds the destinations a worker sends to, from plain DestinationConfig data. Worker only.
 //
-//   otlp-grpc, otlp-http (protobuf)  our encoder (otlp-proto.ts) + transport (otlp-transport.ts):
-//                                    one encoding per batch, shared by both
-//   otlp-http (json)                 the OTel SDK's OTLPTraceExporter (optional peer package)
+//   otlp-grpc, otlp-http             our encoder (otlp-proto.ts) + transport (otlp-transport.ts):
+//                                    one protobuf encoding per batch, shared by all of them
+//                                    (http/json is made from it at each send: otlp-json.ts)
 //   console, module, discard         SpanExporters fed the batch's ReadableSpans
 //
 // A Batch builds each form (ReadableSpans, protobuf bytes) at most once, and only if some
 // destination needs it.
 
-import type { Resource } from '@opentelemetry/resources';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, Resource, SpanExporter } from '../spans/sdk-shapes.js';
 import type { OtlpProtoEncoder } from './otlp-proto.js';
 import { OtlpGrpcSender, OtlpHttpSender, type OtlpSender } from './otlp-transport.js';
 import { exportSpans } from '../spans/export.js';
@@ -19,20 +18,19 @@ import type { DestinationConfig, DestinationOutcome, OtlpConfig } from '../share
 
 export class Batch {
   readonly #range: TakenRange;
-  /** Present whenever a destination of this worker takes ReadableSpans. */
-  readonly #resource: Resource | undefined;
+  readonly #resource: Resource;
   readonly #encoder: OtlpProtoEncoder;
   #spans: ReadableSpan[] | undefined;
   #proto: Uint8Array | undefined;
 
-  constructor(range: TakenRange, resource: Resource | undefined, encoder: OtlpProtoEncoder) {
+  constructor(range: TakenRange, resource: Resource, encoder: OtlpProtoEncoder) {
     this.#range = range;
     this.#resource = resource;
     this.#encoder = encoder;
   }
 
   get readableSpans(): ReadableSpan[] {
-    this.#spans ??= this.#range.data.map((d) => toReadableSpan(d, this.#resource as Resource));
+    this.#spans ??= this.#range.data.map((d) => toReadableSpan(d, this.#resource));
     return this.#spans;
   }
 
@@ -109,9 +107,7 @@ export async function createDestination(config: DestinationConfig, timeoutMillis
     case 'otlp-grpc':
       return new ProtoDestination(new OtlpGrpcSender(senderConfig(config, giveUp)));
     case 'otlp-http':
-      return config.protocol === 'http/protobuf'
-        ? new ProtoDestination(new OtlpHttpSender(senderConfig(config, giveUp)))
-        : new ExporterDestination(await createJsonExporter(config), timeoutMillis);
+      return new ProtoDestination(new OtlpHttpSender({ ...senderConfig(config, giveUp), encoding: config.protocol === 'http/json' ? 'json' : 'protobuf' }));
     case 'module': {
       const mod = (await import(config.module)) as Record<string, unknown>;
       const Ctor = mod[config.exportName];
@@ -158,19 +154,4 @@ function senderConfig(config: OtlpConfig, giveUp: () => boolean) {
     timeoutMillis: config.timeoutMillis,
     concurrency: config.concurrencyLimit,
   };
-}
-
-type ExporterCtor = new (config: Record<string, unknown>) => SpanExporter;
-
-async function createJsonExporter(config: OtlpConfig): Promise<SpanExporter> {
-  const { OTLPTraceExporter } = (await import('@opentelemetry/exporter-trace-otlp-http')) as { OTLPTraceExporter: ExporterCtor };
-  const c: Record<string, unknown> = {
-    url: config.url,
-    headers: config.headers,
-    timeoutMillis: config.timeoutMillis,
-    concurrencyLimit: config.concurrencyLimit,
-  };
-  // Left unset, the exporter applies OTEL_EXPORTER_OTLP_*COMPRESSION itself.
-  if (config.compression !== undefined) c.compression = config.compression;
-  return new OTLPTraceExporter(c);
 }

@@ -6,7 +6,6 @@
 //   - a BroadcastChannel brings the rare main-thread messages (price tables, customExporter
 //     acknowledgements); parentPort events carry the rare worker messages to the main thread.
 
-import type { Resource } from '@opentelemetry/resources';
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { BroadcastChannel, parentPort, threadId } from 'node:worker_threads';
@@ -27,12 +26,13 @@ import { WorkerMetrics } from './metrics/host.js';
 import { TailSampler } from './metrics/sampling.js';
 import { SeriesTable } from './metrics/series.js';
 import { OtlpProtoEncoder } from './otlp-proto.js';
+import { tracerResource } from '../spans/resource.js';
 import { PriceVersions } from './prices.js';
 import { PartialSuccessLog } from './partial-log.js';
 import { Spool } from './spool/spool.js';
 import { REPLAY_BUDGET_MILLIS } from './spool/replay.js';
 import { PriceResolver } from '../pricing/cost.js';
-import { refreshGenaiPrices } from '../pricing/genai.js';
+import { preloadGenaiPrices, refreshGenaiPrices } from '../pricing/genai.js';
 import type { RecordContext } from '../spans/record.js';
 import { ContentBuilder } from './content/builder.js';
 import { loadScrub, SCRUB_LOG_MILLIS } from './content/scrub.js';
@@ -160,12 +160,9 @@ async function start(): Promise<void> {
   };
   // Enough idle buffers for every batch in flight, of each kind (copy, ids, request).
   const pool = new BufferPool(3 * (config.maxPendingBatches + 1));
-  const encoder = new OtlpProtoEncoder({ 'service.name': config.serviceName }, pool);
-  // ReadableSpans (and so a Resource) only for the destinations that take SpanExporter objects;
-  // the OTLP path never loads @opentelemetry/resources.
-  const resource: Resource | undefined = config.destinations.some((d) => d.kind === 'console' || d.kind === 'module' || d.kind === 'discard' || (d.kind === 'otlp-http' && d.protocol === 'http/json'))
-    ? (await import('@opentelemetry/resources')).resourceFromAttributes({ 'service.name': config.serviceName })
-    : undefined;
+  // One resource for every form of a span: the OTLP requests and the ReadableSpans.
+  const resource = tracerResource(config.serviceName);
+  const encoder = new OtlpProtoEncoder(resource.attributes, pool);
   // With a spool, shutdown does not wait out a collector that does not answer: the request goes
   // to disk at its next retry (otlp-retry.ts).
   const giveUp = (): boolean => config.spool !== undefined && Atomics.load(control, C_CLOSING) === 1;
@@ -183,6 +180,8 @@ async function start(): Promise<void> {
   const names = config.destinations.map((d) => d.name);
   if (config.customExporter) names.push('customExporter');
   warmUp(encoder, ctx, pool, m);
+  // The price data too, before ready(): loaded by the first batch, it would stall this loop.
+  preloadGenaiPrices();
   const warn = (message: string): void => post({ type: 'log', level: 'warn', message: redact(message, secrets) });
   // A replay has no caller waiting on it: it gives the collector at least REPLAY_BUDGET_MILLIS to
   // answer, so that a slow answer does not send the request twice.
@@ -246,6 +245,7 @@ async function start(): Promise<void> {
   }
   // Segments of an earlier process, or of a worker of this one that died, are replayed.
   spool?.adopt();
+  loop.prefault();
   markStarted();
   await loop.run();
   await spool?.stop();

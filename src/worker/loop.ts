@@ -91,7 +91,6 @@ export class DrainLoop {
   readonly #inFlight = new Set<InFlight>();
   #batchSeq = 0;
   #prefaulted = false;
-  #extPrefaulted = false;
   /** Resolves the loop's wait for a free in-flight place, when it waits for one. */
   #onSettle: (() => void) | undefined;
 
@@ -196,13 +195,7 @@ export class DrainLoop {
       Atomics.store(c, w.copying, 0);
       Atomics.add(c, C_PROGRESS, 1);
       Atomics.notify(c, C_PROGRESS);
-      if (!this.#prefaulted) this.#prefault(this.#ring.u32);
-      // The extension rows only once calls write them: a tracer whose calls have no response
-      // fields nor content never makes those pages resident.
-      if (!this.#extPrefaulted && range.records.ext.length > 0) {
-        this.#extPrefaulted = true;
-        this.#prefault(this.#ring.ext);
-      }
+      if (!this.#prefaulted) this.#prefault();
       const left = this.#host.observe(range);
       if (left > 0) {
         // Sampled out: counted, and out of the slot's books, in this same synchronous stretch.
@@ -228,15 +221,21 @@ export class DrainLoop {
   }
 
   /**
-   * Touches every page of `u` once (the records on the first claim, the extension rows on the
-   * first claim that has some): a fresh ring's pages are mapped on
-   * first write, and the writer would otherwise take a page fault every 32 records of its first
-   * lap (each a few µs of the request path). An idle tracer's ring stays untouched (not resident).
+   * Touches every page of the ring once, its records and their extension rows: a fresh ring's
+   * pages are mapped on first write, and the writer would otherwise take a page fault every 32
+   * records (or rows) of its first lap (each a few µs of the request path). The worker does it at
+   * start, before tracer.ready() resolves (drain.ts): done at the first claim, its ~10-30 ms
+   * stalled this loop while a first burst filled the ring. The extension rows are prefaulted
+   * too, although a bare call never writes them: every wrapped call does (its response fields).
    * Atomics.add of 0 is a write that cannot change a record the writer is writing concurrently.
    */
-  #prefault(u: Uint32Array): void {
+  prefault(): void {
+    if (!this.#prefaulted) this.#prefault();
+  }
+
+  #prefault(): void {
     this.#prefaulted = true;
-    for (let i = 0; i < u.length; i += PAGE_WORDS) Atomics.add(u, i, 0);
+    for (const u of [this.#ring.u32, this.#ring.ext]) for (let i = 0; i < u.length; i += PAGE_WORDS) Atomics.add(u, i, 0);
   }
 
   #failedEverywhere(err: unknown): DestinationOutcome[] {

@@ -11,6 +11,8 @@
 // A request too large for the collector (HTTP 413, gRPC RESOURCE_EXHAUSTED about the message
 // size) is sent in halves (otlp-split.ts). Anything else fails the batch at once (exportError).
 // A success's answer is read for partial_success: its rejected spans count failed (rejected).
+// OTLP/HTTP sends protobuf, or JSON made from the protobuf request right before each send
+// (otlp-json.ts), so that splitting and the spool work on one form.
 
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import {
@@ -27,7 +29,8 @@ import { gzip as gzipCallback } from 'node:zlib';
 import type { DestinationOutcome } from '../shared/worker-config.js';
 import { withRetries, type Attempt, type Sent } from './otlp-retry.js';
 import { deliver } from './otlp-split.js';
-import { partialSuccess } from './otlp-wire.js';
+import { partialSuccess, type PartialSuccess } from './otlp-wire.js';
+import { jsonPartialSuccess, requestToJson } from './otlp-json.js';
 import { GRPC_CODES, grpcMessage, grpcStatusOfHttp, RESOURCE_EXHAUSTED, RETRYABLE_GRPC, TOO_LARGE_TEXT } from './grpc-status.js';
 
 const gzip = promisify(gzipCallback);
@@ -47,8 +50,7 @@ function either(a: () => boolean, b: (() => boolean) | undefined): () => boolean
 }
 
 /** The outcome of an accepted request, from the collector's answer (partial success). */
-function accepted(answer: Uint8Array): DestinationOutcome {
-  const partial = answer.length > 0 ? partialSuccess(answer) : undefined;
+function accepted(partial: PartialSuccess | undefined): DestinationOutcome {
   if (partial === undefined) return { ok: true };
   const out: DestinationOutcome = { ok: true, rejected: partial.rejected };
   if (partial.message.length > 0) out.note = partial.message;
@@ -64,6 +66,8 @@ export interface SenderConfig {
   concurrency: number;
   /** Asked before each retry: true ends the export now (shutdown with a spool). */
   giveUp: () => boolean;
+  /** OTLP/HTTP only: the body's encoding. Default protobuf. */
+  encoding?: 'protobuf' | 'json';
 }
 
 export class OtlpHttpSender implements OtlpSender {
@@ -85,7 +89,7 @@ export class OtlpHttpSender implements OtlpSender {
       method: 'POST',
       agent: https ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions),
     };
-    this.#headers = { ...config.headers, 'content-type': 'application/x-protobuf' };
+    this.#headers = { ...config.headers, 'content-type': config.encoding === 'json' ? 'application/json' : 'application/x-protobuf' };
     if (config.compression === 'gzip') this.#headers['content-encoding'] = 'gzip';
   }
 
@@ -94,7 +98,15 @@ export class OtlpHttpSender implements OtlpSender {
     return deliver((b, leftMs) => this.#sendOnce(b, leftMs, stop), body, spans, timeoutMillis);
   }
 
-  async #sendOnce(raw: Uint8Array, timeoutMillis: number, giveUp: () => boolean): Promise<Sent> {
+  async #sendOnce(request: Uint8Array, timeoutMillis: number, giveUp: () => boolean): Promise<Sent> {
+    let raw = request;
+    if (this.#config.encoding === 'json') {
+      try {
+        raw = requestToJson(request);
+      } catch (err) {
+        return { outcome: { ok: false, reason: 'exportError', message: `OTLP/HTTP JSON: the request could not be encoded: ${(err as Error).message}` } };
+      }
+    }
     const body = this.#config.compression === 'gzip' ? await gzip(raw) : raw;
     const headers: Record<string, string | number> = { ...this.#headers, 'content-length': body.length };
     return withRetries(timeoutMillis, (left) => this.#attempt(body, headers, left), giveUp);
@@ -125,9 +137,12 @@ const RETRYABLE_HTTP = new Set([429, 502, 503, 504]);
 function httpResult(res: IncomingMessage, answer: Buffer): Attempt {
   const code = res.statusCode ?? 0;
   if (code >= 200 && code < 300) {
-    // An OTLP/HTTP protobuf answer is an ExportTraceServiceResponse; anything else is a plain success.
+    // An OTLP/HTTP answer is an ExportTraceServiceResponse, in protobuf or JSON as its type
+    // says; anything else is a plain success.
     const type = String(res.headers['content-type'] ?? '');
-    return { outcome: accepted(type.includes('protobuf') ? answer : Buffer.alloc(0)) };
+    if (answer.length === 0) return { outcome: accepted(undefined) };
+    if (type.includes('protobuf')) return { outcome: accepted(partialSuccess(answer)) };
+    return { outcome: accepted(type.includes('json') ? jsonPartialSuccess(answer) : undefined) };
   }
   const text = answer.subarray(0, 200).toString('utf8');
   const message = `OTLP/HTTP ${code} ${res.statusMessage ?? ''}${text.length > 0 ? `: ${text}` : ''}`.trim();
@@ -269,7 +284,8 @@ export class OtlpGrpcSender implements OtlpSender {
         if (code === 0) {
           const bytes = Buffer.concat(answer);
           // Compressed flag 0 and the length, then the message; a compressed answer is not read.
-          finish({ outcome: accepted(bytes.length >= 5 && bytes[0] === 0 ? bytes.subarray(5, 5 + bytes.readUInt32BE(1)) : Buffer.alloc(0)) });
+          const response = bytes.length >= 5 && bytes[0] === 0 ? bytes.subarray(5, 5 + bytes.readUInt32BE(1)) : undefined;
+          finish({ outcome: accepted(response !== undefined && response.length > 0 ? partialSuccess(response) : undefined) });
           return;
         }
         const text = `OTLP/gRPC ${GRPC_CODES[code] ?? code}: ${detail}`;

@@ -143,7 +143,7 @@ describe('flush() racing the drain loops', () => {
 });
 
 describe('idle', () => {
-  it('starts no clock thread for a tracer that records nothing, and no loop wakes up', async () => {
+  it('never wakes the clock thread (started parked) or a loop for a tracer that records nothing', async () => {
     const receiver = await startHttpReceiver();
     const tracer = new RactoTracer({ otlpHttpEndpoint: receiver.url });
     await tracer.ready();

@@ -1,4 +1,4 @@
-// OTLP when things go wrong: nobody listening, an optional package missing, secrets in errors.
+// OTLP when things go wrong: nobody listening, no OpenTelemetry SDK installed, secrets in errors.
 import { execFile } from 'node:child_process';
 import { createServer as createNetServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -42,21 +42,13 @@ describe.each([
   });
 });
 
-describe('missing optional exporter package', () => {
-  it('fails at construction with a RactoError naming the package to install', async () => {
-    const { stdout } = await run(process.execPath, ['--import', fixture('hide-json-exporter.mjs'), fixture('construct-json.mjs')], { timeout: 20_000 });
-    const out = JSON.parse(stdout.trim()) as { ok: boolean; name: string; code: string; message: string };
-    expect(out).toEqual({
-      ok: false,
-      name: 'RactoError',
-      code: 'RACTO_ERR_MISSING_PEER',
-      message: 'options.otlpHttpEndpoint needs the optional package @opentelemetry/exporter-trace-otlp-http, which is not installed: run `npm install @opentelemetry/exporter-trace-otlp-http@0.223.1`',
-    });
-  });
-
-  it('constructs normally when the package resolves', async () => {
-    const { stdout } = await run(process.execPath, [fixture('construct-json.mjs')], { timeout: 20_000 });
-    expect(JSON.parse(stdout.trim())).toEqual({ ok: true });
+describe('without any OpenTelemetry package but the API', () => {
+  it('exports OTLP/HTTP JSON, to the console and to a customExporter: spans, resource and output are our own', async () => {
+    const { stdout } = await run(process.execPath, ['--import', fixture('hide-otel-sdk.mjs'), fixture('construct-json.mjs')], { timeout: 20_000 });
+    const lines = stdout.trim().split('\n');
+    const chat = ['llm.chat', 'no-sdk', 16];
+    expect(JSON.parse(lines.pop() as string)).toEqual({ ok: true, names: ['llm.chat', 'llm.chat', 'llm.chat'], handed: [chat, chat, chat], recorded: 3, exported: 3, failed: 0 });
+    expect(lines.filter((l) => l.includes("name: 'llm.chat'"))).toHaveLength(3);
   });
 });
 

@@ -35,6 +35,8 @@ export interface Receiver {
   refused: number;
   headers: Record<string, string | string[] | undefined>[];
   encodings: string[];
+  /** OTLP/HTTP JSON requests as JSON.parse read them, in arrival order (accepted ones). */
+  jsonBodies: unknown[];
   close(): Promise<void>;
 }
 
@@ -59,19 +61,24 @@ interface Options {
   reset?: boolean;
 }
 
-/** The ExportTraceServiceResponse for a request of `n` spans, and the spans to keep. */
-function answer(opts: Options, n: number): { body: Buffer; keep: number } {
+/**
+ * The ExportTraceServiceResponse for a request of `n` spans, in protobuf or in OTLP JSON (int64 as
+ * a string, as proto3's JSON mapping writes it), and the spans to keep.
+ */
+function answer(opts: Options, n: number, json: boolean): { body: Buffer; keep: number } {
   const p = opts.partial;
-  if (p === undefined) return { body: Buffer.from(Response.encode(Response.create({})).finish()), keep: n };
-  const rejected = Math.min(p.rejected, n);
-  const body = Buffer.from(Response.encode(Response.create({ partialSuccess: { rejectedSpans: rejected, errorMessage: p.message } })).finish());
+  const rejected = p === undefined ? 0 : Math.min(p.rejected, n);
+  const message = p === undefined ? {} : { partialSuccess: { rejectedSpans: rejected, errorMessage: p.message } };
+  const body = json
+    ? Buffer.from(JSON.stringify(p === undefined ? {} : { partialSuccess: { rejectedSpans: String(rejected), errorMessage: p.message } }))
+    : Buffer.from(Response.encode(Response.create(message)).finish());
   return { body, keep: n - rejected };
 }
 
 /** Collects a request's spans into `into`, keeping the first `answer` says; returns the answer. */
-function take(opts: Options, req: PlainRequest, into: ReceivedSpan[]): Buffer {
+function take(opts: Options, req: PlainRequest, into: ReceivedSpan[], json = false): Buffer {
   const got: ReceivedSpan[] = [];
-  const a = answer(opts, collect(req, got));
+  const a = answer(opts, collect(req, got), json);
   into.push(...got.slice(0, a.keep));
   return a.body;
 }
@@ -185,7 +192,7 @@ export const TRACE_SERVICE: grpc.ServiceDefinition = {
 
 /** A receiver with nothing received yet. */
 function emptyReceiver(close: () => Promise<void>): Receiver {
-  return { url: '', spans: [], requests: 0, refused: 0, headers: [], encodings: [], close };
+  return { url: '', spans: [], requests: 0, refused: 0, headers: [], encodings: [], jsonBodies: [], close };
 }
 
 export async function startGrpcReceiver(opts: Options = {}): Promise<Receiver> {
@@ -251,8 +258,9 @@ export async function startHttpReceiver(opts: Options = {}): Promise<Receiver> {
       if (encoding === 'gzip') body = gunzipSync(body);
       const type = String(req.headers['content-type']);
       if (type.includes('json')) {
-        collect(JSON.parse(body.toString('utf8')) as PlainRequest, receiver.spans);
-        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+        const request = JSON.parse(body.toString('utf8')) as PlainRequest;
+        receiver.jsonBodies.push(request);
+        res.writeHead(200, { 'content-type': 'application/json' }).end(take(opts, request, receiver.spans, true));
       } else {
         res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end(take(opts, decodeProto(body), receiver.spans));
       }

@@ -8,8 +8,8 @@ import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useContextManager } from '../context-manager.js';
-import { expectedAttributes, type CallFacts } from '../expected.js';
-import { RactoTracer, type SpanRecord } from '../pkg.js';
+import { expectedAttributes, factsOf } from '../expected.js';
+import { RactoTracer } from '../pkg.js';
 import { startHttpReceiver, type Receiver } from '../e2e/receivers.js';
 import * as fakeAnthropic from './fakes/anthropic.js';
 import * as fakeGoogle from './fakes/google.js';
@@ -30,15 +30,6 @@ afterAll(async () => {
   await server.close();
   await receiver.close();
 });
-
-function factsOf(s: SpanRecord): CallFacts {
-  return {
-    kind: s.operation, provider: s.provider, model: s.model, latencyMs: s.latencyMs, inputTokens: s.inputTokens, outputTokens: s.outputTokens,
-    cachedInputTokens: s.cachedInputTokens, cacheWriteTokens: s.cacheWriteTokens, reasoningTokens: s.reasoningTokens,
-    cacheHit: s.cacheHit, toolCalls: s.toolCalls, errorType: s.errorType, attributes: s.attributes,
-    responseModel: s.responseModel, responseId: s.responseId, finishReasons: s.finishReasons, serverAddress: s.serverAddress, serverPort: s.serverPort,
-  };
-}
 
 describe('instrumented calls exported by a worker over OTLP/HTTP', () => {
   it('arrive field by field as recorded, each a child of the span active at the call', async () => {

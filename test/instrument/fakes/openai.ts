@@ -20,7 +20,8 @@ const TOOL_CALLS = [
   { id: 'call_2', type: 'function', function: { name: 'get_time', arguments: '{"tz":"CET"}' } },
 ];
 
-export function chatCompletion(opts: { tools?: boolean } = {}): Answer {
+/** `content`: the assistant's text (default 'Hello from the fake.'), e.g. the JSON of a structured answer. */
+export function chatCompletion(opts: { tools?: boolean; content?: string } = {}): Answer {
   return {
     headers: { 'x-request-id': 'req_chat_1' },
     json: {
@@ -28,7 +29,7 @@ export function chatCompletion(opts: { tools?: boolean } = {}): Answer {
       choices: [{
         index: 0, logprobs: null, finish_reason: opts.tools ? 'tool_calls' : 'stop',
         message: opts.tools ? { role: 'assistant', content: null, refusal: null, tool_calls: TOOL_CALLS }
-          : { role: 'assistant', content: 'Hello from the fake.', refusal: null },
+          : { role: 'assistant', content: opts.content ?? 'Hello from the fake.', refusal: null },
       }],
       usage: CHAT_USAGE,
     },
@@ -43,9 +44,11 @@ const chunk = (choices: unknown[], withUsageField: boolean, obfuscation?: string
 /**
  * A streamed chat completion as OpenAI sends it for `request` (its stream_options decide the
  * usage chunk). `stopAfter`: send that many content chunks, then hold the connection open.
- * `obfuscation`: each chunk ends with OpenAI's padding field, after `usage`.
+ * `obfuscation`: each chunk ends with OpenAI's padding field, after `usage`. `words`: the content
+ * chunks. `failAfter`: after that many content chunks, the error event OpenAI sends when a
+ * stream fails midway (`data: {"error": …}`), then the end of the stream.
  */
-export function chatStream(request: any, opts: { tools?: boolean; stopAfter?: number; obfuscation?: boolean } = {}): Answer {
+export function chatStream(request: any, opts: { tools?: boolean; stopAfter?: number; obfuscation?: boolean; words?: string[]; failAfter?: number } = {}): Answer {
   const usage = request?.stream_options?.include_usage === true;
   const events: SseEvent[] = [];
   const pad = (): string | undefined => (opts.obfuscation === true ? 'x'.repeat(1 + (events.length % 7)) : undefined);
@@ -57,9 +60,12 @@ export function chatStream(request: any, opts: { tools?: boolean; stopAfter?: nu
       push([{ index: 0, delta: { tool_calls: [{ index: i, function: { arguments: t.function.arguments } }] }, logprobs: null, finish_reason: null }]);
     });
   } else {
-    for (const word of ['Hello', ' from', ' the', ' fake.']) push([{ index: 0, delta: { content: word }, logprobs: null, finish_reason: null }]);
+    for (const word of opts.words ?? ['Hello', ' from', ' the', ' fake.']) push([{ index: 0, delta: { content: word }, logprobs: null, finish_reason: null }]);
   }
   if (opts.stopAfter !== undefined) return { sse: events.slice(0, 1 + opts.stopAfter), hold: true };
+  if (opts.failAfter !== undefined) {
+    return { sse: [...events.slice(0, 1 + opts.failAfter), { data: { error: { message: 'The server had an error while processing your request.', type: 'server_error', param: null, code: null } } }] };
+  }
   push([{ index: 0, delta: {}, logprobs: null, finish_reason: opts.tools ? 'tool_calls' : 'stop' }]);
   if (usage) {
     const padding = pad();
