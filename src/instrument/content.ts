@@ -72,6 +72,8 @@ const FINISH: Readonly<Record<string, string>> = Object.freeze({
   // Anthropic
   end_turn: 'stop', stop_sequence: 'stop', max_tokens: 'length', tool_use: 'tool_call', refusal: 'content_filter',
   model_context_window_exceeded: 'length',
+  // The AI SDK's unified reasons ('stop', 'length', 'error' and 'other' are the same words)
+  'content-filter': 'content_filter', 'tool-calls': 'tool_call',
   // Gemini
   STOP: 'stop', MAX_TOKENS: 'length', SAFETY: 'content_filter', RECITATION: 'content_filter', BLOCKLIST: 'content_filter',
   PROHIBITED_CONTENT: 'content_filter', SPII: 'content_filter', IMAGE_SAFETY: 'content_filter', MALFORMED_FUNCTION_CALL: 'error',
