@@ -151,7 +151,7 @@ export class ResponseScratch {
   port = 0;
   /** The response id's UTF-8 bytes, in 32-bit words as the record holds them. */
   readonly idWords = new Uint32Array(MAX_RESPONSE_ID_BYTES / 4);
-  readonly idBytes = Buffer.from(this.idWords.buffer);
+  readonly idBytes = new Uint8Array(this.idWords.buffer);
   idLength = 0;
 }
 
@@ -184,7 +184,9 @@ export function checkResponse(call: ResponseFields, out: ResponseScratch, embed:
   if (!Array.isArray(reasons)) throw invalidType('call.finishReasons', 'an array of strings', reasons);
   if (reasons.length > MAX_FINISH_REASONS) throw invalidRange('call.finishReasons', `at most ${MAX_FINISH_REASONS} reasons`, reasons.length);
   for (let i = 0; i < reasons.length; i++) {
-    const r = checkName(reasons[i], `call.finishReasons[${i}]`);
+    const r = reasons[i];
+    // The field's name is built only for the error.
+    if (!isName(r)) badName(r, `call.finishReasons[${i}]`);
     if (r.includes(FINISH_SEPARATOR)) throw invalidRange(`call.finishReasons[${i}]`, 'a string without U+001F', r);
   }
   if (reasons.length === 0) return;
@@ -192,13 +194,22 @@ export function checkResponse(call: ResponseFields, out: ResponseScratch, embed:
   out.finish = reasons.length === 1 ? out.firstFinish : reasons.join(FINISH_SEPARATOR);
 }
 
-/** The UTF-8 bytes of a response id into `into` (MAX_RESPONSE_ID_BYTES long); its byte count. */
-function responseIdBytes(id: unknown, into: Buffer): number {
+/**
+ * The UTF-8 bytes of a response id into `into` (MAX_RESPONSE_ID_BYTES long); its byte count.
+ * TextEncoder.encodeInto is the cheapest copy measured here (~100 ns for a 38-character id,
+ * against ~150 for Buffer's utf8Write and a charCodeAt loop), and it says whether the whole id
+ * fitted (`read`), which is the size check.
+ */
+function responseIdBytes(id: unknown, into: Uint8Array): number {
   if (typeof id !== 'string') throw invalidType('call.responseId', 'a string', id);
-  const n = id.length;
-  // Up to a third of the room in UTF-16 units it always fits; past it, its exact size decides.
-  if (n === 0 || n > MAX_RESPONSE_ID_BYTES || (n * 3 > MAX_RESPONSE_ID_BYTES && Buffer.byteLength(id, 'utf8') > MAX_RESPONSE_ID_BYTES)) {
-    throw invalidRange('call.responseId', `a string of 1 to ${MAX_RESPONSE_ID_BYTES} bytes (UTF-8)`, id);
-  }
-  return (into as Buffer & { utf8Write(s: string, offset: number, max: number): number }).utf8Write(id, 0, MAX_RESPONSE_ID_BYTES);
+  if (id.length === 0 || id.length > MAX_RESPONSE_ID_BYTES) badResponseId(id);
+  const r = UTF8.encodeInto(id, into);
+  if (r.read !== id.length) badResponseId(id);
+  return r.written;
+}
+
+const UTF8 = new TextEncoder();
+
+function badResponseId(id: string): never {
+  throw invalidRange('call.responseId', `a string of 1 to ${MAX_RESPONSE_ID_BYTES} bytes (UTF-8)`, id);
 }
