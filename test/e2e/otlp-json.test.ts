@@ -54,17 +54,23 @@ function normalise(v: unknown): unknown {
   return v;
 }
 
+/** A customExporter that keeps the ReadableSpans it is handed. */
+function collecting(): { handed: ReadableSpan[]; collector: SpanExporter } {
+  const handed: ReadableSpan[] = [];
+  const collector: SpanExporter = {
+    export(spans, done) {
+      handed.push(...spans);
+      done({ code: 0 });
+    },
+    shutdown: () => Promise.resolve(),
+  };
+  return { handed, collector };
+}
+
 describe('OTLP/HTTP JSON', () => {
   it('writes, for the same spans, the request OpenTelemetry\'s JSON serializer writes', async () => {
     receiver = await startHttpReceiver();
-    const handed: ReadableSpan[] = [];
-    const collector: SpanExporter = {
-      export(spans, done) {
-        handed.push(...spans);
-        done({ code: 0 });
-      },
-      shutdown: () => Promise.resolve(),
-    };
+    const { handed, collector } = collecting();
     const tracer = new RactoTracer({
       serviceName: 'json-check', otlpHttpEndpoint: receiver.url, otlpHttpProtocol: 'http/json', customExporter: collector, attributeKeys: ['tenant'],
     });
@@ -90,14 +96,7 @@ describe('OTLP/HTTP JSON', () => {
 
   it('writes the response fields and the captured content as OpenTelemetry\'s JSON serializer does, a truncated attribute with its size', async () => {
     receiver = await startHttpReceiver();
-    const handed: ReadableSpan[] = [];
-    const collector: SpanExporter = {
-      export(spans, done) {
-        handed.push(...spans);
-        done({ code: 0 });
-      },
-      shutdown: () => Promise.resolve(),
-    };
+    const { handed, collector } = collecting();
     const tracer = new RactoTracer({ otlpHttpEndpoint: receiver.url, otlpHttpProtocol: 'http/json', customExporter: collector, captureContent: true, maxContentBytes: 256 });
     tracer.recordChatSpan({
       provider: 'openai', model: 'gpt-4o', latencyMs: 40, inputTokens: 12, outputTokens: 3, responseModel: 'gpt-4o-2024-08-06', responseId: 'chatcmpl-Ab1',
