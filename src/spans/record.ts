@@ -275,10 +275,10 @@ export function spanAttributes(r: SpanRecord): Attributes {
   if (r.status === 'error') a['error.type'] = r.errorType ?? '_OTHER';
   for (const key of Object.keys(r.attributes)) a[key] = r.attributes[key];
   if (r.responseModel !== null) a['gen_ai.response.model'] = r.responseModel;
-  if (r.responseId !== null) a['gen_ai.response.id'] = r.responseId;
   if (r.finishReasons.length > 0) a['gen_ai.response.finish_reasons'] = r.finishReasons;
   if (r.serverAddress !== null) a['server.address'] = r.serverAddress;
   if (r.serverPort !== null) a['server.port'] = r.serverPort;
+  if (r.responseId !== null) a['gen_ai.response.id'] = r.responseId;
   const c = r.content;
   if (c !== null) {
     for (const [field, key, category] of CONTENT_KEYS) {

@@ -1,8 +1,10 @@
 // The attributes of a span beyond its template (otlp-span.ts): the call's own attributes, the
 // response fields and the captured content, written between its numbers and its status. Worker
 // only. Fields that take few values (the attribute values, the answered model, the finish reasons,
-// the server address) are encoded once per string id and copied; the response id and the content
-// differ per span and are written in place. The order is that of spanAttributes() (spans/record.ts).
+// the server address and port) are encoded once per string id and copied, the response ones as one
+// block per combination (a batch of wrapped calls repeats one or two: one copy a span instead of
+// four); the response id and the content differ per span and are written in place. The order is
+// that of spanAttributes() (spans/record.ts).
 
 import {
   FINISH_SEPARATOR, FLAG_ATTRS, FLAG_CONTENT, FLAG_RESPONSE, RESPONSE_ID_AT, U_ATTRS, X_FINISH, X_RESPONSE_ID_LEN, X_RESPONSE_MODEL, X_SERVER, X_SERVER_PORT,
@@ -10,7 +12,7 @@ import {
 import type { RingViews } from '../shared/ring.js';
 import { CONTENT_KEYS, originalBytesKey, type RecordContext, type SpanContent } from '../spans/record.js';
 import { numberAttr, stringAttrField } from './otlp-fields.js';
-import { ProtoWriter, WIRE_LEN, keyBytes, tag, utf8Bytes, varintSize } from './proto-writer.js';
+import { ProtoWriter, WIRE_LEN, concat, keyBytes, tag, utf8Bytes, varintSize } from './proto-writer.js';
 
 /** The flags of the records that have extras. */
 export const EXTRAS_MASK = FLAG_ATTRS | FLAG_RESPONSE | FLAG_CONTENT;
@@ -45,6 +47,26 @@ export function stringArrayAttrField(key: Uint8Array, values: readonly string[])
 const ANY_STRING = 1;
 const ANY_ARRAY = 5;
 
+/** The head of the gen_ai.response.id field, by the id's length in bytes (1 to MAX_RESPONSE_ID_BYTES). */
+const ID_HEADS: ({ bytes: Uint8Array; view: DataView } | undefined)[] = [];
+
+function idHead(n: number): { bytes: Uint8Array; view: DataView } {
+  const w = new ProtoWriter(64);
+  attrHead(w, K_RESPONSE_ID, ANY_STRING, n);
+  const bytes = w.copy();
+  // Padded to whole words, for copyWords' last one (it writes no byte past n).
+  const padded = new Uint8Array(bytes.length + 4);
+  padded.set(bytes);
+  return { bytes, view: new DataView(padded.buffer) };
+}
+
+/** Copies n bytes from `from` at `at` to `to` at `p`, a 32-bit word at a time (byte order kept: both little-endian). */
+function copyWords(to: DataView, p: number, from: DataView, at: number, n: number): void {
+  let k = 0;
+  for (; k + 4 <= n; k += 4) to.setUint32(p + k, from.getUint32(at + k, true), true);
+  for (; k < n; k++) to.setUint8(p + k, from.getUint8(at + k));
+}
+
 /**
  * The head of an attribute field whose value, field `any` of AnyValue (string_value, array_value),
  * the caller writes next in `n` bytes: KeyValue{ key, value: AnyValue{ ... } }, room ensured.
@@ -63,6 +85,17 @@ function attrHead(w: ProtoWriter, key: Uint8Array, any: number, n: number): void
 
 type FieldCache = (Uint8Array | undefined)[];
 
+/** The encoded response fields of one combination of finish reasons, server and port, for one answered model. */
+interface ResponseBlock {
+  readonly finish: number;
+  readonly server: number;
+  readonly port: number;
+  readonly bytes: Uint8Array;
+}
+
+/** Most combinations kept per answered model; past it, the oldest is replaced. */
+const MAX_BLOCKS_PER_MODEL = 8;
+
 /** What a span's extras are written from: its records' extension rows and its content (built once per span). */
 export interface ExtrasSource {
   readonly records: RingViews;
@@ -76,6 +109,11 @@ export class ExtraFields {
   readonly #models: FieldCache = [];
   readonly #finish: FieldCache = [];
   readonly #servers: FieldCache = [];
+  /** Model, finish reasons, server and port encoded together: by answered model id, its combinations. */
+  readonly #blocks: (ResponseBlock[] | undefined)[] = [];
+  /** A DataView over the extension rows' bytes of the range being encoded. */
+  #rowBytes: Uint8Array | undefined;
+  #rowView: DataView | undefined;
 
   constructor(ctx: RecordContext) {
     this.#ctx = ctx;
@@ -116,23 +154,47 @@ export class ExtraFields {
   /** The response fields of the extension row at `ub` of `x` (its bytes: `bytes`). */
   #response(w: ProtoWriter, x: Uint32Array, ub: number, bytes: Uint8Array): void {
     const model = x[ub + X_RESPONSE_MODEL];
-    if (model !== 0) this.#copy(w, this.#cached(this.#models, model, (s) => stringAttrField(K_RESPONSE_MODEL, s)));
+    const finish = x[ub + X_FINISH];
+    const server = x[ub + X_SERVER];
+    const port = x[ub + X_SERVER_PORT];
+    this.#copy(w, this.#block(model, finish, server, port));
     const n = x[ub + X_RESPONSE_ID_LEN];
     if (n !== 0) {
-      // Straight from the record's bytes.
-      attrHead(w, K_RESPONSE_ID, ANY_STRING, n);
-      const at = ub * 4 + RESPONSE_ID_AT;
-      w.bytes(bytes.subarray(at, at + n));
+      // The field's head for this length, then the id straight from the row's bytes, four bytes
+      // at a time: per-byte loops, the head's varints and a subarray to copy from each cost more.
+      const head = (ID_HEADS[n] ??= idHead(n));
+      w.ensure(head.bytes.length + n + 4);
+      if (bytes !== this.#rowBytes) {
+        this.#rowBytes = bytes;
+        this.#rowView = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      }
+      const p = w.pos;
+      copyWords(w.view, p, head.view, 0, head.bytes.length);
+      copyWords(w.view, p + head.bytes.length, this.#rowView as DataView, ub * 4 + RESPONSE_ID_AT, n);
+      w.pos = p + head.bytes.length + n;
     }
-    const finish = x[ub + X_FINISH];
-    if (finish !== 0) this.#copy(w, this.#cached(this.#finish, finish, (s) => stringArrayAttrField(K_FINISH_REASONS, s.split(FINISH_SEPARATOR))));
-    const server = x[ub + X_SERVER];
-    if (server !== 0) this.#copy(w, this.#cached(this.#servers, server, (s) => stringAttrField(K_SERVER_ADDRESS, s)));
-    const port = x[ub + X_SERVER_PORT];
+  }
+
+  /** The encoded fields of one combination of answered model, finish reasons, server and port (0: absent). */
+  #block(model: number, finish: number, server: number, port: number): Uint8Array {
+    const list = (this.#blocks[model] ??= []);
+    for (let k = 0; k < list.length; k++) {
+      const b = list[k];
+      if (b.finish === finish && b.server === server && b.port === port) return b.bytes;
+    }
+    const parts: Uint8Array[] = [];
+    if (model !== 0) parts.push(this.#cached(this.#models, model, (s) => stringAttrField(K_RESPONSE_MODEL, s)));
+    if (finish !== 0) parts.push(this.#cached(this.#finish, finish, (s) => stringArrayAttrField(K_FINISH_REASONS, s.split(FINISH_SEPARATOR))));
+    if (server !== 0) parts.push(this.#cached(this.#servers, server, (s) => stringAttrField(K_SERVER_ADDRESS, s)));
     if (port !== 0) {
-      w.ensure(K_SERVER_PORT.length + 16);
+      const w = new ProtoWriter(K_SERVER_PORT.length + 16);
       numberAttr(w, K_SERVER_PORT, port);
+      parts.push(w.copy());
     }
+    const bytes = concat(...parts);
+    if (list.length === MAX_BLOCKS_PER_MODEL) list.shift();
+    list.push({ finish, server, port, bytes });
+    return bytes;
   }
 
   #content(w: ProtoWriter, c: SpanContent): void {
