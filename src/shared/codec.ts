@@ -169,13 +169,17 @@ export function encodeRecord(ring: RingViews, index: number, r: RecordFields): v
   }
 }
 
-/** The response id in the extension row at `ub` of `x` ('' when none); `flags`: its record's. */
-export function responseIdOf(x: Uint32Array, ub: number, flags: number): string {
+/**
+ * The response id in the extension row at `ub` ('' when none); `x` and `bytes`: the rows as words
+ * and bytes, `flags`: its record's.
+ */
+export function readResponseId(x: Uint32Array, bytes: Buffer, ub: number, flags: number): string {
   if ((flags & FLAG_RESPONSE) === 0) return '';
   const n = x[ub + X_RESPONSE_ID_LEN];
   if (n === 0) return '';
-  // Copied out of the (maybe shared) row first: decoding reads it as a private buffer.
-  return Buffer.from(new Uint8Array(x.buffer, x.byteOffset + ub * 4 + RESPONSE_ID_AT, n)).toString('utf8');
+  // Decoded in place (Buffer's decoder reads shared memory too): no view or copy per id.
+  const at = ub * 4 + RESPONSE_ID_AT;
+  return bytes.toString('utf8', at, at + n);
 }
 
 /** Decodes the record at `index` into `out` (allocates when `out` is omitted). */
@@ -224,7 +228,7 @@ export function decodeRecord(ring: RingViews, index: number, out: RecordFields =
     out.finishId = x[ub + X_FINISH];
     out.serverId = x[ub + X_SERVER];
     out.serverPort = x[ub + X_SERVER_PORT];
-    out.responseId = responseIdOf(x, ub, out.flags);
+    out.responseId = readResponseId(x, ring.extBytes, ub, out.flags);
   } else {
     out.responseModelId = out.finishId = out.serverId = out.serverPort = 0;
     out.responseId = '';

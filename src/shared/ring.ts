@@ -28,7 +28,8 @@ export interface RingViews {
   readonly u32: Uint32Array;
   /** The extension rows (layout.ts), row i at word i * EXT_U32; empty in a copy that has none. */
   readonly ext: Uint32Array;
-  readonly extBytes: Uint8Array;
+  /** The same bytes (a Buffer: response ids are decoded from it in place). */
+  readonly extBytes: Buffer;
   readonly capacity: number;
   readonly mask: number;
 }
@@ -70,7 +71,7 @@ export function ringViews(buffer: SharedArrayBuffer | ArrayBuffer, capacity: num
     f64: new Float64Array(buffer, HEADER_BYTES, (rows * RECORD_BYTES) / 8),
     u32: new Uint32Array(buffer, HEADER_BYTES, (rows * RECORD_BYTES) / 4),
     ext: new Uint32Array(buffer, extAt, extLength / 4),
-    extBytes: new Uint8Array(buffer, extAt, extLength),
+    extBytes: Buffer.from(buffer, extAt, extLength),
     capacity,
     mask: capacity - 1,
   };
