@@ -31,7 +31,7 @@ const parent = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b716
 const N = 200_000;
 
 const calls = () => {
-  for (let i = 0; i < N; i++) new CallRecord(tracer, options, 'chat', reader, body).answered(answer);
+  for (let i = 0; i < N; i++) new CallRecord(tracer, options.provider, 'chat', reader, body.model, options.attributes).answered(answer);
 };
 const round = () => {
   const t = process.hrtime.bigint();

@@ -14,7 +14,9 @@
 // Times are CPU time of this process (process.cpuUsage: all its threads, so the kernel's share
 // of the sends and the GC threads count too), not wall time, so the receiver's work and time spent
 // waiting for it are not counted. Each row is the median of ROUNDS rounds; other load on the two
-// cores still moves them by 10-20%. --json prints one JSON document; --gzip adds gzip sends.
+// cores still moves them by 10-20%. --json prints one JSON document; --gzip adds gzip sends;
+// --response gives every span the response fields the provider wrappers record (the answered
+// model, a response id of its own, a finish reason, the server's address and port).
 import { takeRange } from '../dist/worker/build.js';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { OtlpProtoEncoder } from '../dist/worker/otlp-proto.js';
@@ -24,7 +26,7 @@ import { tracerResource } from '../dist/spans/resource.js';
 import { OtlpGrpcSender, OtlpHttpSender } from '../dist/worker/otlp-transport.js';
 import { createRing } from '../dist/shared/ring.js';
 import { decodeRecord, emptyFields, encodeRecord } from '../dist/shared/codec.js';
-import { CACHE_MISS, CACHE_SHIFT, OP_CHAT } from '../dist/shared/layout.js';
+import { CACHE_MISS, CACHE_SHIFT, FLAG_RESPONSE, OP_CHAT } from '../dist/shared/layout.js';
 import { StringTableReader, StringTableWriter } from '../dist/shared/strings.js';
 import { PriceResolver } from '../dist/pricing/cost.js';
 import { costOfRecord, priceOfCall } from '../dist/spans/record.js';
@@ -37,6 +39,7 @@ const ROUND_MS = 150;
 const MIN_REPS = 4;
 const WARM_UP_REQUESTS = 3000;
 const withGzip = process.argv.includes('--gzip');
+const withResponse = process.argv.includes('--response');
 
 // --- a ring of typical chat spans -------------------------------------------------------------
 // 4 models rotating, input and output tokens, cache miss, 0-2 tool calls, no parent span, no
@@ -51,7 +54,9 @@ const models = [
   ['openai', 'gpt-4o-mini'],
   ['anthropic', 'claude-sonnet-4-6'],
   ['google', 'gemini-2.0-flash'],
-].map(([p, m]) => ({ providerId: writer.intern(p), modelId: writer.intern(m) }));
+].map(([p, m]) => ({ providerId: writer.intern(p), modelId: writer.intern(m), answeredId: writer.intern(`${m}-2026-01-01`) }));
+const stopId = writer.intern('stop');
+const serverId = writer.intern('api.openai.com');
 const r = emptyFields();
 let seed = 12345;
 const rand = (n) => {
@@ -69,6 +74,14 @@ for (let i = 0; i < BATCH; i++) {
   r.inputTokens = 200 + rand(4000);
   r.outputTokens = 20 + rand(800);
   r.toolCalls = rand(3);
+  if (withResponse) {
+    r.flags |= FLAG_RESPONSE;
+    r.responseModelId = m.answeredId;
+    r.responseId = `chatcmpl-${(0x10000000 + i).toString(36)}AbCdEfGhIjKlMnOpQrSt`;
+    r.finishId = stopId;
+    r.serverId = serverId;
+    r.serverPort = 443;
+  }
   encodeRecord(ring, START + i, r);
 }
 const strings = new StringTableReader(writer.buffer);
@@ -163,7 +176,7 @@ const bytesPerSpan = Math.round(body.length / BATCH);
 if (jsonOutput) {
   console.log(JSON.stringify({ suite: 'worker-stages', machine: machine(), batch: BATCH, bytesPerSpan, results }, null, 2));
 } else {
-  console.log(`worker stages, ${BATCH} typical chat spans a batch, ${bytesPerSpan} protobuf bytes a span; ${machine()}`);
+  console.log(`worker stages, ${BATCH} typical chat spans a batch${withResponse ? ' with response fields' : ''}, ${bytesPerSpan} protobuf bytes a span; ${machine()}`);
   print('CPU ns per span (median of rounds)', results.map((x) => ({ ...x, rounds: x.rounds.join(' ') })), ['stage', 'nsPerSpan', 'rounds']);
 }
 if (sink < 0) console.log(sink); // keeps the price loop's results alive

@@ -21,11 +21,25 @@ export class RactoError extends Error {
   }
 }
 
-/** Short, bounded rendering of a received value for error messages. */
+// `scheme://user:password@host`: what sits between `//` and the last `@` before the path is a
+// credential; so is a leading `user:password@` of an endpoint given without a scheme.
+const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/)[^/?#\s]*@/gi;
+const BARE_CREDENTIALS = /^[^/?#\s@:]+:[^/?#\s]*@/;
+
+/**
+ * `text` with the credentials of every URL in it masked (`https://***@host/...`): an endpoint's
+ * user and password never reach an error message or a log line.
+ */
+export function redactUrlCredentials(text: string): string {
+  return text.includes('@') ? text.replace(URL_CREDENTIALS, '$1***@').replace(BARE_CREDENTIALS, '***@') : text;
+}
+
+/** Short, bounded rendering of a received value for error messages (URL credentials masked). */
 export function describeValue(value: unknown): string {
   if (typeof value === 'string') {
-    const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
-    return `${JSON.stringify(shown)}${value.length > 40 ? ` (${value.length} chars)` : ''}`;
+    const text = redactUrlCredentials(value);
+    const shown = text.length > 40 ? `${text.slice(0, 40)}…` : text;
+    return `${JSON.stringify(shown)}${text.length > 40 ? ` (${text.length} chars)` : ''}`;
   }
   if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
   if (typeof value === 'bigint') return `${value}n`;

@@ -10,11 +10,17 @@ export { RactoError } from './errors.js';
 export { OVERFLOW_STRING } from './shared/strings.js';
 
 export type { MetricsOptions, SamplingOptions } from './metrics-options.js';
+export type { ContentOptions, RedactionOptions } from './content-options.js';
+export type { CaptureCategories, RedactionRule } from './shared/content-config.js';
+export type {
+  ChatMessage, OutputMessage, MessagePart, TextPart, ReasoningPart, ToolCallPart, ToolCallResponsePart, BlobPart, UriPart, FilePart, GenericPart,
+  ToolDefinition,
+} from './messages.js';
 export type { RactoTracerOptions, FullRingPolicy, ClockMode, WorkerExporterSpec, OtlpCompression, OtlpHttpProtocol } from './options.js';
 export type { ChatCall, EmbedCall, CacheHit, CallStatus, ParentSpanContext } from './main/writer.js';
-export type { SpanRecord, SpanName, SpanNames, Operation } from './spans/record.js';
+export type { SpanRecord, SpanContent, SpanName, SpanNames, Operation } from './spans/record.js';
 export type { PriceSource, CostOptions } from './pricing/cost.js';
-export type { TracerStats, DroppedByReason, FailedByReason, DestinationStats, SpoolStats } from './main/counters.js';
+export type { TracerStats, DroppedByReason, FailedByReason, DestinationStats, SpoolStats, ContentDropped } from './main/counters.js';
 export type { ModelPricingInit, PriceTable } from './pricing/model-pricing.js';
 export type { RactoErrorCode } from './errors.js';
 export type { ReadableSpan, SpanExporter, Resource, ExportResult, InstrumentationScope, TimedEvent } from './spans/sdk-shapes.js';

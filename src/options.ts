@@ -6,6 +6,8 @@ import type { SpanExporter } from './spans/sdk-shapes.js';
 import { invalidRange, invalidType, invalidValue } from './errors.js';
 import { EMPTY_PRICE_TABLE, mergePriceTable, type ModelPricingInit, type PriceTable } from './pricing/model-pricing.js';
 import { METRICS_OPTION_NAMES, resolveMetrics, type MetricsOptions } from './metrics-options.js';
+import { CONTENT_OPTION_NAMES, captureFromEnv, resolveContent, type ContentOptions } from './content-options.js';
+import type { ContentConfig } from './shared/content-config.js';
 import { MAX_ATTRIBUTE_KEYS } from './shared/layout.js';
 import type { MetricsConfig } from './shared/metrics-config.js';
 import type { SpanNames } from './spans/record.js';
@@ -23,7 +25,7 @@ export interface WorkerExporterSpec {
 export type OtlpHttpProtocol = 'http/json' | 'http/protobuf';
 export type OtlpCompression = 'gzip' | 'none';
 
-export interface RactoTracerOptions extends MetricsOptions {
+export interface RactoTracerOptions extends MetricsOptions, ContentOptions {
   /** OTel resource `service.name`. Default 'ractogateway'. */
   serviceName?: string;
   /** OTLP/gRPC collector endpoint, e.g. 'http://localhost:4317'. */
@@ -171,6 +173,8 @@ export interface ResolvedOptions {
   workerNice: number;
   /** Metrics and tail sampling (metrics-options.ts); undefined when both are off. */
   metrics: MetricsConfig | undefined;
+  /** Content capture and redaction (content-options.ts); undefined when no content is captured. */
+  content: ContentConfig | undefined;
   spoolDir: string | undefined;
   spoolMaxBytes: number;
 }
@@ -178,18 +182,21 @@ export interface ResolvedOptions {
 const KNOWN = new Set([
   'serviceName', 'otlpEndpoint', 'otlpHttpEndpoint', 'console', 'inMemory', 'customExporter',
   'priceTable', 'spanNames', 'attributeKeys', 'otlpHeaders', 'otlpCompression', 'otlpHttpProtocol', 'workerExporters', 'refreshPrices', 'spoolDir', ...Object.keys(DEFAULTS),
-  ...METRICS_OPTION_NAMES,
+  ...METRICS_OPTION_NAMES, ...CONTENT_OPTION_NAMES,
 ]);
 
 /** The environment variables the tracer itself reads; the OTLP exporters read their own. */
 export interface EnvOptions {
   otlpHttpProtocol: OtlpHttpProtocol | undefined;
+  /** OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true: capture content unless options.captureContent says otherwise. */
+  captureContent?: boolean;
 }
 
 export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): EnvOptions {
   const protocol = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL || env.OTEL_EXPORTER_OTLP_PROTOCOL;
   return {
     otlpHttpProtocol: protocol === 'http/json' || protocol === 'http/protobuf' ? protocol : undefined,
+    captureContent: captureFromEnv(env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT),
   };
 }
 
@@ -241,6 +248,7 @@ export function resolveOptions(
     clock: oneOf(o, 'clock', ['coarse', 'precise'] as const) ?? DEFAULTS.clock,
     workerNice: int(o, 'workerNice', 0, 19),
     metrics: resolveMetrics(options, keys, otlpHeaders),
+    content: resolveContent(options, env.captureContent),
     spoolDir: str(o, 'spoolDir'),
     spoolMaxBytes: int(o, 'spoolMaxBytes', 65_536, 2 ** 48),
   };

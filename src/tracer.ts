@@ -11,6 +11,7 @@ import { Counters, type TracerStats } from './main/counters.js';
 import { grpcUrl, httpTracesUrl } from './main/endpoints.js';
 import { CUSTOM_DESTINATION, DrainScheduler } from './main/scheduler.js';
 import { RecordWriter, type ChatCall, type EmbedCall } from './main/writer.js';
+import { ContentWriter } from './main/content-writer.js';
 import {
   resolveOptions,
   STRING_ARENA_BYTES_PER_ENTRY,
@@ -18,6 +19,9 @@ import {
   type ResolvedOptions,
 } from './options.js';
 import { decodeRecord, emptyFields } from './shared/codec.js';
+import { createArena, type ArenaViews } from './shared/arena.js';
+import type { CaptureCategories, ContentConfig } from './shared/content-config.js';
+import { FLAG_CONTENT } from './shared/layout.js';
 import { createRing, type RingViews } from './shared/ring.js';
 import { StringTableReader, StringTableWriter } from './shared/strings.js';
 import type { DestinationConfig } from './shared/worker-config.js';
@@ -26,6 +30,12 @@ import { diag } from '@opentelemetry/api';
 import { PriceResolver, resolverFor } from './pricing/cost.js';
 import { refreshGenaiPrices } from './pricing/genai.js';
 import { EMPTY_PRICE_TABLE, mergePriceTable, priceTableToData, type ModelPricingInit } from './pricing/model-pricing.js';
+// In-memory mode builds content on this thread exactly as the workers do: the builder is pure
+// (no thread, no I/O), so the facade uses the workers' own code rather than a copy of it.
+import { ContentBuilder } from './worker/content/builder.js';
+import { loadScrub } from './worker/content/scrub.js';
+
+const NO_CAPTURE: Readonly<CaptureCategories> = Object.freeze({ system: false, input: false, output: false, tools: false });
 
 export const IN_MEMORY_DESTINATION = 'inMemory';
 
@@ -39,6 +49,10 @@ export class RactoTracer {
   #context: RecordContext | undefined;
   readonly #spans: SpanRecord[] = [];
   #shutdown: Promise<void> | undefined;
+  /** The content arena, when captureContent is on (and something records). */
+  #arena: ArenaViews | undefined;
+  /** In-memory mode with a scrub module: resolves once it is loaded on this thread. */
+  #scrubLoaded: Promise<boolean> | undefined;
 
   constructor(options?: RactoTracerOptions) {
     const opts = resolveOptions(options);
@@ -79,6 +93,15 @@ export class RactoTracer {
         : undefined,
     }, opts.attributeKeys);
     this.#writer = writer;
+    const c = opts.content;
+    if (c !== undefined) {
+      const arena = createArena(c.arenaBytes);
+      this.#arena = arena;
+      writer.content = new ContentWriter(arena, c.capture, c.maxContentBytes, ring.capacity, () => {
+        scheduler?.reclaim();
+        return writer.read;
+      }, () => scheduler?.publishNow());
+    }
     if (opts.inMemory) {
       this.#context = {
         strings: new StringTableReader(strings.buffer),
@@ -86,11 +109,12 @@ export class RactoTracer {
         timeOrigin: performance.timeOrigin,
         spanNames: opts.spanNames,
         attributeKeys: opts.attributeKeys,
+        content: c === undefined ? undefined : this.#contentBuilder(c),
       };
       if (opts.refreshPrices !== false) refreshInMemoryPrices(opts.refreshPrices, new WeakRef(this.#context));
     }
     if (useWorkers) {
-      scheduler = new DrainScheduler(opts, writer, ring, strings, this.#counters, workerDestinations);
+      scheduler = new DrainScheduler(opts, writer, ring, strings, this.#counters, workerDestinations, this.#arena?.buffer);
       this.#scheduler = scheduler;
       if (scheduler.clock !== undefined) writer.clock = scheduler.clock.cell;
     }
@@ -116,6 +140,15 @@ export class RactoTracer {
     return w.recordEmbed(call);
   }
 
+  /**
+   * The content categories this tracer records (captureContent, or the
+   * OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT environment variable): instrumentation
+   * reads it to skip mapping content nobody records. All false when content is not captured.
+   */
+  get contentCapture(): Readonly<CaptureCategories> {
+    return this.#options.content?.capture ?? NO_CAPTURE;
+  }
+
   /** Snapshot of the captured records, newest last; [] unless `inMemory`. */
   get spans(): SpanRecord[] {
     return this.#spans.slice();
@@ -131,7 +164,9 @@ export class RactoTracer {
    * A tracer without workers is ready at once.
    */
   ready(): Promise<boolean> {
-    return this.#scheduler?.ready ?? Promise.resolve(true);
+    const workers = this.#scheduler?.ready ?? Promise.resolve(true);
+    const scrub = this.#scrubLoaded;
+    return scrub === undefined ? workers : Promise.all([workers, scrub]).then(([a, b]) => a && b);
   }
 
   /** Resolves once every span recorded before the call is exported or counted failed (bounded by shutdownTimeoutMillis). */
@@ -187,9 +222,38 @@ export class RactoTracer {
     await s.close();
   }
 
+  /**
+   * The content builder of in-memory mode. A scrub module is imported on this thread; until it
+   * is loaded (ready() waits for it), spans are captured without their content, counted
+   * scrubFailed: failing closed, as a worker whose module failed to load.
+   */
+  #contentBuilder(c: ContentConfig): ContentBuilder {
+    if (c.scrub === undefined) return new ContentBuilder(c);
+    const builder = new ContentBuilder(c, undefined, 'the scrub module is not loaded yet (see tracer.ready())');
+    const spec = c.scrub;
+    this.#scrubLoaded = loadScrub(spec).then((fn) => {
+      const ctx = this.#context;
+      if (ctx !== undefined) ctx.content = new ContentBuilder(c, fn);
+      return true;
+    }, (err: unknown) => {
+      builder.unavailable(`the scrub module failed to load: ${String(err)}`);
+      diag.error(`ractogateway: redaction.scrubModule ${spec.module} failed to load; content is left out of every span: ${String(err)}`);
+      return false;
+    });
+    return builder;
+  }
+
   #capture(index: number): void {
     const r = decodeRecord(this.#ring as RingViews, index, captureScratch);
-    const record = toSpanRecord(r, this.#context as RecordContext);
+    const ctx = this.#context as RecordContext;
+    let content = null;
+    if ((r.flags & FLAG_CONTENT) !== 0 && ctx.content !== undefined) {
+      const built = ctx.content.build((this.#arena as ArenaViews).data, r.contentAt, r.contentLength);
+      if (built.ok) content = built.content;
+      // With workers, they count it (once per span, not once per destination).
+      else if (this.#scheduler === undefined) this.#counters.contentScrubFailed++;
+    }
+    const record = toSpanRecord(r, ctx, content);
     this.#spans.push(record);
     // With workers, they count unpriced calls (once per call, not once per destination).
     if (record.priceSource === 'unpriced' && this.#scheduler === undefined) this.#counters.addUnpriced(record.model, 1);

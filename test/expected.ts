@@ -20,6 +20,12 @@ export interface CallFacts {
   toolCalls: number;
   errorType: string | null;
   attributes?: Record<string, string>;
+  /** The model that answered: priced by it when given. */
+  responseModel?: string | null;
+  responseId?: string | null;
+  finishReasons?: string[];
+  serverAddress?: string | null;
+  serverPort?: number | null;
 }
 
 const GEN_AI_PROVIDER: Record<string, string> = { openai: 'openai', anthropic: 'anthropic', google: 'gcp.gemini' };
@@ -35,9 +41,10 @@ export function expectedPrice(c: CallFacts, at = new Date()): { source: 'genai-p
   const written = c.cacheWriteTokens ?? 0;
   const known = findProvider({ providerId: c.provider }) !== undefined;
   const g = calcPrice({ input_tokens: c.inputTokens, cache_read_tokens: cached, cache_write_tokens: written, output_tokens: c.outputTokens,
-    output_reasoning_tokens: c.reasoningTokens ?? 0 }, c.model, { ...(known ? { providerId: c.provider } : {}), timestamp: at });
+    output_reasoning_tokens: c.reasoningTokens ?? 0 }, c.responseModel ?? c.model, { ...(known ? { providerId: c.provider } : {}), timestamp: at });
   if (g !== null) return { source: 'genai-prices', cost: g.total_price };
-  const p = Object.hasOwn(DEFAULT_COST_TABLE, c.model) ? DEFAULT_COST_TABLE[c.model] : undefined;
+  const priced = c.responseModel ?? c.model;
+  const p = Object.hasOwn(DEFAULT_COST_TABLE, priced) ? DEFAULT_COST_TABLE[priced] : undefined;
   if (p === undefined) return { source: 'unpriced', cost: 0 };
   const usd = ((c.inputTokens - cached - written) * p.inputPerMillion + cached * (p.cachedInputPerMillion ?? p.inputPerMillion) +
     written * (p.cacheWritePerMillion ?? p.inputPerMillion) + c.outputTokens * p.outputPerMillion) / 1e6;
@@ -78,6 +85,11 @@ export function expectedAttributes(c: CallFacts): Record<string, unknown> {
     a['error.type'] = c.errorType;
   }
   Object.assign(a, c.attributes ?? {});
+  if (c.responseModel != null) a['gen_ai.response.model'] = c.responseModel;
+  if (c.responseId != null) a['gen_ai.response.id'] = c.responseId;
+  if (c.finishReasons !== undefined && c.finishReasons.length > 0) a['gen_ai.response.finish_reasons'] = c.finishReasons;
+  if (c.serverAddress != null) a['server.address'] = c.serverAddress;
+  if (c.serverPort != null) a['server.port'] = c.serverPort;
   return a;
 }
 
@@ -86,10 +98,12 @@ export function factsOf(s: {
   operation: CallFacts['kind']; provider: string; model: string; latencyMs: number; inputTokens: number; outputTokens: number;
   cachedInputTokens: number; cacheWriteTokens: number; reasoningTokens: number; cacheHit: CallFacts['cacheHit']; toolCalls: number;
   errorType: string | null; attributes: Record<string, string>;
+  responseModel?: string | null; responseId?: string | null; finishReasons?: string[]; serverAddress?: string | null; serverPort?: number | null;
 }): CallFacts {
   return {
     kind: s.operation, provider: s.provider, model: s.model, latencyMs: s.latencyMs, inputTokens: s.inputTokens, outputTokens: s.outputTokens,
     cachedInputTokens: s.cachedInputTokens, cacheWriteTokens: s.cacheWriteTokens, reasoningTokens: s.reasoningTokens,
     cacheHit: s.cacheHit, toolCalls: s.toolCalls, errorType: s.errorType, attributes: s.attributes,
+    responseModel: s.responseModel, responseId: s.responseId, finishReasons: s.finishReasons, serverAddress: s.serverAddress, serverPort: s.serverPort,
   };
 }

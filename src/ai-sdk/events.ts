@@ -23,6 +23,16 @@ export interface ModelCallStart {
   readonly callId: string;
   readonly provider: string;
   readonly modelId: string;
+  /** onLanguageModelCallStart: the system prompt (a string, or system messages). */
+  readonly instructions?: unknown;
+  /** onLanguageModelCallStart: the ModelMessage[] sent. */
+  readonly messages?: unknown;
+  /** onLanguageModelCallStart: the prepared tool definitions. */
+  readonly tools?: unknown;
+  /** onObjectStepStart: the provider-level prompt. */
+  readonly promptMessages?: unknown;
+  /** false: the call's telemetry hides its inputs (the AI SDK then empties the fields above). */
+  readonly recordInputs?: boolean;
 }
 
 /** LanguageModelUsage: totals that include their details (the AI SDK's contract for every provider). */
@@ -50,6 +60,12 @@ export interface ModelCallEnd {
   readonly usage?: UsageLike;
   readonly content?: ReadonlyArray<{ readonly type: string }>;
   readonly performance?: { readonly timeToFirstOutputMs?: number };
+  /** The provider's id of the response. */
+  readonly responseId?: string;
+  /** The HTTP origin the call went to (no credentials, no path). */
+  readonly request?: { readonly url?: string };
+  /** false: the call's telemetry hides its outputs. */
+  readonly recordOutputs?: boolean;
 }
 
 /** onObjectStepEnd (generateObject, streamObject). */
@@ -60,7 +76,12 @@ export interface ObjectStepEnd {
   readonly usage?: UsageLike;
   /** streamObject: milliseconds to the first chunk. */
   readonly msToFirstChunk?: number;
-  readonly response?: { readonly modelId?: string };
+  readonly response?: { readonly modelId?: string; readonly id?: string };
+  readonly request?: { readonly url?: string };
+  /** The JSON text the model wrote, and its reasoning, if any. */
+  readonly objectText?: string;
+  readonly reasoning?: unknown;
+  readonly recordOutputs?: boolean;
 }
 
 /** onEmbedStart: one doEmbed attempt (an embed, one chunk of an embedMany, or a retry of either). */

@@ -17,7 +17,9 @@
 import { diag } from '@opentelemetry/api';
 import type { RactoTracer } from '../index.js';
 import { attributesOf, CallRecord, type AnswerReader, type CallKind } from '../instrument/call.js';
+import { capturesAny, NO_CAPTURE, type Capture } from '../instrument/content.js';
 import { checkTracer } from '../instrument/options.js';
+import { answerFields, modelCallOutput, modelCallRequest, objectStepOutput, objectStepRequest, type AnswerEvent } from './content.js';
 import { count } from '../instrument/usage.js';
 import { EmbedAttempts } from './embeds.js';
 import type { AiSdkOperationStart, EmbedEnd, EmbedStart, ModelCallEnd, ModelCallStart, ObjectStepEnd, OperationAbort, StepError } from './events.js';
@@ -30,6 +32,9 @@ const ORIGIN = 'ractogateway/ai-sdk';
 
 /** The AI SDK hands over what a call said in its events: no SDK answer or chunk to read. */
 const EVENTS: AnswerReader = Object.freeze({ answer: () => undefined, chunk: (_call: CallRecord, chunk: unknown) => chunk });
+/** The same, with the request's content read from a model call's start event (content.ts). */
+const MODEL_CALL: AnswerReader = Object.freeze({ ...EVENTS, request: modelCallRequest });
+const OBJECT_STEP: AnswerReader = Object.freeze({ ...EVENTS, request: objectStepRequest });
 
 /** The operations that make spans, by the AI SDK's operationId; others (rerank, speech, transcription, …) make none. */
 const KINDS: Readonly<Record<string, CallKind>> = Object.freeze({
@@ -66,10 +71,14 @@ class RactoAiSdkTelemetry implements AiSdkTelemetry {
   readonly #options: ResolvedAiSdkOptions;
   readonly #providers: ProviderNames;
   readonly #ops: Operations;
+  /** The content categories the tracer records (NO_CAPTURE: none), read once. */
+  readonly #capture: Capture;
   #evicted = 0;
 
   constructor(tracer: RactoTracer, options: ResolvedAiSdkOptions) {
     this.#tracer = tracer;
+    const capture = (tracer as { contentCapture?: Capture }).contentCapture;
+    this.#capture = capture === undefined || !capturesAny(capture) ? NO_CAPTURE : capture;
     this.#options = options;
     this.#providers = new ProviderNames(options.provider);
     this.#ops = new Operations(options.maxOpenCalls, (op) => this.#evict(op));
@@ -83,26 +92,25 @@ class RactoAiSdkTelemetry implements AiSdkTelemetry {
   }
 
   onLanguageModelCallStart(event: ModelCallStart): void {
-    // Content capture (issue 22) reads the request here: event.instructions (the system prompt),
-    // event.messages (the ModelMessage[] sent) and event.tools; the AI SDK empties them when the
-    // call set telemetry.recordInputs: false.
-    this.#startModelCall(event);
+    // The request's content: event.instructions, event.messages and event.tools (content.ts).
+    this.#startModelCall(event, MODEL_CALL);
   }
 
   onLanguageModelCallEnd(event: ModelCallEnd): void {
-    // Content capture reads the answer here: event.content (ContentPart[]: text, reasoning,
-    // tool-call, …), emptied by recordOutputs: false.
-    this.#endModelCall(event.callId, event.modelId, event.finishReason, event.performance?.timeToFirstOutputMs, usageOf(event.usage, event.content));
+    // The answer: event.content (ContentPart[]: text, reasoning, tool-call, …), its id and server.
+    this.#endModelCall(event.callId, event.modelId, event.finishReason, event.performance?.timeToFirstOutputMs, usageOf(event.usage, event.content),
+      event, modelCallOutput);
   }
 
   onObjectStepStart(event: ModelCallStart): void {
-    // Content capture: generateObject's request is event.promptMessages (the provider-level prompt).
-    this.#startModelCall(event);
+    // generateObject's request is event.promptMessages (the provider-level prompt).
+    this.#startModelCall(event, OBJECT_STEP);
   }
 
   onObjectStepEnd(event: ObjectStepEnd): void {
-    // Content capture: the answer is event.objectText (the JSON text the model wrote).
-    this.#endModelCall(event.callId, event.response?.modelId ?? event.modelId, event.finishReason, event.msToFirstChunk, usageOf(event.usage));
+    // The answer is event.objectText (the JSON text the model wrote).
+    this.#endModelCall(event.callId, event.response?.modelId ?? event.modelId, event.finishReason, event.msToFirstChunk, usageOf(event.usage),
+      event, objectStepOutput);
   }
 
   onStepError(event: StepError): void {
@@ -125,7 +133,6 @@ class RactoAiSdkTelemetry implements AiSdkTelemetry {
     const call = op?.embeds?.end(event.embedCallId);
     if (op === undefined || call === undefined) return;
     if (op.embeds!.settled) this.#ops.rest(event.callId, op);
-    call.answeredBy(event.modelId);
     const usage = emptyUsage();
     usage.input = count(event.usage?.tokens);
     setUsage(call, usage);
@@ -147,19 +154,28 @@ class RactoAiSdkTelemetry implements AiSdkTelemetry {
     settle(op, (call) => call.failWith(errorType));
   }
 
-  #startModelCall(event: ModelCallStart): void {
+  #startModelCall(event: ModelCallStart, reader: AnswerReader): void {
     const op = this.#ops.busyOp(event.callId, () => implicit('chat'));
     if (op.call !== undefined) return;
-    op.call = new CallRecord(this.#tracer, this.#providers.of(event.provider), op.kind, EVENTS, event.modelId, op.attributes, ORIGIN);
+    const call = new CallRecord(this.#tracer, this.#providers.of(event.provider), op.kind, reader, event.modelId, op.attributes, ORIGIN);
+    op.call = call;
+    if (this.#capture !== NO_CAPTURE && event.recordInputs !== false) call.captureRequest(this.#capture, event);
+    else call.capture = this.#capture;
   }
 
-  #endModelCall(callId: string, model: string, finishReason: string | undefined, ttft: number | undefined, usage: Usage): void {
+  #endModelCall(callId: string, model: string, finishReason: string | undefined, ttft: number | undefined, usage: Usage,
+    event: AnswerEvent, output: Parameters<typeof answerFields>[2]): void {
     const op = this.#ops.get(callId);
     const call = op?.call;
     if (op === undefined || call === undefined) return;
     op.call = undefined;
     this.#ops.rest(callId, op);
     call.answeredBy(model);
+    try {
+      answerFields(call, event, output);
+    } catch (err) {
+      diag.debug(`${ORIGIN}: could not read a model call's answer: ${(err as Error)?.message ?? String(err)}`);
+    }
     if (typeof ttft === 'number' && ttft >= 0) {
       // Only streams report a first chunk; an operation seen without onStart learns it here.
       if (op.implicit) call.operation = 'stream';

@@ -5,7 +5,8 @@
 
 import type { RactoTracer } from '../index.js';
 import { callOf, CallRecord, type AnswerReader } from './call.js';
-import { checkClient, checkTracer, resolveInstrumentOptions, type InstrumentOptions } from './options.js';
+import { MessageStreamAnswer, messageAnswer, messagesRequest } from './anthropic-content.js';
+import { checkClient, checkTracer, clientContext, resolveInstrumentOptions, type InstrumentOptions } from './options.js';
 import { observeAPIPromise } from './stainless.js';
 import { StreamCall } from './stream.js';
 import { arrayOr, count } from './usage.js';
@@ -15,7 +16,7 @@ import { wrapMethod } from './wrap.js';
 export function instrumentAnthropic<C extends object>(client: C, tracer: RactoTracer, options?: InstrumentOptions): C {
   checkClient(client, 'an Anthropic client instance (new Anthropic())', (c) => typeof c.messages?.create === 'function');
   checkTracer(tracer);
-  const opts = resolveInstrumentOptions(options, 'anthropic');
+  const opts = { ...resolveInstrumentOptions(options, 'anthropic'), ...clientContext(tracer, (client as { baseURL?: unknown }).baseURL) };
   wrapMethod((client as unknown as { messages: object }).messages, 'create', (create) => function (this: unknown, body: any, reqOptions?: unknown) {
     const call = body?.stream === true ? callOf(StreamCall, tracer, opts, 'stream', MESSAGES, body) : callOf(CallRecord, tracer, opts, 'chat', MESSAGES, body);
     return observeAPIPromise(create.call(this, body, reqOptions), call);
@@ -38,14 +39,17 @@ function readUsage(call: CallRecord, usage: any): void {
 }
 
 const MESSAGES: AnswerReader = {
+  request: messagesRequest,
   answer(call, data) {
     call.answeredBy(data?.model);
     readUsage(call, data?.usage);
     let tools = 0;
     for (const block of arrayOr(data?.content)) if (block?.type === 'tool_use') tools++;
     call.toolCalls = tools;
+    messageAnswer(call, data);
   },
   chunk(call, event) {
+    ((call.answer ??= new MessageStreamAnswer(call.capture.output)) as MessageStreamAnswer).event(event);
     switch (event?.type) {
       case 'message_start':
         call.answeredBy(event.message?.model);

@@ -4,10 +4,15 @@
 // public fields are the ChatCall / EmbedCall fields, filled in as the answer is read, and the
 // object itself is handed to recordChatSpan / recordEmbedSpan. For a stream it is also the async
 // iterator the caller's loop pulls through (stream.ts). The per-call places:
-//   - the constructor sees the request body (attributes, the model asked for);
+//   - the constructor sees the request body (attributes, the model asked for; callOf() also the
+//     content the tracer captures, through the reader's `request`);
 //   - `answered(data)` sees a plain call's parsed answer, or a stream, once;
 //   - `chunk()` (stream.ts) sees each chunk of a stream;
 // each provider's reading of them is one shared `AnswerReader` (openai.ts, anthropic.ts, google.ts).
+// The response fields (answered model, id, finish reasons, server) are read on every call; the
+// content (issue 22: system, input, tools, output) only for the categories the tracer captures
+// (`capture`, all false by default, so a call maps none). Each provider's content mapping lives in
+// its *-content.ts; a stream's answer is accumulated there and handed to the call as it ends.
 //
 // The span's parent is the span active when the call was made (captured here, at the start,
 // because a stream ends later, in whatever context its consumer runs), passed to the record
@@ -17,8 +22,9 @@
 // Shared by the provider-client wrappers and the AI SDK integration (src/ai-sdk/).
 
 import { context, diag, isSpanContextValid, trace } from '@opentelemetry/api';
-import type { ParentSpanContext, RactoTracer } from '../index.js';
+import type { ChatMessage, MessagePart, OutputMessage, ParentSpanContext, RactoTracer, ToolDefinition } from '../index.js';
 import { otelContextRegistered } from '../shared/otel-context.js';
+import { NO_CAPTURE, type Capture } from './content.js';
 import type { ResolvedInstrumentOptions } from './options.js';
 import { count } from './usage.js';
 
@@ -27,6 +33,9 @@ export const CANCELLED = 'cancelled';
 
 /** Who records, in the diag warnings. */
 const INSTRUMENT = 'ractogateway/instrument';
+
+/** Longest model name the record takes (MAX_STRING_LENGTH). */
+const MAX_NAME = 256;
 
 export type CallKind = 'chat' | 'stream' | 'embed';
 
@@ -38,12 +47,20 @@ export interface AnswerReader {
   chunk(call: CallRecord, chunk: any): unknown;
   /** A stream ended: reads what only its end says (the Responses API's last response). */
   end?(call: CallRecord): void;
+  /** The request's content, for the categories `call.capture` says (system, input, tools). */
+  request?(call: CallRecord, body: any): void;
+}
+
+/** A stream's answer as its chunks built it up (the *-content.ts accumulators). */
+export interface StreamAnswer {
+  /** Hands what the stream said (its id, finish reasons, captured output) to the call's fields. */
+  into(call: CallRecord): void;
 }
 
 export class CallRecord {
   // --- the record's input (ChatCall / EmbedCall) ---
   readonly provider: string;
-  /** The model asked for; replaced by the one the provider answered with, when it says. */
+  /** The model asked for. */
   model: string;
   operation: 'chat' | 'stream';
   latencyMs = 0;
@@ -59,6 +76,17 @@ export class CallRecord {
   timeToFirstTokenMs: number | undefined = undefined;
   attributes: Readonly<Record<string, string>> | undefined;
   readonly parent: ParentSpanContext | null;
+  /** The model the provider answered with, when it says (`model` stays the one asked for). */
+  responseModel: string | undefined = undefined;
+  responseId: string | undefined = undefined;
+  finishReasons: readonly string[] | undefined = undefined;
+  serverAddress: string | undefined = undefined;
+  serverPort: number | undefined = undefined;
+  /** The content the tracer captures (capture): left undefined for the categories it does not. */
+  system: readonly MessagePart[] | undefined = undefined;
+  input: readonly ChatMessage[] | undefined = undefined;
+  tools: readonly ToolDefinition[] | undefined = undefined;
+  output: readonly OutputMessage[] | undefined = undefined;
 
   // --- the call's own state ---
   /** performance.now() when the call began (the AI SDK integration moves it back to a retried call's first attempt). */
@@ -82,9 +110,13 @@ export class CallRecord {
   addedUsage = false;
   /** Scratch the readers keep between chunks: Anthropic's uncached input, streamed tool-call keys, the last response, a failure event. */
   freshInput = 0;
-  tools: Set<number> | undefined = undefined;
+  toolKeys: Set<number> | undefined = undefined;
   last: unknown = undefined;
   failure: unknown = undefined;
+  /** The content categories recorded (the tracer's contentCapture; NO_CAPTURE: none). */
+  capture: Capture = NO_CAPTURE;
+  /** Streams: their answer so far, handed to the fields above when the call ends. */
+  answer: StreamAnswer | undefined = undefined;
   private done = false;
   private readonly tracer: RactoTracer;
   private readonly origin: string;
@@ -106,9 +138,21 @@ export class CallRecord {
     return this.done;
   }
 
-  /** Notes the model the provider answered with. */
+  /** Notes the model the provider answered with (gen_ai.response.model; it prices the call). */
   answeredBy(model: unknown): void {
-    if (typeof model === 'string' && model.length !== 0) this.model = model;
+    if (typeof model === 'string' && model.length !== 0 && model.length <= MAX_NAME) this.responseModel = model;
+  }
+
+  /** Maps the request's content for the categories `capture` records (never throws into the caller). */
+  captureRequest(capture: Capture, body: unknown): void {
+    this.capture = capture;
+    const request = this.reader.request;
+    if (request === undefined || (!capture.system && !capture.input && !capture.tools)) return;
+    try {
+      request(this, body);
+    } catch (err) {
+      diag.debug(`${this.origin}: could not read a ${this.provider} request's content: ${(err as Error)?.message ?? String(err)}`);
+    }
   }
 
   /** A plain call's parsed answer: read and recorded. Returns `data`, untouched. */
@@ -152,21 +196,36 @@ export class CallRecord {
       this.errorType = errorType;
     }
     this.clamp();
+    const answer = this.answer;
+    if (answer !== undefined) {
+      try {
+        answer.into(this);
+      } catch {
+        // What the stream said is optional; the call is still recorded.
+      }
+    }
     try {
       this.record();
     } catch (err) {
-      // The one input the library cannot vouch for is the user's attributes (an unknown key,
-      // a value too long): keep the span, without them.
-      const retry = this.attributes !== undefined;
-      diag.warn(`${this.origin}: a ${this.provider} call ${retry ? 'is recorded without its attributes' : 'was not recorded'}: ${(err as Error)?.message ?? String(err)}`);
+      // The inputs the library cannot vouch for are the user's attributes (an unknown key, a
+      // value too long) and what the provider sent (content of another shape): keep the span,
+      // without them.
+      const retry = this.attributes !== undefined || this.hasResponse();
+      diag.warn(`${this.origin}: a ${this.provider} call ${retry ? 'is recorded without its attributes, response fields and content' : 'was not recorded'}: ${(err as Error)?.message ?? String(err)}`);
       if (!retry) return;
-      this.attributes = undefined;
+      this.attributes = this.system = this.input = this.tools = this.output = undefined;
+      this.responseModel = this.responseId = this.finishReasons = this.serverAddress = this.serverPort = undefined;
       try {
         this.record();
       } catch (again) {
         diag.warn(`${this.origin}: a ${this.provider} call was not recorded: ${(again as Error)?.message ?? String(again)}`);
       }
     }
+  }
+
+  private hasResponse(): boolean {
+    return this.responseModel !== undefined || this.responseId !== undefined || this.finishReasons !== undefined || this.serverAddress !== undefined ||
+      this.system !== undefined || this.input !== undefined || this.tools !== undefined || this.output !== undefined;
   }
 
   private record(): void {
@@ -208,11 +267,22 @@ function activeSpanContext(): ParentSpanContext | null {
 
 type CallClass<C extends CallRecord> = new (...args: ConstructorParameters<typeof CallRecord>) => C;
 
-/** A wrapper's call of `request` (a CallRecord or a StreamCall): provider and attributes from the wrapper's options. */
+/**
+ * A wrapper's call of `request` (a CallRecord or a StreamCall): provider and attributes from the
+ * wrapper's options, the server from its client's base URL, the request's content when the
+ * tracer captures some.
+ */
 export function callOf<C extends CallRecord>(Kind: CallClass<C>, tracer: RactoTracer, options: ResolvedInstrumentOptions,
   kind: CallKind, reader: AnswerReader, request: any): C {
   const attributes = options.attributes === undefined ? undefined : attributesOf(options.attributes, request);
-  return new Kind(tracer, options.provider, kind, reader, request?.model, attributes);
+  const call = new Kind(tracer, options.provider, kind, reader, request?.model, attributes);
+  const server = options.server;
+  if (server !== undefined) {
+    call.serverAddress = server.address;
+    call.serverPort = server.port;
+  }
+  if (options.capture !== NO_CAPTURE) call.captureRequest(options.capture, request);
+  return call;
 }
 
 /** The user's options.attributes(input), or undefined (with a warning) when it throws. */

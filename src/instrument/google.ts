@@ -6,7 +6,8 @@
 
 import type { RactoTracer } from '../index.js';
 import { callOf, CallRecord, type AnswerReader } from './call.js';
-import { checkClient, checkTracer, resolveInstrumentOptions, type InstrumentOptions } from './options.js';
+import { GenerateStreamAnswer, generateAnswer, generateRequest } from './google-content.js';
+import { checkClient, checkTracer, clientContext, resolveInstrumentOptions, type InstrumentOptions } from './options.js';
 import { StreamCall } from './stream.js';
 import { arrayOr, count } from './usage.js';
 import { wrapMethod } from './wrap.js';
@@ -15,7 +16,7 @@ import { wrapMethod } from './wrap.js';
 export function instrumentGoogleGenAI<C extends object>(client: C, tracer: RactoTracer, options?: InstrumentOptions): C {
   checkClient(client, 'a GoogleGenAI client instance (new GoogleGenAI())', (c) => typeof c.models?.generateContent === 'function');
   checkTracer(tracer);
-  const opts = resolveInstrumentOptions(options, 'google');
+  const opts = { ...resolveInstrumentOptions(options, 'google'), ...clientContext(tracer, baseUrlOf(client)) };
   const models = (client as unknown as { models: object }).models;
   wrapMethod(models, 'generateContent', (generate) => async (params: any) => {
     const call = callOf(CallRecord, tracer, opts, 'chat', CONTENT, params);
@@ -58,6 +59,17 @@ function failed(call: CallRecord, err: unknown, params: any): unknown {
   return err;
 }
 
+/** The client's base URL (the SDK keeps it on its API client), else the public endpoint it defaults to. */
+function baseUrlOf(client: any): unknown {
+  try {
+    const url = client?.apiClient?.getBaseUrl?.();
+    if (typeof url === 'string') return url;
+  } catch {
+    // An SDK without this method: the defaults below.
+  }
+  return client?.vertexai === true ? 'https://aiplatform.googleapis.com/' : 'https://generativelanguage.googleapis.com/';
+}
+
 function abortSignal(params: any): AbortSignal | undefined {
   return params?.config?.abortSignal;
 }
@@ -85,13 +97,16 @@ function functionCalls(response: any): number {
 }
 
 const CONTENT: AnswerReader = {
+  request: generateRequest,
   answer(call, response) {
     call.answeredBy(response?.modelVersion);
     readUsage(call, response?.usageMetadata);
     call.toolCalls = functionCalls(response);
+    generateAnswer(call, response);
   },
   chunk(call, chunk) {
     call.answeredBy(chunk?.modelVersion);
+    ((call.answer ??= new GenerateStreamAnswer(call.capture.output)) as GenerateStreamAnswer).chunk(chunk);
     // Each chunk carries the usage so far; the last one the totals.
     readUsage(call, chunk?.usageMetadata);
     call.toolCalls += functionCalls(chunk);

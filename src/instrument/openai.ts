@@ -4,7 +4,8 @@
 
 import type { RactoTracer } from '../index.js';
 import { callOf, CallRecord, type AnswerReader } from './call.js';
-import { checkClient, checkTracer, resolveInstrumentOptions, type InstrumentOptions, type ResolvedInstrumentOptions } from './options.js';
+import { ChatStreamAnswer, chatAnswer, chatRequest, RESPONSES_STREAM, responsesAnswer, responsesRequest } from './openai-content.js';
+import { checkClient, checkTracer, clientContext, resolveInstrumentOptions, type InstrumentOptions, type ResolvedInstrumentOptions } from './options.js';
 import { observeAPIPromise } from './stainless.js';
 import { StreamCall } from './stream.js';
 import { arrayOr, count } from './usage.js';
@@ -20,7 +21,8 @@ interface OpenAILike {
 export function instrumentOpenAI<C extends object>(client: C, tracer: RactoTracer, options?: InstrumentOptions): C {
   checkClient(client, 'an OpenAI client instance (new OpenAI())', (c) => typeof c.chat?.completions?.create === 'function');
   checkTracer(tracer);
-  const opts = resolveInstrumentOptions(options, 'openai');
+  // Content and response fields: the tracer's capture and the client's server, read once.
+  const opts = { ...resolveInstrumentOptions(options, 'openai'), ...clientContext(tracer, (client as { baseURL?: unknown }).baseURL) };
   const c = client as unknown as OpenAILike;
   wrapMethod(c.chat.completions, 'create', (create) => function (this: unknown, body: any, reqOptions?: unknown) {
     return chatCompletion(create, this, body, reqOptions, tracer, opts);
@@ -59,16 +61,19 @@ function chatUsage(call: CallRecord, usage: any): void {
 }
 
 const CHAT: AnswerReader = {
+  request: chatRequest,
   answer(call, data) {
     call.answeredBy(data?.model);
     if (data?.usage != null) chatUsage(call, data.usage);
     let tools = 0;
     for (const choice of arrayOr(data?.choices)) tools += arrayOr(choice?.message?.tool_calls).length;
     call.toolCalls = tools;
+    chatAnswer(call, data);
   },
   chunk(call, chunk) {
     if (chunk == null) return chunk;
     call.answeredBy(chunk.model);
+    ((call.answer ??= new ChatStreamAnswer(call.capture.output)) as ChatStreamAnswer).chunk(chunk);
     const choices = chunk.choices;
     if (Array.isArray(choices)) {
       for (let i = 0; i < choices.length; i++) {
@@ -89,7 +94,7 @@ const CHAT: AnswerReader = {
 
 /** Streamed tool calls arrive in pieces; each has an index within its choice, counted once. */
 function countStreamedTools(call: CallRecord, choice: any, tools: any[]): void {
-  const seen = (call.tools ??= new Set<number>());
+  const seen = (call.toolKeys ??= new Set<number>());
   for (const t of tools) seen.add(count(choice.index) * 65536 + count(t?.index));
   call.toolCalls = seen.size;
 }
@@ -115,14 +120,17 @@ function responsesUsage(call: CallRecord, response: any): void {
 }
 
 const RESPONSES: AnswerReader = {
+  request: responsesRequest,
   answer(call, data) {
     call.answeredBy(data?.model);
     responsesUsage(call, data);
+    responsesAnswer(call, data);
   },
   chunk(call, event) {
     const response = event?.response;
     if (response != null) {
       call.last = response;
+      call.answer = RESPONSES_STREAM;
       call.answeredBy(response.model);
     }
     const type = event?.type;

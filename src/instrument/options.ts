@@ -2,6 +2,8 @@
 // instrumentGoogleGenAI). Main thread; checked once, when a client is instrumented.
 
 import { invalidType, invalidRange } from '../errors.js';
+import type { CaptureCategories, RactoTracer } from '../index.js';
+import { capturesAny, NO_CAPTURE, serverOf } from './content.js';
 
 export interface InstrumentOptions {
   /**
@@ -24,10 +26,22 @@ export interface ResolvedInstrumentOptions {
   attributes: ((request: any) => Readonly<Record<string, string>> | undefined) | undefined;
   provider: string;
   streamUsage: boolean;
+  /** The content categories the tracer records (tracer.contentCapture), read once per client. */
+  capture: Readonly<CaptureCategories>;
+  /** server.address and server.port of the client's base URL. */
+  server: { address: string; port: number } | undefined;
+}
+
+/** The tracer's content capture and the client's server, for every call of one client (content.ts). */
+export function clientContext(tracer: RactoTracer, baseURL: unknown): Pick<ResolvedInstrumentOptions, 'capture' | 'server'> {
+  // A tracer-like object without contentCapture (a test double, an older tracer) records none;
+  // one that records none is NO_CAPTURE itself, which its calls then compare with.
+  const capture = (tracer as { contentCapture?: Readonly<CaptureCategories> }).contentCapture;
+  return { capture: capture === undefined || !capturesAny(capture) ? NO_CAPTURE : capture, server: serverOf(baseURL) };
 }
 
 export function resolveInstrumentOptions(options: unknown, defaultProvider: string): ResolvedInstrumentOptions {
-  if (options === undefined) return { attributes: undefined, provider: defaultProvider, streamUsage: true };
+  if (options === undefined) return { attributes: undefined, provider: defaultProvider, streamUsage: true, capture: NO_CAPTURE, server: undefined };
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw invalidType('options', 'an object', options, 'RACTO_ERR_INVALID_OPTION');
   }
@@ -48,6 +62,8 @@ export function resolveInstrumentOptions(options: unknown, defaultProvider: stri
     attributes: attributes as ResolvedInstrumentOptions['attributes'],
     provider: (provider as string | undefined) ?? defaultProvider,
     streamUsage: (streamUsage as boolean | undefined) ?? true,
+    capture: NO_CAPTURE,
+    server: undefined,
   };
 }
 

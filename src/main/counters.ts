@@ -5,9 +5,10 @@
 //   recorded == exported + dropped + failed + pending
 
 import {
-  FAILURE_REASONS, N_DEST, N_EXPORTED, N_FAILED, N_REPLAY_FAILED, N_REPLAYED, N_SAMPLED, N_SPOOL_BYTES, N_SPOOL_CORRUPT, N_SPOOLED, type CounterLayout,
+  FAILURE_REASONS, N_CONTENT_FAILED, N_DEST, N_EXPORTED, N_FAILED, N_REPLAY_FAILED, N_REPLAYED, N_SAMPLED, N_SPOOL_BYTES, N_SPOOL_CORRUPT, N_SPOOLED, type CounterLayout,
 } from '../shared/layout.js';
 import {
+  HEALTH_CONTENT_ARENA_FULL,
   HEALTH_NOT_SAMPLED,
   HEALTH_RECORDED,
   HEALTH_RING_FULL,
@@ -51,6 +52,14 @@ export interface FailedByReason {
 
 export type FailureReason = keyof FailedByReason;
 
+/** Spans exported without the content they carried (captureContent): they count as exported. */
+export interface ContentDropped {
+  /** The content arena had no room for it when the call was recorded (contentArenaBytes). */
+  arenaFull: number;
+  /** The redaction's scrub module threw on it, returned something else than a string, or failed to load. */
+  scrubFailed: number;
+}
+
 export interface DestinationStats {
   exported: number;
   failed: number;
@@ -83,6 +92,8 @@ export interface TracerStats {
   destinations: Record<string, DestinationStats>;
   /** Record calls whose provider, model or error type folded into '__overflow__'. */
   stringsFolded: number;
+  /** Spans that lost their captured content on the way (captureContent). */
+  contentDropped: ContentDropped;
   /**
    * Wake-ups of the tracer's threads since it started: the clock ticker's loop iterations and
    * the drain loops' returns from parking. Both stay still while nothing is recorded.
@@ -120,6 +131,10 @@ export class Counters {
   /** Per destination, what this thread counted (in-memory, crashes, shutdown). */
   readonly destinations: Record<string, DestinationStats> = {};
   readonly unpriced = new Map<string, number>();
+  /** Calls recorded without their content because the content arena was full. */
+  contentArenaFull = 0;
+  /** Spans whose content the scrub module failed on, counted on this thread (in-memory capture). */
+  contentScrubFailed = 0;
   /** The drain loops' counters; absent without workers. Destinations [0, n) are theirs, in order. */
   shared: SharedCounters | undefined;
   readonly #sharedNames: string[] = [];
@@ -157,6 +172,7 @@ export class Counters {
     health[HEALTH_SHUTDOWN_TIMEOUT] = this.failed.shutdownTimeout;
     health[HEALTH_STRINGS_FOLDED] = stringsFolded;
     health[HEALTH_WRITTEN] = written;
+    health[HEALTH_CONTENT_ARENA_FULL] = this.contentArenaFull;
   }
 
   addUnpriced(model: string, n: number): void {
@@ -176,6 +192,7 @@ export class Counters {
     let replayed = 0;
     const spool: SpoolStats = { bytes: 0, replayFailed: 0, corruptRecords: 0 };
     const droppedByReason = { ...this.dropped };
+    const contentDropped: ContentDropped = { arenaFull: this.contentArenaFull, scrubFailed: this.contentScrubFailed };
     if (shared !== undefined) {
       const k = shared.counters;
       this.#sharedNames.forEach((name, i) => {
@@ -189,6 +206,7 @@ export class Counters {
       exported += Number(Atomics.load(k, N_EXPORTED));
       FAILURE_REASONS.forEach((reason, r) => (failed[reason] += Number(Atomics.load(k, N_FAILED + r))));
       droppedByReason.sampled += Number(Atomics.load(k, N_SAMPLED));
+      contentDropped.scrubFailed += Number(Atomics.load(k, N_CONTENT_FAILED));
       // After the outcomes: a span leaving the spool is added to its outcome before it is taken
       // off N_SPOOLED, so a span this snapshot counts spooled is never also counted exported or
       // failed here (spooled <= pending in every snapshot).
@@ -212,6 +230,7 @@ export class Counters {
       failedByReason: failed,
       destinations,
       stringsFolded,
+      contentDropped,
       unpricedCalls,
       wakeups,
     };

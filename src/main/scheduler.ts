@@ -86,7 +86,7 @@ export class DrainScheduler {
   /** The spool directory's lock (options.spoolDir), held until close(). */
   readonly #spoolLock: SpoolLock | undefined;
 
-  constructor(opts: ResolvedOptions, writer: RecordWriter, ring: RingViews, strings: StringTableWriter, counters: Counters, destinations: DestinationConfig[]) {
+  constructor(opts: ResolvedOptions, writer: RecordWriter, ring: RingViews, strings: StringTableWriter, counters: Counters, destinations: DestinationConfig[], arena?: SharedArrayBuffer) {
     // First: a spool directory held by another process fails the construction before any thread starts.
     this.#spoolLock = opts.spoolDir === undefined ? undefined : lockSpoolDir(opts.spoolDir);
     try {
@@ -135,6 +135,8 @@ export class DrainScheduler {
         customExporter: opts.customExporter !== undefined,
         metrics: opts.metrics,
         spool: this.#spoolLock === undefined ? undefined : { dir: this.#spoolLock.dir, maxBytes: opts.spoolMaxBytes, session: randomBytes(8).toString('hex') },
+        content: opts.content,
+        arena,
       }, opts.workers, opts.customExporter, {
         crashed: (n) => {
           counters.failEverywhere('workerCrash', n);
@@ -185,6 +187,14 @@ export class DrainScheduler {
     this.clock?.published(end);
     // After the store above (Dekker pair with DrainLoop's park): a sleeping loop is woken.
     if (Atomics.load(this.#control, C_SLEEPERS) > 0) wakeDrainLoops(this.#control);
+  }
+
+  /**
+   * Publishes every record written so far (the content arena is filling: its blobs are freed
+   * once the loops copy their records).
+   */
+  publishNow(): void {
+    this.#publishAll();
   }
 
   #mirror(): void {

@@ -13,9 +13,11 @@
 // by hand; the error says which file.
 
 import { randomBytes } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, linkSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { diag } from '@opentelemetry/api';
 import { RactoError } from '../errors.js';
+import { SPOOL_DIR_MODE, SPOOL_FILE_MODE } from '../shared/worker-config.js';
 
 const LOCK_FILE = 'spool.lock';
 /** Spool directories locked by tracers of this process. */
@@ -36,6 +38,18 @@ function alive(pid: number): boolean {
   }
 }
 
+/**
+ * A directory that existed before, open to the group or others (segments of an older version
+ * were written 0644): made the owner's alone, as a new one is created. Said when that fails.
+ */
+function ownerOnly(dir: string): void {
+  try {
+    if ((statSync(dir).mode & 0o077) !== 0) chmodSync(dir, SPOOL_DIR_MODE);
+  } catch (err) {
+    diag.warn(`ractogateway: options.spoolDir ${dir} stays readable by others: ${(err as Error).message}`);
+  }
+}
+
 /** Takes `dir`'s lock (creating the directory), or throws RactoError RACTO_ERR_SPOOL_LOCKED. */
 export function lockSpoolDir(dir: string): SpoolLock {
   const abs = resolve(dir);
@@ -43,7 +57,8 @@ export function lockSpoolDir(dir: string): SpoolLock {
   if (held.has(abs)) {
     throw new RactoError('RACTO_ERR_SPOOL_LOCKED', `options.spoolDir ${abs} is in use by another tracer of this process; give each tracer its own directory`);
   }
-  mkdirSync(abs, { recursive: true });
+  mkdirSync(abs, { recursive: true, mode: SPOOL_DIR_MODE });
+  ownerOnly(abs);
   const mine = `${process.pid}\n`;
   for (let attempt = 0; ; attempt++) {
     if (create(abs, path, mine)) break;
@@ -92,7 +107,7 @@ export function lockSpoolDir(dir: string): SpoolLock {
 /** Creates the lock holding `content` in one step; false when the lock exists. */
 function create(dir: string, path: string, content: string): boolean {
   const tmp = join(dir, `${LOCK_FILE}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
-  writeFileSync(tmp, content, { flag: 'wx' });
+  writeFileSync(tmp, content, { flag: 'wx', mode: SPOOL_FILE_MODE });
   try {
     linkSync(tmp, path);
     return true;

@@ -25,13 +25,23 @@ import {
   F_REASONING,
   F_TTFT,
   FLAG_ATTRS,
+  FLAG_CONTENT,
   FLAG_PARENT,
+  FLAG_RESPONSE,
   FLAG_USAGE,
   MAX_ATTRIBUTE_KEYS,
   OP_EMBED,
   RECORD_F64,
+  RESPONSE_ID_AT,
   U_ATTRS,
+  X_CONTENT_AT,
+  X_CONTENT_LEN,
   U_ERROR,
+  X_FINISH,
+  X_RESPONSE_ID_LEN,
+  X_RESPONSE_MODEL,
+  X_SERVER,
+  X_SERVER_PORT,
   U_FLAGS,
   U_MODEL,
   U_PARENT,
@@ -52,13 +62,16 @@ import {
   checkEndTime,
   checkErrorType,
   checkStatus,
+  checkResponse,
   checkUsage,
   isCount,
   isMillis,
   isName,
+  ResponseScratch,
 } from './validate.js';
-
+import type { ContentWriter } from './content-writer.js';
 import type { UsageScratch } from './validate.js';
+import type { ChatMessage, MessagePart, OutputMessage, ToolDefinition } from '../messages.js';
 
 export type CacheHit = 'exact' | 'semantic' | 'miss';
 export type CallStatus = 'ok' | 'error';
@@ -88,6 +101,24 @@ export interface ChatCall {
   attributes?: Readonly<Record<string, string>>;
   /** The span to parent this one to, instead of the span active in the OTel context; null: none (a root span). */
   parent?: ParentSpanContext | null;
+  /** The model that answered (gen_ai.response.model), when the provider says; `model` is the one asked for. Priced by this one when given. */
+  responseModel?: string | null;
+  /** The provider's id of this completion (gen_ai.response.id), at most 96 bytes of UTF-8. Never interned. */
+  responseId?: string | null;
+  /** Why the model stopped, one per choice (gen_ai.response.finish_reasons), at most 16. */
+  finishReasons?: readonly string[] | null;
+  /** Host name (or address) of the provider's endpoint (server.address). */
+  serverAddress?: string | null;
+  /** Port of the provider's endpoint (server.port). */
+  serverPort?: number | null;
+  /** captureContent `system`: system instructions given apart from the chat history (gen_ai.system_instructions); a string is one text part. */
+  system?: string | readonly MessagePart[];
+  /** captureContent `input`: the chat history sent (gen_ai.input.messages); a string is one user message. */
+  input?: string | readonly ChatMessage[];
+  /** captureContent `output`: the model's answers (gen_ai.output.messages); a string is one assistant message. */
+  output?: string | readonly OutputMessage[];
+  /** captureContent `tools`: the tools the model was offered (gen_ai.tool.definitions). */
+  tools?: readonly ToolDefinition[];
 }
 
 export interface EmbedCall {
@@ -101,6 +132,10 @@ export interface EmbedCall {
   endTime?: number;
   attributes?: Readonly<Record<string, string>>;
   parent?: ParentSpanContext | null;
+  /** The model that answered (gen_ai.response.model); priced by this one when given. */
+  responseModel?: string | null;
+  serverAddress?: string | null;
+  serverPort?: number | null;
 }
 
 /** The fields of an OTel SpanContext the tracer reads. */
@@ -121,11 +156,32 @@ export interface WriterHooks {
   capture?: (index: number) => void;
 }
 
+/** The string last interned in one field and its id: a repeated value skips the table's Map. */
+class LastInterned {
+  private last = '';
+  private lastId = 0;
+
+  id(strings: StringTableWriter, s: string): number {
+    if (s === this.last) return this.lastId;
+    const id = strings.intern(s);
+    if (id !== OVERFLOW_ID) {
+      this.last = s;
+      this.lastId = id;
+    }
+    return id;
+  }
+}
+
 /** The progress word of a writer without drain loops: never moves (their rings are never full). */
 const NO_PROGRESS = new Int32Array(C_PROGRESS + 1);
 
 /** The clock cell of a writer that reads performance.now() per record. */
 const PRECISE = new Float64Array([-1]);
+
+// What a record carries beyond its first line, as checked before its slot is claimed (finish()).
+const EXTRA_ATTRS = 1;
+const EXTRA_RESPONSE = 2;
+const EXTRA_CONTENT = 4;
 
 export class RecordWriter {
   /** Index of the next record to write (grows without bound; slot = index & mask). */
@@ -135,10 +191,14 @@ export class RecordWriter {
   /** The hooks' `written` runs once `write` reaches this index (0: after every record). */
   notifyAt = 0;
   closed = false;
+  /** Copies captured content into the content arena; undefined unless captureContent is on. */
+  content: ContentWriter | undefined = undefined;
   /** The coarse clock's cell (clock.ts): its latest tick, or -1 to read performance.now() per call. */
   clock: Float64Array = PRECISE;
   private readonly f64: Float64Array;
   private readonly u32: Uint32Array;
+  /** The extension rows (layout.ts): written for calls with response fields or content only. */
+  private readonly ext: Uint32Array;
   private readonly mask: number;
   private readonly capacity: number;
   private readonly strings: StringTableWriter;
@@ -160,6 +220,14 @@ export class RecordWriter {
   private readonly attrIds = new Uint32Array(MAX_ATTRIBUTE_KEYS);
   /** attributeKeys → position. */
   private readonly attributeIndex: Map<string, number>;
+  /** Scratch of the response fields of the call being recorded (checkResponse fills it). */
+  private readonly response = new ResponseScratch();
+  /** Bytes of the content blob of the call being recorded (ContentWriter.encode), or -1: no room. */
+  private contentLength = 0;
+  /** The last answered model and server address interned (they repeat from call to call). */
+  private readonly responseModels = new LastInterned();
+  private readonly servers = new LastInterned();
+  private readonly finishes = new LastInterned();
   private lastProvider = '';
   private lastProviderId = 0;
   private lastModel = '';
@@ -169,6 +237,7 @@ export class RecordWriter {
     this.attributeIndex = new Map(attributeKeys.map((k, i) => [k, i]));
     this.f64 = ring.f64;
     this.u32 = ring.u32;
+    this.ext = ring.ext;
     this.mask = ring.mask;
     this.capacity = ring.capacity;
     this.strings = strings;
@@ -206,7 +275,11 @@ export class RecordWriter {
     const usage = call.cachedInputTokens !== undefined || call.cacheWriteTokens !== undefined ||
       call.reasoningTokens !== undefined || call.timeToFirstTokenMs !== undefined;
     if (usage) checkUsage(call, inputTokens, outputTokens, latencyMs, op, this.usage);
-    const attrs = call.attributes === undefined ? false : this.checkAttributes(call.attributes);
+    let extra = call.attributes === undefined ? 0 : this.checkAttributes(call.attributes);
+    // The response fields: the wrappers' calls have them, a bare call has none (out of line).
+    if (call.responseModel !== undefined || call.responseId !== undefined || call.finishReasons !== undefined ||
+        call.serverAddress !== undefined || call.serverPort !== undefined) extra |= this.checkResponseFields(call, false);
+    if (this.content !== undefined) extra |= this.checkContent(call, extra);
     const parentKind = call.parent === undefined ? activeParent() : explicitParent(call.parent);
     // Everything is valid from here on: nothing below throws, and only now is the ring touched.
     const fb = this.claim(parentKind);
@@ -217,7 +290,7 @@ export class RecordWriter {
     f[fb + F_INPUT] = inputTokens >>> 0;
     f[fb + F_OUTPUT] = outputTokens >>> 0;
     if (usage) this.writeUsage(f, fb);
-    return this.finish(fb, provider, model, errorType, usage ? flags | FLAG_USAGE : flags, toolCalls, endTime, parentKind, attrs);
+    return this.finish(fb, provider, model, errorType, usage ? flags | FLAG_USAGE : flags, toolCalls, endTime, parentKind, extra);
   }
 
   recordEmbed(call: EmbedCall): boolean {
@@ -234,7 +307,8 @@ export class RecordWriter {
     const status = checkStatus(call.status);
     const errorType = call.errorType == null || call.errorType === '' ? undefined : checkErrorType(call.errorType, status);
     const endTime = call.endTime === undefined ? -1 : checkEndTime(call.endTime);
-    const attrs = call.attributes === undefined ? false : this.checkAttributes(call.attributes);
+    let extra = call.attributes === undefined ? 0 : this.checkAttributes(call.attributes);
+    if (call.responseModel !== undefined || call.serverAddress !== undefined || call.serverPort !== undefined) extra |= this.checkResponseFields(call, true);
     const parentKind = call.parent === undefined ? activeParent() : explicitParent(call.parent);
     const fb = this.claim(parentKind);
     if (fb < 0) return false;
@@ -242,14 +316,14 @@ export class RecordWriter {
     f[fb + F_LATENCY] = latencyMs;
     f[fb + F_INPUT] = inputTokens >>> 0;
     f[fb + F_OUTPUT] = 0;
-    return this.finish(fb, provider, model, errorType, status | OP_EMBED, 0, endTime, parentKind, attrs);
+    return this.finish(fb, provider, model, errorType, status | OP_EMBED, 0, endTime, parentKind, extra);
   }
 
   /**
    * Validates `call.attributes` against attributeKeys and interns the values into `attrIds`
-   * (by key position; 0 = absent). Returns true. Out of line: most calls have none.
+   * (by key position; 0 = absent). Returns EXTRA_ATTRS. Out of line: most calls have none.
    */
-  private checkAttributes(value: unknown): true {
+  private checkAttributes(value: unknown): number {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw invalidType('call.attributes', 'an object of strings keyed by attributeKeys', value);
     }
@@ -268,7 +342,22 @@ export class RecordWriter {
       const v = record[key];
       if (v !== undefined && Object.hasOwn(record, key)) ids[this.attributeIndex.get(key) as number] = this.strings.intern(v as string);
     }
-    return true;
+    return EXTRA_ATTRS;
+  }
+
+  /** The response fields into `this.response` (validation.ts); EXTRA_RESPONSE. */
+  private checkResponseFields(call: ChatCall | EmbedCall, embed: boolean): number {
+    checkResponse(call, this.response, embed);
+    return EXTRA_RESPONSE;
+  }
+
+  /** The call's content into the arena (content-writer.ts); EXTRA_CONTENT when it has some. */
+  private checkContent(call: ChatCall, extra: number): number {
+    const firstFinish = (extra & EXTRA_RESPONSE) !== 0 ? this.response.firstFinish : undefined;
+    const length = (this.content as ContentWriter).encode(call, firstFinish);
+    if (length === 0) return 0;
+    this.contentLength = length;
+    return EXTRA_CONTENT;
   }
 
   private badAttributeKey(key: string): never {
@@ -324,7 +413,7 @@ export class RecordWriter {
     toolCalls: number,
     endTime: number,
     parentKind: number,
-    attrs: boolean,
+    extra: number,
   ): true {
     const u = this.u32;
     const ub = fb * 2; // RECORD_U32 == 2 * RECORD_F64
@@ -339,7 +428,7 @@ export class RecordWriter {
     // Parents and attributes are the rarer cases: written out of line, to keep this inlined.
     if (parentKind === SAMPLED_PARENT) this.writeParent(u, ub, flags);
     else u[ub + U_FLAGS] = flags;
-    if (attrs) this.writeAttributes(u, ub);
+    if (extra !== 0) this.writeExtras(u, ub, extra);
     u[ub + U_PROVIDER] = provider === this.lastProvider ? this.lastProviderId : this.providerId(provider);
     u[ub + U_MODEL] = model === this.lastModel ? this.lastModelId : this.modelId(model);
     u[ub + U_ERROR] = errorType === undefined ? 0 : this.strings.intern(errorType);
@@ -363,10 +452,41 @@ export class RecordWriter {
     u[ub + U_FLAGS] = flags | FLAG_PARENT;
   }
 
-  private writeAttributes(u: Uint32Array, ub: number): void {
-    const ids = this.attrIds;
-    for (let k = 0; k < MAX_ATTRIBUTE_KEYS; k++) u[ub + U_ATTRS + k] = ids[k];
-    u[ub + U_FLAGS] |= FLAG_ATTRS;
+  /** The words beyond the first line that `extra` says the call has: attributes, response fields, content. */
+  private writeExtras(u: Uint32Array, ub: number, extra: number): void {
+    let flags = 0;
+    if ((extra & EXTRA_ATTRS) !== 0) {
+      const ids = this.attrIds;
+      for (let k = 0; k < MAX_ATTRIBUTE_KEYS; k++) u[ub + U_ATTRS + k] = ids[k];
+      flags |= FLAG_ATTRS;
+    }
+    // The extension row shares the record's index: EXT_U32 == RECORD_U32.
+    const x = this.ext;
+    if ((extra & EXTRA_RESPONSE) !== 0) {
+      const r = this.response;
+      x[ub + X_RESPONSE_MODEL] = r.model === undefined ? 0 : this.responseModels.id(this.strings, r.model);
+      x[ub + X_FINISH] = r.finish === undefined ? 0 : this.finishes.id(this.strings, r.finish);
+      x[ub + X_SERVER] = r.server === undefined ? 0 : this.servers.id(this.strings, r.server);
+      x[ub + X_SERVER_PORT] = r.port;
+      x[ub + X_RESPONSE_ID_LEN] = r.idLength;
+      const at = ub + RESPONSE_ID_AT / 4;
+      for (let k = 0; k < r.idLength; k += 4) x[at + (k >>> 2)] = r.idWords[k >>> 2];
+      flags |= FLAG_RESPONSE;
+    }
+    if ((extra & EXTRA_CONTENT) !== 0) {
+      const length = this.contentLength;
+      if (length > 0) {
+        const content = this.content as ContentWriter;
+        x[ub + X_CONTENT_AT] = content.at;
+        x[ub + X_CONTENT_LEN] = length;
+        content.commit(this.write, length);
+        flags |= FLAG_CONTENT;
+      } else {
+        // No room in the arena: the span goes without its content, counted.
+        this.counters.contentArenaFull++;
+      }
+    }
+    u[ub + U_FLAGS] |= flags;
   }
 
   private writeUsage(f: Float64Array, fb: number): void {

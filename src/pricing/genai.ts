@@ -11,6 +11,7 @@
 // CallPrice, and each call is priced with arithmetic (rates.ts).
 
 import { createRequire } from 'node:module';
+import { redactUrlCredentials } from '../errors.js';
 import type * as GenaiPrices from '@pydantic/genai-prices';
 import { CallPrice, Rates, W_ALWAYS, W_DAILY, W_FROM, type PriceWindow } from './rates.js';
 
@@ -74,7 +75,7 @@ export function refreshGenaiPrices(url: string | true, onOutcome: RefreshListene
 }
 
 function describeUrl(url: string | true): string {
-  return url === true ? "(genai-prices' own data URL)" : url;
+  return url === true ? "(genai-prices' own data URL)" : redactUrlCredentials(url);
 }
 
 function startRefresh(gp: Lib, url: string | true): void {
@@ -87,6 +88,8 @@ function startRefresh(gp: Lib, url: string | true): void {
     for (const l of listeners) l(o);
   };
   const where = url === true ? gp.REMOTE_DATA_JSON_URL : url;
+  // Said in log lines: a mirror's credentials stay out of them.
+  const shown = redactUrlCredentials(where);
   let failure = '';
   const data = fetch(where, { signal: AbortSignal.timeout(30_000) })
     .then(async (res) => {
@@ -96,7 +99,7 @@ function startRefresh(gp: Lib, url: string | true): void {
       return body as GenaiPrices.Provider[];
     })
     .catch((err: unknown) => {
-      failure = `genai-prices data from ${where} not used: ${err instanceof Error ? err.message : String(err)}`;
+      failure = redactUrlCredentials(`genai-prices data from ${shown} not used: ${err instanceof Error ? err.message : String(err)}`);
       return null;
     });
   gp.updatePrices(({ setProviderData }) => setProviderData(data));
@@ -104,7 +107,7 @@ function startRefresh(gp: Lib, url: string | true): void {
     if (failure !== '') return notify({ ok: false, message: failure });
     cache.clear();
     notify({ ok: true, message: '' });
-  }, (err: unknown) => notify({ ok: false, message: `genai-prices data from ${where} refused: ${String(err)}` }));
+  }, (err: unknown) => notify({ ok: false, message: redactUrlCredentials(`genai-prices data from ${shown} refused: ${String(err)}`) }));
 }
 
 /** Prices found so far, by provider and model; cleared when the data changes. Bounded. */

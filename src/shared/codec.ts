@@ -4,7 +4,9 @@
 
 import {
   FLAG_ATTRS,
+  FLAG_CONTENT,
   FLAG_PARENT,
+  FLAG_RESPONSE,
   FLAG_USAGE,
   MAX_ATTRIBUTE_KEYS,
   F_CACHED_INPUT,
@@ -15,9 +17,19 @@ import {
   F_OUTPUT,
   F_REASONING,
   F_TTFT,
+  EXT_BYTES,
+  MAX_RESPONSE_ID_BYTES,
   RECORD_F64,
   RECORD_U32,
+  RESPONSE_ID_AT,
+  X_CONTENT_AT,
+  X_CONTENT_LEN,
   U_ERROR,
+  X_FINISH,
+  X_RESPONSE_ID_LEN,
+  X_RESPONSE_MODEL,
+  X_SERVER,
+  X_SERVER_PORT,
   U_FLAGS,
   U_MODEL,
   U_PARENT,
@@ -54,6 +66,28 @@ export interface RecordFields {
   traceFlags: number;
   /** String ids of the call's attributes, by attributeKeys position; 0 = absent. */
   attrs: number[];
+  // response fields, meaningful when flags & FLAG_RESPONSE (else 0 and '')
+  responseModelId: number;
+  /** The finish reasons, one string id (FINISH_SEPARATOR between reasons). */
+  finishId: number;
+  serverId: number;
+  serverPort: number;
+  responseId: string;
+  // the content blob in the content arena, meaningful when flags & FLAG_CONTENT
+  contentAt: number;
+  contentLength: number;
+}
+
+/** The model a record is priced by: the one that answered when the call says, else the one asked for. */
+export function priceModelId(r: Pick<RecordFields, 'modelId' | 'responseModelId'>): number {
+  return r.responseModelId !== 0 ? r.responseModelId : r.modelId;
+}
+
+/** priceModelId() of the record at `ub` of `u` (its extension row in `x`). */
+export function priceModelWord(u: Uint32Array, x: Uint32Array, ub: number): number {
+  if ((u[ub + U_FLAGS] & FLAG_RESPONSE) === 0) return u[ub + U_MODEL];
+  const id = x[ub + X_RESPONSE_MODEL];
+  return id !== 0 ? id : u[ub + U_MODEL];
 }
 
 export function emptyFields(): RecordFields {
@@ -79,8 +113,17 @@ export function emptyFields(): RecordFields {
     parent1: 0,
     traceFlags: 0,
     attrs: new Array<number>(MAX_ATTRIBUTE_KEYS).fill(0),
+    responseModelId: 0,
+    finishId: 0,
+    serverId: 0,
+    serverPort: 0,
+    responseId: '',
+    contentAt: 0,
+    contentLength: 0,
   };
 }
+
+const utf8 = new TextEncoder();
 
 export function encodeRecord(ring: RingViews, index: number, r: RecordFields): void {
   const slot = index & ring.mask;
@@ -111,6 +154,32 @@ export function encodeRecord(ring: RingViews, index: number, r: RecordFields): v
     u[ub + U_TRACE_FLAGS] = r.traceFlags;
   }
   for (let k = 0; k < MAX_ATTRIBUTE_KEYS; k++) u[ub + U_ATTRS + k] = r.attrs[k];
+  const x = ring.ext;
+  if ((r.flags & FLAG_RESPONSE) !== 0) {
+    x[ub + X_RESPONSE_MODEL] = r.responseModelId;
+    x[ub + X_FINISH] = r.finishId;
+    x[ub + X_SERVER] = r.serverId;
+    x[ub + X_SERVER_PORT] = r.serverPort;
+    const at = slot * EXT_BYTES + RESPONSE_ID_AT;
+    x[ub + X_RESPONSE_ID_LEN] = utf8.encodeInto(r.responseId, ring.extBytes.subarray(at, at + MAX_RESPONSE_ID_BYTES)).written;
+  }
+  if ((r.flags & FLAG_CONTENT) !== 0) {
+    x[ub + X_CONTENT_AT] = r.contentAt;
+    x[ub + X_CONTENT_LEN] = r.contentLength;
+  }
+}
+
+/**
+ * The response id in the extension row at `ub` ('' when none); `x` and `bytes`: the rows as words
+ * and bytes, `flags`: its record's.
+ */
+export function readResponseId(x: Uint32Array, bytes: Buffer, ub: number, flags: number): string {
+  if ((flags & FLAG_RESPONSE) === 0) return '';
+  const n = x[ub + X_RESPONSE_ID_LEN];
+  if (n === 0) return '';
+  // Decoded in place (Buffer's decoder reads shared memory too): no view or copy per id.
+  const at = ub * 4 + RESPONSE_ID_AT;
+  return bytes.toString('utf8', at, at + n);
 }
 
 /** Decodes the record at `index` into `out` (allocates when `out` is omitted). */
@@ -153,5 +222,20 @@ export function decodeRecord(ring: RingViews, index: number, out: RecordFields =
   }
   const attrs = (out.flags & FLAG_ATTRS) !== 0;
   for (let k = 0; k < MAX_ATTRIBUTE_KEYS; k++) out.attrs[k] = attrs ? u[ub + U_ATTRS + k] : 0;
+  const x = ring.ext;
+  if ((out.flags & FLAG_RESPONSE) !== 0) {
+    out.responseModelId = x[ub + X_RESPONSE_MODEL];
+    out.finishId = x[ub + X_FINISH];
+    out.serverId = x[ub + X_SERVER];
+    out.serverPort = x[ub + X_SERVER_PORT];
+    out.responseId = readResponseId(x, ring.extBytes, ub, out.flags);
+  } else {
+    out.responseModelId = out.finishId = out.serverId = out.serverPort = 0;
+    out.responseId = '';
+  }
+  if ((out.flags & FLAG_CONTENT) !== 0) {
+    out.contentAt = x[ub + X_CONTENT_AT];
+    out.contentLength = x[ub + X_CONTENT_LEN];
+  } else out.contentAt = out.contentLength = 0;
   return out;
 }

@@ -3,14 +3,17 @@
 // refuse a ring whose header carries another version.
 //
 //  ring SharedArrayBuffer
-//  +----------------------------+-----------+-----------+-----+-----------------------+
-//  | header (64 B)              | record 0  | record 1  | ... | record capacity-1     |
-//  +----------------------------+-----------+-----------+-----+-----------------------+
-//   u32[0] ABI magic|version     each record is RECORD_BYTES (128 B), slot = index & (capacity-1)
-//   u32[1] capacity (records)
-//   u32[2] record bytes
-//   u32[3] published write index (low 32 bits), stored with Atomics.store by the main thread
-//          when records are due (a batch is full, the delay ran out, a flush): never per record
+//  +-----------------+----------+-----+--------------------+-------------+-----+-----------------------+
+//  | header (64 B)   | record 0 | ... | record capacity-1  | extension 0 | ... | extension capacity-1  |
+//  +-----------------+----------+-----+--------------------+-------------+-----+-----------------------+
+//   u32[0] ABI magic|version     each record is RECORD_BYTES (128 B), slot = index & (capacity-1);
+//   u32[1] capacity (records)    each slot also has an extension row of EXT_BYTES (128 B), after
+//   u32[2] record bytes          all the records, for what only some calls carry (the response
+//   u32[3] published write index fields, the content's place): a record without them never
+//          (low 32 bits), stored   touches it, so its pages stay untouched (not resident) until a
+//          with Atomics.store by   call has them. Record and extension of a slot are reused together.
+//          the main thread when records are due (a batch is full, the delay ran out, a flush):
+//          never per record
 //
 //  one record, seen as 16 float64 words (F_*) and 32 uint32 words (U_*) over the same bytes.
 //  Everything a common call writes (no usage breakdown, no trace parent, no attributes) lies in
@@ -28,12 +31,24 @@
 //  +--------+---------+--------+--------+----------------------+----------------------------+
 //   written only when FLAG_USAGE      FLAG_PARENT (with tfl, parent id)   FLAG_ATTRS
 //
+//  one extension row, 32 uint32 words (X_*), written only when FLAG_RESPONSE or FLAG_CONTENT
+//  byte 0                                                       32                            128
+//  +------+------+------+------+---------+---------+-------+-------+---------------------------+
+//  | resp | fin- | srv  | srv  | content | content | spare | resp  | response id bytes (96 B)  |
+//  | mdl  | ish  | addr | port | at      | length  |       | id len|                           |
+//  +------+------+------+------+---------+---------+-------+-------+---------------------------+
+//   FLAG_RESPONSE: resp mdl .. srv port, resp id len and bytes   FLAG_CONTENT: content at, length
+//
 //  `end` is performance.now() on the main thread at record time; workers add the main thread's
 //  performance.timeOrigin (sent once in workerData) to get epoch milliseconds. `ttft` is -1 when
 //  unknown. `attr` holds the string ids of the call's attributes, in the order of the tracer's
-//  attributeKeys; 0 means absent.
+//  attributeKeys; 0 means absent. The response words hold string ids (0: absent): the answered
+//  model, the finish reasons (one interned string, FINISH_SEPARATOR between reasons) and the
+//  server address; the port is 0 when absent. The response id is unique per call, so it does not
+//  go through the bounded string table (which would fold it): its UTF-8 bytes sit in the row.
+//  `content at` / `length` locate the call's captured content in the content arena (arena.ts).
 
-export const ABI_VERSION = 3;
+export const ABI_VERSION = 4;
 export const ABI_MAGIC = 0x52_41_00_00 | ABI_VERSION; // 'RA' + version
 
 export const HEADER_BYTES = 64;
@@ -69,6 +84,25 @@ export const U_TRACE = 24; // 4 words, trace id as big-endian 32-bit chunks
 export const U_ATTRS = 28; // MAX_ATTRIBUTE_KEYS words
 export const MAX_ATTRIBUTE_KEYS = 4;
 
+// the extension row of a slot: EXT_BYTES after the records, row i at word i * EXT_U32 (the same
+// index as record i's first u32 word, RECORD_U32 == EXT_U32)
+export const EXT_BYTES = 128;
+export const EXT_U32 = EXT_BYTES / 4;
+export const X_RESPONSE_MODEL = 0;
+export const X_FINISH = 1;
+export const X_SERVER = 2;
+export const X_SERVER_PORT = 3;
+export const X_CONTENT_AT = 4;
+export const X_CONTENT_LEN = 5;
+export const X_RESPONSE_ID_LEN = 7;
+/** Byte offset of the response id in an extension row, and the most bytes it may take. */
+export const RESPONSE_ID_AT = 32;
+export const MAX_RESPONSE_ID_BYTES = EXT_BYTES - RESPONSE_ID_AT;
+/** The flags of the records whose extension row is written. */
+export const EXT_FLAGS_MASK = (1 << 8) | (1 << 9);
+/** Between two finish reasons in their one interned string (U_FINISH). */
+export const FINISH_SEPARATOR = '\u001f';
+
 // bits of U_FLAGS
 export const OP_MASK = 0b11;
 export const OP_CHAT = 0;
@@ -85,13 +119,17 @@ export const FLAG_PARENT = 1 << 5;
 export const FLAG_USAGE = 1 << 6;
 /** The attribute words are written; unset: no attributes. */
 export const FLAG_ATTRS = 1 << 7;
+/** The extension row's response words (model, finish reasons, server address and port, response id) are written. */
+export const FLAG_RESPONSE = 1 << 8;
+/** The call's content is in the content arena at X_CONTENT_AT, X_CONTENT_LEN bytes. */
+export const FLAG_CONTENT = 1 << 9;
 
 export const OPERATIONS = ['chat', 'stream', 'embed'] as const;
 export const CACHE_HITS = ['miss', 'exact', 'semantic'] as const;
 
-/** Total bytes of a ring holding `capacity` records. */
+/** Total bytes of a ring holding `capacity` records and their extension rows. */
 export function ringBytes(capacity: number): number {
-  return HEADER_BYTES + capacity * RECORD_BYTES;
+  return HEADER_BYTES + capacity * (RECORD_BYTES + EXT_BYTES);
 }
 
 // ---- control block: how the drain loops coordinate, without messages ----
@@ -176,10 +214,10 @@ export function controlBytes(slots: number): number {
 //
 //  counters SharedArrayBuffer, BigInt64 words (a gateway passes 2^32 spans in hours)
 //  +----------+-----------------------------+---------+--------+------------------------------+----------------+
-//  | exported | failed by reason            | sampled | spool  | per destination i:           | unpriced calls |
-//  |          | (FAILURE_REASONS order)     | out     | 5 words| exported, failed             | by model id    |
-//  +----------+-----------------------------+---------+--------+------------------------------+----------------+
-//   N_EXPORTED  N_FAILED + r                  N_SAMPLED N_SPOOL  N_DEST + 2i, N_DEST + 2i + 1   unpricedAt + id
+//  | exported | failed by reason            | sampled | spool  | content | per destination i:           | unpriced calls |
+//  |          | (FAILURE_REASONS order)     | out     | 5 words| failed  | exported, failed             | by model id    |
+//  +----------+-----------------------------+---------+--------+---------+------------------------------+----------------+
+//   N_EXPORTED  N_FAILED + r                  N_SAMPLED N_SPOOL  N_CONTENT N_DEST + 2i, N_DEST + 2i + 1  unpricedAt + id
 
 export const FAILURE_REASONS = ['exportError', 'exportTimeout', 'workerCrash', 'shutdownTimeout', 'rejected', 'tooLarge', 'spoolFull', 'spoolCorrupt'] as const;
 export const N_EXPORTED = 0;
@@ -199,7 +237,9 @@ export const N_REPLAYED = N_SPOOL + 1;
 export const N_REPLAY_FAILED = N_SPOOL + 2;
 export const N_SPOOL_CORRUPT = N_SPOOL + 3;
 export const N_SPOOL_BYTES = N_SPOOL + 4;
-export const N_DEST = N_SPOOL + 5;
+/** Spans exported without their captured content: the scrub module failed on it (or never loaded). */
+export const N_CONTENT_FAILED = N_SPOOL + 5;
+export const N_DEST = N_SPOOL + 6;
 
 export interface CounterLayout {
   destinations: number;

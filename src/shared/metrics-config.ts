@@ -17,6 +17,7 @@
 //  health SharedArrayBuffer, Float64 words, written by the main thread only
 //   HEALTH_RECORDED  HEALTH_RING_FULL  HEALTH_SHUTDOWN  HEALTH_NOT_SAMPLED  HEALTH_WORKER_CRASH
 //   HEALTH_SHUTDOWN_TIMEOUT  HEALTH_STRINGS_FOLDED  HEALTH_WRITTEN (records written to the ring)
+//   HEALTH_CONTENT_ARENA_FULL (calls recorded without their content: the content arena was full)
 export const HEALTH_RECORDED = 0;
 export const HEALTH_RING_FULL = 1;
 export const HEALTH_SHUTDOWN = 2;
@@ -25,7 +26,8 @@ export const HEALTH_WORKER_CRASH = 4;
 export const HEALTH_SHUTDOWN_TIMEOUT = 5;
 export const HEALTH_STRINGS_FOLDED = 6;
 export const HEALTH_WRITTEN = 7;
-export const HEALTH_WORDS = 8;
+export const HEALTH_CONTENT_ARENA_FULL = 8;
+export const HEALTH_WORDS = 9;
 
 export interface SamplingConfig {
   ratio: number;
@@ -64,6 +66,8 @@ export interface MetricsHealth {
   droppedByReason: Record<string, number>;
   failedByReason: Record<string, number>;
   stringsFolded: number;
+  /** Spans that lost their captured content: no room in the arena, the scrub module failed. */
+  contentDropped: { arenaFull: number; scrubFailed: number };
   /** Spans held in the disk spool (part of pending), and spans of an earlier process replayed from it. */
   spooled: number;
   replayed: number;

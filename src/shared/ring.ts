@@ -12,6 +12,7 @@ import {
   H_MAGIC,
   H_RECORD_BYTES,
   H_WRITE,
+  EXT_BYTES,
   RECORD_BYTES,
   S_COPYING,
   S_COPY_FROM,
@@ -22,8 +23,13 @@ import {
 export interface RingViews {
   readonly buffer: SharedArrayBuffer | ArrayBuffer;
   readonly header: Uint32Array;
+  /** The records. */
   readonly f64: Float64Array;
   readonly u32: Uint32Array;
+  /** The extension rows (layout.ts), row i at word i * EXT_U32; empty in a copy that has none. */
+  readonly ext: Uint32Array;
+  /** The same bytes (a Buffer: response ids are decoded from it in place). */
+  readonly extBytes: Buffer;
   readonly capacity: number;
   readonly mask: number;
 }
@@ -51,13 +57,21 @@ export function attachRing(buffer: SharedArrayBuffer): RingViews {
   return ringViews(buffer, header[H_CAPACITY]);
 }
 
-/** Views over a buffer laid out as a ring: the shared ring, or a worker's private copy of a range. */
-export function ringViews(buffer: SharedArrayBuffer | ArrayBuffer, capacity: number): RingViews {
+/**
+ * Views over a buffer laid out as a ring: the shared ring (`rows` = capacity), or a worker's
+ * private copy of a range (`rows` records, indices below them; their extension rows after them
+ * when `ext`, else none).
+ */
+export function ringViews(buffer: SharedArrayBuffer | ArrayBuffer, capacity: number, rows = capacity, ext = true): RingViews {
+  const extAt = HEADER_BYTES + rows * RECORD_BYTES;
+  const extLength = ext ? rows * EXT_BYTES : 0;
   return {
     buffer,
     header: new Uint32Array(buffer, 0, HEADER_BYTES / 4),
-    f64: new Float64Array(buffer, HEADER_BYTES),
-    u32: new Uint32Array(buffer, HEADER_BYTES),
+    f64: new Float64Array(buffer, HEADER_BYTES, (rows * RECORD_BYTES) / 8),
+    u32: new Uint32Array(buffer, HEADER_BYTES, (rows * RECORD_BYTES) / 4),
+    ext: new Uint32Array(buffer, extAt, extLength / 4),
+    extBytes: Buffer.from(buffer, extAt, extLength),
     capacity,
     mask: capacity - 1,
   };

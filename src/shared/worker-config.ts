@@ -8,6 +8,7 @@
 //   worker -> main   (piscina's parentPort events)  SpansMessage (customExporter), NeedPrices, LogMessage
 
 import type { PriceTableData } from '../pricing/model-pricing.js';
+import type { ContentConfig } from './content-config.js';
 import type { MetricsConfig, MetricsMessage } from './metrics-config.js';
 import type { SpanData } from '../spans/readable-span.js';
 
@@ -64,7 +65,14 @@ export interface WorkerConfig {
   metrics: MetricsConfig | undefined;
   /** The disk spool (worker/spool/), when options.spoolDir is set. */
   spool: SpoolConfig | undefined;
+  /** Content capture (captureContent): how to build the attributes, and the arena the blobs are in. */
+  content: ContentConfig | undefined;
+  arena: SharedArrayBuffer | undefined;
 }
+
+/** The spool directory's and its files' modes: the owner's alone (spans are the gateway's data). */
+export const SPOOL_DIR_MODE = 0o700;
+export const SPOOL_FILE_MODE = 0o600;
 
 /** Where undeliverable OTLP requests wait for the collector; the main thread holds the directory's lock. */
 export interface SpoolConfig {

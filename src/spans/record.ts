@@ -4,8 +4,8 @@
 // (worker/otlp-proto.ts); the tests hold the two to each other through a real receiver.
 
 import type { Attributes } from '@opentelemetry/api';
-import type { RecordFields } from '../shared/codec.js';
-import { CACHE_HITS, CACHE_MASK, CACHE_SHIFT, FLAG_ERROR, OPERATIONS, OP_EMBED, OP_MASK, OP_STREAM } from '../shared/layout.js';
+import { priceModelId, type RecordFields } from '../shared/codec.js';
+import { CACHE_HITS, CACHE_MASK, CACHE_SHIFT, FINISH_SEPARATOR, FLAG_ERROR, OPERATIONS, OP_EMBED, OP_MASK, OP_STREAM } from '../shared/layout.js';
 import type { PriceResolver, PriceSource, ResolvedPrice } from '../pricing/cost.js';
 import { costOfCall } from '../pricing/rates.js';
 
@@ -42,10 +42,44 @@ export interface SpanRecord {
   attributes: Record<string, string>;
   /** Epoch milliseconds (fractional) at which the call ended, i.e. when it was recorded. */
   timestamp: number;
+  /** The model that answered (gen_ai.response.model), when the call said; `model` is the one asked for. */
+  responseModel: string | null;
+  /** The provider's id of the completion (gen_ai.response.id). */
+  responseId: string | null;
+  /** Why the model stopped, per choice (gen_ai.response.finish_reasons); [] when not given. */
+  finishReasons: string[];
+  /** The provider's endpoint (server.address, server.port). */
+  serverAddress: string | null;
+  serverPort: number | null;
+  /** The captured content (captureContent), redacted and truncated as exported; null when none. */
+  content: SpanContent | null;
+}
+
+/**
+ * A call's captured content as its span carries it: each category's attribute value, a JSON
+ * string in the GenAI semantic conventions' shape (src/messages.ts), redacted and at most
+ * maxContentBytes long.
+ */
+export interface SpanContent {
+  /** gen_ai.system_instructions */
+  systemInstructions?: string;
+  /** gen_ai.input.messages */
+  inputMessages?: string;
+  /** gen_ai.output.messages */
+  outputMessages?: string;
+  /** gen_ai.tool.definitions */
+  toolDefinitions?: string;
+  /** For each truncated category, its size before truncation in bytes (`llm.content.<category>.original_bytes`). */
+  originalBytes?: { system?: number; input?: number; output?: number; tools?: number };
 }
 
 export interface StringLookup {
   get(id: number): string;
+}
+
+/** Builds a span's content attributes from its blob (worker/content/builder.ts). */
+export interface ContentBuild {
+  build(bytes: Uint8Array, at: number, length: number): { ok: true; content: SpanContent } | { ok: false; reason: string };
 }
 
 /** What turning records into SpanRecords needs besides the record. */
@@ -56,6 +90,8 @@ export interface RecordContext {
   timeOrigin: number;
   spanNames: SpanNames;
   attributeKeys: readonly string[];
+  /** How content blobs become attributes, when captureContent is on. */
+  content?: ContentBuild;
 }
 
 // Per string table and price resolver (one per price-table version), the price of each
@@ -157,12 +193,12 @@ export function genAiProvider(provider: string): string {
   return Object.hasOwn(PROVIDER_NAMES, key) ? PROVIDER_NAMES[key] : provider;
 }
 
-/** Builds the SpanRecord of a decoded record. */
-export function toSpanRecord(r: RecordFields, ctx: RecordContext): SpanRecord {
+/** Builds the SpanRecord of a decoded record; `content`: its built content attributes, if any. */
+export function toSpanRecord(r: RecordFields, ctx: RecordContext, content: SpanContent | null = null): SpanRecord {
   const op = r.flags & OP_MASK;
   const strings = ctx.strings;
   const model = strings.get(r.modelId);
-  const price = priceOfCall(ctx, r.providerId, r.modelId);
+  const price = priceOfCall(ctx, r.providerId, priceModelId(r));
   const attributes: Record<string, string> = {};
   for (let k = 0; k < ctx.attributeKeys.length; k++) {
     if (r.attrs[k] !== 0) attributes[ctx.attributeKeys[k]] = strings.get(r.attrs[k]);
@@ -187,8 +223,25 @@ export function toSpanRecord(r: RecordFields, ctx: RecordContext): SpanRecord {
     errorType: r.errorId === 0 ? null : strings.get(r.errorId),
     attributes,
     timestamp: ctx.timeOrigin + r.endMs,
+    responseModel: r.responseModelId === 0 ? null : strings.get(r.responseModelId),
+    responseId: r.responseId === '' ? null : r.responseId,
+    finishReasons: r.finishId === 0 ? [] : strings.get(r.finishId).split(FINISH_SEPARATOR),
+    serverAddress: r.serverId === 0 ? null : strings.get(r.serverId),
+    serverPort: r.serverPort === 0 ? null : r.serverPort,
+    content,
   };
 }
+
+/** The attribute with a truncated category's size before truncation. */
+export const originalBytesKey = (category: string): string => `llm.content.${category}.original_bytes`;
+
+/** The content attributes, in the order the OTLP encoder writes them (worker/otlp-extras.ts). */
+export const CONTENT_KEYS = [
+  ['systemInstructions', 'gen_ai.system_instructions', 'system'],
+  ['inputMessages', 'gen_ai.input.messages', 'input'],
+  ['outputMessages', 'gen_ai.output.messages', 'output'],
+  ['toolDefinitions', 'gen_ai.tool.definitions', 'tools'],
+] as const;
 
 /**
  * The span attributes of a call: the original's `llm.*` keys, and beside them the OTel GenAI
@@ -221,5 +274,20 @@ export function spanAttributes(r: SpanRecord): Attributes {
   if (r.timeToFirstTokenMs !== null) a['gen_ai.response.time_to_first_chunk'] = r.timeToFirstTokenMs / 1000;
   if (r.status === 'error') a['error.type'] = r.errorType ?? '_OTHER';
   for (const key of Object.keys(r.attributes)) a[key] = r.attributes[key];
+  if (r.responseModel !== null) a['gen_ai.response.model'] = r.responseModel;
+  if (r.finishReasons.length > 0) a['gen_ai.response.finish_reasons'] = r.finishReasons;
+  if (r.serverAddress !== null) a['server.address'] = r.serverAddress;
+  if (r.serverPort !== null) a['server.port'] = r.serverPort;
+  if (r.responseId !== null) a['gen_ai.response.id'] = r.responseId;
+  const c = r.content;
+  if (c !== null) {
+    for (const [field, key, category] of CONTENT_KEYS) {
+      const v = c[field];
+      if (v === undefined) continue;
+      a[key] = v;
+      const original = c.originalBytes?.[category];
+      if (original !== undefined) a[originalBytesKey(category)] = original;
+    }
+  }
   return a;
 }

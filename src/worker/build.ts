@@ -10,13 +10,19 @@
 // Prices are not looked at while the range's slots are held: the first price a worker needs
 // loads genai-prices (tens of milliseconds), which must not keep the writer from those slots.
 // The unpriced counts are made after the copy (unpricedIds), at the latest on release().
+// The content blobs of the range's records are copied out of the content arena in the same
+// stretch as the records (shared/arena.ts: they are free once their records are), and built into
+// attributes only for the spans that are exported, once each (content()).
 
 import { randomFillSync } from 'node:crypto';
 import type { BufferPool } from './buffers.js';
-import { decodeRecord, emptyFields } from '../shared/codec.js';
-import { FLAG_PARENT, HEADER_BYTES, RECORD_BYTES, RECORD_U32, U_FLAGS, U_MODEL, U_PARENT, U_PROVIDER, U_TRACE } from '../shared/layout.js';
+import type { ArenaViews } from '../shared/arena.js';
+import { decodeRecord, emptyFields, priceModelWord } from '../shared/codec.js';
+import {
+  EXT_BYTES, EXT_FLAGS_MASK, EXT_U32, FLAG_CONTENT, FLAG_PARENT, HEADER_BYTES, RECORD_BYTES, RECORD_U32, U_FLAGS, U_PARENT, U_PROVIDER, U_TRACE, X_CONTENT_AT, X_CONTENT_LEN,
+} from '../shared/layout.js';
 import { ringViews, type RingViews } from '../shared/ring.js';
-import { priceOfCall, toSpanRecord, type RecordContext } from '../spans/record.js';
+import { priceOfCall, toSpanRecord, type RecordContext, type SpanContent } from '../spans/record.js';
 import { SAMPLED, type SpanData } from '../spans/readable-span.js';
 
 /** Bytes of ids per span in TakenRange.ids: trace id at +0, span id at +16, parent at +24. */
@@ -40,17 +46,26 @@ export class TakenRange {
   readonly records: RingViews;
   readonly ids: Uint8Array;
   readonly ctx: RecordContext;
+  /** Spans whose content could not be built (the scrub module failed): exported without it. */
+  contentFailures = 0;
+  /** Why the last of them failed. */
+  contentFailure = '';
   #unpriced: Map<number, number> | undefined;
   #data: SpanData[] | undefined;
+  /** The content blobs, copied out of the arena; the rows' X_CONTENT_AT point into it. */
+  readonly #blobs: Uint8Array | undefined;
+  /** Built content by span, once asked for (undefined: not yet). */
+  #contents: (SpanContent | null | undefined)[] | undefined;
 
   /** Where the copy's and the ids' buffers go back to (release()), if they came from a pool. */
   readonly #pool: BufferPool | undefined;
   readonly #buffers: Uint8Array[];
 
-  constructor(records: RingViews, length: number, ids: Uint8Array, ctx: RecordContext, pool?: BufferPool, buffers: Uint8Array[] = []) {
+  constructor(records: RingViews, length: number, ids: Uint8Array, ctx: RecordContext, pool?: BufferPool, buffers: Uint8Array[] = [], blobs?: Uint8Array) {
     this.#pool = pool;
     this.#buffers = buffers;
     this.records = records;
+    this.#blobs = blobs;
     this.length = length;
     this.ids = ids;
     this.ctx = ctx;
@@ -72,7 +87,7 @@ export class TakenRange {
     const unpricedFor: number[] = [];
     for (let i = 0; i < this.length; i++) {
       const ub = i * RECORD_U32;
-      const modelId = u[ub + U_MODEL];
+      const modelId = priceModelWord(u, this.records.ext, ub);
       const providerId = u[ub + U_PROVIDER];
       let noPrice = isUnpriced[modelId];
       if (noPrice === undefined || unpricedFor[modelId] !== providerId) {
@@ -102,17 +117,42 @@ export class TakenRange {
     // Unpriced calls count every call, sampled out or not: counted before the spans go.
     void this.unpricedIds;
     const u = this.records.u32;
+    const x = this.records.ext;
     const ids = this.ids;
     let kept = 0;
     for (let i = 0; i < this.length; i++) {
       if (keep[i] !== 1) continue;
       if (kept !== i) {
         u.copyWithin(kept * RECORD_U32, i * RECORD_U32, (i + 1) * RECORD_U32);
+        if (x.length > 0) x.copyWithin(kept * EXT_U32, i * EXT_U32, (i + 1) * EXT_U32);
         ids.copyWithin(kept * ID_BYTES, i * ID_BYTES, (i + 1) * ID_BYTES);
       }
       kept++;
     }
     this.length = kept;
+    this.#contents = undefined;
+  }
+
+  /**
+   * The content attributes of span `i`: built on first use (after sampling, so only for spans
+   * that are exported) and kept for every destination; null when it has none or they failed.
+   */
+  content(i: number): SpanContent | null {
+    const u = this.records.u32;
+    const ub = i * RECORD_U32;
+    if ((u[ub + U_FLAGS] & FLAG_CONTENT) === 0 || this.#blobs === undefined || this.ctx.content === undefined) return null;
+    this.#contents ??= new Array(this.length);
+    const known = this.#contents[i];
+    if (known !== undefined) return known;
+    const x = this.records.ext;
+    const built = this.ctx.content.build(this.#blobs, x[ub + X_CONTENT_AT], x[ub + X_CONTENT_LEN]);
+    const c = built.ok ? built.content : null;
+    if (!built.ok) {
+      this.contentFailures++;
+      this.contentFailure = built.reason;
+    }
+    this.#contents[i] = c;
+    return c;
   }
 
   /** One SpanData per span, made on first use. */
@@ -127,7 +167,7 @@ export class TakenRange {
     const ids = this.ids;
     for (let i = 0; i < this.length; i++) {
       decodeRecord(this.records, i, r);
-      const record = toSpanRecord(r, this.ctx);
+      const record = toSpanRecord(r, this.ctx, this.content(i));
       const at = i * ID_BYTES;
       const hasParent = (r.flags & FLAG_PARENT) !== 0;
       out[i] = {
@@ -144,23 +184,24 @@ export class TakenRange {
   }
 }
 
-/** Copies records [start, end) out of the shared ring and makes their ids. */
-export function takeRange(ring: RingViews, start: number, end: number, ctx: RecordContext, pool?: BufferPool): TakenRange {
+/** Copies records [start, end) out of the shared ring (and their content out of `arena`) and makes their ids. */
+export function takeRange(ring: RingViews, start: number, end: number, ctx: RecordContext, pool?: BufferPool, arena?: ArenaViews): TakenRange {
   const n = end - start;
   let capacity = 1;
   while (capacity < n) capacity *= 2;
-  // Room for n records only (indices stay below n, so `capacity` serves just as the mask), and not
-  // zero-filled: every record byte is copied in below (a zeroed 256 KiB buffer costs ~30 ns a span).
-  const copy = pool?.take(HEADER_BYTES + n * RECORD_BYTES) ?? Buffer.allocUnsafeSlow(HEADER_BYTES + n * RECORD_BYTES);
-  const buffer = copy.buffer;
-  new Uint8Array(buffer, 0, HEADER_BYTES).fill(0);
-  const bytes = new Uint8Array(buffer, HEADER_BYTES);
-  const from = new Uint8Array(ring.buffer, HEADER_BYTES);
   const first = start & ring.mask;
   const untilWrap = Math.min(n, ring.capacity - first);
-  bytes.set(from.subarray(first * RECORD_BYTES, (first + untilWrap) * RECORD_BYTES), 0);
-  if (untilWrap < n) bytes.set(from.subarray(0, (n - untilWrap) * RECORD_BYTES), untilWrap * RECORD_BYTES);
-  const records = ringViews(buffer, capacity);
+  // The extension rows are copied only when some record of the range has one written.
+  const ext = hasExtensions(ring.u32, first, n, ring.mask);
+  const size = HEADER_BYTES + n * RECORD_BYTES + (ext ? n * EXT_BYTES : 0);
+  // Room for n records only (indices stay below n, so `capacity` serves just as the mask), and not
+  // zero-filled: every record byte is copied in below (a zeroed 256 KiB buffer costs ~30 ns a span).
+  const copy = pool?.take(size) ?? Buffer.allocUnsafeSlow(size);
+  const buffer = copy.buffer;
+  new Uint8Array(buffer, 0, HEADER_BYTES).fill(0);
+  const records = ringViews(buffer, capacity, n, ext);
+  copyRows(new Uint8Array(buffer, HEADER_BYTES, n * RECORD_BYTES), new Uint8Array(ring.u32.buffer, ring.u32.byteOffset, ring.u32.byteLength), RECORD_BYTES, first, untilWrap, n);
+  if (ext) copyRows(records.extBytes, ring.extBytes, EXT_BYTES, first, untilWrap, n);
 
   // Random bytes for every id slot in one call (~10 ns a span); a captured parent's trace id
   // overwrites its own. Worked on as 32-bit words: ids are 4-byte aligned (ID_BYTES, *_AT).
@@ -190,5 +231,43 @@ export function takeRange(ring: RingViews, start: number, end: number, ctx: Reco
     }
     if ((words[w + SPAN_AT / 4] | words[w + SPAN_AT / 4 + 1]) === 0) ids[at + SPAN_AT + 7] = 1;
   }
-  return new TakenRange(records, n, ids, ctx, pool, [copy, idBuffer]);
+  const buffers: Uint8Array[] = [copy, idBuffer];
+  const blobs = arena === undefined || !ext ? undefined : copyBlobs(records.u32, records.ext, n, arena, pool);
+  if (blobs !== undefined) buffers.push(blobs);
+  return new TakenRange(records, n, ids, ctx, pool, buffers, blobs);
+}
+
+/** Whether any of the n records from slot `first` (wrapping at `mask`) has its extension row written. */
+function hasExtensions(u: Uint32Array, first: number, n: number, mask: number): boolean {
+  for (let i = 0; i < n; i++) if ((u[((first + i) & mask) * RECORD_U32 + U_FLAGS] & EXT_FLAGS_MASK) !== 0) return true;
+  return false;
+}
+
+/** Copies n rows of `rowBytes` from slot `first` of `from` (wrapping after `untilWrap`) to `to`. */
+function copyRows(to: Uint8Array, from: Uint8Array, rowBytes: number, first: number, untilWrap: number, n: number): void {
+  to.set(from.subarray(first * rowBytes, (first + untilWrap) * rowBytes), 0);
+  if (untilWrap < n) to.set(from.subarray(0, (n - untilWrap) * rowBytes), untilWrap * rowBytes);
+}
+
+/**
+ * Copies the content blobs of the n copied records out of the arena into one buffer, and points
+ * each row's X_CONTENT_AT at its blob there; undefined when none has content.
+ */
+function copyBlobs(u: Uint32Array, x: Uint32Array, n: number, arena: ArenaViews, pool: BufferPool | undefined): Uint8Array | undefined {
+  let total = 0;
+  for (let i = 0; i < n; i++) if ((u[i * RECORD_U32 + U_FLAGS] & FLAG_CONTENT) !== 0) total += x[i * RECORD_U32 + X_CONTENT_LEN];
+  if (total === 0) return undefined;
+  const blobs = pool?.take(total) ?? Buffer.allocUnsafeSlow(total);
+  const data = arena.data;
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    const ub = i * RECORD_U32;
+    if ((u[ub + U_FLAGS] & FLAG_CONTENT) === 0) continue;
+    const from = x[ub + X_CONTENT_AT];
+    const len = x[ub + X_CONTENT_LEN];
+    blobs.set(data.subarray(from, from + len), at);
+    x[ub + X_CONTENT_AT] = at;
+    at += len;
+  }
+  return blobs;
 }

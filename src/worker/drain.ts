@@ -11,7 +11,9 @@ import { setPriority } from 'node:os';
 import { BroadcastChannel, parentPort, threadId } from 'node:worker_threads';
 import { workerData } from 'piscina';
 import { emptyFields, encodeRecord } from '../shared/codec.js';
-import { C_CLOSING, C_LOGS, CACHE_SHIFT, counterLayout, FLAG_ATTRS, FLAG_ERROR, FLAG_PARENT, FLAG_USAGE, OP_CHAT, OP_EMBED, OP_STREAM, S_OWNER, slotWord } from '../shared/layout.js';
+import { C_CLOSING, C_LOGS, CACHE_SHIFT, counterLayout, FLAG_ATTRS, FLAG_ERROR, FLAG_PARENT, FLAG_RESPONSE, FLAG_USAGE, N_CONTENT_FAILED, OP_CHAT, OP_EMBED, OP_STREAM, S_OWNER, slotWord } from '../shared/layout.js';
+import { attachArena } from '../shared/arena.js';
+import { redactUrlCredentials } from '../errors.js';
 import { attachRing, createRing, wakeDrainLoops } from '../shared/ring.js';
 import { StringTableReader } from '../shared/strings.js';
 import type { MetricsConfig, MetricsMessage } from '../shared/metrics-config.js';
@@ -32,6 +34,8 @@ import { REPLAY_BUDGET_MILLIS } from './spool/replay.js';
 import { PriceResolver } from '../pricing/cost.js';
 import { preloadGenaiPrices, refreshGenaiPrices } from '../pricing/genai.js';
 import type { RecordContext } from '../spans/record.js';
+import { ContentBuilder } from './content/builder.js';
+import { loadScrub, SCRUB_LOG_MILLIS } from './content/scrub.js';
 
 const config = workerData as WorkerConfig;
 
@@ -43,10 +47,21 @@ function post(message: WorkerMessage): void {
   parentPort?.postMessage(message);
 }
 
+/** A log line without the headers' values, nor any URL's credentials. */
 function redact(message: string, secrets: string[]): string {
-  let out = message;
+  let out = redactUrlCredentials(message);
   for (const secret of secrets) out = out.split(secret).join('[redacted]');
   return out;
+}
+
+/** The password of `url` (raw and decoded), if it has one. */
+function urlSecrets(url: string): string[] {
+  try {
+    const p = new URL(url).password;
+    return p === '' ? [] : [p, decodeURIComponent(p)];
+  } catch {
+    return [];
+  }
 }
 
 /**
@@ -92,12 +107,15 @@ async function start(): Promise<void> {
   const ring = attachRing(config.ring);
   const counters = new BigInt64Array(config.counters);
   const layout = counterLayout(config.destinations.length + (config.customExporter ? 1 : 0), config.maxStrings);
+  const content = config.content === undefined ? undefined : await contentBuilder(config.content);
+  const arena = config.arena === undefined ? undefined : attachArena(config.arena);
   const ctx: RecordContext = {
     strings,
     prices: new PriceResolver(config.prices),
     timeOrigin: config.timeOrigin,
     spanNames: config.spanNames,
     attributeKeys: config.attributeKeys,
+    content,
   };
   const prices = new PriceVersions(ctx, () => post({ type: 'need-prices' }));
   if (config.refreshPrices !== false) {
@@ -121,7 +139,7 @@ async function start(): Promise<void> {
         attributeKeys: config.attributeKeys,
         serviceName: config.serviceName,
         exportTimeoutMillis: config.exportTimeoutMillis,
-        log: (level, message) => post({ type: 'log', level, message }),
+        log: (level, message) => post({ type: 'log', level, message: redactUrlCredentials(message) }),
       })
     : undefined;
   const sampler = m?.sampling === undefined ? undefined : new TailSampler(m.sampling);
@@ -156,6 +174,8 @@ async function start(): Promise<void> {
   const secrets = [
     ...config.destinations.flatMap((d) => ('headers' in d ? Object.values(d.headers) : [])),
     ...Object.values(envHeaders()),
+    // An endpoint's password, as given and as decoded, wherever a message repeats it.
+    ...config.destinations.flatMap((d) => ('url' in d ? urlSecrets(d.url) : [])),
   ].filter((v) => v.length > 0);
   const names = config.destinations.map((d) => d.name);
   if (config.customExporter) names.push('customExporter');
@@ -185,6 +205,7 @@ async function start(): Promise<void> {
     }
     // Every destination has built its form of the batch: the copy and the ids are free again.
     range.release();
+    if (range.contentFailures > 0) contentFailed(range.contentFailures, range.contentFailure);
     const outcomes = await Promise.all(sends);
     const encoded = b.encoded;
     // A request kept for the spool must outlive the pooled buffer it may point into.
@@ -196,14 +217,26 @@ async function start(): Promise<void> {
     return outcomes;
   };
   const failed = (name: string, n: number, o: DestinationOutcome): void =>
-    post({ type: 'log', level: 'warn', message: `ractogateway: ${name} failed ${n} spans: ${o.message ?? o.reason}` });
+    post({ type: 'log', level: 'warn', message: redact(`ractogateway: ${name} failed ${n} spans: ${o.message ?? o.reason}`, secrets) });
   const observe = (range: TakenRange): number => {
     metrics?.table.addRecords(range.records, range.length, range.ctx);
     return sampler?.sample(range) ?? 0;
   };
 
+  // Spans exported without their content (the scrub module failed): counted, said once a minute.
+  let lastScrubLog = -Infinity;
+  let unsaid = 0;
+  const contentFailed = (n: number, reason: string): void => {
+    Atomics.add(counters, N_CONTENT_FAILED, BigInt(n));
+    unsaid += n;
+    if (performance.now() - lastScrubLog < SCRUB_LOG_MILLIS) return;
+    lastScrubLog = performance.now();
+    warn(`ractogateway: ${unsaid} spans exported without their content: ${reason}`);
+    unsaid = 0;
+  };
+
   const slot = await takeSlot(control);
-  const host = { send, failed, names, pool, observe, spool: spool === undefined ? undefined : { keeper: spool, spoolable: (i: number) => resend(i) !== undefined }, log: warn };
+  const host = { send, failed, names, pool, observe, spool: spool === undefined ? undefined : { keeper: spool, spoolable: (i: number) => resend(i) !== undefined }, log: warn, arena };
   const loop = new DrainLoop(ring, control, counters, layout.unpricedAt, slot, prices, host, config.maxExportBatchSize, config.maxPendingBatches);
   try {
     readyResult.prometheusPort = await metrics?.start();
@@ -219,6 +252,21 @@ async function start(): Promise<void> {
   await metrics?.stop();
   peers?.close();
   channel.close();
+}
+
+/**
+ * The content builder of this worker. A scrub module that fails to load makes the worker not
+ * ready (tracer.ready() false) and every span's content fail closed: exported without it, counted.
+ */
+async function contentBuilder(c: NonNullable<WorkerConfig['content']>): Promise<ContentBuilder> {
+  if (c.scrub === undefined) return new ContentBuilder(c);
+  try {
+    return new ContentBuilder(c, await loadScrub(c.scrub));
+  } catch (err) {
+    const reason = `the scrub module failed to load: ${String(err)}`;
+    startFailures.push(`redaction.scrubModule ${c.scrub.module}: ${String(err)}`);
+    return new ContentBuilder(c, undefined, reason);
+  }
 }
 
 /** What this worker's 'ready' task reports. */
@@ -245,6 +293,12 @@ function warmUp(encoder: OtlpProtoEncoder, ctx: RecordContext, pool: BufferPool,
     r.ttftMs = i % 4 === 0 ? 0.5 : -1;
     r.trace0 = r.trace1 = r.trace2 = r.trace3 = r.parent0 = r.parent1 = i + 1;
     r.traceFlags = 1;
+    // Response fields on some (the wrappers' calls): the id and the port take the extras' path.
+    if (i % 6 === 0) {
+      r.flags |= FLAG_RESPONSE;
+      r.responseId = `warm-up-${i}`;
+      r.serverPort = 443;
+    }
     encodeRecord(ring, i, r);
   }
   // Through the pool, as real batches go: one set of buffers serves every round.

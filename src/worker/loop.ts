@@ -35,6 +35,7 @@ import {
 } from '../shared/layout.js';
 import { isPublished, type RingViews } from '../shared/ring.js';
 import type { DestinationOutcome } from '../shared/worker-config.js';
+import type { ArenaViews } from '../shared/arena.js';
 import type { BufferPool } from './buffers.js';
 import { takeRange, type TakenRange } from './build.js';
 import { countBatch, type Keeper, type Spoolable } from './outcomes.js';
@@ -59,6 +60,8 @@ export interface LoopHost {
   readonly spool?: { keeper: Keeper; spoolable: Spoolable };
   /** Says a worker-side problem to the main thread (diag). */
   log?(message: string): void;
+  /** The content arena (captureContent): a claimed range's blobs are copied with its records. */
+  readonly arena?: ArenaViews;
 }
 
 /** 32-bit words in a 4 KiB page. */
@@ -186,8 +189,9 @@ export class DrainLoop {
       }
       if (this.#inFlight.size === 0) Atomics.store(c, w.oldest, start);
       Atomics.add(c, w.inFlight, n);
-      const range = takeRange(this.#ring, start, start + n, version.ctx, this.#host.pool);
-      // Releases the range's slots to the writer; after this the ring is not read again.
+      const range = takeRange(this.#ring, start, start + n, version.ctx, this.#host.pool, this.#host.arena);
+      // Releases the range's slots (and their content's bytes) to the writer; after this the
+      // ring and the arena are not read again.
       Atomics.store(c, w.copying, 0);
       Atomics.add(c, C_PROGRESS, 1);
       Atomics.notify(c, C_PROGRESS);
@@ -217,10 +221,12 @@ export class DrainLoop {
   }
 
   /**
-   * Touches every page of the ring once: a fresh ring's pages are mapped on first write, and the
-   * writer would otherwise take a page fault every 32 records of its first lap (each a few µs of
-   * the request path). The worker does it at start, before tracer.ready() resolves (drain.ts):
-   * done at the first claim, its ~10-30 ms stalled this loop while a first burst filled the ring.
+   * Touches every page of the ring once, its records and their extension rows: a fresh ring's
+   * pages are mapped on first write, and the writer would otherwise take a page fault every 32
+   * records (or rows) of its first lap (each a few µs of the request path). The worker does it at
+   * start, before tracer.ready() resolves (drain.ts): done at the first claim, its ~10-30 ms
+   * stalled this loop while a first burst filled the ring. The extension rows are prefaulted
+   * too, although a bare call never writes them: every wrapped call does (its response fields).
    * Atomics.add of 0 is a write that cannot change a record the writer is writing concurrently.
    */
   prefault(): void {
@@ -229,8 +235,7 @@ export class DrainLoop {
 
   #prefault(): void {
     this.#prefaulted = true;
-    const u = this.#ring.u32;
-    for (let i = 0; i < u.length; i += PAGE_WORDS) Atomics.add(u, i, 0);
+    for (const u of [this.#ring.u32, this.#ring.ext]) for (let i = 0; i < u.length; i += PAGE_WORDS) Atomics.add(u, i, 0);
   }
 
   #failedEverywhere(err: unknown): DestinationOutcome[] {

@@ -14,14 +14,16 @@
 // exact 32-bit halves (no BigInt); a number attribute is int_value when it is an integer and
 // double_value otherwise, as the OTel SDK's transformer does; span kind CLIENT is 3 on the wire.
 // Each span's length is a 2-byte varint (non-minimal below 128, which decoders accept), written
-// before the span is and patched after.
+// before the span is and patched after; 4 bytes for a span with content, which may be large.
 
 import type { BufferPool } from './buffers.js';
 import type { Attributes } from '@opentelemetry/api';
 import {
-  F_CACHED_INPUT, F_CACHE_WRITE, F_END, F_INPUT, F_LATENCY, F_OUTPUT, F_REASONING, F_TTFT, FLAG_ATTRS,
+  F_CACHED_INPUT, F_CACHE_WRITE, F_END, F_INPUT, F_LATENCY, F_OUTPUT, F_REASONING, F_TTFT, FLAG_CONTENT,
   FLAG_ERROR, FLAG_PARENT, FLAG_USAGE, OP_MASK, RECORD_F64, RECORD_U32, U_ERROR, U_FLAGS, U_MODEL, U_PROVIDER, U_TOOLS, U_TRACE_FLAGS,
 } from '../shared/layout.js';
+import { priceModelWord } from '../shared/codec.js';
+import { EXTRAS_MASK } from './otlp-extras.js';
 import { INSTRUMENTATION_SCOPE, SAMPLED } from '../spans/readable-span.js';
 import type { RecordContext } from '../spans/record.js';
 import { ID_BYTES, PARENT_AT, SPAN_AT, TRACE_AT, type TakenRange } from './build.js';
@@ -100,23 +102,30 @@ export class OtlpProtoEncoder {
       out.ensure(MAX_SPAN_BYTES);
       const ub = i * RECORD_U32;
       const flags = u[ub + U_FLAGS];
-      const shape = cache.shape(u[ub + U_PROVIDER], u[ub + U_MODEL], flags & OP_CACHE_MASK);
+      const shape = cache.shape(u[ub + U_PROVIDER], u[ub + U_MODEL], priceModelWord(u, range.records.ext, ub), flags & OP_CACHE_MASK);
       const traceFlags = (flags & FLAG_PARENT) !== 0 ? u[ub + U_TRACE_FLAGS] : SAMPLED;
       // ScopeSpans.spans (2): the tag, room for the length, then the ids.
       const lenAt = out.pos + 1;
+      const lenBytes = (flags & FLAG_CONTENT) !== 0 ? 4 : 2;
       out.buf[out.pos] = tag(2, WIRE_LEN);
-      out.pos += 3;
+      out.pos += 1 + lenBytes;
       writeIds(out, idView, i * ID_BYTES, (flags & FLAG_PARENT) !== 0);
       if ((flags & FLAG_ERROR) !== 0 || u[ub + U_ERROR] !== 0 || !this.#fromTemplate(out, cache, shape, range, i, traceFlags)) {
         // Errors, and shapes past their template limit: field by field.
         const v = this.#v;
         readValues(v, range, i, shape);
         cache.writeBody(out, v, shape);
-        cache.writeAttrs(out, u, ub, flags);
+        if ((flags & EXTRAS_MASK) !== 0) cache.extras.write(out, u, ub, flags, range, i);
         cache.writeStatus(out, v, traceFlags);
       }
-      const len = out.pos - lenAt - 2;
-      if (len < 0x4000) {
+      const len = out.pos - lenAt - lenBytes;
+      if (lenBytes === 4) {
+        // Non-minimal, as the 2-byte form below: decoders read any varint of up to 10 bytes.
+        out.buf[lenAt] = (len & 0x7f) | 0x80;
+        out.buf[lenAt + 1] = ((len >>> 7) & 0x7f) | 0x80;
+        out.buf[lenAt + 2] = ((len >>> 14) & 0x7f) | 0x80;
+        out.buf[lenAt + 3] = len >>> 21;
+      } else if (len < 0x4000) {
         out.buf[lenAt] = (len & 0x7f) | 0x80;
         out.buf[lenAt + 1] = len >>> 7;
       } else {
@@ -217,18 +226,20 @@ export class OtlpProtoEncoder {
       if (m[M_TTFT] >= 0) putNumber(b, view, p + m[M_TTFT], f[fb + F_TTFT] / 1000);
     }
     const end = p + t.bytes.length;
-    if ((flags & FLAG_ATTRS) === 0) {
+    if ((flags & EXTRAS_MASK) === 0) {
       b[end - 4] = traceFlags & 0xff; // the low byte of the flags
       out.pos = end;
     } else {
-      // The call's own attributes go between the numbers and the status: the template's
-      // status and flags are written again after them.
+      // The call's attributes, response fields and content go between the numbers and the
+      // status: the template's status and flags are written again after them.
       out.pos = end - OK_TAIL_BYTES;
-      cache.writeAttrs(out, u, ub, flags);
+      cache.extras.write(out, u, ub, flags, range, i);
+      out.ensure(OK_TAIL_BYTES);
+      // extras may have grown the buffer: out.buf, not b.
       const tail = t.bytes.length - OK_TAIL_BYTES;
-      for (let k = 0; k < OK_TAIL_BYTES; k++) b[out.pos + k] = t.bytes[tail + k];
+      for (let k = 0; k < OK_TAIL_BYTES; k++) out.buf[out.pos + k] = t.bytes[tail + k];
       out.pos += OK_TAIL_BYTES;
-      b[out.pos - 4] = traceFlags & 0xff;
+      out.buf[out.pos - 4] = traceFlags & 0xff;
     }
     return true;
   }

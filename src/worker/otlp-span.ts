@@ -1,8 +1,9 @@
 // The bytes of one OTLP Span, for the batch encoder (otlp-proto.ts). Worker only.
 //
 // Two ways to write a span, with the same bytes:
-//   - SpanCache.writeBody/writeAttrs/writeStatus: field by field, from cached key and value
-//     bytes. Used for the uncommon spans (errors) and to make templates.
+//   - SpanCache.writeBody/writeStatus: field by field, from cached key and value bytes. Used for
+//     the uncommon spans (errors) and to make templates. What follows the numbers of some spans
+//     only (their attributes, response fields, content) is written by otlp-extras.ts.
 //   - templates: for a span without error, everything from its name to its status is fixed by
 //     its Shape (provider, model, operation, cache hit, price) and by how each number is
 //     encoded (integer of some varint size, or double): a span's signature. A template is the
@@ -13,7 +14,7 @@
 // order carries no meaning in OTLP, but keeping it keeps the bytes comparable across versions.
 
 import { costOfCall, costWithRates, type CallPrice, type Rates } from '../pricing/rates.js';
-import { CACHE_MASK, CACHE_SHIFT, FLAG_ATTRS, FLAG_ERROR, OP_EMBED, OP_MASK, U_ATTRS } from '../shared/layout.js';
+import { CACHE_MASK, CACHE_SHIFT, FLAG_ERROR, OP_EMBED, OP_MASK } from '../shared/layout.js';
 import { priceOfCall, spanName, type RecordContext } from '../spans/record.js';
 import {
   F_CACHE,
@@ -40,7 +41,8 @@ import {
   providerFields,
   stringAttrField,
 } from './otlp-fields.js';
-import { ProtoWriter, WIRE_FIXED32, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT, keyBytes, lenFieldBytes, tag } from './proto-writer.js';
+import { ExtraFields } from './otlp-extras.js';
+import { ProtoWriter, WIRE_FIXED32, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT, lenFieldBytes, tag } from './proto-writer.js';
 
 const SPAN_KIND_CLIENT = 3;
 const STATUS_CODE_ERROR = 2;
@@ -106,12 +108,17 @@ export interface Template {
 const MAX_TEMPLATES = 64;
 const MAX_TEMPLATE_BYTES = 4 * 1024 * 1024;
 
-/** What is constant for every span of one (provider, model, operation, cache hit) under one ctx. */
+/**
+ * What is constant for every span of one (provider, model, priced model, operation, cache hit)
+ * under one ctx. The priced model is the one that answered when the record says (codec.ts
+ * priceModelWord), else the model asked for.
+ */
 export class Shape {
   readonly modelId: number;
   readonly providerId: number;
+  readonly priceModelId: number;
   readonly opCache: number;
-  /** The price of the (provider, model) pair under the ctx's table (spans/record.ts priceOfCall). */
+  /** The price of the (provider, priced model) pair under the ctx's table (spans/record.ts priceOfCall). */
   readonly price: CallPrice | undefined;
   /** price.plain: one set of rates, priced without looking at the time or the input size. */
   readonly plain: Rates | undefined;
@@ -120,9 +127,10 @@ export class Shape {
   lastKey = -1;
   last: Template | undefined;
 
-  constructor(modelId: number, providerId: number, opCache: number, price: CallPrice | undefined, priceSource: Uint8Array) {
+  constructor(modelId: number, providerId: number, priceModelId: number, opCache: number, price: CallPrice | undefined, priceSource: Uint8Array) {
     this.modelId = modelId;
     this.providerId = providerId;
+    this.priceModelId = priceModelId;
     this.opCache = opCache;
     this.price = price;
     this.plain = price?.plain;
@@ -154,8 +162,8 @@ export class SpanCache {
   readonly #error: FieldCache = [];
   readonly #errorType: FieldCache = [];
   readonly #statusMessage: FieldCache = [];
-  readonly #attrs: FieldCache[];
-  readonly #attrKeys: Uint8Array[];
+  /** The fields after the numbers of the spans that have them. */
+  readonly extras: ExtraFields;
   /** Shapes by model id, a short list each (a model usually comes from one provider). */
   readonly #shapes: (Shape[] | undefined)[] = [];
   readonly #scratch = new ProtoWriter(4096);
@@ -164,8 +172,7 @@ export class SpanCache {
 
   constructor(ctx: RecordContext) {
     this.ctx = ctx;
-    this.#attrs = ctx.attributeKeys.map(() => []);
-    this.#attrKeys = ctx.attributeKeys.map(keyBytes);
+    this.extras = new ExtraFields(ctx);
   }
 
   #cached(cache: FieldCache, id: number, make: (s: string) => Uint8Array): Uint8Array {
@@ -177,20 +184,20 @@ export class SpanCache {
     return f;
   }
 
-  shape(providerId: number, modelId: number, opCache: number): Shape {
+  shape(providerId: number, modelId: number, priceModelId: number, opCache: number): Shape {
     let list = this.#shapes[modelId];
     if (list !== undefined) {
       for (let i = 0; i < list.length; i++) {
         const s = list[i];
-        if (s.providerId === providerId && s.opCache === opCache) return s;
+        if (s.providerId === providerId && s.opCache === opCache && s.priceModelId === priceModelId) return s;
       }
     } else {
       list = [];
       this.#shapes[modelId] = list;
     }
-    const price = priceOfCall(this.ctx, providerId, modelId);
-    const s = new Shape(modelId, providerId, opCache, price.price, F_PRICE_SOURCE[price.source]);
-    // Bounded like the string table: a shape per (model, provider, 12 operation x cache hit).
+    const price = priceOfCall(this.ctx, providerId, priceModelId);
+    const s = new Shape(modelId, providerId, priceModelId, opCache, price.price, F_PRICE_SOURCE[price.source]);
+    // Bounded like the string table: a shape per (model, provider, priced model, 12 operation x cache hit).
     list.push(s);
     return s;
   }
@@ -255,16 +262,6 @@ export class SpanCache {
     marks[M_TTFT] = v.ttft >= 0 ? numberAttr(w, K_GEN_TTFT, v.ttft / 1000) : -1;
     if ((v.flags & FLAG_ERROR) !== 0) {
       w.bytes(v.errorId === 0 ? F_ERROR_TYPE_OTHER : this.#cached(this.#errorType, v.errorId, (s) => stringAttrField(K_ERROR_TYPE, s)));
-    }
-  }
-
-  /** The call's own attributes (record words U_ATTRS.., by attributeKeys position). */
-  writeAttrs(w: ProtoWriter, u: Uint32Array, ub: number, flags: number): void {
-    if ((flags & FLAG_ATTRS) === 0) return;
-    const keys = this.#attrKeys;
-    for (let k = 0; k < keys.length; k++) {
-      const id = u[ub + U_ATTRS + k];
-      if (id !== 0) w.bytes(this.#cached(this.#attrs[k], id, (s) => stringAttrField(keys[k], s)));
     }
   }
 

@@ -54,17 +54,23 @@ function normalise(v: unknown): unknown {
   return v;
 }
 
+/** A customExporter that keeps the ReadableSpans it is handed. */
+function collecting(): { handed: ReadableSpan[]; collector: SpanExporter } {
+  const handed: ReadableSpan[] = [];
+  const collector: SpanExporter = {
+    export(spans, done) {
+      handed.push(...spans);
+      done({ code: 0 });
+    },
+    shutdown: () => Promise.resolve(),
+  };
+  return { handed, collector };
+}
+
 describe('OTLP/HTTP JSON', () => {
   it('writes, for the same spans, the request OpenTelemetry\'s JSON serializer writes', async () => {
     receiver = await startHttpReceiver();
-    const handed: ReadableSpan[] = [];
-    const collector: SpanExporter = {
-      export(spans, done) {
-        handed.push(...spans);
-        done({ code: 0 });
-      },
-      shutdown: () => Promise.resolve(),
-    };
+    const { handed, collector } = collecting();
     const tracer = new RactoTracer({
       serviceName: 'json-check', otlpHttpEndpoint: receiver.url, otlpHttpProtocol: 'http/json', customExporter: collector, attributeKeys: ['tenant'],
     });
@@ -86,6 +92,30 @@ describe('OTLP/HTTP JSON', () => {
     expect(ours.map((s) => (s as { span: { traceId: string } }).span.traceId)).toContain(parent.traceId);
     expect(JSON.stringify(ours)).toContain('"doubleValue":812.37');
     expect(JSON.stringify(ours)).toContain('"stringValue":"RateLimitError"');
+  });
+
+  it('writes the response fields and the captured content as OpenTelemetry\'s JSON serializer does, a truncated attribute with its size', async () => {
+    receiver = await startHttpReceiver();
+    const { handed, collector } = collecting();
+    const tracer = new RactoTracer({ otlpHttpEndpoint: receiver.url, otlpHttpProtocol: 'http/json', customExporter: collector, captureContent: true, maxContentBytes: 256 });
+    tracer.recordChatSpan({
+      provider: 'openai', model: 'gpt-4o', latencyMs: 40, inputTokens: 12, outputTokens: 3, responseModel: 'gpt-4o-2024-08-06', responseId: 'chatcmpl-Ab1',
+      finishReasons: ['stop', 'length'], serverAddress: 'api.openai.com', serverPort: 443, system: 'Be brief, \u00e9l\u00e8ve "quoted"',
+      input: [{ role: 'user', parts: [{ type: 'text', content: 'x'.repeat(600) }] }], output: 'Bonjour \ud83d\udc4b',
+      tools: [{ type: 'function', name: 'get_weather', parameters: { type: 'object' } }],
+    });
+    tracer.recordEmbedSpan({ provider: 'openai', model: 'text-embedding-3-small', latencyMs: 5, responseModel: 'text-embedding-3-small', serverAddress: '10.0.0.7', serverPort: 8080 });
+    await tracer.shutdown();
+
+    expect(handed).toHaveLength(2);
+    const theirs = spansOf([JSON.parse(Buffer.from(JsonTraceSerializer.serializeRequest(handed) as Uint8Array).toString('utf8'))]);
+    const ours = spansOf(receiver.jsonBodies);
+    expect(ours).toEqual(theirs);
+    const [chat] = receiver.spans.filter((x) => x.attributes['gen_ai.response.id'] !== undefined);
+    expect(chat.attributes).toMatchObject({ 'gen_ai.response.model': 'gpt-4o-2024-08-06', 'gen_ai.response.finish_reasons': ['stop', 'length'], 'server.port': 443 });
+    expect(JSON.parse(chat.attributes['gen_ai.output.messages'] as string)).toEqual([{ role: 'assistant', parts: [{ type: 'text', content: 'Bonjour \ud83d\udc4b' }], finish_reason: 'stop' }]);
+    expect(JSON.parse(chat.attributes['gen_ai.system_instructions'] as string)).toEqual([{ type: 'text', content: 'Be brief, \u00e9l\u00e8ve "quoted"' }]);
+    expect(chat.attributes['llm.content.input.original_bytes']).toBeGreaterThan(600);
   });
 
   it('reads partial success from a JSON answer: the rejected spans count failed, the rest exported', async () => {

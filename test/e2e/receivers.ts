@@ -11,7 +11,7 @@ const root = protobuf.loadSync(fileURLToPath(new URL('../fixtures/otlp/trace.pro
 const Request = root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest');
 const Response = root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse');
 
-export type AttrValue = string | number | boolean;
+export type AttrValue = string | number | boolean | (string | number | boolean)[];
 
 export interface ReceivedSpan {
   traceId: string;
@@ -90,6 +90,7 @@ interface Any {
   intValue?: string | number;
   doubleValue?: number;
   boolValue?: boolean;
+  arrayValue?: { values?: Any[] };
 }
 
 function value(v: Any): AttrValue {
@@ -97,6 +98,7 @@ function value(v: Any): AttrValue {
   if (v.intValue !== undefined) return Number(v.intValue);
   if (v.doubleValue !== undefined) return v.doubleValue;
   if (v.boolValue !== undefined) return v.boolValue;
+  if (v.arrayValue !== undefined) return (v.arrayValue.values ?? []).map((x) => value(x) as string | number | boolean);
   throw new Error(`unexpected attribute value ${JSON.stringify(v)}`);
 }
 

@@ -35,7 +35,7 @@ describe('messages.create', () => {
     expect(res).toMatchObject(fake.message().json as object);
     const s = onlySpan(tracer);
     expect(s).toMatchObject({
-      provider: 'anthropic', model: fake.MODEL, operation: 'chat', status: 'ok', errorType: null,
+      provider: 'anthropic', model: 'claude-sonnet-4-6', responseModel: fake.MODEL, operation: 'chat', status: 'ok', errorType: null,
       inputTokens: INPUT, cachedInputTokens: 1000, cacheWriteTokens: 100, outputTokens: 50, reasoningTokens: 0, toolCalls: 0,
       attributes: { tenant: 'acme' },
     });
@@ -64,7 +64,7 @@ describe('messages.create', () => {
     // The SDK itself drops `ping` events.
     expect(types).toEqual(fake.messageStream({ tools: true }).sse!.map((e) => e.event).filter((t) => t !== 'ping'));
     const s = onlySpan(tracer);
-    expect(s).toMatchObject({ operation: 'stream', model: fake.MODEL, inputTokens: INPUT, cachedInputTokens: 1000, cacheWriteTokens: 100,
+    expect(s).toMatchObject({ operation: 'stream', model: 'claude-sonnet-4-6', responseModel: fake.MODEL, inputTokens: INPUT, cachedInputTokens: 1000, cacheWriteTokens: 100,
       outputTokens: 50, toolCalls: 1, status: 'ok' });
     expect(s.timeToFirstTokenMs).toBeGreaterThan(0);
     expect(s.timeToFirstTokenMs).toBeLessThanOrEqual(s.latencyMs);
@@ -106,7 +106,7 @@ describe('messages.stream', () => {
     expect(texts.join('')).toBe('Hello from the fake.');
     expect(final.usage).toMatchObject({ output_tokens: 50, cache_read_input_tokens: 1000 });
     const s = onlySpan(tracer);
-    expect(s).toMatchObject({ operation: 'stream', model: fake.MODEL, inputTokens: INPUT, outputTokens: 50, status: 'ok' });
+    expect(s).toMatchObject({ operation: 'stream', model: 'claude-sonnet-4-6', responseModel: fake.MODEL, inputTokens: INPUT, outputTokens: 50, status: 'ok' });
   });
 
   it('records an aborted MessageStream as cancelled', async () => {

@@ -39,7 +39,7 @@ describe('models.generateContent', () => {
     expect(server.requests[0]!.path).toMatch(new RegExp(`^${API}/models/gemini-2\\.5-flash:generateContent$`));
     const s = onlySpan(tracer);
     expect(s).toMatchObject({
-      provider: 'google', model: fake.MODEL_VERSION, operation: 'chat', status: 'ok', errorType: null,
+      provider: 'google', model: 'gemini-2.5-flash', responseModel: fake.MODEL_VERSION, operation: 'chat', status: 'ok', errorType: null,
       inputTokens: 1200, cachedInputTokens: 1000, outputTokens: OUTPUT, reasoningTokens: 100, toolCalls: 0, attributes: { tenant: 'acme' },
     });
     expectTiming(s, before, after);
@@ -84,7 +84,7 @@ describe('models.generateContentStream', () => {
     expect(texts.join('')).toBe('Hello from the fake.');
     expect(server.requests[0]!.path).toMatch(new RegExp(`^${API}/models/gemini-2\\.5-flash:streamGenerateContent\\?alt=sse$`));
     const s = onlySpan(tracer);
-    expect(s).toMatchObject({ operation: 'stream', model: fake.MODEL_VERSION, inputTokens: 1200, cachedInputTokens: 1000, outputTokens: OUTPUT,
+    expect(s).toMatchObject({ operation: 'stream', model: 'gemini-2.5-flash', responseModel: fake.MODEL_VERSION, inputTokens: 1200, cachedInputTokens: 1000, outputTokens: OUTPUT,
       reasoningTokens: 100, toolCalls: 1, status: 'ok' });
     expect(s.timeToFirstTokenMs).toBeGreaterThan(0);
     expect(s.timeToFirstTokenMs).toBeLessThanOrEqual(s.latencyMs);

@@ -34,7 +34,7 @@ describe('chat.completions.create', () => {
     expect(res._request_id).toBe('req_chat_1');
     const s = onlySpan(tracer);
     expect(s).toMatchObject({
-      provider: 'openai', model: fake.CHAT_MODEL, operation: 'chat', status: 'ok', errorType: null,
+      provider: 'openai', model: 'gpt-4o-mini', responseModel: fake.CHAT_MODEL, operation: 'chat', status: 'ok', errorType: null,
       inputTokens: 1200, outputTokens: 300, cachedInputTokens: 1024, cacheWriteTokens: 0, reasoningTokens: 192,
       toolCalls: 0, cacheHit: 'miss', timeToFirstTokenMs: null, attributes: { tenant: 'acme' },
     });
@@ -77,7 +77,7 @@ describe('chat.completions.create', () => {
     const plain = fake.chatStream({}).sse!.filter((e) => e.data !== '[DONE]').map((e) => e.data);
     expect(chunks).toEqual(plain);
     const s = onlySpan(tracer);
-    expect(s).toMatchObject({ operation: 'stream', model: fake.CHAT_MODEL, inputTokens: 1200, outputTokens: 300, cachedInputTokens: 1024,
+    expect(s).toMatchObject({ operation: 'stream', model: 'gpt-4o-mini', responseModel: fake.CHAT_MODEL, inputTokens: 1200, outputTokens: 300, cachedInputTokens: 1024,
       reasoningTokens: 192, status: 'ok', toolCalls: 0 });
     expect(s.timeToFirstTokenMs).toBeGreaterThan(0);
     expect(s.timeToFirstTokenMs).toBeLessThanOrEqual(s.latencyMs);
@@ -94,7 +94,7 @@ describe('chat.completions.create', () => {
     for await (const c of await strict.chat.completions.create(request)) chunks.push(c);
     expect(server.requests[0]!.body).toEqual(sent);
     expect(chunks).toEqual(fake.chatStream({}).sse!.filter((e) => e.data !== '[DONE]').map((e) => e.data));
-    expect(onlySpan(tracer)).toMatchObject({ operation: 'stream', model: fake.CHAT_MODEL, status: 'ok', inputTokens: 0, outputTokens: 0, toolCalls: 0 });
+    expect(onlySpan(tracer)).toMatchObject({ operation: 'stream', model: 'gpt-4o-mini', responseModel: fake.CHAT_MODEL, status: 'ok', inputTokens: 0, outputTokens: 0, toolCalls: 0 });
   });
 
   it('with the default streamUsage, the same server refuses the request it was sent', async () => {
@@ -251,7 +251,7 @@ describe('responses.create', () => {
     server.answer({ json: fake.responseObject() });
     const res = await client.responses.create({ model: 'gpt-4.1', input: 'hi' });
     expect(res.output_text).toBe('Hi there.');
-    expect(onlySpan(tracer)).toMatchObject({ operation: 'chat', model: fake.RESPONSES_MODEL, inputTokens: 2000, cachedInputTokens: 1500,
+    expect(onlySpan(tracer)).toMatchObject({ operation: 'chat', model: 'gpt-4.1', responseModel: fake.RESPONSES_MODEL, inputTokens: 2000, cachedInputTokens: 1500,
       outputTokens: 400, reasoningTokens: 256, toolCalls: 1, status: 'ok' });
   });
 
@@ -262,7 +262,7 @@ describe('responses.create', () => {
     for await (const e of stream) types.push(e.type);
     expect(types).toEqual(fake.RESPONSES_STREAM_EVENTS);
     const s = onlySpan(tracer);
-    expect(s).toMatchObject({ operation: 'stream', model: fake.RESPONSES_MODEL, inputTokens: 2000, outputTokens: 400, toolCalls: 1, status: 'ok' });
+    expect(s).toMatchObject({ operation: 'stream', model: 'gpt-4.1', responseModel: fake.RESPONSES_MODEL, inputTokens: 2000, outputTokens: 400, toolCalls: 1, status: 'ok' });
     expect(s.timeToFirstTokenMs).toBeGreaterThan(0);
   });
 
@@ -271,7 +271,7 @@ describe('responses.create', () => {
     const stream = await client.responses.create({ model: 'gpt-4.1', input: 'hi', stream: true });
     for await (const _ of stream) break;
     await server.requests[0]!.aborted;
-    expect(onlySpan(tracer)).toMatchObject({ operation: 'stream', status: 'error', errorType: 'cancelled', model: fake.RESPONSES_MODEL });
+    expect(onlySpan(tracer)).toMatchObject({ operation: 'stream', status: 'error', errorType: 'cancelled', model: 'gpt-4.1', responseModel: fake.RESPONSES_MODEL });
   });
 
   it('records a failed response call', async () => {
@@ -286,7 +286,7 @@ describe('embeddings.create', () => {
     server.answer((body) => fake.embeddings(body));
     const res = await client.embeddings.create({ model: 'text-embedding-3-small', input: ['a', 'b'], user: 'acme' });
     expect(res.data.map((d) => Array.from(d.embedding))).toEqual([fake.EMBEDDING, fake.EMBEDDING]);
-    expect(onlySpan(tracer)).toMatchObject({ operation: 'embed', model: fake.EMBED_MODEL, inputTokens: 16, outputTokens: 0, status: 'ok',
+    expect(onlySpan(tracer)).toMatchObject({ operation: 'embed', model: 'text-embedding-3-small', responseModel: fake.EMBED_MODEL, inputTokens: 16, outputTokens: 0, status: 'ok',
       attributes: { tenant: 'acme' } });
   });
 

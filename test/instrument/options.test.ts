@@ -5,6 +5,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as fake from './fakes/openai.js';
 import { startFakeProvider, type FakeProvider } from './fakes/server.js';
+import { RactoTracer } from '../pkg.js';
 import { instrumentAnthropic, instrumentGoogleGenAI, instrumentOpenAI, memoryTracer, onlySpan } from './helpers.js';
 
 let server: FakeProvider;
@@ -59,6 +60,20 @@ describe('a recording problem never reaches the caller', () => {
     const res = await client.chat.completions.create({ model: 'gpt-4o-mini', messages });
     expect(res.choices[0]!.message.content).toBe('Hello from the fake.');
     expect(onlySpan(tracer)).toMatchObject({ attributes: {}, outputTokens: 300 });
+  });
+
+  it('records the call without its response fields and content when the answer carries one the tracer refuses', async () => {
+    const tracer = new RactoTracer({ inMemory: true, captureContent: true });
+    const client = instrumentOpenAI(openai(), tracer);
+    const answer = fake.chatCompletion();
+    // A finish reason with U+001F, the separator the record keeps reasons apart with.
+    (answer.json as { choices: { finish_reason: string }[] }).choices[0].finish_reason = 'stop\u001fnow';
+    server.answer(answer);
+    const res = await client.chat.completions.create({ model: 'gpt-4o-mini', messages });
+    expect(res.choices[0]!.finish_reason).toBe('stop\u001fnow');
+    const span = onlySpan(tracer);
+    expect(span).toMatchObject({ model: 'gpt-4o-mini', responseModel: null, responseId: null, finishReasons: [], inputTokens: 1200, status: 'ok' });
+    expect(span.inputMessages).toBeUndefined();
   });
 
   it('gives the caller the answer after the tracer is shut down (the record is counted as dropped)', async () => {

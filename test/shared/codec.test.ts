@@ -19,7 +19,7 @@ const recordArb: fc.Arbitrary<RecordFields> = fc
     providerId: u32,
     modelId: u32,
     errorId: u32,
-    flags: fc.integer({ min: 0, max: 0xff }),
+    flags: fc.integer({ min: 0, max: 0x3ff }),
     toolCalls: count,
     trace0: u32,
     trace1: u32,
@@ -29,11 +29,22 @@ const recordArb: fc.Arbitrary<RecordFields> = fc
     parent1: u32,
     traceFlags: fc.integer({ min: 0, max: 255 }),
     attrs: fc.array(u32, { minLength: L.MAX_ATTRIBUTE_KEYS, maxLength: L.MAX_ATTRIBUTE_KEYS }),
+    responseModelId: u32,
+    finishId: u32,
+    serverId: u32,
+    serverPort: fc.integer({ min: 0, max: 65_535 }),
+    // Any UTF-8 of at most MAX_RESPONSE_ID_BYTES bytes (up to 4 bytes a code point).
+    responseId: fc.string({ unit: 'grapheme', maxLength: 24 }),
+    contentAt: u32,
+    contentLength: u32,
   })
   // Words whose flag is unset are not read back: they decode as their defaults.
   .map((r) => ((r.flags & L.FLAG_PARENT) !== 0 ? r : { ...r, trace0: 0, trace1: 0, trace2: 0, trace3: 0, parent0: 0, parent1: 0, traceFlags: 0 }))
   .map((r) => ((r.flags & L.FLAG_USAGE) !== 0 ? r : { ...r, cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, ttftMs: -1 }))
-  .map((r) => ((r.flags & L.FLAG_ATTRS) !== 0 ? r : { ...r, attrs: [0, 0, 0, 0] }));
+  .map((r) => ((r.flags & L.FLAG_ATTRS) !== 0 ? r : { ...r, attrs: [0, 0, 0, 0] }))
+  .map((r) => ((r.flags & L.FLAG_RESPONSE) !== 0 && Buffer.byteLength(r.responseId) <= L.MAX_RESPONSE_ID_BYTES ? r
+    : { ...r, responseModelId: 0, finishId: 0, serverId: 0, serverPort: 0, responseId: '' }))
+  .map((r) => ((r.flags & L.FLAG_CONTENT) !== 0 ? r : { ...r, contentAt: 0, contentLength: 0 }));
 
 describe('record codec', () => {
   it('decodes what it encoded, across many wraparounds of a small ring', () => {
@@ -64,7 +75,7 @@ describe('record codec', () => {
 });
 
 describe('record ABI', () => {
-  it('lays every field out without overlap, and a common call in the first 64-byte cache line', () => {
+  it('lays every field out without overlap, a common call in the first 64-byte cache line', () => {
     // [first byte, last byte + 1) of every field of a record.
     const f64 = (w: number): [number, number] => [w * 8, w * 8 + 8];
     const u32 = (w: number, n = 1): [number, number] => [w * 4, w * 4 + 4 * n];
@@ -81,13 +92,24 @@ describe('record ABI', () => {
     expect(L.HEADER_BYTES % 64).toBe(0);
   });
 
+  it('lays the extension row out without overlap, the response id filling its end, one row per record index', () => {
+    const u32 = (w: number): [number, number] => [w * 4, w * 4 + 4];
+    const all = [u32(L.X_RESPONSE_MODEL), u32(L.X_FINISH), u32(L.X_SERVER), u32(L.X_SERVER_PORT), u32(L.X_CONTENT_AT), u32(L.X_CONTENT_LEN),
+      u32(L.X_RESPONSE_ID_LEN), [L.RESPONSE_ID_AT, L.RESPONSE_ID_AT + L.MAX_RESPONSE_ID_BYTES] as [number, number]].sort((a, b) => a[0] - b[0]);
+    for (let i = 1; i < all.length; i++) expect(all[i][0]).toBeGreaterThanOrEqual(all[i - 1][1]);
+    expect(all[all.length - 1][1]).toBe(L.EXT_BYTES);
+    // A record and its row share an index (the writer and the readers rely on it).
+    expect(L.EXT_U32).toBe(L.RECORD_U32);
+    expect(L.EXT_FLAGS_MASK).toBe(L.FLAG_RESPONSE | L.FLAG_CONTENT);
+  });
+
   it('writes the header a worker checks: magic with version, capacity, record size', () => {
     const ring = createRing(128);
     expect(ring.header[L.H_MAGIC]).toBe(L.ABI_MAGIC);
     expect(ring.header[L.H_MAGIC] & 0xffff).toBe(L.ABI_VERSION);
     expect(ring.header[L.H_CAPACITY]).toBe(128);
     expect(ring.header[L.H_RECORD_BYTES]).toBe(L.RECORD_BYTES);
-    expect(ring.buffer.byteLength).toBe(L.HEADER_BYTES + 128 * L.RECORD_BYTES);
+    expect(ring.buffer.byteLength).toBe(L.HEADER_BYTES + 128 * (L.RECORD_BYTES + L.EXT_BYTES));
     expect(attachRing(ring.buffer).capacity).toBe(128);
   });
 

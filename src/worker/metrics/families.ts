@@ -167,5 +167,7 @@ function healthFamilies(h: MetricsHealth): Family[] {
       points: [{ labels: [], value: h.ringUsed / h.ringCapacity }] },
     { kind: 'counter', name: 'ractogateway.strings.folded', unit: '{call}', help: `Record calls whose provider, model or error type folded into __overflow__ (maxStrings).`,
       points: [{ labels: [], value: h.stringsFolded }] },
+    { kind: 'counter', name: 'ractogateway.content.dropped', unit: '{span}', help: 'Spans exported without their captured content, by reason (arenaFull: no room in the content arena; scrubFailed: the scrub module failed).',
+      points: byReason(h.contentDropped) },
   ];
 }

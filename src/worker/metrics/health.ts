@@ -2,9 +2,10 @@
 // alone: the workers' outcome counters (layout.ts) and the main thread's mirrored counts
 // (metrics-config.ts HEALTH_*). Worker thread only; costs the main thread nothing.
 
-import { FAILURE_REASONS, N_EXPORTED, N_FAILED, N_REPLAYED, N_SAMPLED, N_SPOOLED } from '../../shared/layout.js';
+import { FAILURE_REASONS, N_CONTENT_FAILED, N_EXPORTED, N_FAILED, N_REPLAYED, N_SAMPLED, N_SPOOLED } from '../../shared/layout.js';
 import { copiedBelow } from '../../shared/ring.js';
 import {
+  HEALTH_CONTENT_ARENA_FULL,
   HEALTH_NOT_SAMPLED,
   HEALTH_RECORDED,
   HEALTH_RING_FULL,
@@ -52,6 +53,7 @@ export function readHealth(s: HealthSources): MetricsHealth {
     droppedByReason,
     failedByReason,
     stringsFolded: h[HEALTH_STRINGS_FOLDED],
+    contentDropped: { arenaFull: h[HEALTH_CONTENT_ARENA_FULL], scrubFailed: Number(Atomics.load(k, N_CONTENT_FAILED)) },
     spooled: Number(Atomics.load(k, N_SPOOLED)),
     replayed: Number(Atomics.load(k, N_REPLAYED)),
     ringUsed,

@@ -40,6 +40,7 @@ import type { MetricsPartData } from '../../shared/metrics-config.js';
 import type { RingViews } from '../../shared/ring.js';
 import { costOfCall } from '../../pricing/rates.js';
 import { priceOfCall, type RecordContext } from '../../spans/record.js';
+import { priceModelWord } from '../../shared/codec.js';
 
 // ---- bucket boundaries ----
 /** ractogateway_request_duration_seconds, the original's buckets (seconds). */
@@ -146,7 +147,6 @@ export class SeriesTable {
       const fb = i * RECORD_F64;
       const ub = i * RECORD_U32;
       const flags = u[ub + U_FLAGS];
-      const modelId = u[ub + U_MODEL];
       const v = this.#series(u, ub, flags);
       const usage = (flags & FLAG_USAGE) !== 0;
       const input = f[fb + F_INPUT];
@@ -164,8 +164,9 @@ export class SeriesTable {
       if ((flags & OP_MASK) !== OP_EMBED) v[V_OUTPUT_TOKENS + tokensBucket(output)] += 1;
       v[V_TOOLS] += u[ub + U_TOOLS];
       // The price as the span's (priceOfCall caches it per provider and model; costOfCall picks
-      // the rates in force at the call's end and its input size's tier).
-      const price = priceOfCall(ctx, u[ub + U_PROVIDER], modelId).price;
+      // the rates in force at the call's end and its input size's tier), of the model that
+      // answered when the record says: the series' model label stays the one asked for.
+      const price = priceOfCall(ctx, u[ub + U_PROVIDER], priceModelWord(u, records.ext, ub)).price;
       if (price !== undefined) {
         const reasoning = usage ? f[fb + F_REASONING] : 0;
         v[V_COST] += Math.round(costOfCall(price, input, output, cached, cacheWrite, reasoning, timeOrigin + f[fb + F_END]) * COST_SCALE);

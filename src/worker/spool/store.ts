@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import {
   FAILURE_REASONS, N_DEST, N_EXPORTED, N_FAILED, N_REPLAY_FAILED, N_REPLAYED, N_SPOOL_BYTES, N_SPOOL_CORRUPT, N_SPOOLED, S_OWNER, slotWord,
 } from '../../shared/layout.js';
-import type { SpoolConfig, UnsentRequest } from '../../shared/worker-config.js';
+import { SPOOL_DIR_MODE, SPOOL_FILE_MODE, type SpoolConfig, type UnsentRequest } from '../../shared/worker-config.js';
 import { N_FAILED_REJECTED, N_FAILED_TOO_LARGE } from '../outcomes.js';
 import {
   FLAG_COUNTS, FLAG_FOREIGN, FLAG_SETTLED, parseSegment, parseSegmentName, RECORD_HEAD_BYTES, RECORD_MAGIC, record, segmentHeader, segmentName, settledTail, type RecordInfo,
@@ -89,7 +89,8 @@ export class SpoolStore {
     this.#config = config;
     this.#host = host;
     this.#limit = segmentLimit(config.maxBytes);
-    mkdirSync(config.dir, { recursive: true });
+    // Spooled spans are the gateway's data: its directory and segments are the owner's alone.
+    mkdirSync(config.dir, { recursive: true, mode: SPOOL_DIR_MODE });
   }
 
   /**
@@ -152,7 +153,7 @@ export class SpoolStore {
     const name = segmentName({ created: Date.now(), session: this.#config.session, thread: this.#host.thread, seq: this.#seq++ });
     const path = join(this.#config.dir, name);
     const header = segmentHeader(this.#config.session, this.#host.names[dest]);
-    const fd = openSync(path, 'wx');
+    const fd = openSync(path, 'wx', SPOOL_FILE_MODE);
     writeSync(fd, header);
     fsyncSync(fd);
     syncDir(this.#config.dir);

@@ -17,7 +17,7 @@ afterAll(() => server.close());
 const { CHAT_USAGE } = fakeOpenAI;
 
 describe('generateText', () => {
-  it('records one chat span with the answered model and the usage OpenAI reported', async () => {
+  it('records one chat span with the asked and the answered model, the response fields and the usage OpenAI reported', async () => {
     const { tracer, telemetry } = recorded();
     server.answer(fakeOpenAI.chatCompletion());
     const before = performance.now();
@@ -26,7 +26,8 @@ describe('generateText', () => {
     expect(result.text).toBe('Hello from the fake.');
     const span = onlySpan(tracer);
     expect(span).toMatchObject({
-      provider: 'openai', model: fakeOpenAI.CHAT_MODEL, operation: 'chat', status: 'ok', errorType: null,
+      provider: 'openai', model: 'gpt-4o-mini', responseModel: fakeOpenAI.CHAT_MODEL, operation: 'chat', status: 'ok', errorType: null,
+      responseId: 'chatcmpl-1', finishReasons: ['stop'], serverAddress: '127.0.0.1', serverPort: Number(new URL(server.url).port),
       inputTokens: CHAT_USAGE.prompt_tokens, cachedInputTokens: CHAT_USAGE.prompt_tokens_details.cached_tokens, cacheWriteTokens: 0,
       outputTokens: CHAT_USAGE.completion_tokens, reasoningTokens: CHAT_USAGE.completion_tokens_details.reasoning_tokens,
       toolCalls: 0, timeToFirstTokenMs: null,
@@ -40,7 +41,7 @@ describe('generateText', () => {
     server.answer({ json: fakeOpenAI.responseObject() });
     await generateText({ model: providers(server).openai('gpt-4.1'), prompt: 'hi', telemetry });
     // fakes/openai.ts: input 2000 (1500 cached), output 400 (256 reasoning), one function call.
-    expect(onlySpan(tracer)).toMatchObject({ provider: 'openai', model: fakeOpenAI.RESPONSES_MODEL, inputTokens: 2000, cachedInputTokens: 1500,
+    expect(onlySpan(tracer)).toMatchObject({ provider: 'openai', model: 'gpt-4.1', responseModel: fakeOpenAI.RESPONSES_MODEL, inputTokens: 2000, cachedInputTokens: 1500,
       outputTokens: 400, reasoningTokens: 256, toolCalls: 1 });
   });
 
@@ -50,7 +51,7 @@ describe('generateText', () => {
     await generateText({ model: providers(server).anthropic('claude-sonnet-4-6'), prompt: 'hi', telemetry });
     const u = fakeAnthropic.USAGE;
     expect(onlySpan(tracer)).toMatchObject({
-      provider: 'anthropic', model: fakeAnthropic.MODEL, operation: 'chat',
+      provider: 'anthropic', model: 'claude-sonnet-4-6', responseModel: fakeAnthropic.MODEL, operation: 'chat',
       inputTokens: u.input_tokens + u.cache_read_input_tokens + u.cache_creation_input_tokens,
       cachedInputTokens: u.cache_read_input_tokens, cacheWriteTokens: u.cache_creation_input_tokens, outputTokens: u.output_tokens,
     });
@@ -125,13 +126,13 @@ describe('generateText', () => {
 });
 
 describe('generateObject', () => {
-  it('records one chat span with the answered model and the usage', async () => {
+  it('records one chat span with the asked and the answered model, the response id and the usage', async () => {
     const { tracer, telemetry } = recorded();
     server.answer(fakeOpenAI.chatCompletion({ content: '{"city":"Paris"}' }));
     const { object } = await generateObject({ model: providers(server).openai.chat('gpt-4o-mini'), prompt: 'a city', telemetry,
       schema: jsonSchema<{ city: string }>({ type: 'object', properties: { city: { type: 'string' } }, required: ['city'] }) });
     expect(object).toEqual({ city: 'Paris' });
-    expect(onlySpan(tracer)).toMatchObject({ provider: 'openai', model: fakeOpenAI.CHAT_MODEL, operation: 'chat', status: 'ok',
+    expect(onlySpan(tracer)).toMatchObject({ provider: 'openai', model: 'gpt-4o-mini', responseModel: fakeOpenAI.CHAT_MODEL, responseId: 'chatcmpl-1', operation: 'chat', status: 'ok',
       inputTokens: CHAT_USAGE.prompt_tokens, outputTokens: CHAT_USAGE.completion_tokens, reasoningTokens: CHAT_USAGE.completion_tokens_details.reasoning_tokens });
   });
 

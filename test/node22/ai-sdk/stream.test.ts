@@ -28,7 +28,7 @@ describe('streamText', () => {
     const waited = performance.now() - before;
     expect(text).toBe('Hello from the fake.');
     const span = onlySpan(tracer);
-    expect(span).toMatchObject({ provider: 'lmstudio', model: fakeOpenAI.CHAT_MODEL, operation: 'stream', status: 'ok',
+    expect(span).toMatchObject({ provider: 'lmstudio', model: 'gpt-4o-mini', responseModel: fakeOpenAI.CHAT_MODEL, operation: 'stream', status: 'ok', finishReasons: ['stop'],
       inputTokens: CHAT_USAGE.prompt_tokens, cachedInputTokens: CHAT_USAGE.prompt_tokens_details.cached_tokens,
       outputTokens: CHAT_USAGE.completion_tokens, reasoningTokens: CHAT_USAGE.completion_tokens_details.reasoning_tokens });
     expect(span.timeToFirstTokenMs).toBeGreaterThan(0);
@@ -52,7 +52,7 @@ describe('streamText', () => {
     await streamText({ model: providers(server).anthropic('claude-sonnet-4-6'), prompt: 'hi', telemetry }).consumeStream();
     await settle();
     const u = fakeAnthropic.USAGE;
-    expect(onlySpan(tracer)).toMatchObject({ provider: 'anthropic', model: fakeAnthropic.MODEL, operation: 'stream',
+    expect(onlySpan(tracer)).toMatchObject({ provider: 'anthropic', model: 'claude-sonnet-4-6', responseModel: fakeAnthropic.MODEL, operation: 'stream',
       inputTokens: u.input_tokens + u.cache_read_input_tokens + u.cache_creation_input_tokens, cachedInputTokens: u.cache_read_input_tokens,
       cacheWriteTokens: u.cache_creation_input_tokens, outputTokens: u.output_tokens });
   });
@@ -106,7 +106,7 @@ describe('streamObject', () => {
     expect(await result.object).toEqual({ city: 'Paris' });
     await settle();
     const span = onlySpan(tracer);
-    expect(span).toMatchObject({ provider: 'openai', model: fakeOpenAI.CHAT_MODEL, operation: 'stream', status: 'ok', inputTokens: CHAT_USAGE.prompt_tokens });
+    expect(span).toMatchObject({ provider: 'openai', model: 'gpt-4o-mini', responseModel: fakeOpenAI.CHAT_MODEL, operation: 'stream', status: 'ok', inputTokens: CHAT_USAGE.prompt_tokens });
     expect(span.timeToFirstTokenMs).toBeGreaterThan(0);
     expect(span.timeToFirstTokenMs!).toBeLessThanOrEqual(span.latencyMs);
   });

@@ -1,0 +1,35 @@
+// What the workers (and an in-memory tracer) need to build a span's content attributes from the
+// bytes in the content arena: plain data, resolved once from the options (content-options.ts).
+// Pure types and constants; both threads.
+
+/** The built-in redaction rules (worker/content/redact.ts), in the order they run. */
+export const REDACTION_RULES = ['bearerToken', 'jwt', 'apiKey', 'cardNumber', 'email'] as const;
+export type RedactionRule = (typeof REDACTION_RULES)[number];
+
+export interface CaptureCategories {
+  /** gen_ai.system_instructions */
+  system: boolean;
+  /** gen_ai.input.messages */
+  input: boolean;
+  /** gen_ai.output.messages */
+  output: boolean;
+  /** gen_ai.tool.definitions */
+  tools: boolean;
+}
+
+export interface ContentConfig {
+  capture: CaptureCategories;
+  /** Most bytes (UTF-8) of one content attribute's JSON; longer ones are truncated. */
+  maxContentBytes: number;
+  /** Bytes of the content arena (arena.ts). */
+  arenaBytes: number;
+  /** Built-in rules that run, in REDACTION_RULES order. */
+  rules: RedactionRule[];
+  /** The user's patterns, each replaced by REDACTED wherever it matches. */
+  patterns: { source: string; flags: string }[];
+  /** A module whose export scrubs each string after the rules: `(text: string) => string`. */
+  scrub: { module: string; exportName: string } | undefined;
+}
+
+/** What a user pattern's match becomes; the built-in rules write `[REDACTED:<rule>]`. */
+export const REDACTED = '[REDACTED]';
