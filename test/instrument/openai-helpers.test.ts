@@ -35,7 +35,7 @@ describe('chat.completions.stream()', () => {
     expect(deltas.join('')).toBe('Hello from the fake.');
     expect(final.choices[0]!.message.content).toBe('Hello from the fake.');
     expect(server.requests[0]!.body.stream_options).toEqual({ include_usage: true });
-    expect(onlySpan(tracer)).toMatchObject({ operation: 'stream', model: fake.CHAT_MODEL, inputTokens: 1200, outputTokens: 300,
+    expect(onlySpan(tracer)).toMatchObject({ operation: 'stream', model: 'gpt-4o-mini', responseModel: fake.CHAT_MODEL, inputTokens: 1200, outputTokens: 300,
       cachedInputTokens: 1024, reasoningTokens: 192, status: 'ok' });
   });
 
@@ -55,7 +55,7 @@ describe('chat.completions.parse()', () => {
     const res = await client.chat.completions.parse({ model: 'gpt-4o-mini', messages });
     expect(res.choices[0]!.message.content).toBe('Hello from the fake.');
     expect(res.choices[0]!.message).toHaveProperty('parsed', null);
-    expect(onlySpan(tracer)).toMatchObject({ operation: 'chat', model: fake.CHAT_MODEL, inputTokens: 1200, outputTokens: 300, status: 'ok' });
+    expect(onlySpan(tracer)).toMatchObject({ operation: 'chat', model: 'gpt-4o-mini', responseModel: fake.CHAT_MODEL, inputTokens: 1200, outputTokens: 300, status: 'ok' });
   });
 
   it('keeps withResponse() working on parse(), the call recorded once', async () => {
@@ -83,7 +83,7 @@ describe('responses.stream()', () => {
     expect(types).toEqual(fake.RESPONSES_STREAM_EVENTS);
     expect(final.output.map((item) => item.type)).toEqual(['reasoning', 'message', 'function_call']);
     expect(final.usage).toMatchObject({ input_tokens: 2000, output_tokens: 400 });
-    expect(onlySpan(tracer)).toMatchObject({ operation: 'stream', model: fake.RESPONSES_MODEL, inputTokens: 2000, cachedInputTokens: 1500,
+    expect(onlySpan(tracer)).toMatchObject({ operation: 'stream', model: 'gpt-4.1', responseModel: fake.RESPONSES_MODEL, inputTokens: 2000, cachedInputTokens: 1500,
       outputTokens: 400, reasoningTokens: 256, toolCalls: 1, status: 'ok' });
   });
 
