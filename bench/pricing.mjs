@@ -13,7 +13,7 @@
 // AWS, Azure), then dated and `provider/` variants of them up to 1,000. Median of ROUNDS rounds.
 import { createRequire } from 'node:module';
 import { takeRange } from '../dist/worker/build.js';
-import { OtlpProtoEncoder } from '../dist/worker/otlp-proto.js';
+import { OtlpProtoEncoder } from '../dist/worker/otlp/request.js';
 import { createRing } from '../dist/shared/ring.js';
 import { decodeRecord, emptyFields, encodeRecord } from '../dist/shared/codec.js';
 import { CACHE_MISS, CACHE_SHIFT, OP_CHAT } from '../dist/shared/layout.js';

@@ -19,11 +19,11 @@
 // model, a response id of its own, a finish reason, the server's address and port).
 import { takeRange } from '../dist/worker/build.js';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { OtlpProtoEncoder } from '../dist/worker/otlp-proto.js';
-import { requestToJson } from '../dist/worker/otlp-json.js';
+import { OtlpProtoEncoder } from '../dist/worker/otlp/request.js';
+import { requestToJson } from '../dist/worker/otlp/json.js';
 import { toReadableSpan } from '../dist/spans/readable-span.js';
 import { tracerResource } from '../dist/spans/resource.js';
-import { OtlpGrpcSender, OtlpHttpSender } from '../dist/worker/otlp-transport.js';
+import { OtlpGrpcSender, OtlpHttpSender } from '../dist/worker/otlp/transport.js';
 import { createRing } from '../dist/shared/ring.js';
 import { decodeRecord, emptyFields, encodeRecord } from '../dist/shared/codec.js';
 import { CACHE_MISS, CACHE_SHIFT, FLAG_RESPONSE, OP_CHAT } from '../dist/shared/layout.js';

@@ -1,7 +1,7 @@
 // SpanRecord: one call as the user sees it (tracer.spans) and as spans are made from it, and
 // the span's name and attributes. Pure; both threads (in-memory capture on the main thread, span
 // building in workers). The worker's OTLP encoder writes the same attributes field by field
-// (worker/otlp-proto.ts); the tests hold the two to each other through a real receiver.
+// (worker/otlp/request.ts); the tests hold the two to each other through a real receiver.
 
 import type { Attributes } from '@opentelemetry/api';
 import { priceModelId, type RecordFields } from '../shared/codec.js';
@@ -235,7 +235,7 @@ export function toSpanRecord(r: RecordFields, ctx: RecordContext, content: SpanC
 /** The attribute with a truncated category's size before truncation. */
 export const originalBytesKey = (category: string): string => `llm.content.${category}.original_bytes`;
 
-/** The content attributes, in the order the OTLP encoder writes them (worker/otlp-extras.ts). */
+/** The content attributes, in the order the OTLP encoder writes them (worker/otlp/extras.ts). */
 export const CONTENT_KEYS = [
   ['systemInstructions', 'gen_ai.system_instructions', 'system'],
   ['inputMessages', 'gen_ai.input.messages', 'input'],

@@ -1,16 +1,15 @@
 // Builds the destinations a worker sends to, from plain DestinationConfig data. Worker only.
 //
-//   otlp-grpc, otlp-http             our encoder (otlp-proto.ts) + transport (otlp-transport.ts):
+//   otlp-grpc, otlp-http             our encoder (otlp/request.ts) + transport (otlp/transport.ts):
 //                                    one protobuf encoding per batch, shared by all of them
-//                                    (http/json is made from it at each send: otlp-json.ts)
+//                                    (http/json is made from it at each send: otlp/json.ts)
 //   console, module, discard         SpanExporters fed the batch's ReadableSpans
 //
 // A Batch builds each form (ReadableSpans, protobuf bytes) at most once, and only if some
 // destination needs it.
 
 import type { ReadableSpan, Resource, SpanExporter } from '../spans/sdk-shapes.js';
-import type { OtlpProtoEncoder } from './otlp-proto.js';
-import { OtlpGrpcSender, OtlpHttpSender, type OtlpSender } from './otlp-transport.js';
+import { OtlpGrpcSender, OtlpHttpSender, type OtlpProtoEncoder, type OtlpSender } from './otlp/index.js';
 import { exportSpans } from '../spans/export.js';
 import { toReadableSpan } from '../spans/readable-span.js';
 import type { TakenRange } from './build.js';
@@ -95,7 +94,7 @@ class DiscardingExporter implements SpanExporter {
   }
 }
 
-/** `giveUp`: asked by the OTLP senders before each retry (otlp-retry.ts). */
+/** `giveUp`: asked by the OTLP senders before each retry (otlp/retry.ts). */
 export async function createDestination(config: DestinationConfig, timeoutMillis: number, giveUp: () => boolean = () => false): Promise<Destination> {
   switch (config.kind) {
     case 'console':

@@ -25,10 +25,9 @@ import { DrainLoop } from './loop.js';
 import { WorkerMetrics } from './metrics/host.js';
 import { TailSampler } from './metrics/sampling.js';
 import { SeriesTable } from './metrics/series.js';
-import { OtlpProtoEncoder } from './otlp-proto.js';
+import { OtlpProtoEncoder, PartialSuccessLog } from './otlp/index.js';
 import { tracerResource } from '../spans/resource.js';
 import { PriceVersions } from './prices.js';
-import { PartialSuccessLog } from './partial-log.js';
 import { Spool } from './spool/spool.js';
 import { REPLAY_BUDGET_MILLIS } from './spool/replay.js';
 import { PriceResolver } from '../pricing/cost.js';
@@ -164,7 +163,7 @@ async function start(): Promise<void> {
   const resource = tracerResource(config.serviceName);
   const encoder = new OtlpProtoEncoder(resource.attributes, pool);
   // With a spool, shutdown does not wait out a collector that does not answer: the request goes
-  // to disk at its next retry (otlp-retry.ts).
+  // to disk at its next retry (otlp/retry.ts).
   const giveUp = (): boolean => config.spool !== undefined && Atomics.load(control, C_CLOSING) === 1;
   const destinations = await Promise.all(config.destinations.map((d) =>
     createDestination(d, config.exportTimeoutMillis, giveUp).catch((err: unknown) => {

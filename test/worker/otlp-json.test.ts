@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
-import { jsonPartialSuccess, requestToJson } from '../../src/worker/otlp-json.js';
+import { jsonPartialSuccess, requestToJson } from '../../src/worker/otlp/json.js';
 
 const root = protobuf.loadSync(fileURLToPath(new URL('../fixtures/otlp/trace.proto', import.meta.url)));
 const Request = root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest');

@@ -5,7 +5,7 @@ import * as zlib from 'node:zlib';
 import fc from 'fast-check';
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
-import { partialSuccess, splitRequest } from '../../src/worker/otlp-wire.js';
+import { partialSuccess, splitRequest } from '../../src/worker/otlp/wire.js';
 import { crc32, parseSegment, record, segmentHeader } from '../../src/worker/spool/format.js';
 
 const root = protobuf.loadSync(fileURLToPath(new URL('../fixtures/otlp/trace.proto', import.meta.url)));

@@ -16,7 +16,7 @@ import type { BroadcastChannel } from 'node:worker_threads';
 import { C_METRICS_DONE, C_METRICS_HOST, S_OWNER, slotWord } from '../../shared/layout.js';
 import type { MetricsConfig, MetricsMessage, MetricsPartData } from '../../shared/metrics-config.js';
 import type { StringLookup } from '../../spans/record.js';
-import { OtlpHttpSender } from '../otlp-transport.js';
+import { OtlpHttpSender } from '../otlp/index.js';
 import { families, type Family, type Series } from './families.js';
 import { readHealth, type HealthSources } from './health.js';
 import { encodeMetricsRequest } from './otlp-metrics.js';

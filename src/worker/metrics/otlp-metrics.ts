@@ -1,6 +1,6 @@
 // The metric families (families.ts) as an OTLP ExportMetricsServiceRequest (protobuf), cumulative
 // temporality, with the tracer's resource and scope. Worker thread (the metrics host). Sent every
-// metricsExportIntervalMillis by the same HTTP sender as the spans (otlp-transport.ts): a push
+// metricsExportIntervalMillis by the same HTTP sender as the spans (worker/otlp/transport.ts): a push
 // is a few hundred data points, so this encoder builds each message plainly, bottom up.
 //
 //   ResourceMetrics{1 resource, 2 scope_metrics{1 scope, 2 metrics}}
@@ -11,7 +11,7 @@
 
 import type { Attributes } from '@opentelemetry/api';
 import { INSTRUMENTATION_SCOPE } from '../../spans/readable-span.js';
-import { ProtoWriter, WIRE_FIXED64, WIRE_VARINT, lenField, tag, utf8Bytes, writeKeyValue } from '../proto-writer.js';
+import { ProtoWriter, WIRE_FIXED64, WIRE_VARINT, lenField, tag, utf8Bytes, writeKeyValue } from '../otlp/index.js';
 import type { Family, Labels } from './families.js';
 
 const CUMULATIVE = 2;

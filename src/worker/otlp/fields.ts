@@ -1,10 +1,10 @@
 // The constant pieces of a span's bytes: pre-encoded attribute keys, the string attribute
 // fields that take few values, and the number attribute writer. Worker only; used by the span
-// writer of otlp-span.ts. The keys are those of spanAttributes() (spans/record.ts).
+// writer of span.ts. The keys are those of spanAttributes() (spans/record.ts).
 
-import type { PriceSource } from '../pricing/cost.js';
-import { CACHE_HITS, OPERATIONS, OP_CHAT, OP_EMBED, OP_STREAM } from '../shared/layout.js';
-import { genAiOperation, genAiProvider } from '../spans/record.js';
+import type { PriceSource } from '../../pricing/cost.js';
+import { CACHE_HITS, OPERATIONS, OP_CHAT, OP_EMBED, OP_STREAM } from '../../shared/layout.js';
+import { genAiOperation, genAiProvider } from '../../spans/record.js';
 import { DOUBLE, ProtoWriter, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT, concat, keyBytes, lenFieldBytes, numberKind, stringValueBytes, tag } from './proto-writer.js';
 
 // Pre-encoded KeyValue.key fields of the span attributes (the keys of spanAttributes()).

@@ -4,9 +4,9 @@
 // each is sent with the time left (a piece reached with none left fails exportTimeout, kept by the
 // spool when there is one). Worker only.
 
-import type { DestinationOutcome } from '../shared/worker-config.js';
-import type { Sent } from './otlp-retry.js';
-import { splitRequest } from './otlp-wire.js';
+import type { DestinationOutcome } from '../../shared/worker-config.js';
+import type { Sent } from './retry.js';
+import { splitRequest } from './wire.js';
 
 /**
  * Sends `body` (holding `spans` spans) through `sendOnce` within `timeoutMillis` in all, splitting
@@ -25,7 +25,7 @@ async function deliverBy(sendOnce: (body: Uint8Array, leftMs: number) => Promise
       return o;
     }
     o.undelivered = spans;
-    // A retryable failure (otlp-retry.ts marks it): the request itself is worth keeping.
+    // A retryable failure (retry.ts marks it): the request itself is worth keeping.
     if (o.unsent !== undefined) o.unsent = [{ body, spans }];
     return o;
   }

@@ -1,20 +1,20 @@
-// OTLP/HTTP JSON: an encoded ExportTraceServiceRequest (otlp-proto.ts) rewritten as the OTLP
+// OTLP/HTTP JSON: an encoded ExportTraceServiceRequest (request.ts) rewritten as the OTLP
 // JSON encoding, and the JSON answer read for partial success. Worker only.
 //
 // Why a transcoder rather than a second encoder: the protobuf request is the one form of a batch
-// that is split when too large (otlp-split.ts) and kept by the spool, so the JSON is made from it
+// that is split when too large (split.ts) and kept by the spool, so the JSON is made from it
 // right before each send, and both encodings carry the same spans by construction. It also means
 // no OpenTelemetry SDK package (the SDK's JSON exporter) is needed for http/json.
 //
 // The rules (OTLP specification, "JSON Protobuf Encoding"): field names in lowerCamelCase; trace
 // and span ids as hex strings, not base64; enums as their integer values; 64-bit integers as
 // decimal strings (proto3's JSON mapping); fields at their default value left out. The schema
-// (otlp-json-schema.ts) is the part of opentelemetry/proto/trace/v1 and common/v1 a request of
+// (json-schema.ts) is the part of opentelemetry/proto/trace/v1 and common/v1 a request of
 // ours can hold.
 
-import { As, REQUEST, type FieldSpec, type Schema } from './otlp-json-schema.js';
+import { As, REQUEST, type FieldSpec, type Schema } from './json-schema.js';
 import { BACKSLASH, COMMA, FIELD_ROOM, HEX_DIGITS, Out, QUOTE, u64 } from './json-out.js';
-import type { PartialSuccess } from './otlp-wire.js';
+import type { PartialSuccess } from './wire.js';
 
 /**
  * Reads one request's wire format and writes its JSON, in one pass over one buffer (a nested

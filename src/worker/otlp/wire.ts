@@ -1,6 +1,6 @@
 // Reading the few OTLP messages the worker must look into after encoding them: the collector's
 // ExportTraceServiceResponse (partial success) and an ExportTraceServiceRequest to be cut in two
-// (otlp-split.ts). Worker only; plain protobuf wire format, no schema library.
+// (split.ts). Worker only; plain protobuf wire format, no schema library.
 //
 //   ExportTraceServiceResponse { ExportTracePartialSuccess partial_success = 1; }
 //   ExportTracePartialSuccess  { int64 rejected_spans = 1; string error_message = 2; }

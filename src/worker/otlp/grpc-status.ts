@@ -1,4 +1,4 @@
-// gRPC status codes as the OTLP/gRPC sender (otlp-transport.ts) reads them: names, which are
+// gRPC status codes as the OTLP/gRPC sender (transport.ts) reads them: names, which are
 // retried (the OTLP specification's list), the HTTP-to-gRPC mapping, and how servers word a
 // message over their size limit. Worker only.
 

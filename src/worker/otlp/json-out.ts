@@ -1,4 +1,4 @@
-// The byte buffer the OTLP JSON transcoder (otlp-json.ts) writes into, and the decimal form of
+// The byte buffer the OTLP JSON transcoder (json.ts) writes into, and the decimal form of
 // an unsigned 64-bit integer. Worker only.
 
 /**

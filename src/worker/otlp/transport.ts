@@ -1,6 +1,6 @@
-// Sends encoded ExportTraceServiceRequests (otlp-proto.ts) over OTLP/HTTP (node:http) and
+// Sends encoded ExportTraceServiceRequests (request.ts) over OTLP/HTTP (node:http) and
 // OTLP/gRPC (node:http2), with the OTLP specification's retry rules, inside one time budget
-// per export (otlp-retry.ts). Worker only. Never rejects: every way an export ends is a
+// per export (retry.ts). Worker only. Never rejects: every way an export ends is a
 // DestinationOutcome.
 //
 // Retried until the budget runs out, with exponential backoff and jitter (a Retry-After header or
@@ -9,10 +9,10 @@
 //   gRPC: CANCELLED, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED, OUT_OF_RANGE, UNAVAILABLE,
 //         DATA_LOSS.
 // A request too large for the collector (HTTP 413, gRPC RESOURCE_EXHAUSTED about the message
-// size) is sent in halves (otlp-split.ts). Anything else fails the batch at once (exportError).
+// size) is sent in halves (split.ts). Anything else fails the batch at once (exportError).
 // A success's answer is read for partial_success: its rejected spans count failed (rejected).
 // OTLP/HTTP sends protobuf, or JSON made from the protobuf request right before each send
-// (otlp-json.ts), so that splitting and the spool work on one form.
+// (json.ts), so that splitting and the spool work on one form.
 
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import {
@@ -26,11 +26,11 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { urlToHttpOptions } from 'node:url';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
-import type { DestinationOutcome } from '../shared/worker-config.js';
-import { withRetries, type Attempt, type Sent } from './otlp-retry.js';
-import { deliver } from './otlp-split.js';
-import { partialSuccess, type PartialSuccess } from './otlp-wire.js';
-import { jsonPartialSuccess, requestToJson } from './otlp-json.js';
+import type { DestinationOutcome } from '../../shared/worker-config.js';
+import { withRetries, type Attempt, type Sent } from './retry.js';
+import { deliver } from './split.js';
+import { partialSuccess, type PartialSuccess } from './wire.js';
+import { jsonPartialSuccess, requestToJson } from './json.js';
 import { GRPC_CODES, grpcMessage, grpcStatusOfHttp, RESOURCE_EXHAUSTED, RETRYABLE_GRPC, TOO_LARGE_TEXT } from './grpc-status.js';
 
 const gzip = promisify(gzipCallback);

@@ -1,4 +1,4 @@
-// The attributes of a span beyond its template (otlp-span.ts): the call's own attributes, the
+// The attributes of a span beyond its template (span.ts): the call's own attributes, the
 // response fields and the captured content, written between its numbers and its status. Worker
 // only. Fields that take few values (the attribute values, the answered model, the finish reasons,
 // the server address and port) are encoded once per string id and copied, the response ones as one
@@ -8,10 +8,10 @@
 
 import {
   FINISH_SEPARATOR, FLAG_ATTRS, FLAG_CONTENT, FLAG_RESPONSE, RESPONSE_ID_AT, U_ATTRS, X_FINISH, X_RESPONSE_ID_LEN, X_RESPONSE_MODEL, X_SERVER, X_SERVER_PORT,
-} from '../shared/layout.js';
-import type { RingViews } from '../shared/ring.js';
-import { CONTENT_KEYS, originalBytesKey, type RecordContext, type SpanContent } from '../spans/record.js';
-import { numberAttr, stringAttrField } from './otlp-fields.js';
+} from '../../shared/layout.js';
+import type { RingViews } from '../../shared/ring.js';
+import { CONTENT_KEYS, originalBytesKey, type RecordContext, type SpanContent } from '../../spans/record.js';
+import { numberAttr, stringAttrField } from './fields.js';
 import { ProtoWriter, WIRE_LEN, concat, keyBytes, tag, utf8Bytes, varintSize } from './proto-writer.js';
 
 /** The flags of the records that have extras. */

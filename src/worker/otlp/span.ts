@@ -1,9 +1,9 @@
-// The bytes of one OTLP Span, for the batch encoder (otlp-proto.ts). Worker only.
+// The bytes of one OTLP Span, for the batch encoder (request.ts). Worker only.
 //
 // Two ways to write a span, with the same bytes:
 //   - SpanCache.writeBody/writeStatus: field by field, from cached key and value bytes. Used for
 //     the uncommon spans (errors) and to make templates. What follows the numbers of some spans
-//     only (their attributes, response fields, content) is written by otlp-extras.ts.
+//     only (their attributes, response fields, content) is written by extras.ts.
 //   - templates: for a span without error, everything from its name to its status is fixed by
 //     its Shape (provider, model, operation, cache hit, price) and by how each number is
 //     encoded (integer of some varint size, or double): a span's signature. A template is the
@@ -13,9 +13,9 @@
 // The order of fields and attributes is that of spanAttributes() (spans/record.ts); attribute
 // order carries no meaning in OTLP, but keeping it keeps the bytes comparable across versions.
 
-import { costOfCall, costWithRates, type CallPrice, type Rates } from '../pricing/rates.js';
-import { CACHE_MASK, CACHE_SHIFT, FLAG_ERROR, OP_EMBED, OP_MASK } from '../shared/layout.js';
-import { priceOfCall, spanName, type RecordContext } from '../spans/record.js';
+import { costOfCall, costWithRates, type CallPrice, type Rates } from '../../pricing/rates.js';
+import { CACHE_MASK, CACHE_SHIFT, FLAG_ERROR, OP_EMBED, OP_MASK } from '../../shared/layout.js';
+import { priceOfCall, spanName, type RecordContext } from '../../spans/record.js';
 import {
   F_CACHE,
   F_ERROR_TYPE_OTHER,
@@ -40,8 +40,8 @@ import {
   numberAttr,
   providerFields,
   stringAttrField,
-} from './otlp-fields.js';
-import { ExtraFields } from './otlp-extras.js';
+} from './fields.js';
+import { ExtraFields } from './extras.js';
 import { ProtoWriter, WIRE_FIXED32, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT, lenFieldBytes, tag } from './proto-writer.js';
 
 const SPAN_KIND_CLIENT = 3;

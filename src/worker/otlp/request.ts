@@ -5,7 +5,7 @@
 // then serialises it (~3.3 us a span on these machines), which caps one worker near 130k spans/s.
 // Our spans have one resource, one scope and a small set of scalar attributes, so this encoder
 // writes the wire format in one pass, straight from the copied records (build.ts), with no
-// object per span: most of a span is copied from a template (otlp-span.ts) and its ids, times
+// object per span: most of a span is copied from a template (span.ts) and its ids, times
 // and numbers written over it. bench/worker-stages.mjs measures it.
 // The same bytes serve OTLP/HTTP (application/x-protobuf) and OTLP/gRPC. The tests decode them
 // with protobufjs from a .proto written from the specification, never with this code.
@@ -16,22 +16,23 @@
 // Each span's length is a 2-byte varint (non-minimal below 128, which decoders accept), written
 // before the span is and patched after; 4 bytes for a span with content, which may be large.
 
-import type { BufferPool } from './buffers.js';
+import type { BufferPool } from '../buffers.js';
 import type { Attributes } from '@opentelemetry/api';
 import {
   F_CACHED_INPUT, F_CACHE_WRITE, F_END, F_INPUT, F_LATENCY, F_OUTPUT, F_REASONING, F_TTFT, FLAG_CONTENT,
   FLAG_ERROR, FLAG_PARENT, FLAG_USAGE, OP_MASK, RECORD_F64, RECORD_U32, U_ERROR, U_FLAGS, U_MODEL, U_PROVIDER, U_TOOLS, U_TRACE_FLAGS,
-} from '../shared/layout.js';
-import { priceModelWord } from '../shared/codec.js';
-import { EXTRAS_MASK } from './otlp-extras.js';
-import { INSTRUMENTATION_SCOPE, SAMPLED } from '../spans/readable-span.js';
-import type { RecordContext } from '../spans/record.js';
-import { ID_BYTES, PARENT_AT, SPAN_AT, TRACE_AT, type TakenRange } from './build.js';
+} from '../../shared/layout.js';
+import { priceModelWord } from '../../shared/codec.js';
+import { EXTRAS_MASK } from './extras.js';
+import { INSTRUMENTATION_SCOPE, SAMPLED } from '../../spans/readable-span.js';
+import type { RecordContext } from '../../spans/record.js';
+import { ID_BYTES, PARENT_AT, SPAN_AT, TRACE_AT, type TakenRange } from '../build.js';
 import {
   MAX_SPAN_BYTES, M_CACHED, M_CACHE_WRITE, M_COST, M_END, M_GEN_INPUT, M_GEN_OUTPUT, M_INPUT,
   M_LATENCY, M_OUTPUT, M_REASONING, M_START, M_TOOLS, M_TTFT, OK_TAIL_BYTES, OP_CACHE_MASK, Shape, SpanCache, SpanValues, round2,
-} from './otlp-span.js';
-import { DOUBLE, NanoClock, ProtoWriter, WIRE_LEN, lenField, numberKind, putVarint, tag, utf8Bytes, varintSize, writeKeyValue } from './proto-writer.js';
+} from './span.js';
+import { NanoClock } from './nanos.js';
+import { DOUBLE, ProtoWriter, WIRE_LEN, lenField, numberKind, putVarint, tag, utf8Bytes, varintSize, writeKeyValue } from './proto-writer.js';
 
 /** A number attribute's value over its template's: same kind, so the same size. */
 function putNumber(b: Uint8Array, view: DataView, at: number, v: number): void {

@@ -1,15 +1,15 @@
 // The retry budget of one OTLP export (the OTLP specification's rules), shared by the HTTP and
-// gRPC senders (otlp-transport.ts). Worker only.
+// gRPC senders (transport.ts). Worker only.
 //
 // An attempt ends done (an answer that settles the request), too large (413, or gRPC
-// RESOURCE_EXHAUSTED naming the message size: otlp-split.ts sends it in halves), or retryable,
+// RESOURCE_EXHAUSTED naming the message size: split.ts sends it in halves), or retryable,
 // with a kind that decides the reason once the budget is spent:
 //   'timeout'  the collector took the request and did not answer in time  -> exportTimeout
 //   'connect'  no connection, or it was reset before an answer            -> exportError
 //   'status'   a retryable answer (HTTP 429/502/503/504, gRPC UNAVAILABLE…) -> exportError
 // so that a collector that is down reads as an error with its cause, not as a slow collector.
 
-import type { DestinationOutcome } from '../shared/worker-config.js';
+import type { DestinationOutcome } from '../../shared/worker-config.js';
 
 const FIRST_BACKOFF_MILLIS = 100;
 const MAX_BACKOFF_MILLIS = 5_000;
@@ -52,7 +52,7 @@ export async function withRetries(timeoutMillis: number, attempt: (leftMs: numbe
     if (giveUp()) break;
   }
   const reason = kind === 'timeout' ? 'exportTimeout' : 'exportError';
-  // A split request's piece has what was left of the export's budget (otlp-split.ts).
+  // A split request's piece has what was left of the export's budget (split.ts).
   const budget = Math.max(0, Math.round(timeoutMillis));
   const message = kind === 'timeout'
     ? `export did not succeed within ${budget} ms (last: ${last})`

@@ -1,5 +1,5 @@
 // The part of the OTLP trace schema (opentelemetry/proto/trace/v1, common/v1) a request of ours
-// can hold, as the JSON transcoder (otlp-json.ts) reads it: each message's fields by number, with
+// can hold, as the JSON transcoder (json.ts) reads it: each message's fields by number, with
 // their JSON names (lowerCamelCase, as the OTLP JSON encoding writes them) and how their values are
 // written. Worker only; pure data.
 

@@ -2,7 +2,7 @@
 // and destination, with the collector's message, never once per batch. A burst ends with an
 // answer that refuses nothing. Worker only; the lines go to the main thread's diag.
 
-import type { DestinationOutcome } from '../shared/worker-config.js';
+import type { DestinationOutcome } from '../../shared/worker-config.js';
 
 export class PartialSuccessLog {
   readonly #names: readonly string[];
