@@ -10,7 +10,7 @@
 import type { PriceTableData } from '../pricing/model-pricing.js';
 import type { ContentConfig } from './content-config.js';
 import type { MetricsConfig, MetricsMessage } from './metrics-config.js';
-import type { SpanData } from '../spans/readable-span.js';
+import type { SpanData } from './span-data.js';
 
 export type DestinationConfig =
   | { kind: 'console'; name: string }

@@ -8,19 +8,10 @@
 
 import { SpanKind, SpanStatusCode, TraceFlags, type Attributes, type HrTime, type SpanContext } from '@opentelemetry/api';
 import type { InstrumentationScope, ReadableSpan, Resource, TimedEvent } from './sdk-shapes.js';
-import { spanAttributes, type SpanRecord } from './record.js';
+import { spanAttributes } from './record.js';
+import type { SpanData } from '../shared/span-data.js';
 
-/** A finished call with its ids and exact times: what crosses from a worker to the main thread. */
-export interface SpanData {
-  record: SpanRecord;
-  traceId: string;
-  spanId: string;
-  parentSpanId: string | undefined;
-  traceFlags: number;
-  /** Epoch milliseconds, fractional: end - latency. */
-  startMs: number;
-  endMs: number;
-}
+export type { SpanData } from '../shared/span-data.js';
 
 export const INSTRUMENTATION_SCOPE: InstrumentationScope = Object.freeze({ name: 'ractogateway', version: '0.1.0' });
 

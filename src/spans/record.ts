@@ -9,69 +9,8 @@ import { CACHE_HITS, CACHE_MASK, CACHE_SHIFT, FINISH_SEPARATOR, FLAG_ERROR, OPER
 import type { PriceResolver, PriceSource, ResolvedPrice } from '../pricing/cost.js';
 import { costOfCall } from '../pricing/rates.js';
 
-export type Operation = 'chat' | 'stream' | 'embed';
-/** 'seed': the original's `llm.chat` / `llm.embed`; 'genai': the GenAI convention's `{operation} {model}`. */
-export type SpanNames = 'seed' | 'genai';
-export type SpanName = string;
-
-export interface SpanRecord {
-  name: SpanName;
-  provider: string;
-  model: string;
-  operation: Operation;
-  /** Milliseconds, rounded to 2 decimals. */
-  latencyMs: number;
-  /** All input tokens, cached and cache-write ones included. */
-  inputTokens: number;
-  /** All output tokens, reasoning ones included. */
-  outputTokens: number;
-  cachedInputTokens: number;
-  cacheWriteTokens: number;
-  reasoningTokens: number;
-  /** Streams: milliseconds to the first chunk, when given; else null. */
-  timeToFirstTokenMs: number | null;
-  /** Estimated USD, rounded to 8 decimals; 0 for an unpriced model (see priceSource). */
-  costUsd: number;
-  /** Where the model's price came from: 'custom', 'genai-prices', 'default', 'alias' (a normalised id) or 'unpriced'. */
-  priceSource: PriceSource;
-  cacheHit: 'exact' | 'semantic' | 'miss';
-  toolCalls: number;
-  status: 'ok' | 'error';
-  errorType: string | null;
-  /** The call's attributes (the tracer's attributeKeys). */
-  attributes: Record<string, string>;
-  /** Epoch milliseconds (fractional) at which the call ended, i.e. when it was recorded. */
-  timestamp: number;
-  /** The model that answered (gen_ai.response.model), when the call said; `model` is the one asked for. */
-  responseModel: string | null;
-  /** The provider's id of the completion (gen_ai.response.id). */
-  responseId: string | null;
-  /** Why the model stopped, per choice (gen_ai.response.finish_reasons); [] when not given. */
-  finishReasons: string[];
-  /** The provider's endpoint (server.address, server.port). */
-  serverAddress: string | null;
-  serverPort: number | null;
-  /** The captured content (captureContent), redacted and truncated as exported; null when none. */
-  content: SpanContent | null;
-}
-
-/**
- * A call's captured content as its span carries it: each category's attribute value, a JSON
- * string in the GenAI semantic conventions' shape (src/messages.ts), redacted and at most
- * maxContentBytes long.
- */
-export interface SpanContent {
-  /** gen_ai.system_instructions */
-  systemInstructions?: string;
-  /** gen_ai.input.messages */
-  inputMessages?: string;
-  /** gen_ai.output.messages */
-  outputMessages?: string;
-  /** gen_ai.tool.definitions */
-  toolDefinitions?: string;
-  /** For each truncated category, its size before truncation in bytes (`llm.content.<category>.original_bytes`). */
-  originalBytes?: { system?: number; input?: number; output?: number; tools?: number };
-}
+export type { Operation, SpanContent, SpanName, SpanNames, SpanRecord } from '../shared/span-data.js';
+import type { SpanContent, SpanNames, SpanRecord } from '../shared/span-data.js';
 
 export interface StringLookup {
   get(id: number): string;
