@@ -21,7 +21,6 @@ import {
   C_SETTLED,
   C_SLEEPERS,
   C_STOP,
-  S_COPYING,
   S_IN_FLIGHT,
   S_OLDEST,
   S_WAKEUPS,

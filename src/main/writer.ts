@@ -2,6 +2,8 @@
 // stamps the end time and the active trace context, and writes one fixed-size record straight
 // into the ring's typed arrays (layout.ts; codec.ts decodes it). Never blocks, never throws
 // after validation: a full ring or a closed tracer returns false and counts the drop.
+// Its cold half, the attributes, response fields and content only some calls carry, is extras.ts;
+// the call shapes it takes are calls.ts.
 //
 // Performance notes (measured with `node --trace-turbo-inlining` and bench/hot-path.mjs): the
 // whole record call must fit V8's cumulative inlining budget (~920 bytes of bytecode) or the
@@ -13,137 +15,21 @@ import { diag } from '@opentelemetry/api';
 import { preciseNow } from './clock.js';
 import type { Counters } from './counters.js';
 import { activeParent, explicitParent, parent, SAMPLED_PARENT, UNSAMPLED_PARENT } from './context.js';
-import { invalidRange, invalidType } from '../errors.js';
 import {
-  C_PROGRESS,
-  F_CACHED_INPUT,
-  F_CACHE_WRITE,
-  F_END,
-  F_INPUT,
-  F_LATENCY,
-  F_OUTPUT,
-  F_REASONING,
-  F_TTFT,
-  FLAG_ATTRS,
-  FLAG_CONTENT,
-  FLAG_PARENT,
-  FLAG_RESPONSE,
-  FLAG_USAGE,
-  MAX_ATTRIBUTE_KEYS,
-  OP_EMBED,
-  RECORD_F64,
-  RESPONSE_ID_AT,
-  U_ATTRS,
-  X_CONTENT_AT,
-  X_CONTENT_LEN,
-  U_ERROR,
-  X_FINISH,
-  X_RESPONSE_ID_LEN,
-  X_RESPONSE_MODEL,
-  X_SERVER,
-  X_SERVER_PORT,
-  U_FLAGS,
-  U_MODEL,
-  U_PARENT,
-  U_PROVIDER,
-  U_TOOLS,
-  U_TRACE,
-  U_TRACE_FLAGS,
+  C_PROGRESS, F_CACHED_INPUT, F_CACHE_WRITE, F_END, F_INPUT, F_LATENCY, F_OUTPUT, F_REASONING, F_TTFT, FLAG_PARENT, FLAG_USAGE, OP_EMBED,
+  RECORD_F64, U_ERROR, U_FLAGS, U_MODEL, U_PARENT, U_PROVIDER, U_TOOLS, U_TRACE, U_TRACE_FLAGS,
 } from '../shared/layout.js';
 import type { RingViews } from '../shared/ring.js';
 import { OVERFLOW_ID, type StringTableWriter } from '../shared/strings.js';
 import {
-  badCall,
-  badCount,
-  badMillis,
-  badName,
-  checkCacheHit,
-  checkChatOperation,
-  checkEndTime,
-  checkErrorType,
-  checkStatus,
-  checkResponse,
-  checkUsage,
-  isCount,
-  isMillis,
-  isName,
-  ResponseScratch,
+  badCall, badCount, badMillis, badName, checkCacheHit, checkChatOperation, checkEndTime, checkErrorType, checkStatus, checkUsage, isCount,
+  isMillis, isName, type UsageScratch,
 } from './validate.js';
 import type { ContentWriter } from './content-writer.js';
-import type { UsageScratch } from './validate.js';
-import type { ChatMessage, MessagePart, OutputMessage, ToolDefinition } from '../messages.js';
+import type { ChatCall, EmbedCall } from './calls.js';
+import { CallExtras } from './extras.js';
 
-export type CacheHit = 'exact' | 'semantic' | 'miss';
-export type CallStatus = 'ok' | 'error';
-
-export interface ChatCall {
-  provider: string;
-  model: string;
-  latencyMs: number;
-  inputTokens?: number;
-  outputTokens?: number;
-  cacheHit?: CacheHit;
-  toolCalls?: number;
-  status?: CallStatus;
-  errorType?: string | null;
-  operation?: 'chat' | 'stream';
-  /** When the call ended, on the performance.now() timeline; read from the clock when omitted. */
-  endTime?: number;
-  /** Input tokens read from the provider's prompt cache; part of inputTokens. */
-  cachedInputTokens?: number;
-  /** Input tokens written to the provider's prompt cache; part of inputTokens. */
-  cacheWriteTokens?: number;
-  /** Output tokens spent on reasoning; part of outputTokens. */
-  reasoningTokens?: number;
-  /** Streams only: milliseconds from the request to the first chunk; at most latencyMs. */
-  timeToFirstTokenMs?: number;
-  /** Values for the tracer's attributeKeys (low-cardinality strings: tenant, route, …). */
-  attributes?: Readonly<Record<string, string>>;
-  /** The span to parent this one to, instead of the span active in the OTel context; null: none (a root span). */
-  parent?: ParentSpanContext | null;
-  /** The model that answered (gen_ai.response.model), when the provider says; `model` is the one asked for. Priced by this one when given. */
-  responseModel?: string | null;
-  /** The provider's id of this completion (gen_ai.response.id), at most 96 bytes of UTF-8. Never interned. */
-  responseId?: string | null;
-  /** Why the model stopped, one per choice (gen_ai.response.finish_reasons), at most 16. */
-  finishReasons?: readonly string[] | null;
-  /** Host name (or address) of the provider's endpoint (server.address). */
-  serverAddress?: string | null;
-  /** Port of the provider's endpoint (server.port). */
-  serverPort?: number | null;
-  /** captureContent `system`: system instructions given apart from the chat history (gen_ai.system_instructions); a string is one text part. */
-  system?: string | readonly MessagePart[];
-  /** captureContent `input`: the chat history sent (gen_ai.input.messages); a string is one user message. */
-  input?: string | readonly ChatMessage[];
-  /** captureContent `output`: the model's answers (gen_ai.output.messages); a string is one assistant message. */
-  output?: string | readonly OutputMessage[];
-  /** captureContent `tools`: the tools the model was offered (gen_ai.tool.definitions). */
-  tools?: readonly ToolDefinition[];
-}
-
-export interface EmbedCall {
-  provider: string;
-  model: string;
-  latencyMs: number;
-  inputTokens?: number;
-  status?: CallStatus;
-  errorType?: string | null;
-  /** When the call ended, on the performance.now() timeline; read from the clock when omitted. */
-  endTime?: number;
-  attributes?: Readonly<Record<string, string>>;
-  parent?: ParentSpanContext | null;
-  /** The model that answered (gen_ai.response.model); priced by this one when given. */
-  responseModel?: string | null;
-  serverAddress?: string | null;
-  serverPort?: number | null;
-}
-
-/** The fields of an OTel SpanContext the tracer reads. */
-export interface ParentSpanContext {
-  traceId: string;
-  spanId: string;
-  traceFlags: number;
-}
+export type { CacheHit, CallStatus, ChatCall, EmbedCall, ParentSpanContext } from './calls.js';
 
 export interface WriterHooks {
   /** Frees ring slots that workers have finished reading; may raise `writer.read`. */
@@ -156,32 +42,11 @@ export interface WriterHooks {
   capture?: (index: number) => void;
 }
 
-/** The string last interned in one field and its id: a repeated value skips the table's Map. */
-class LastInterned {
-  private last = '';
-  private lastId = 0;
-
-  id(strings: StringTableWriter, s: string): number {
-    if (s === this.last) return this.lastId;
-    const id = strings.intern(s);
-    if (id !== OVERFLOW_ID) {
-      this.last = s;
-      this.lastId = id;
-    }
-    return id;
-  }
-}
-
 /** The progress word of a writer without drain loops: never moves (their rings are never full). */
 const NO_PROGRESS = new Int32Array(C_PROGRESS + 1);
 
 /** The clock cell of a writer that reads performance.now() per record. */
 const PRECISE = new Float64Array([-1]);
-
-// What a record carries beyond its first line, as checked before its slot is claimed (finish()).
-const EXTRA_ATTRS = 1;
-const EXTRA_RESPONSE = 2;
-const EXTRA_CONTENT = 4;
 
 export class RecordWriter {
   /** Index of the next record to write (grows without bound; slot = index & mask). */
@@ -205,6 +70,8 @@ export class RecordWriter {
   private readonly counters: Counters;
   private readonly hooks: WriterHooks;
   private readonly capture: ((index: number) => void) | undefined;
+  /** Attributes, response fields and content: checked and written out of line (extras.ts). */
+  private readonly extras: CallExtras;
   private dropping = false;
   /**
    * The drain loops' progress word (the control block's C_PROGRESS, set by the scheduler): it
@@ -216,25 +83,13 @@ export class RecordWriter {
   private fullProgress = 0;
   /** Scratch of the usage fields of the call being recorded (checkUsage fills it). */
   private readonly usage: UsageScratch = { cached: 0, cacheWrite: 0, reasoning: 0, ttft: -1 };
-  /** Scratch of the attribute string ids of the call being recorded. */
-  private readonly attrIds = new Uint32Array(MAX_ATTRIBUTE_KEYS);
-  /** attributeKeys → position. */
-  private readonly attributeIndex: Map<string, number>;
-  /** Scratch of the response fields of the call being recorded (checkResponse fills it). */
-  private readonly response = new ResponseScratch();
-  /** Bytes of the content blob of the call being recorded (ContentWriter.encode), or -1: no room. */
-  private contentLength = 0;
-  /** The last answered model and server address interned (they repeat from call to call). */
-  private readonly responseModels = new LastInterned();
-  private readonly servers = new LastInterned();
-  private readonly finishes = new LastInterned();
   private lastProvider = '';
   private lastProviderId = 0;
   private lastModel = '';
   private lastModelId = 0;
 
   constructor(ring: RingViews, strings: StringTableWriter, counters: Counters, hooks: WriterHooks, attributeKeys: readonly string[] = []) {
-    this.attributeIndex = new Map(attributeKeys.map((k, i) => [k, i]));
+    this.extras = new CallExtras(strings, counters, attributeKeys);
     this.f64 = ring.f64;
     this.u32 = ring.u32;
     this.ext = ring.ext;
@@ -275,11 +130,11 @@ export class RecordWriter {
     const usage = call.cachedInputTokens !== undefined || call.cacheWriteTokens !== undefined ||
       call.reasoningTokens !== undefined || call.timeToFirstTokenMs !== undefined;
     if (usage) checkUsage(call, inputTokens, outputTokens, latencyMs, op, this.usage);
-    let extra = call.attributes === undefined ? 0 : this.checkAttributes(call.attributes);
+    let extra = call.attributes === undefined ? 0 : this.extras.attributes(call.attributes);
     // The response fields: the wrappers' calls have them, a bare call has none (out of line).
     if (call.responseModel !== undefined || call.responseId !== undefined || call.finishReasons !== undefined ||
-        call.serverAddress !== undefined || call.serverPort !== undefined) extra |= this.checkResponseFields(call, false);
-    if (this.content !== undefined) extra |= this.checkContent(call, extra);
+        call.serverAddress !== undefined || call.serverPort !== undefined) extra |= this.extras.responseFields(call, false);
+    if (this.content !== undefined) extra |= this.extras.content(call, extra, this.content);
     const parentKind = call.parent === undefined ? activeParent() : explicitParent(call.parent);
     // Everything is valid from here on: nothing below throws, and only now is the ring touched.
     const fb = this.claim(parentKind);
@@ -307,8 +162,8 @@ export class RecordWriter {
     const status = checkStatus(call.status);
     const errorType = call.errorType == null || call.errorType === '' ? undefined : checkErrorType(call.errorType, status);
     const endTime = call.endTime === undefined ? -1 : checkEndTime(call.endTime);
-    let extra = call.attributes === undefined ? 0 : this.checkAttributes(call.attributes);
-    if (call.responseModel !== undefined || call.serverAddress !== undefined || call.serverPort !== undefined) extra |= this.checkResponseFields(call, true);
+    let extra = call.attributes === undefined ? 0 : this.extras.attributes(call.attributes);
+    if (call.responseModel !== undefined || call.serverAddress !== undefined || call.serverPort !== undefined) extra |= this.extras.responseFields(call, true);
     const parentKind = call.parent === undefined ? activeParent() : explicitParent(call.parent);
     const fb = this.claim(parentKind);
     if (fb < 0) return false;
@@ -317,52 +172,6 @@ export class RecordWriter {
     f[fb + F_INPUT] = inputTokens >>> 0;
     f[fb + F_OUTPUT] = 0;
     return this.finish(fb, provider, model, errorType, status | OP_EMBED, 0, endTime, parentKind, extra);
-  }
-
-  /**
-   * Validates `call.attributes` against attributeKeys and interns the values into `attrIds`
-   * (by key position; 0 = absent). Returns EXTRA_ATTRS. Out of line: most calls have none.
-   */
-  private checkAttributes(value: unknown): number {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw invalidType('call.attributes', 'an object of strings keyed by attributeKeys', value);
-    }
-    const record = value as Record<string, unknown>;
-    // Two passes over the keys, no allocation: validate everything, then intern, so that a
-    // refused call adds no string to the table.
-    for (const key in record) {
-      if (!Object.hasOwn(record, key)) continue;
-      if (!this.attributeIndex.has(key)) this.badAttributeKey(key);
-      const v = record[key];
-      if (v !== undefined && !isName(v)) badName(v, `call.attributes.${key}`);
-    }
-    const ids = this.attrIds;
-    ids.fill(0);
-    for (const key in record) {
-      const v = record[key];
-      if (v !== undefined && Object.hasOwn(record, key)) ids[this.attributeIndex.get(key) as number] = this.strings.intern(v as string);
-    }
-    return EXTRA_ATTRS;
-  }
-
-  /** The response fields into `this.response` (validation.ts); EXTRA_RESPONSE. */
-  private checkResponseFields(call: ChatCall | EmbedCall, embed: boolean): number {
-    checkResponse(call, this.response, embed);
-    return EXTRA_RESPONSE;
-  }
-
-  /** The call's content into the arena (content-writer.ts); EXTRA_CONTENT when it has some. */
-  private checkContent(call: ChatCall, extra: number): number {
-    const firstFinish = (extra & EXTRA_RESPONSE) !== 0 ? this.response.firstFinish : undefined;
-    const length = (this.content as ContentWriter).encode(call, firstFinish);
-    if (length === 0) return 0;
-    this.contentLength = length;
-    return EXTRA_CONTENT;
-  }
-
-  private badAttributeKey(key: string): never {
-    const allowed = this.attributeIndex.size === 0 ? 'none (no attributeKeys option)' : [...this.attributeIndex.keys()].map((x) => `'${x}'`).join(', ');
-    throw invalidRange('call.attributes key', `one of the attributeKeys: ${allowed}`, key);
   }
 
   get stringsFolded(): number {
@@ -428,7 +237,7 @@ export class RecordWriter {
     // Parents and attributes are the rarer cases: written out of line, to keep this inlined.
     if (parentKind === SAMPLED_PARENT) this.writeParent(u, ub, flags);
     else u[ub + U_FLAGS] = flags;
-    if (extra !== 0) this.writeExtras(u, ub, extra);
+    if (extra !== 0) u[ub + U_FLAGS] |= this.extras.write(u, this.ext, ub, extra, this.write, this.content);
     u[ub + U_PROVIDER] = provider === this.lastProvider ? this.lastProviderId : this.providerId(provider);
     u[ub + U_MODEL] = model === this.lastModel ? this.lastModelId : this.modelId(model);
     u[ub + U_ERROR] = errorType === undefined ? 0 : this.strings.intern(errorType);
@@ -450,43 +259,6 @@ export class RecordWriter {
     u[ub + U_PARENT + 1] = parent.p1;
     u[ub + U_TRACE_FLAGS] = parent.flags;
     u[ub + U_FLAGS] = flags | FLAG_PARENT;
-  }
-
-  /** The words beyond the first line that `extra` says the call has: attributes, response fields, content. */
-  private writeExtras(u: Uint32Array, ub: number, extra: number): void {
-    let flags = 0;
-    if ((extra & EXTRA_ATTRS) !== 0) {
-      const ids = this.attrIds;
-      for (let k = 0; k < MAX_ATTRIBUTE_KEYS; k++) u[ub + U_ATTRS + k] = ids[k];
-      flags |= FLAG_ATTRS;
-    }
-    // The extension row shares the record's index: EXT_U32 == RECORD_U32.
-    const x = this.ext;
-    if ((extra & EXTRA_RESPONSE) !== 0) {
-      const r = this.response;
-      x[ub + X_RESPONSE_MODEL] = r.model === undefined ? 0 : this.responseModels.id(this.strings, r.model);
-      x[ub + X_FINISH] = r.finish === undefined ? 0 : this.finishes.id(this.strings, r.finish);
-      x[ub + X_SERVER] = r.server === undefined ? 0 : this.servers.id(this.strings, r.server);
-      x[ub + X_SERVER_PORT] = r.port;
-      x[ub + X_RESPONSE_ID_LEN] = r.idLength;
-      const at = ub + RESPONSE_ID_AT / 4;
-      for (let k = 0; k < r.idLength; k += 4) x[at + (k >>> 2)] = r.idWords[k >>> 2];
-      flags |= FLAG_RESPONSE;
-    }
-    if ((extra & EXTRA_CONTENT) !== 0) {
-      const length = this.contentLength;
-      if (length > 0) {
-        const content = this.content as ContentWriter;
-        x[ub + X_CONTENT_AT] = content.at;
-        x[ub + X_CONTENT_LEN] = length;
-        content.commit(this.write, length);
-        flags |= FLAG_CONTENT;
-      } else {
-        // No room in the arena: the span goes without its content, counted.
-        this.counters.contentArenaFull++;
-      }
-    }
-    u[ub + U_FLAGS] |= flags;
   }
 
   private writeUsage(f: Float64Array, fb: number): void {
