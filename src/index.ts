@@ -5,18 +5,18 @@ export { ModelPricing } from './pricing/model-pricing.js';
 export { DEFAULT_COST_TABLE } from './pricing/default-table.js';
 export { computeCost } from './pricing/cost.js';
 export { canonicalModel } from './pricing/table-resolver.js';
-export { DEFAULTS } from './options.js';
+export { DEFAULTS } from './options/index.js';
 export { RactoError } from './errors.js';
 export { OVERFLOW_STRING } from './shared/strings.js';
 
-export type { MetricsOptions, SamplingOptions } from './metrics-options.js';
-export type { ContentOptions, RedactionOptions } from './content-options.js';
+export type { MetricsOptions, SamplingOptions } from './options/metrics.js';
+export type { ContentOptions, RedactionOptions } from './options/content.js';
 export type { CaptureCategories, RedactionRule } from './shared/content-config.js';
 export type {
   ChatMessage, OutputMessage, MessagePart, TextPart, ReasoningPart, ToolCallPart, ToolCallResponsePart, BlobPart, UriPart, FilePart, GenericPart,
   ToolDefinition,
 } from './messages.js';
-export type { RactoTracerOptions, FullRingPolicy, ClockMode, WorkerExporterSpec, OtlpCompression, OtlpHttpProtocol } from './options.js';
+export type { RactoTracerOptions, FullRingPolicy, ClockMode, WorkerExporterSpec, OtlpCompression, OtlpHttpProtocol } from './options/index.js';
 export type { ChatCall, EmbedCall, CacheHit, CallStatus, ParentSpanContext } from './main/writer.js';
 export type { SpanRecord, SpanContent, SpanName, SpanNames, Operation } from './spans/record.js';
 export type { PriceSource, CostOptions } from './pricing/cost.js';

@@ -17,7 +17,7 @@ import {
   STRING_ARENA_BYTES_PER_ENTRY,
   type RactoTracerOptions,
   type ResolvedOptions,
-} from './options.js';
+} from './options/index.js';
 import { decodeRecord, emptyFields } from './shared/codec.js';
 import { createArena, type ArenaViews } from './shared/arena.js';
 import type { CaptureCategories, ContentConfig } from './shared/content-config.js';

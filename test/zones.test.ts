@@ -40,6 +40,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   spans: ['errors', 'shared', 'pricing'],
   worker: ['errors', 'shared', 'spans', 'pricing'],
   main: ['errors', 'shared', 'spans', 'pricing', 'messages', 'options'],
+  options: ['errors', 'shared', 'spans', 'pricing'],
   instrument: ['errors', 'index'],
   'ai-sdk': ['errors', 'index', 'instrument'],
 };

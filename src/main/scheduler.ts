@@ -12,7 +12,7 @@
 // (layout.ts): reclaim() and settledBelow().
 
 import { diag } from '@opentelemetry/api';
-import { COARSE_CLOCK_RESOLUTION_MS, type ResolvedOptions } from '../options.js';
+import { COARSE_CLOCK_RESOLUTION_MS, type ResolvedOptions } from '../options/index.js';
 import {
   C_CLAIM,
   C_CLOSING,

@@ -4,7 +4,7 @@
 // the throwing code out of the checks keeps the record call inside V8's inlining budget.
 
 import { invalidRange, invalidType, invalidValue } from '../errors.js';
-import { MAX_STRING_LENGTH } from '../options.js';
+import { MAX_STRING_LENGTH } from '../options/index.js';
 import { CACHE_EXACT, CACHE_MISS, CACHE_SEMANTIC, CACHE_SHIFT, FINISH_SEPARATOR, FLAG_ERROR, MAX_RESPONSE_ID_BYTES, OP_CHAT, OP_STREAM } from '../shared/layout.js';
 
 /** Largest token or tool-call count a record carries (uint32). */

@@ -6,7 +6,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import { priceModelId, type RecordFields } from '../shared/codec.js';
 import { CACHE_HITS, CACHE_MASK, CACHE_SHIFT, FINISH_SEPARATOR, FLAG_ERROR, OPERATIONS, OP_EMBED, OP_MASK, OP_STREAM } from '../shared/layout.js';
-import type { PriceResolver, PriceSource, ResolvedPrice } from '../pricing/cost.js';
+import type { PriceResolver, ResolvedPrice } from '../pricing/cost.js';
 import { costOfCall } from '../pricing/rates.js';
 
 export type { Operation, SpanContent, SpanName, SpanNames, SpanRecord } from '../shared/span-data.js';

@@ -2,8 +2,8 @@
 // validation. Main thread, at construction. What the workers get is MetricsConfig
 // (shared/metrics-config.ts): plain data.
 
-import { invalidRange, invalidType } from './errors.js';
-import type { MetricsConfig, SamplingConfig } from './shared/metrics-config.js';
+import { invalidRange, invalidType } from '../errors.js';
+import type { MetricsConfig, SamplingConfig } from '../shared/metrics-config.js';
 
 export interface SamplingOptions {
   /** Share of the calls that are neither errors nor slow whose spans are kept, in [0, 1]. */

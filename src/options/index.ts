@@ -1,43 +1,28 @@
 // Options of RactoTracer: the public shape, the frozen defaults and resolveOptions(), which
 // validates once so the rest of the code works on a typed, complete object. Main thread only.
+// By group: this file the tracer's own (service, prices, span names, attributes, the ring, the
+// pool, the clock); export.ts where spans go; metrics.ts metrics and tail sampling; content.ts
+// content capture; checks.ts the checks they share.
 
-import { pathToFileURL } from 'node:url';
-import type { SpanExporter } from './spans/sdk-shapes.js';
-import { invalidRange, invalidType, invalidValue } from './errors.js';
-import { EMPTY_PRICE_TABLE, mergePriceTable, type ModelPricingInit, type PriceTable } from './pricing/model-pricing.js';
-import { METRICS_OPTION_NAMES, resolveMetrics, type MetricsOptions } from './metrics-options.js';
-import { CONTENT_OPTION_NAMES, captureFromEnv, resolveContent, type ContentOptions } from './content-options.js';
-import type { ContentConfig } from './shared/content-config.js';
-import { MAX_ATTRIBUTE_KEYS } from './shared/layout.js';
-import type { MetricsConfig } from './shared/metrics-config.js';
-import type { SpanNames } from './spans/record.js';
+import { invalidRange, invalidType, invalidValue } from '../errors.js';
+import { int as intOption, oneOf, str, type Opts } from './checks.js';
+import { EXPORT_DEFAULTS, EXPORT_OPTION_NAMES, resolveExport, type ExportOptions, type OtlpHttpProtocol, type ResolvedExport } from './export.js';
+import { EMPTY_PRICE_TABLE, mergePriceTable, type ModelPricingInit, type PriceTable } from '../pricing/model-pricing.js';
+import { METRICS_OPTION_NAMES, resolveMetrics, type MetricsOptions } from './metrics.js';
+import { CONTENT_OPTION_NAMES, captureFromEnv, resolveContent, type ContentOptions } from './content.js';
+import type { ContentConfig } from '../shared/content-config.js';
+import { MAX_ATTRIBUTE_KEYS } from '../shared/layout.js';
+import type { MetricsConfig } from '../shared/metrics-config.js';
+import type { SpanNames } from '../spans/record.js';
 
 export type FullRingPolicy = 'drop' | 'block';
 export type ClockMode = 'coarse' | 'precise';
 
-export interface WorkerExporterSpec {
-  /** An absolute file path, a file: URL or a package name, resolved by the worker. */
-  module: string;
-  /** Named export of the SpanExporter class. Default 'default'. */
-  exportName?: string;
-  options?: unknown;
-}
-export type OtlpHttpProtocol = 'http/json' | 'http/protobuf';
-export type OtlpCompression = 'gzip' | 'none';
+export type { ExportOptions, OtlpCompression, OtlpHttpProtocol, WorkerExporterSpec } from './export.js';
 
-export interface RactoTracerOptions extends MetricsOptions, ContentOptions {
+export interface RactoTracerOptions extends ExportOptions, MetricsOptions, ContentOptions {
   /** OTel resource `service.name`. Default 'ractogateway'. */
   serviceName?: string;
-  /** OTLP/gRPC collector endpoint, e.g. 'http://localhost:4317'. */
-  otlpEndpoint?: string;
-  /** OTLP/HTTP collector endpoint, e.g. 'http://localhost:4318'. */
-  otlpHttpEndpoint?: string;
-  /** Print finished spans to stdout (from the worker). */
-  console?: boolean;
-  /** Capture SpanRecords on the calling thread, readable at once through `tracer.spans`. */
-  inMemory?: boolean;
-  /** Any SpanExporter object. Spans are built in the workers and handed to it on the main thread. */
-  customExporter?: SpanExporter;
   /** Your prices by model id; they win over genai-prices and DEFAULT_COST_TABLE. tracer.setPriceTable() swaps them later. */
   priceTable?: Readonly<Record<string, ModelPricingInit>>;
   /** Span names: 'seed' (default) `llm.chat` / `llm.embed`; 'genai' `{gen_ai.operation.name} {model}`, e.g. `chat gpt-4o`. */
@@ -47,19 +32,6 @@ export interface RactoTracerOptions extends MetricsOptions, ContentOptions {
    * route, …), at most 4. Values are interned like models: keep them low-cardinality.
    */
   attributeKeys?: readonly string[];
-
-  /** Headers sent with every OTLP request (gRPC metadata or HTTP headers), e.g. API keys. Never logged. */
-  otlpHeaders?: Readonly<Record<string, string>>;
-  /** OTLP request compression. Default: the exporters' own (OTEL_EXPORTER_OTLP_*COMPRESSION, else none). */
-  otlpCompression?: OtlpCompression;
-  /** Encoding of OTLP/HTTP. Default: OTEL_EXPORTER_OTLP_TRACES_PROTOCOL or OTEL_EXPORTER_OTLP_PROTOCOL, else 'http/protobuf' (the OTLP default). */
-  otlpHttpProtocol?: OtlpHttpProtocol;
-
-  /**
-   * Exporters constructed inside each worker from a module: `new (await import(module))[exportName](options)`.
-   * `options` must be cloneable data. The zero-main-thread alternative to customExporter.
-   */
-  workerExporters?: readonly WorkerExporterSpec[];
 
   /**
    * Opt in to one refresh of genai-prices' data, fetched by each thread that prices (the workers;
@@ -106,21 +78,10 @@ export interface RactoTracerOptions extends MetricsOptions, ContentOptions {
    * Default 10.
    */
   workerNice?: number;
-  /**
-   * A directory for the disk spool (off by default): a batch an OTLP protobuf destination (gRPC,
-   * HTTP protobuf) cannot deliver within exportTimeoutMillis is appended there (fsync'd) instead
-   * of failing, and replayed once the collector answers; segments an earlier process left are
-   * replayed too. One process per directory (a lock file). See README "Disk spool".
-   */
-  spoolDir?: string;
-  /** Most bytes the spool's segments may take; past it the oldest segment is dropped (failed: spoolFull). Default 268435456 (256 MiB). */
-  spoolMaxBytes?: number;
 }
 
 export const DEFAULTS = Object.freeze({
   serviceName: 'ractogateway',
-  console: false,
-  inMemory: false,
   ringCapacity: 65_536,
   workers: 1,
   maxExportBatchSize: 2048,
@@ -133,7 +94,7 @@ export const DEFAULTS = Object.freeze({
   fullRingBlockMillis: 1_000,
   clock: 'coarse' as ClockMode,
   workerNice: 10,
-  spoolMaxBytes: 256 * 2 ** 20,
+  ...EXPORT_DEFAULTS,
 });
 
 /** Milliseconds between two ticks of the coarse clock while it runs. */
@@ -144,20 +105,11 @@ export const MAX_STRING_LENGTH = 256;
 /** Bytes of UTF-8 text the string table holds per allowed string, on average. */
 export const STRING_ARENA_BYTES_PER_ENTRY = 64;
 
-export interface ResolvedOptions {
+export interface ResolvedOptions extends ResolvedExport {
   serviceName: string;
-  otlpEndpoint: string | undefined;
-  otlpHttpEndpoint: string | undefined;
-  console: boolean;
-  inMemory: boolean;
-  customExporter: SpanExporter | undefined;
   priceTable: PriceTable;
   spanNames: SpanNames;
   attributeKeys: readonly string[];
-  otlpHeaders: Record<string, string>;
-  otlpCompression: OtlpCompression | undefined;
-  otlpHttpProtocol: OtlpHttpProtocol;
-  workerExporters: Required<WorkerExporterSpec>[];
   refreshPrices: boolean | string;
   ringCapacity: number;
   workers: number;
@@ -171,19 +123,18 @@ export interface ResolvedOptions {
   fullRingBlockMillis: number;
   clock: ClockMode;
   workerNice: number;
-  /** Metrics and tail sampling (metrics-options.ts); undefined when both are off. */
+  /** Metrics and tail sampling (metrics.ts); undefined when both are off. */
   metrics: MetricsConfig | undefined;
-  /** Content capture and redaction (content-options.ts); undefined when no content is captured. */
+  /** Content capture and redaction (content.ts); undefined when no content is captured. */
   content: ContentConfig | undefined;
-  spoolDir: string | undefined;
-  spoolMaxBytes: number;
 }
 
 const KNOWN = new Set([
-  'serviceName', 'otlpEndpoint', 'otlpHttpEndpoint', 'console', 'inMemory', 'customExporter',
-  'priceTable', 'spanNames', 'attributeKeys', 'otlpHeaders', 'otlpCompression', 'otlpHttpProtocol', 'workerExporters', 'refreshPrices', 'spoolDir', ...Object.keys(DEFAULTS),
-  ...METRICS_OPTION_NAMES, ...CONTENT_OPTION_NAMES,
+  'serviceName', 'priceTable', 'spanNames', 'attributeKeys', 'refreshPrices', ...Object.keys(DEFAULTS),
+  ...EXPORT_OPTION_NAMES, ...METRICS_OPTION_NAMES, ...CONTENT_OPTION_NAMES,
 ]);
+
+const int = (o: Opts, name: keyof typeof DEFAULTS, min: number, max: number): number => intOption(o, name, DEFAULTS[name] as number, min, max);
 
 /** The environment variables the tracer itself reads; the OTLP exporters read their own. */
 export interface EnvOptions {
@@ -218,22 +169,13 @@ export function resolveOptions(
     throw invalidRange('options.ringCapacity', 'a power of two between 64 and 4194304', ringCapacity, 'RACTO_ERR_INVALID_OPTION');
   }
   const keys = attributeKeys(o.attributeKeys);
-  const otlpHeaders = headers(o.otlpHeaders);
+  const destinations = resolveExport(o, env);
   return {
     serviceName: str(o, 'serviceName') ?? DEFAULTS.serviceName,
-    otlpEndpoint: str(o, 'otlpEndpoint'),
-    otlpHttpEndpoint: str(o, 'otlpHttpEndpoint'),
-    console: bool(o, 'console'),
-    inMemory: bool(o, 'inMemory'),
-    customExporter: exporter(options.customExporter),
+    ...destinations,
     priceTable: mergePriceTable(EMPTY_PRICE_TABLE, options.priceTable),
     spanNames: oneOf(o, 'spanNames', ['seed', 'genai'] as const) ?? 'seed',
     attributeKeys: keys,
-    otlpHeaders,
-    otlpCompression: oneOf(o, 'otlpCompression', ['gzip', 'none'] as const),
-    otlpHttpProtocol: oneOf(o, 'otlpHttpProtocol', ['http/json', 'http/protobuf'] as const) ??
-      env.otlpHttpProtocol ?? 'http/protobuf',
-    workerExporters: workerExporters(o.workerExporters),
     refreshPrices: refreshPrices(o.refreshPrices),
     ringCapacity,
     workers: int(o, 'workers', 1, 64),
@@ -247,54 +189,15 @@ export function resolveOptions(
     fullRingBlockMillis: int(o, 'fullRingBlockMillis', 1, 3_600_000),
     clock: oneOf(o, 'clock', ['coarse', 'precise'] as const) ?? DEFAULTS.clock,
     workerNice: int(o, 'workerNice', 0, 19),
-    metrics: resolveMetrics(options, keys, otlpHeaders),
+    metrics: resolveMetrics(options, keys, destinations.otlpHeaders),
     content: resolveContent(options, env.captureContent),
-    spoolDir: str(o, 'spoolDir'),
-    spoolMaxBytes: int(o, 'spoolMaxBytes', 65_536, 2 ** 48),
   };
-}
-
-type Opts = Record<string, unknown>;
-
-function str(o: Opts, name: string): string | undefined {
-  const v = o[name];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'string' || v.length === 0) {
-    throw invalidType(`options.${name}`, 'a non-empty string', v, 'RACTO_ERR_INVALID_OPTION');
-  }
-  return v;
 }
 
 function refreshPrices(v: unknown): boolean | string {
   if (v === undefined || typeof v === 'boolean') return v ?? false;
   if (typeof v === 'string' && /^https?:\/\/./.test(v) && URL.canParse(v)) return v;
   throw invalidValue('options.refreshPrices', 'a boolean or an http(s) URL', v, 'RACTO_ERR_INVALID_OPTION');
-}
-
-function bool(o: Opts, name: 'console' | 'inMemory'): boolean {
-  const v = o[name];
-  if (v === undefined) return DEFAULTS[name];
-  if (typeof v !== 'boolean') throw invalidType(`options.${name}`, 'a boolean', v, 'RACTO_ERR_INVALID_OPTION');
-  return v;
-}
-
-function int(o: Opts, name: keyof typeof DEFAULTS, min: number, max: number): number {
-  const v = o[name];
-  if (v === undefined) return DEFAULTS[name] as number;
-  if (typeof v !== 'number') throw invalidType(`options.${name}`, 'a number', v, 'RACTO_ERR_INVALID_OPTION');
-  if (!Number.isInteger(v) || v < min || v > max) {
-    throw invalidRange(`options.${name}`, `an integer between ${min} and ${max}`, v, 'RACTO_ERR_INVALID_OPTION');
-  }
-  return v;
-}
-
-function exporter(v: unknown): SpanExporter | undefined {
-  if (v === undefined) return undefined;
-  if (typeof v !== 'object' || v === null || typeof (v as SpanExporter).export !== 'function' ||
-      typeof (v as SpanExporter).shutdown !== 'function') {
-    throw invalidType('options.customExporter', 'a SpanExporter (an object with export() and shutdown())', v, 'RACTO_ERR_INVALID_OPTION');
-  }
-  return v as SpanExporter;
 }
 
 // Attribute names the tracer writes itself; a call attribute may not shadow them.
@@ -319,49 +222,3 @@ function attributeKeys(v: unknown): readonly string[] {
   return Object.freeze([...(v as string[])]);
 }
 
-function oneOf<T extends string>(o: Opts, name: string, values: readonly T[]): T | undefined {
-  const v = o[name];
-  if (v === undefined) return undefined;
-  if (!values.includes(v as T)) {
-    const expected = values.map((x) => `'${x}'`).join(' or ');
-    throw invalidValue(`options.${name}`, expected, v, 'RACTO_ERR_INVALID_OPTION');
-  }
-  return v as T;
-}
-
-function headers(v: unknown): Record<string, string> {
-  if (v === undefined) return {};
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-    throw invalidType('options.otlpHeaders', 'an object of header names to string values', v, 'RACTO_ERR_INVALID_OPTION');
-  }
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(v)) {
-    // The value is never echoed: header values are secrets (API keys).
-    if (typeof value !== 'string') {
-      const err = new TypeError(`options.otlpHeaders[${JSON.stringify(name)}] must be a string (received a ${value === null ? 'null' : typeof value})`);
-      throw Object.assign(err, { code: 'RACTO_ERR_INVALID_OPTION' });
-    }
-    out[name] = value;
-  }
-  return out;
-}
-
-function workerExporters(v: unknown): Required<WorkerExporterSpec>[] {
-  if (v === undefined) return [];
-  if (!Array.isArray(v)) throw invalidType('options.workerExporters', 'an array', v, 'RACTO_ERR_INVALID_OPTION');
-  return v.map((spec: unknown, i) => {
-    const field = `options.workerExporters[${i}]`;
-    if (typeof spec !== 'object' || spec === null) throw invalidType(field, 'an object with a module', spec, 'RACTO_ERR_INVALID_OPTION');
-    const { module, exportName = 'default', options } = spec as WorkerExporterSpec;
-    if (typeof module !== 'string' || module.length === 0) {
-      throw invalidType(`${field}.module`, 'a non-empty string', module, 'RACTO_ERR_INVALID_OPTION');
-    }
-    if (typeof exportName !== 'string') throw invalidType(`${field}.exportName`, 'a string', exportName, 'RACTO_ERR_INVALID_OPTION');
-    try {
-      structuredClone(options);
-    } catch {
-      throw invalidType(`${field}.options`, 'cloneable data', options, 'RACTO_ERR_INVALID_OPTION');
-    }
-    return { module: module.startsWith('/') ? pathToFileURL(module).href : module, exportName, options };
-  });
-}

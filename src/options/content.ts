@@ -3,8 +3,8 @@
 // construction. What the workers get is ContentConfig (shared/content-config.ts): plain data.
 
 import { pathToFileURL } from 'node:url';
-import { invalidRange, invalidType, invalidValue } from './errors.js';
-import { REDACTION_RULES, type CaptureCategories, type ContentConfig, type RedactionRule } from './shared/content-config.js';
+import { invalidRange, invalidType, invalidValue } from '../errors.js';
+import { REDACTION_RULES, type CaptureCategories, type ContentConfig, type RedactionRule } from '../shared/content-config.js';
 
 export interface RedactionOptions {
   /**
