@@ -9,30 +9,16 @@
 // sleeps. Nothing else happens here per batch: the loops claim, export and count by themselves.
 //
 // Who may reuse a slot (hard problem 2) and what is settled are read from the control block
-// (layout.ts): reclaim() and settledBelow().
+// (layout.ts) by loop-progress.ts: reclaim() and flush(). The price table's versions are
+// price-versions.ts.
 
 import { diag } from '@opentelemetry/api';
 import { COARSE_CLOCK_RESOLUTION_MS, type ResolvedOptions } from '../options/index.js';
-import {
-  C_CLAIM,
-  C_CLOSING,
-  C_PRICES,
-  C_PROGRESS,
-  C_SETTLED,
-  C_SLEEPERS,
-  C_STOP,
-  S_IN_FLIGHT,
-  S_OLDEST,
-  S_WAKEUPS,
-  controlBytes,
-  counterLayout,
-  slotCount,
-  slotWord,
-} from '../shared/layout.js';
-import { copiedBelow, publishWrite, wakeDrainLoops, type RingViews } from '../shared/ring.js';
+import { C_CLAIM, C_CLOSING, C_PRICES, C_PROGRESS, C_SETTLED, C_SLEEPERS, C_STOP, controlBytes, counterLayout, slotCount } from '../shared/layout.js';
+import { publishWrite, wakeDrainLoops, type RingViews } from '../shared/ring.js';
 import { StringTableReader, type StringTableWriter } from '../shared/strings.js';
 import { HEALTH_WORDS } from '../shared/metrics-config.js';
-import type { DestinationConfig, PricesMessage } from '../shared/worker-config.js';
+import type { DestinationConfig } from '../shared/worker-config.js';
 import { priceTableToData, type PriceTableData } from '../pricing/model-pricing.js';
 import { CoarseClock } from './clock.js';
 import type { Counters } from './counters.js';
@@ -40,6 +26,8 @@ import { WorkerPool } from './pool.js';
 import { lockSpoolDir, type SpoolLock } from './spool-lock.js';
 import { randomBytes } from 'node:crypto';
 import type { RecordWriter } from './writer.js';
+import { LoopProgress } from './loop-progress.js';
+import { PriceVersions } from './price-versions.js';
 
 export const CUSTOM_DESTINATION = 'customExporter';
 /** Longest wait at shutdown for the workers' last log lines to arrive. */
@@ -53,11 +41,6 @@ const live = new Set<WeakRef<DrainScheduler>>();
 process.on('beforeExit', () => {
   for (const ref of live) ref.deref()?.exiting();
 });
-
-interface PriceVersion extends PricesMessage {
-  /** `from` as a full record index. */
-  at: number;
-}
 
 export class DrainScheduler {
   /** Records below this index are published to the drain loops. */
@@ -79,7 +62,9 @@ export class DrainScheduler {
   /** Unpublished records that make a batch due. */
   readonly #due: number;
   #timer: NodeJS.Timeout | undefined;
-  readonly #versions: PriceVersion[] = [];
+  readonly #prices = new PriceVersions();
+  /** What the drain loops have done, from the control block. */
+  readonly #progress: LoopProgress;
   #exitFlush: Promise<boolean> | undefined;
   readonly #self = new WeakRef(this);
   /** The spool directory's lock (options.spoolDir), held until close(). */
@@ -96,6 +81,7 @@ export class DrainScheduler {
       this.#slots = slotCount(opts.workers);
       const control = new SharedArrayBuffer(controlBytes(this.#slots));
       this.#control = new Int32Array(control);
+      this.#progress = new LoopProgress(this.#control, this.#slots, writer);
       const names = destinations.map((d) => d.name);
       if (opts.customExporter !== undefined) names.push(CUSTOM_DESTINATION);
       const layout = counterLayout(names.length, opts.maxStrings);
@@ -110,7 +96,7 @@ export class DrainScheduler {
         layout,
         strings: new StringTableReader(strings.buffer),
         stringCount: () => strings.size,
-        wakeups: () => ({ clock: this.clock?.ticks ?? 0, drain: this.#drainWakeups() }),
+        wakeups: () => ({ clock: this.clock?.ticks ?? 0, drain: this.#progress.wakeups() }),
       }, names);
       this.#pool = new WorkerPool({
         ring: ring.buffer as SharedArrayBuffer,
@@ -143,7 +129,7 @@ export class DrainScheduler {
           // Its spooled segments are counted spooled already: a living worker adopts and replays them.
           if (this.#spoolLock !== undefined) this.#pool.post({ type: 'spool-orphans' });
         },
-        priceVersions: () => this.#versions.map(({ at: _at, ...message }) => message),
+        priceVersions: () => this.#prices.messages(),
       });
       // Ready once the drain loops are warm (drain.ts) and the clock's thread is up (parked).
       const clockUp = this.clock?.prestart();
@@ -206,41 +192,10 @@ export class DrainScheduler {
     if (write > this.published) this.#publish(write);
   }
 
-  /** The full record index of a shared index word (they lie within 2^31 of `write`). */
-  #full(word: number): number {
-    const write = this.#writer.write;
-    return write + ((word - write) | 0);
-  }
-
   /** Advances the writer's read index over every record the drain loops have copied out. */
   reclaim(): void {
-    const read = this.#copiedBelow();
+    const read = this.#progress.copiedBelow();
     if (read > this.#writer.read) this.#writer.read = read;
-  }
-
-  /** Every record below the returned index has been copied out of the ring by its loop. */
-  #copiedBelow(): number {
-    return this.#full(copiedBelow(this.#control, this.#slots));
-  }
-
-  /**
-   * Every record below the returned index is counted: exported or failed. Each slot's S_COPYING
-   * is read (in #copiedBelow) before its S_IN_FLIGHT: a loop sets S_IN_FLIGHT and S_OLDEST before
-   * it clears S_COPYING.
-   */
-  #settledBelow(): number {
-    const c = this.#control;
-    let low = this.#copiedBelow();
-    for (let slot = 0; slot < this.#slots; slot++) {
-      if (Atomics.load(c, slotWord(slot, S_IN_FLIGHT)) > 0) low = Math.min(low, this.#full(Atomics.load(c, slotWord(slot, S_OLDEST))));
-    }
-    return low;
-  }
-
-  #drainWakeups(): number {
-    let n = 0;
-    for (let slot = 0; slot < this.#slots; slot++) n += Atomics.load(this.#control, slotWord(slot, S_WAKEUPS));
-    return n;
   }
 
   /**
@@ -272,7 +227,7 @@ export class DrainScheduler {
     try {
       for (;;) {
         const seen = Atomics.load(this.#control, C_SETTLED);
-        if (this.#settledBelow() >= target) break;
+        if (this.#progress.settledBelow() >= target) break;
         const left = deadline - performance.now();
         if (left <= 0) return false;
         // Woken by each settle; the bound covers a worker's death, which settles nothing.
@@ -288,7 +243,7 @@ export class DrainScheduler {
 
   /** 'beforeExit': settles what is left once (a failed attempt is not repeated forever). */
   exiting(): void {
-    if (this.#writer.write === this.#settledBelow() || this.#exitFlush !== undefined) return;
+    if (this.#writer.write === this.#progress.settledBelow() || this.#exitFlush !== undefined) return;
     this.#exitFlush = this.flush(this.#opts.shutdownTimeoutMillis).then((done) => {
       if (done) this.#exitFlush = undefined;
       return done;
@@ -301,16 +256,10 @@ export class DrainScheduler {
    * loop prices them before it has the table (worker/prices.ts).
    */
   setPrices(table: PriceTableData): void {
-    const at = this.#writer.write;
-    const version = (this.#versions.at(-1)?.version ?? 0) + 1;
-    const message: PriceVersion = { type: 'prices', version, from: at | 0, table, at };
-    this.#versions.push(message);
-    // Versions whose successor starts before the claim index are in no worker's future.
-    const claim = this.#full(Atomics.load(this.#control, C_CLAIM));
-    while (this.#versions.length > 1 && this.#versions[1].at <= claim) this.#versions.shift();
-    Atomics.store(this.#control, C_PRICES, version);
-    const { at: _at, ...data } = message;
-    this.#pool.post(data);
+    const claimed = this.#progress.full(Atomics.load(this.#control, C_CLAIM));
+    const message = this.#prices.next(table, this.#writer.write, claimed);
+    Atomics.store(this.#control, C_PRICES, message.version);
+    this.#pool.post(message);
   }
 
   /**
