@@ -1,6 +1,7 @@
 // The disk spool's segments as one worker thread holds them: appending (fsync'd), the byte cap,
-// adopting segments nobody holds, and the accounting of every record that leaves. Worker only.
-// The format is format.ts's; replay.ts sends the records again.
+// adopting segments nobody holds, and the accounting of every record that leaves (accounting.ts).
+// Worker only. The format is format.ts's, a held segment segment.ts's; replay.ts sends the records
+// again.
 //
 // One spool directory serves one process (the main thread holds its lock file: main/spool-lock.ts)
 // and all of its worker threads. Each worker appends only to segments it created, so no file has
@@ -15,35 +16,22 @@
 // counters), as the drain loop's claims and settles do: a worker that dies between two stretches
 // leaves every span counted exactly once (in flight -> workerCrash, or spooled on disk).
 
-import { closeSync, fdatasyncSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  FAILURE_REASONS, N_DEST, N_EXPORTED, N_FAILED, N_REPLAY_FAILED, N_REPLAYED, N_SPOOL_BYTES, N_SPOOL_CORRUPT, N_SPOOLED, S_OWNER, slotWord,
-} from '../../shared/layout.js';
+import { N_SPOOL_BYTES, N_SPOOL_CORRUPT, S_OWNER, slotWord } from '../../shared/layout.js';
 import { SPOOL_DIR_MODE, SPOOL_FILE_MODE, type SpoolConfig, type UnsentRequest } from '../../shared/worker-config.js';
-import { N_FAILED_REJECTED, N_FAILED_TOO_LARGE } from '../outcomes.js';
 import {
-  FLAG_COUNTS, FLAG_FOREIGN, FLAG_SETTLED, parseSegment, parseSegmentName, RECORD_HEAD_BYTES, RECORD_MAGIC, record, segmentHeader, segmentName, settledTail, type RecordInfo,
+  FLAG_COUNTS, FLAG_FOREIGN, FLAG_SETTLED, parseSegmentName, RECORD_HEAD_BYTES, RECORD_MAGIC, record, segmentHeader, segmentName, settledTail, type RecordInfo,
 } from './format.js';
+import { countSettled, type Settled } from './accounting.js';
+import { loadSegment, type Segment } from './segment.js';
+
+export type { Segment } from './segment.js';
+export type { Settled } from './accounting.js';
 
 /** A segment is closed (a new one started) past this size, a sixteenth of the cap, 64 KiB to 8 MiB. */
 function segmentLimit(maxBytes: number): number {
   return Math.min(8 * 2 ** 20, Math.max(64 * 1024, Math.floor(maxBytes / 16)));
-}
-
-export interface Segment {
-  path: string;
-  /** Counter index of its destination here; -1 when this process has no destination of that name. */
-  dest: number;
-  destination: string;
-  /** Written in this process's session: its records' spans are in N_SPOOLED. */
-  mine: boolean;
-  bytes: number;
-  records: RecordInfo[];
-  /** Records before it are settled. */
-  next: number;
-  /** Open for appending by this worker (its fd). */
-  fd: number | undefined;
 }
 
 export interface SpoolHost {
@@ -54,18 +42,6 @@ export interface SpoolHost {
   slots: number;
   thread: number;
   log(message: string): void;
-}
-
-/** How the spans of a record that leaves the spool are counted. */
-export interface Settled {
-  delivered: number;
-  rejected: number;
-  tooLarge: number;
-  /** Spans that failed for `reason`. */
-  failed: number;
-  reason: (typeof FAILURE_REASONS)[number];
-  /** Spans of the record kept again (a part the collector did not take). */
-  kept: number;
 }
 
 export interface KeepResult {
@@ -235,28 +211,9 @@ export class SpoolStore {
     }
   }
 
-  /** Counts a record that leaves the spool (delivered, failed, or partly kept again). */
+  /** Counts a record that leaves the spool (delivered, failed, or partly kept again): accounting.ts. */
   settle(seg: Segment, r: RecordInfo, s: Settled): void {
-    const k = this.#host.counters;
-    const lost = s.rejected + s.tooLarge + s.failed;
-    if (!seg.mine || (r.flags & FLAG_FOREIGN) !== 0) {
-      // Recorded by an earlier process: counted apart, never in this process's identity.
-      Atomics.add(k, N_REPLAYED, BigInt(s.delivered));
-      Atomics.add(k, N_REPLAY_FAILED, BigInt(lost));
-      return;
-    }
-    if (seg.dest >= 0) {
-      Atomics.add(k, N_DEST + 2 * seg.dest, BigInt(s.delivered));
-      Atomics.add(k, N_DEST + 2 * seg.dest + 1, BigInt(lost));
-    }
-    if ((r.flags & FLAG_COUNTS) === 0) return;
-    Atomics.add(k, N_EXPORTED, BigInt(s.delivered));
-    Atomics.add(k, N_FAILED_REJECTED, BigInt(s.rejected));
-    Atomics.add(k, N_FAILED_TOO_LARGE, BigInt(s.tooLarge));
-    Atomics.add(k, N_FAILED + FAILURE_REASONS.indexOf(s.reason), BigInt(s.failed));
-    // Last: the spans leave `spooled` as they enter their outcome (stats() may read in between,
-    // and a reader sees them at most once more in pending, never twice counted).
-    Atomics.sub(k, N_SPOOLED, BigInt(r.spans - s.kept));
+    countSettled(this.#host.counters, seg, r, s);
   }
 
   /** A record found damaged: skipped and counted. */
@@ -301,30 +258,19 @@ export class SpoolStore {
   /** `counted`: held by this process before (a dead thread's), so its bytes are in N_SPOOL_BYTES. */
   #take(path: string, counted: boolean): void {
     const k = this.#host.counters;
-    let data: Buffer;
-    try {
-      data = readFileSync(path);
-    } catch {
-      return;
-    }
+    const loaded = loadSegment(path, this.#config.session, this.#host.names);
+    if (loaded === undefined) return;
     // An earlier process's bytes join this one's books; a dead thread's are counted already.
-    if (!counted) Atomics.add(k, N_SPOOL_BYTES, BigInt(data.length));
-    const parsed = parseSegment(data);
-    if (parsed === undefined) {
+    if (!counted) Atomics.add(k, N_SPOOL_BYTES, BigInt(loaded.seg.bytes));
+    if (loaded.damaged) {
       Atomics.add(k, N_SPOOL_CORRUPT, 1n);
       this.#host.log(`ractogateway: spool segment ${path} has a damaged header; skipped`);
-      this.remove({ path, dest: -1, destination: '', mine: false, bytes: data.length, records: [], next: 0, fd: undefined });
+      this.remove(loaded.seg);
       return;
     }
     // A head that does not check ends the segment: one corrupt record, its spans unknown.
-    if (parsed.brokenTail) Atomics.add(k, N_SPOOL_CORRUPT, 1n);
-    const dest = this.#host.names.indexOf(parsed.destination);
-    // Whose books its spans are in: the session that wrote it (its header), not the one holding it.
-    const mine = parsed.session === this.#config.session;
-    // Replay settles records in order: it goes on after those marked settled (their spans are counted).
-    let next = 0;
-    while (next < parsed.records.length && (parsed.records[next].flags & FLAG_SETTLED) !== 0) next++;
-    this.queue.push({ path, dest, destination: parsed.destination, mine, bytes: data.length, records: parsed.records, next, fd: undefined });
+    if (loaded.brokenTail) Atomics.add(k, N_SPOOL_CORRUPT, 1n);
+    this.queue.push(loaded.seg);
   }
 
   /** Closes the open segments (at the worker's stop): what they hold stays for the next process. */
