@@ -8,7 +8,7 @@
 
 import { RactoError } from './errors.js';
 import { Counters, type TracerStats } from './main/counters.js';
-import { grpcUrl, httpTracesUrl } from './main/endpoints.js';
+import { workerDestinationsOf } from './main/endpoints.js';
 import { CUSTOM_DESTINATION, DrainScheduler } from './main/scheduler.js';
 import { RecordWriter, type ChatCall, type EmbedCall } from './main/writer.js';
 import { ContentWriter } from './main/content-writer.js';
@@ -24,7 +24,6 @@ import type { CaptureCategories, ContentConfig } from './shared/content-config.j
 import { FLAG_CONTENT } from './shared/layout.js';
 import { createRing, type RingViews } from './shared/ring.js';
 import { StringTableReader, StringTableWriter } from './shared/strings.js';
-import type { DestinationConfig } from './shared/worker-config.js';
 import { toSpanRecord, type RecordContext, type SpanRecord } from './spans/record.js';
 import { diag } from '@opentelemetry/api';
 import { PriceResolver, resolverFor } from './pricing/cost.js';
@@ -269,31 +268,6 @@ const validateOnly = new RecordWriter(createRing(64), new StringTableWriter(16, 
   written: () => undefined,
 });
 validateOnly.closed = true;
-
-function workerDestinationsOf(opts: ResolvedOptions): DestinationConfig[] {
-  const out: DestinationConfig[] = [];
-  const otlp = {
-    headers: opts.otlpHeaders,
-    compression: opts.otlpCompression,
-    timeoutMillis: opts.exportTimeoutMillis,
-    concurrencyLimit: opts.maxPendingBatches + 1,
-  };
-  if (opts.otlpEndpoint !== undefined) {
-    out.push({ kind: 'otlp-grpc', name: 'otlpGrpc', url: grpcUrl(opts.otlpEndpoint), ...otlp });
-  }
-  if (opts.otlpHttpEndpoint !== undefined) {
-    out.push({
-      kind: 'otlp-http',
-      name: 'otlpHttp',
-      url: httpTracesUrl(opts.otlpHttpEndpoint),
-      protocol: opts.otlpHttpProtocol,
-      ...otlp,
-    });
-  }
-  if (opts.console) out.push({ kind: 'console', name: 'console' });
-  opts.workerExporters.forEach((spec, i) => out.push({ kind: 'module', name: `workerExporters[${i}]`, ...spec }));
-  return out;
-}
 
 /**
  * The refreshPrices option of an inMemory tracer, which prices on this thread: once new data has

@@ -11,7 +11,8 @@
 // output_tokens); Google's candidatesTokenCount excludes thoughtsTokenCount, so @ai-sdk/google
 // adds the two for the output total, and promptTokenCount includes cachedContentTokenCount.
 
-import { CANCELLED, errorTypeOf, isAbort, type CallRecord } from '../instrument/call.js';
+import type { CallRecord } from '../instrument/call.js';
+import { CANCELLED, errorTypeOf, isAbort } from '../instrument/error-type.js';
 import { count } from '../instrument/usage.js';
 import type { UsageLike } from './events.js';
 

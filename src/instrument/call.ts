@@ -27,9 +27,7 @@ import { otelContextRegistered } from '../shared/otel-context.js';
 import { NO_CAPTURE, type Capture } from './content.js';
 import type { ResolvedInstrumentOptions } from './options.js';
 import { count } from './usage.js';
-
-/** errorType of a call the caller gave up on: a stream abandoned, or an abort signal. */
-export const CANCELLED = 'cancelled';
+import { CANCELLED, errorTypeOf, isAbort } from './error-type.js';
 
 /** Who records, in the diag warnings. */
 const INSTRUMENT = 'ractogateway/instrument';
@@ -294,22 +292,4 @@ export function attributesOf(fn: (input: any) => Readonly<Record<string, string>
     diag.warn(`${origin}: options.attributes threw, the call is recorded without attributes: ${(err as Error)?.message ?? String(err)}`);
     return undefined;
   }
-}
-
-/** The SDK error's class name (RateLimitError, APIConnectionError, ApiError, …). */
-export function errorTypeOf(error: unknown): string {
-  if (typeof error === 'object' && error !== null) {
-    const ctor = (error as { constructor?: { name?: unknown } }).constructor?.name;
-    if (typeof ctor === 'string' && ctor.length !== 0 && ctor !== 'Object') return ctor;
-    const name = (error as { name?: unknown }).name;
-    if (typeof name === 'string' && name.length !== 0) return name;
-  }
-  return typeof error;
-}
-
-/** An abort by the caller: the SDKs' APIUserAbortError, or the platform's AbortError. */
-export function isAbort(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const ctor = (error as { constructor?: { name?: unknown } }).constructor?.name;
-  return ctor === 'APIUserAbortError' || (error as { name?: unknown }).name === 'AbortError';
 }

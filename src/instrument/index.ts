@@ -5,6 +5,6 @@
 export { instrumentOpenAI } from './openai.js';
 export { instrumentAnthropic } from './anthropic.js';
 export { instrumentGoogleGenAI } from './google.js';
-export { CANCELLED } from './call.js';
+export { CANCELLED } from './error-type.js';
 
 export type { InstrumentOptions } from './options.js';

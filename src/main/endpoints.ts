@@ -1,6 +1,35 @@
-// Endpoint rules for the OTLP destinations. Main thread, at construction.
+// The destinations the workers send to, from the resolved options, with the endpoint rules of the
+// OTLP ones. Main thread, at construction.
 
 import { invalidType } from '../errors.js';
+import type { ResolvedOptions } from '../options/index.js';
+import type { DestinationConfig } from '../shared/worker-config.js';
+
+/** The worker-side destinations: OTLP/gRPC, OTLP/HTTP, console, then each workerExporters entry. */
+export function workerDestinationsOf(opts: ResolvedOptions): DestinationConfig[] {
+  const out: DestinationConfig[] = [];
+  const otlp = {
+    headers: opts.otlpHeaders,
+    compression: opts.otlpCompression,
+    timeoutMillis: opts.exportTimeoutMillis,
+    concurrencyLimit: opts.maxPendingBatches + 1,
+  };
+  if (opts.otlpEndpoint !== undefined) {
+    out.push({ kind: 'otlp-grpc', name: 'otlpGrpc', url: grpcUrl(opts.otlpEndpoint), ...otlp });
+  }
+  if (opts.otlpHttpEndpoint !== undefined) {
+    out.push({
+      kind: 'otlp-http',
+      name: 'otlpHttp',
+      url: httpTracesUrl(opts.otlpHttpEndpoint),
+      protocol: opts.otlpHttpProtocol,
+      ...otlp,
+    });
+  }
+  if (opts.console) out.push({ kind: 'console', name: 'console' });
+  opts.workerExporters.forEach((spec, i) => out.push({ kind: 'module', name: `workerExporters[${i}]`, ...spec }));
+  return out;
+}
 
 /**
  * OTLP/HTTP: a URL without a path gets the collectors' `/v1/traces` (the original used the
