@@ -10,7 +10,7 @@
 //
 // Who may reuse a slot (hard problem 2) and what is settled are read from the control block
 // (layout.ts) by loop-progress.ts: reclaim() and flush(). The price table's versions are
-// price-versions.ts.
+// price-history.ts.
 
 import { diag } from '@opentelemetry/api';
 import { COARSE_CLOCK_RESOLUTION_MS, type ResolvedOptions } from '../options/index.js';
@@ -27,7 +27,7 @@ import { lockSpoolDir, type SpoolLock } from './spool-lock.js';
 import { randomBytes } from 'node:crypto';
 import type { RecordWriter } from './writer.js';
 import { LoopProgress } from './loop-progress.js';
-import { PriceVersions } from './price-versions.js';
+import { PriceHistory } from './price-history.js';
 
 export const CUSTOM_DESTINATION = 'customExporter';
 /** Longest wait at shutdown for the workers' last log lines to arrive. */
@@ -62,7 +62,7 @@ export class DrainScheduler {
   /** Unpublished records that make a batch due. */
   readonly #due: number;
   #timer: NodeJS.Timeout | undefined;
-  readonly #prices = new PriceVersions();
+  readonly #prices = new PriceHistory();
   /** What the drain loops have done, from the control block. */
   readonly #progress: LoopProgress;
   #exitFlush: Promise<boolean> | undefined;

@@ -1,5 +1,5 @@
 // What the workers (and an in-memory tracer) need to build a span's content attributes from the
-// bytes in the content arena: plain data, resolved once from the options (content-options.ts).
+// bytes in the content arena: plain data, resolved once from the options (options/content.ts).
 // Pure types and constants; both threads.
 
 /** The built-in redaction rules (worker/content/redact.ts), in the order they run. */

@@ -10,7 +10,7 @@ interface PriceVersion extends PricesMessage {
   at: number;
 }
 
-export class PriceVersions {
+export class PriceHistory {
   readonly #versions: PriceVersion[] = [];
 
   /**
