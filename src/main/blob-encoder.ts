@@ -1,6 +1,7 @@
 // BlobEncoder: the bytes of a content blob (shared/arena.ts has the format): tags, counts, UTF-8
 // strings and any JSON data, written straight into the arena between `pos` and `limit`. Main
-// thread only, on the request path of a call with content (content-writer.ts finds the room, content-shapes.ts walks the shapes).
+// thread only, on the request path of a call with content (content-writer.ts finds the room,
+// content-shapes.ts walks the shapes).
 //
 // Measured costs shaped it (bench/content.mjs; these VMs run ~5x slower than a desktop): a Map
 // lookup ~25 ns, a for..in with hasOwn ~30 ns a key, a native string write ~250 ns + 0.5 ns a
