@@ -23,7 +23,8 @@ export async function instrumentChecks(): Promise<void> {
       const res = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages });
       assert.equal(res.choices[0]!.message.content, 'Hello from the fake.');
       const s = tracer.spans.at(-1)!;
-      assert.deepEqual([s.provider, s.model, s.operation, s.inputTokens, s.outputTokens, s.cachedInputTokens], ['openai', fakeOpenAI.CHAT_MODEL, 'chat', 1200, 300, 1024]);
+      assert.deepEqual([s.provider, s.model, s.responseModel, s.operation, s.inputTokens, s.outputTokens, s.cachedInputTokens],
+        ['openai', 'gpt-4o-mini', fakeOpenAI.CHAT_MODEL, 'chat', 1200, 300, 1024]);
     });
     await check('instrument: an openai stream passes every chunk on and is recorded once at its end, usage included', async () => {
       server.answer((body) => fakeOpenAI.chatStream(body));
