@@ -4,6 +4,7 @@
 
 import { pathToFileURL } from 'node:url';
 import { invalidRange, invalidType, invalidValue } from '../errors.js';
+import { intValue } from './checks.js';
 import { REDACTION_RULES, type CaptureCategories, type ContentConfig, type RedactionRule } from '../shared/content-config.js';
 
 export interface RedactionOptions {
@@ -60,8 +61,8 @@ export function captureFromEnv(value: string | undefined): boolean | undefined {
 /** The content configuration of `o`, undefined when no category is captured. */
 export function resolveContent(o: ContentOptions, envCapture: boolean | undefined): ContentConfig | undefined {
   const capture = categories(o.captureContent, envCapture);
-  const maxContentBytes = integer(o.maxContentBytes, 'maxContentBytes', 256, 1_048_576) ?? CONTENT_DEFAULTS.maxContentBytes;
-  const arenaBytes = integer(o.contentArenaBytes, 'contentArenaBytes', 65_536, 2 ** 31 - 1) ?? CONTENT_DEFAULTS.contentArenaBytes;
+  const maxContentBytes = o.maxContentBytes === undefined ? CONTENT_DEFAULTS.maxContentBytes : intValue(o.maxContentBytes, 'maxContentBytes', 256, 1_048_576);
+  const arenaBytes = o.contentArenaBytes === undefined ? CONTENT_DEFAULTS.contentArenaBytes : intValue(o.contentArenaBytes, 'contentArenaBytes', 65_536, 2 ** 31 - 1);
   const redaction = redactionOf(o.redaction);
   if (!capture.system && !capture.input && !capture.output && !capture.tools) return undefined;
   return { capture, maxContentBytes, arenaBytes, ...redaction };
@@ -130,11 +131,4 @@ function scrubOf(v: unknown): ContentConfig['scrub'] {
   if (typeof module !== 'string' || module.length === 0) throw invalidType(`${field}.module`, 'a non-empty string', module, CODE);
   if (typeof exportName !== 'string' || exportName.length === 0) throw invalidType(`${field}.exportName`, 'a non-empty string', exportName, CODE);
   return { module: module.startsWith('/') ? pathToFileURL(module).href : module, exportName };
-}
-
-function integer(v: unknown, name: string, min: number, max: number): number | undefined {
-  if (v === undefined) return undefined;
-  if (typeof v !== 'number') throw invalidType(`options.${name}`, 'a number', v, CODE);
-  if (!Number.isInteger(v) || v < min || v > max) throw invalidRange(`options.${name}`, `an integer between ${min} and ${max}`, v, CODE);
-  return v;
 }

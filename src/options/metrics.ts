@@ -4,6 +4,7 @@
 
 import { invalidRange, invalidType } from '../errors.js';
 import type { MetricsConfig, SamplingConfig } from '../shared/metrics-config.js';
+import { boolValue, intValue, stringValue } from './checks.js';
 
 export interface SamplingOptions {
   /** Share of the calls that are neither errors nor slow whose spans are kept, in [0, 1]. */
@@ -58,15 +59,15 @@ const CODE = 'RACTO_ERR_INVALID_OPTION';
  * tracer's resolved attribute names (metricAttributes must be among them).
  */
 export function resolveMetrics(o: MetricsOptions, attributeKeys: readonly string[], otlpHeaders: Record<string, string>): MetricsConfig | undefined {
-  const enabled = optionalBool(o.metrics, 'metrics');
-  const port = o.prometheusPort === undefined ? undefined : integer(o.prometheusPort, 'prometheusPort', 0, 65_535);
-  const host = o.prometheusHost === undefined ? METRICS_DEFAULTS.prometheusHost : nonEmpty(o.prometheusHost, 'prometheusHost');
+  const enabled = o.metrics === undefined ? undefined : boolValue(o.metrics, 'metrics');
+  const port = o.prometheusPort === undefined ? undefined : intValue(o.prometheusPort, 'prometheusPort', 0, 65_535);
+  const host = o.prometheusHost === undefined ? METRICS_DEFAULTS.prometheusHost : stringValue(o.prometheusHost, 'prometheusHost');
   const url = o.otlpMetricsEndpoint === undefined ? undefined : httpMetricsUrl(o.otlpMetricsEndpoint);
   const interval = o.metricsExportIntervalMillis === undefined
     ? METRICS_DEFAULTS.metricsExportIntervalMillis
-    : integer(o.metricsExportIntervalMillis, 'metricsExportIntervalMillis', 10, 86_400_000);
+    : intValue(o.metricsExportIntervalMillis, 'metricsExportIntervalMillis', 10, 86_400_000);
   const labels = metricAttributes(o.metricAttributes, attributeKeys);
-  const maxSeries = o.maxMetricSeries === undefined ? METRICS_DEFAULTS.maxMetricSeries : integer(o.maxMetricSeries, 'maxMetricSeries', 1, 1_000_000);
+  const maxSeries = o.maxMetricSeries === undefined ? METRICS_DEFAULTS.maxMetricSeries : intValue(o.maxMetricSeries, 'maxMetricSeries', 1, 1_000_000);
   const sampling = samplingOptions(o.sampling);
   if (enabled !== true && port === undefined && url === undefined) {
     return sampling === undefined ? undefined : { aggregate: false, labels, maxSeries, sampling };
@@ -109,7 +110,7 @@ function samplingOptions(v: unknown): SamplingConfig | undefined {
   const ratio = s.ratio;
   if (typeof ratio !== 'number') throw invalidType(`${field}.ratio`, 'a number between 0 and 1', ratio, CODE);
   if (!(ratio >= 0 && ratio <= 1)) throw invalidRange(`${field}.ratio`, 'a number between 0 and 1', ratio, CODE);
-  const keepErrors = optionalBool(s.keepErrors, 'sampling.keepErrors') ?? true;
+  const keepErrors = s.keepErrors === undefined ? true : boolValue(s.keepErrors, 'sampling.keepErrors');
   let slowerThan = Infinity;
   if (s.keepSlowerThanMs !== undefined) {
     const ms = s.keepSlowerThanMs;
@@ -132,21 +133,4 @@ function metricAttributes(v: unknown, attributeKeys: readonly string[]): number[
     if (v.indexOf(name) !== i) throw invalidRange(`${field}[${i}]`, 'a name not given twice', name, CODE);
     return at;
   });
-}
-
-function optionalBool(v: unknown, name: string): boolean | undefined {
-  if (v === undefined) return undefined;
-  if (typeof v !== 'boolean') throw invalidType(`options.${name}`, 'a boolean', v, CODE);
-  return v;
-}
-
-function integer(v: unknown, name: string, min: number, max: number): number {
-  if (typeof v !== 'number') throw invalidType(`options.${name}`, 'a number', v, CODE);
-  if (!Number.isInteger(v) || v < min || v > max) throw invalidRange(`options.${name}`, `an integer between ${min} and ${max}`, v, CODE);
-  return v;
-}
-
-function nonEmpty(v: unknown, name: string): string {
-  if (typeof v !== 'string' || v.length === 0) throw invalidType(`options.${name}`, 'a non-empty string', v, CODE);
-  return v;
 }
