@@ -27,6 +27,14 @@ export function responseIdOf(v: unknown): string | undefined {
   return v.length * 3 <= MAX_ID_BYTES || Buffer.byteLength(v, 'utf8') <= MAX_ID_BYTES ? v : undefined;
 }
 
+/** Most choices (candidates, tool calls of a choice) a stream's answer accumulates apart. */
+const MAX_STREAM_INDEX = 128;
+
+/** A streamed chunk's own index of its choice or tool call, when it is a usable one; else `fallback`. */
+export function streamIndex(index: unknown, fallback: number): number {
+  return typeof index === 'number' && index >= 0 && index < MAX_STREAM_INDEX ? index : fallback;
+}
+
 // One frozen list per finish reason, shared by every call that ends with it alone (the common
 // case: one choice). Bounded: a provider that makes up reasons gets a list of its own per call.
 const FINISH_LISTS = new Map<string, readonly string[]>();

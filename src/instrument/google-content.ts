@@ -6,7 +6,7 @@
 
 import type { ChatMessage, MessagePart, OutputMessage, ToolDefinition } from '../index.js';
 import type { CallRecord, StreamAnswer } from './call.js';
-import { defined, finishListOf, finishReason, modalityOf, outputMessage, responseIdOf, str, text, tool } from './content.js';
+import { defined, finishListOf, finishReason, modalityOf, outputMessage, responseIdOf, str, streamIndex, text, tool } from './content.js';
 import { arrayOr } from './usage.js';
 
 function part(p: any): MessagePart | undefined {
@@ -117,7 +117,7 @@ export class GenerateStreamAnswer implements StreamAnswer {
     const list = arrayOr(chunk?.candidates);
     for (let i = 0; i < list.length; i++) {
       const c = list[i];
-      const index = typeof c?.index === 'number' && c.index >= 0 && c.index < 128 ? c.index : i;
+      const index = streamIndex(c?.index, i);
       const so = (this.#candidates[index] ??= { parts: [], finish: undefined, called: false });
       if (c?.finishReason != null) so.finish = c.finishReason;
       for (const p of arrayOr(c?.content?.parts)) {

@@ -6,7 +6,7 @@
 
 import type { ChatMessage, MessagePart, OutputMessage, ToolDefinition } from '../index.js';
 import type { CallRecord, StreamAnswer } from './call.js';
-import { defined, finishList, finishListOf, finishReason, outputMessage, responseIdOf, str, text, tool, toolResult, urlPart } from './content.js';
+import { defined, finishList, finishListOf, finishReason, outputMessage, responseIdOf, str, streamIndex, text, tool, toolResult, urlPart } from './content.js';
 import { arrayOr } from './usage.js';
 
 // ---- Chat Completions ----
@@ -114,7 +114,7 @@ export class ChatStreamAnswer implements StreamAnswer {
   chunk(chunk: any): void {
     if (this.#id === undefined) this.#id = responseIdOf(chunk?.id);
     for (const c of arrayOr(chunk?.choices)) {
-      const index = typeof c?.index === 'number' && c.index >= 0 && c.index < 128 ? c.index : 0;
+      const index = streamIndex(c?.index, 0);
       const choice = (this.#choices[index] ??= { role: 'assistant', text: [], refusal: [], tools: [], finish: undefined });
       if (typeof c.finish_reason === 'string') choice.finish = c.finish_reason;
       if (!this.#output) continue;
@@ -123,7 +123,7 @@ export class ChatStreamAnswer implements StreamAnswer {
       if (typeof d?.content === 'string') choice.text.push(d.content);
       if (typeof d?.refusal === 'string') choice.refusal.push(d.refusal);
       for (const t of arrayOr(d?.tool_calls)) {
-        const at = typeof t?.index === 'number' && t.index >= 0 && t.index < 128 ? t.index : choice.tools.length;
+        const at = streamIndex(t?.index, choice.tools.length);
         const tool = (choice.tools[at] ??= { id: null, name: '', args: [] });
         if (typeof t.id === 'string') tool.id = t.id;
         if (typeof t.function?.name === 'string') tool.name += t.function.name;
