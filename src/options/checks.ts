@@ -2,8 +2,10 @@
 // must be, a TypeError or RangeError naming the field and the value when it is not (code
 // RACTO_ERR_INVALID_OPTION). The *Value checks take a value that is present (nested fields such
 // as `sampling.keepErrors` among them); str, bool, int and oneOf read `o[name]` and stand for
-// an absent one. Main thread, at construction.
+// an absent one; moduleSpecifier() how a module option is handed to the workers. Main thread, at
+// construction.
 
+import { pathToFileURL } from 'node:url';
 import { invalidRange, invalidType, invalidValue } from '../errors.js';
 
 export type Opts = Record<string, unknown>;
@@ -55,4 +57,9 @@ export function oneOf<T extends string>(o: Opts, name: string, values: readonly 
     throw invalidValue(`options.${name}`, expected, v, CODE);
   }
   return v as T;
+}
+
+/** A module a worker imports (an exporter, a scrub module): an absolute path as a file: URL, a URL or a package name as given. */
+export function moduleSpecifier(module: string): string {
+  return module.startsWith('/') ? pathToFileURL(module).href : module;
 }

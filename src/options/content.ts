@@ -2,9 +2,8 @@
 // contentArenaBytes, redaction): their public shape, defaults and validation. Main thread, at
 // construction. What the workers get is ContentConfig (shared/content-config.ts): plain data.
 
-import { pathToFileURL } from 'node:url';
 import { invalidRange, invalidType, invalidValue } from '../errors.js';
-import { intValue } from './checks.js';
+import { intValue, moduleSpecifier } from './checks.js';
 import { REDACTION_RULES, type CaptureCategories, type ContentConfig, type RedactionRule } from '../shared/content-config.js';
 
 export interface RedactionOptions {
@@ -130,5 +129,5 @@ function scrubOf(v: unknown): ContentConfig['scrub'] {
   const { module, exportName = 'default' } = v as { module?: unknown; exportName?: unknown };
   if (typeof module !== 'string' || module.length === 0) throw invalidType(`${field}.module`, 'a non-empty string', module, CODE);
   if (typeof exportName !== 'string' || exportName.length === 0) throw invalidType(`${field}.exportName`, 'a non-empty string', exportName, CODE);
-  return { module: module.startsWith('/') ? pathToFileURL(module).href : module, exportName };
+  return { module: moduleSpecifier(module), exportName };
 }

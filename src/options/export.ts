@@ -3,10 +3,9 @@
 // built in the workers, and the disk spool. Their public shape, defaults and validation. Main
 // thread, at construction; main/endpoints.ts turns the endpoints into URLs.
 
-import { pathToFileURL } from 'node:url';
 import type { SpanExporter } from '../spans/sdk-shapes.js';
 import { invalidType } from '../errors.js';
-import { bool, int, oneOf, str, type Opts } from './checks.js';
+import { bool, int, moduleSpecifier, oneOf, str, type Opts } from './checks.js';
 import type { EnvOptions } from './index.js';
 
 export interface WorkerExporterSpec {
@@ -136,6 +135,6 @@ function workerExporters(v: unknown): Required<WorkerExporterSpec>[] {
     } catch {
       throw invalidType(`${field}.options`, 'cloneable data', options, 'RACTO_ERR_INVALID_OPTION');
     }
-    return { module: module.startsWith('/') ? pathToFileURL(module).href : module, exportName, options };
+    return { module: moduleSpecifier(module), exportName, options };
   });
 }
