@@ -32,6 +32,11 @@ export interface WireExchange {
   status: number;
   /** The response's content-type was text/event-stream. */
   sse: boolean;
+  /**
+   * The response headers the worker reads (names lower-case): only those the main thread keeps,
+   * the providers' rate-limit headers (x-ratelimit-*, anthropic-ratelimit-*) and retry-after.
+   */
+  headers: ReadonlyArray<readonly [name: string, value: string]>;
   /** The request body's bytes as sent (the first bytes only, when requestCut). */
   request: Uint8Array;
   requestCut: boolean;
