@@ -198,7 +198,8 @@ export function resolveOptions(options: RactoTracerOptions | undefined = {}, sou
     fullRingBlockMillis: int('fullRingBlockMillis', 1, 3_600_000),
     clock: oneOf(o, 'clock', ['coarse', 'precise'] as const) ?? DEFAULTS.clock,
     workerNice: int('workerNice', 0, 19),
-    metrics: resolveMetrics(options, keys, headers, env.otlpMetricsUrl),
+    // metrics: false keeps the environment's OTLP metrics push off too.
+    metrics: resolveMetrics(options, keys, headers, o.metrics === false ? undefined : env.otlpMetricsUrl),
     content: resolveContent(options, env.captureContent),
   };
   return disabled ? disable(resolved) : resolved;

@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { RactoTracer } from '../pkg.js';
+// The internal entry register builds on, from the built package as the tracer is.
+import { withEnvSource } from '../../dist/options/env.js';
 import { startGrpcReceiver, startHttpReceiver, type Receiver } from './receivers.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/env-only.mjs', import.meta.url));
@@ -87,6 +89,26 @@ describe('a process configured only by environment variables', () => {
     try {
       await runFixture({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_SDK_DISABLED: 'true' });
       expect(receiver.requests).toBe(0);
+    } finally {
+      await receiver.close();
+    }
+  });
+});
+
+describe('a tracer made in the lenient mode (withEnvSource, as register makes it)', () => {
+  it('leaves a malformed variable out, reports it, and exports with the rest', async () => {
+    const receiver = await startHttpReceiver();
+    const invalid: string[] = [];
+    try {
+      const tracer = new RactoTracer(withEnvSource({}, {
+        env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: 'soon', OTEL_SERVICE_NAME: 'lenient' },
+        onInvalid: (err) => invalid.push(err.message),
+      }));
+      for (let i = 0; i < 5; i++) tracer.recordChatSpan({ provider: 'openai', model: 'gpt-4o', latencyMs: 2, inputTokens: i });
+      await tracer.shutdown();
+      expect(invalid).toEqual(['OTEL_BSP_SCHEDULE_DELAY must be an integer between 1 and 3600000 (received "soon")']);
+      expect(receiver.spans).toHaveLength(5);
+      expect(receiver.spans.every((s) => s.resource['service.name'] === 'lenient')).toBe(true);
     } finally {
       await receiver.close();
     }

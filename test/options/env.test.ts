@@ -172,6 +172,11 @@ describe('the options win', () => {
     expect(pick(r, Object.keys(expected) as (keyof ResolvedOptions)[])).toEqual(expected);
   });
 
+  it('keeps the environment\'s metrics push off with metrics: false', () => {
+    expect(resolve({ OTEL_METRICS_EXPORTER: 'otlp' }, { metrics: false }).metrics).toBeUndefined();
+    expect(resolve({ OTEL_METRICS_EXPORTER: 'otlp' }).metrics?.otlp?.url).toBe('http://localhost:4318/v1/metrics');
+  });
+
   it('uses the options\' metrics endpoint over the environment\'s', () => {
     const r = resolve({ OTEL_METRICS_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://env:4318' }, { otlpMetricsEndpoint: 'http://opt:4318' });
     expect(r.metrics?.otlp?.url).toBe('http://opt:4318/v1/metrics');
