@@ -1,0 +1,42 @@
+// What a built-in redaction rule is: a global pattern anchored where a match can start, the
+// replacement of one match (or the match itself, kept, when a check such as Luhn's fails), and a
+// cheap pre-check. Worker zone (and the calling thread of an in-memory tracer); pure.
+//
+// Linear time is a property every rule keeps by construction: a match starts only at a literal
+// prefix, a keyword, or the first character of a run (a look-behind refuses the run's other
+// positions), and every repetition after a start that is not a literal prefix is bounded. A
+// pattern that retried every position of a long run would be quadratic (test/content/
+// redaction-linear.test.ts feeds each rule its trigger and a long run).
+
+import type { RedactionRule } from '../../../shared/content-config.js';
+
+export interface Rule {
+  name: RedactionRule;
+  /** Global; lastIndex is reset before each use. */
+  pattern: RegExp;
+  /** The text that replaces one match; returning `match` keeps it (and it is not counted). */
+  replace: (match: string, ...groups: string[]) => string;
+  /**
+   * False when no match can be in `s` (`lower` is `s` in lower case), found with
+   * String#includes, a native search far cheaper than a pattern's scan: the pattern then does
+   * not run.
+   */
+  may?: (s: string, lower: string) => boolean;
+}
+
+/** The text a built-in rule leaves where it matched. */
+export const ruleMark = (rule: RedactionRule): string => `[REDACTED:${rule}]`;
+
+export const includesAny = (s: string, parts: readonly string[]): boolean => {
+  for (const p of parts) if (s.includes(p)) return true;
+  return false;
+};
+
+/** A rule that replaces its whole match with its mark. */
+export function whole(name: RedactionRule, pattern: RegExp, may: Rule['may']): Rule {
+  const mark = ruleMark(name);
+  return { name, pattern, replace: () => mark, may };
+}
+
+/** One alternation of `sources`, each already anchored at a literal prefix. */
+export const anyOf = (sources: readonly string[]): string => `(?:${sources.join('|')})`;
