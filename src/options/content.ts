@@ -93,10 +93,10 @@ function redactionOf(v: unknown): Pick<ContentConfig, 'rules' | 'patterns' | 'sc
   const field = 'options.redaction';
   if (v === undefined || v === true) return { rules: [...SECRET_RULES], patterns: [], scrub: undefined };
   if (v === false) return { rules: [], patterns: [], scrub: undefined };
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw invalidType(field, 'a boolean or an object like { pii: true }', v, CODE);
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw invalidType(field, 'a boolean or an object like { patterns: [/secret/] }', v, CODE);
   const r = v as Record<string, unknown>;
   for (const key of Object.keys(r)) {
-    if (!REDACTION_KEYS.includes(key)) throw invalidType(`${field}.${key}`, REDACTION_KEYS.map((k) => `'${k}'`).join(', '), r[key], CODE);
+    if (!REDACTION_KEYS.includes(key)) throw invalidType(`${field}.${key}`, `one of ${REDACTION_KEYS.map((k) => `'${k}'`).join(', ')}`, r[key], CODE);
   }
   if (r.pii !== undefined && typeof r.pii !== 'boolean') throw invalidType(`${field}.pii`, 'a boolean', r.pii, CODE);
   const chosen = rulesOf(r.rules);

@@ -32,8 +32,13 @@ const NOT_SECRET_TOKENS = /(?:next|page|continuation|cursor|sync|eos|bos|pad|unk
 const MASKED = /^(?:[*x•.#-]+|<[^>]*>)$/i;
 const DOTTED = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
 
-function isSecret(key: string, value: string, next: string): boolean {
+function isSecret(key: string, sep: string, value: string, next: string, after: string): boolean {
+  // Already replaced by a rule that ran before (a key's own, a private key block).
+  if (value.startsWith('[REDACTED')) return false;
   if (NOT_SECRETS.has(value.toLowerCase()) || MASKED.test(value)) return false;
+  // Prose that names a thing with a colon ("see the secret: section 4"): a bare lower-case word
+  // and more words after it. A YAML value is alone on its line or followed by a comment.
+  if (sep.trimEnd().endsWith(':') && /^[a-z]+$/.test(value) && /^ +[A-Za-z]/.test(after)) return false;
   // A reference, not a value: `${DB_PASSWORD}`, `%(pw)s`, `config.db.password`, `getpass()`.
   const c = value.charCodeAt(0);
   if (c === 36 /* $ */ || c === 37 /* % */ || DOTTED.test(value) || next === '(' || next === '[') return false;
@@ -48,8 +53,9 @@ export const secretValue: Rule = {
   pattern: new RegExp(`${KEY}${SEP}${VALUE}`, 'g'),
   replace: (match: string, key: string, sep: string, dq: string | undefined, sq: string | undefined, bare: string | undefined, offset: unknown, whole: unknown) => {
     const value = dq ?? sq ?? bare ?? '';
-    const next = (whole as string).charAt((offset as number) + match.length);
-    if (!isSecret(key, value, next)) return match;
+    const end = (offset as number) + match.length;
+    const text = whole as string;
+    if (!isSecret(key, sep, value, text.charAt(end), text.slice(end, end + 3))) return match;
     const q = dq !== undefined ? '"' : sq !== undefined ? "'" : '';
     return `${key}${sep}${q}${ruleMark('secretValue')}${q}`;
   },

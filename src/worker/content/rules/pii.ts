@@ -25,11 +25,11 @@ export const ipv6 = checked('ipv6', /(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{
 
 // E.164 (`+` and 8 to 15 digits, separators between), or a national number with separators:
 // North American `(415) 555-0134` / `415-555-0134`, or a trunk `0` and 9 to 12 digits
-// (`020 7946 0958`, `06 12 34 56 78`). A date (`2024-08-06`) has neither shape.
+// (`020 7946 0958`, `06 12 34 56 78`, `030 1234567`). A date (`2024-08-06`) has neither shape.
 const PHONE = [
   '\\+[1-9](?:[ .-]?\\(?[0-9]\\)?){7,14}',
   '(?:1[ .-])?(?:\\([0-9]{3}\\)[ .-]?|[0-9]{3}[ .-])[0-9]{3}[ .-][0-9]{4}',
-  '0[0-9]{1,4}(?:[ .-][0-9]{2,4}){1,4}',
+  '0[1-9][0-9]{0,3}(?:[ .-][0-9]{2,8}){1,4}',
 ].join('|');
 const digitCount = (m: string): number => m.replace(/[^0-9]/g, '').length;
 export const phone = checked('phone', new RegExp(`(?<![\\w+.-])(?:${PHONE})(?![\\w-]|[.][0-9])`, 'g'), (m) => {
