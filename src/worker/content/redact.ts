@@ -4,6 +4,7 @@
 
 import { REDACTED, REDACTION_RULES, type RedactionRule } from '../../shared/content-config.js';
 import { RULES, type Rule } from './rules/index.js';
+import { Probe } from './rules/probe.js';
 
 export { RULES, luhn, ruleMark } from './rules/index.js';
 
@@ -15,9 +16,9 @@ export class ScrubFailed extends Error {}
 
 export class Redactor {
   readonly #rules: Rule[];
-  /** Per rule, its replace function counting into #hits (made once, not per string). */
+  /** Per rule part, its replace function counting into #hits (made once, not per string). */
   readonly #replacers: ((...args: string[]) => string)[];
-  /** Per rule, its index in REDACTION_RULES: its counter. */
+  /** Per rule part, its rule's index in REDACTION_RULES: its counter. */
   readonly #ids: number[];
   readonly #patterns: RegExp[];
   readonly #scrub: ((text: string) => unknown) | undefined;
@@ -25,8 +26,8 @@ export class Redactor {
   #hits = 0;
 
   constructor(rules: readonly RedactionRule[], patterns: readonly { source: string; flags: string }[], scrub?: (text: string) => unknown, count?: RedactionCount) {
-    this.#rules = rules.map((r) => RULES[r]);
-    this.#ids = rules.map((r) => REDACTION_RULES.indexOf(r));
+    this.#rules = rules.flatMap((r) => RULES[r]);
+    this.#ids = rules.flatMap((r) => RULES[r].map(() => REDACTION_RULES.indexOf(r)));
     this.#replacers = this.#rules.map((rule) => (...args: string[]): string => {
       const out = rule.replace(...(args as [string, ...string[]]));
       if (out !== args[0]) this.#hits++;
@@ -45,17 +46,17 @@ export class Redactor {
   /** `text` with every rule, pattern and the scrub function applied. Throws ScrubFailed. */
   redact(text: string): string {
     let s = text;
-    // Lower-cased once for the pre-checks that need it, and again only after a replacement.
-    let lower: string | undefined;
+    // The pre-checks' shared answers, worked out once, and again only after a replacement.
+    let probe = new Probe(s);
     const rules = this.#rules;
     for (let i = 0; i < rules.length; i++) {
       const r = rules[i]!;
-      if (r.may !== undefined && !r.may(s, (lower ??= s.toLowerCase()))) continue;
+      if (r.may !== undefined && !r.may(probe)) continue;
       r.pattern.lastIndex = 0;
       this.#hits = 0;
       s = s.replace(r.pattern, this.#replacers[i]!);
       if (this.#hits > 0) {
-        lower = undefined;
+        probe = new Probe(s);
         this.#count?.(this.#ids[i]!, this.#hits);
       }
     }

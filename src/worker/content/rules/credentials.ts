@@ -13,15 +13,16 @@ const ARMOUR = (edge: string): string => `-----${edge} (?:[A-Z0-9]{1,10} ){0,3}P
 // a block cut short (no END line) is removed to the end of its body.
 const BODY = "[A-Za-z0-9+/=\\s:,.\\\\]*(?:-(?!----)[A-Za-z0-9+/=\\s:,.\\\\]*)*";
 
-export const privateKey: Rule = whole('privateKey', new RegExp(`${ARMOUR('BEGIN')}${BODY}(?:${ARMOUR('END')})?`, 'g'), (s) => s.includes('PRIVATE KEY'));
+export const privateKey: Rule = whole('privateKey', new RegExp(`${ARMOUR('BEGIN')}${BODY}(?:${ARMOUR('END')})?`, 'g'), (p) => p.s.includes('PRIVATE KEY'));
 
-// `scheme://user:password@host`: the scheme and user stay, the password goes. The scheme starts
-// a run (the look-behind) and every part is bounded, so a long run without `@` is read once.
+// `scheme://user:password@host`: the scheme and user stay, the password goes. A match starts at
+// `://` (a literal the engine finds fast), the scheme before it checked by a look-behind; every
+// part is bounded, so a long run without `@` is read once.
 export const urlCredentials: Rule = {
   name: 'urlCredentials',
-  pattern: /(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/[^\s/?#@:"'<>]{0,256}:)([^\s/?#"'<>]{1,256})@/g,
-  replace: (_m, head: string) => `${head}${ruleMark('urlCredentials')}@`,
-  may: (s) => s.includes('://'),
+  pattern: /(?<=(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,30}):\/\/([^\s/?#@:"'<>]{0,256}:)([^\s/?#"'<>]{1,256})@/g,
+  replace: (_m, user: string) => `://${user}${ruleMark('urlCredentials')}@`,
+  may: (p) => p.s.includes('://'),
 };
 
 // Azure's `AccountKey=` and `SharedAccessKey=` / `SharedAccessSignature=` anywhere; ADO.NET and
@@ -31,7 +32,7 @@ export const connectionString: Rule = {
   name: 'connectionString',
   pattern: /(?:(?<![A-Za-z0-9])(?:AccountKey|SharedAccessKey|SharedAccessSignature)|(?<=;[ \t]{0,4})(?:Password|Pwd|User[ ]?Password))([ \t]{0,4}=[ \t]{0,4})([^;"'\r\n]{1,512})/gi,
   replace: (m, eq: string, value: string) => `${m.slice(0, m.length - eq.length - value.length)}${eq}${ruleMark('connectionString')}`,
-  may: (_s, lower) => includesAny(lower, ['accountkey', 'sharedaccess', 'password', 'pwd']),
+  may: (p) => p.s.includes('=') && includesAny(p.lower, ['accountkey', 'sharedaccess', 'password', 'pwd']),
 };
 
 // `Authorization: Bearer <token>` and `Basic <credentials>`: the scheme stays, the credential
@@ -40,8 +41,10 @@ export const bearerToken: Rule = {
   name: 'bearerToken',
   pattern: /\b(Bearer|Basic)([ \t]+)(?=[A-Za-z0-9._~+/-]*[0-9._~+/-])[A-Za-z0-9._~+/-]{12,}=*/gi,
   replace: (_m, scheme: string, space: string) => `${scheme}${space}${ruleMark('bearerToken')}`,
-  may: (_s, lower) => lower.includes('bearer') || lower.includes('basic'),
+  may: (p) => p.lower.includes('bearer') || p.lower.includes('basic'),
 };
 
 // A JSON Web Token: base64url header and payload (both JSON objects, so `eyJ`), signature.
-export const jwt: Rule = whole('jwt', /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]*/g, (s) => s.includes('eyJ'));
+// Its header alone is 16 characters or more (`{"alg":"none"}` is 19): text without such a run
+// is not scanned.
+export const jwt: Rule = whole('jwt', /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]*/g, (p) => p.keyRun && p.s.includes('eyJ'));

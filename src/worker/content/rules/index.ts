@@ -10,11 +10,12 @@ import { codeToken, messagingToken, paymentKey, platformToken } from './platform
 import { apiKey, cloudKey } from './provider-keys.js';
 import type { Rule } from './rule.js';
 
-export const RULES: Readonly<Record<RedactionRule, Rule>> = Object.freeze({
-  privateKey, urlCredentials, connectionString, jwt, bearerToken,
+/** Each rule's parts (patterns run one after the other, counted under the rule's name). */
+export const RULES: Readonly<Record<RedactionRule, readonly Rule[]>> = Object.freeze({
+  privateKey: [privateKey], urlCredentials: [urlCredentials], connectionString: [connectionString], jwt: [jwt], bearerToken: [bearerToken],
   apiKey, cloudKey, codeToken, paymentKey, messagingToken, platformToken,
-  awsSecretKey, secretValue, cardNumber, email,
-  iban, ssn, ipv4, ipv6, phone,
+  awsSecretKey: [awsSecretKey], secretValue: [secretValue], cardNumber: [cardNumber], email: [email],
+  iban: [iban], ssn: [ssn], ipv4: [ipv4], ipv6: [ipv6], phone: [phone],
 });
 
 export { ruleMark, type Rule } from './rule.js';

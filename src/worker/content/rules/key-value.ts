@@ -19,7 +19,7 @@ const STRONG = [['password'], ['passwd'], ['passphrase'], ['pwd'], ['secret'], [
 const PREFIX = '[\\w.-]{0,64}?(?:[_.-]|(?<=[a-z0-9])(?=[A-Z]))';
 // `token` alone is too common a word (max_tokens, "token: 5") to be a key without a prefix.
 const KEY = `(?<![\\w.-])((?:${PREFIX})?(?:${STRONG.map(word).join('|')})|${PREFIX}${word(['token'])})(?![\\w.-])`;
-const SEP = `(["']?[ \\t]{0,4}(?::=|=>|=|:)[ \\t]{0,4})`;
+const SEP = `((?::=|=>|=|:)[ \\t]{0,4})`;
 // A quoted value (escapes allowed) or a bare one up to a space, quote, separator or bracket.
 const VALUE = `(?:"((?:[^"\\\\\\r\\n]|\\\\.){1,256})"|'((?:[^'\\\\\\r\\n]|\\\\.){1,256})'|([^\\s"',;&<>\`()\\[\\]{}]{1,256}))`;
 
@@ -50,16 +50,18 @@ function isSecret(key: string, sep: string, value: string, next: string, after: 
 
 export const secretValue: Rule = {
   name: 'secretValue',
-  pattern: new RegExp(`${KEY}${SEP}${VALUE}`, 'g'),
-  replace: (match: string, key: string, sep: string, dq: string | undefined, sq: string | undefined, bare: string | undefined, offset: unknown, whole: unknown) => {
+  // A match starts at the `=` or `:` (characters the engine finds fast); the key before it,
+  // and its closing quote, are checked (and captured) by a bounded look-behind.
+  pattern: new RegExp(`(?<=${KEY}(["']?[ \\t]{0,4}))${SEP}${VALUE}`, 'g'),
+  replace: (match: string, key: string, _quote: string, sep: string, dq: string | undefined, sq: string | undefined, bare: string | undefined, offset: unknown, whole: unknown) => {
     const value = dq ?? sq ?? bare ?? '';
     const end = (offset as number) + match.length;
     const text = whole as string;
     if (!isSecret(key, sep, value, text.charAt(end), text.slice(end, end + 3))) return match;
     const q = dq !== undefined ? '"' : sq !== undefined ? "'" : '';
-    return `${key}${sep}${q}${ruleMark('secretValue')}${q}`;
+    return `${sep}${q}${ruleMark('secretValue')}${q}`;
   },
-  may: (_s, lower) => includesAny(lower, ['pass', 'pwd', 'secret', 'key', 'token']),
+  may: (p) => (p.s.includes('=') || p.s.includes(':')) && includesAny(p.lower, ['pass', 'pwd', 'secret', 'key', 'token']),
 };
 
 // AWS secret access keys: 40 base64 characters, only under their own names (a bare run of 40
@@ -68,5 +70,5 @@ export const awsSecretKey: Rule = {
   name: 'awsSecretKey',
   pattern: /(?<![A-Za-z0-9])((?:aws[_.-]?)?secret[_.-]?access[_.-]?key|aws[_.-]?secret[_.-]?key)(["']?[ \t]{0,4}(?::=|=>|=|:)[ \t]{0,4}["']?)[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/gi,
   replace: (_m, key: string, sep: string) => `${key}${sep}${ruleMark('awsSecretKey')}`,
-  may: (_s, lower) => lower.includes('secret'),
+  may: (p) => p.lower.includes('secret'),
 };

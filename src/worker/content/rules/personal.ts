@@ -14,4 +14,4 @@ export const cardNumber: Rule = {
 
 // The local part starts a run (the look-behind), so that a long run without `@` is read once.
 // Not the user of a URL (`ssh://git@host`) or of git's `git@host:org/repo`.
-export const email: Rule = whole('email', /(?<![A-Za-z0-9._%+/-])[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24}\b(?!:[\w~/])/g, (s) => s.includes('@'));
+export const email: Rule = whole('email', /(?<![A-Za-z0-9._%+/-])[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24}\b(?!:[\w~/])/g, (p) => p.s.includes('@'));

@@ -28,8 +28,8 @@ export const MESSAGING_TOKENS: readonly KeyShape[] = [
   // Twilio: an API key SID (SK) or account SID (AC), then 32 lower-case hex digits.
   { what: 'Twilio API key and account SIDs', source: '(?:SK|AC)[0-9a-f]{32}', marks: ['SK', 'AC'] },
   { what: 'SendGrid API keys', source: 'SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}', marks: ['SG.'] },
-  { what: 'Telegram bot tokens', source: '[0-9]{8,10}:AA[A-Za-z0-9_-]{33}', marks: [':AA'] },
-  { what: 'Mailchimp API keys', source: '[0-9a-f]{32}-us[0-9]{1,2}', marks: ['-us'] },
+  { what: 'Telegram bot tokens', source: '[0-9]{8,10}:AA[A-Za-z0-9_-]{33}', marks: [':AA'], marker: ':AA' },
+  { what: 'Mailchimp API keys', source: '[0-9a-f]{32}-us[0-9]{1,2}', marks: ['-us'], marker: '-us' },
   { what: 'Mailgun API keys', source: 'key-[0-9a-f]{32}', marks: ['key-'] },
 ];
 
@@ -40,17 +40,17 @@ export const PLATFORM_TOKENS: readonly KeyShape[] = [
   { what: 'Linear API keys', source: 'lin_api_[A-Za-z0-9]{40}', marks: ['lin_api_'] },
   { what: 'Postman API keys', source: 'PMAK-[0-9a-f]{24}-[0-9a-f]{34}', marks: ['PMAK-'] },
   { what: 'New Relic user keys', source: 'NRAK-[A-Z0-9]{27}', marks: ['NRAK-'] },
-  { what: 'Sentry auth tokens', source: 'sntry[su]_[A-Za-z0-9+/=_]{30,}', marks: ['sntry'] },
-  { what: 'Grafana service-account and cloud tokens', source: '(?:glsa_[A-Za-z0-9]{32}_[0-9a-f]{8}|glc_[A-Za-z0-9+/]{32,}={0,2})', marks: ['glsa_', 'glc_'] },
+  { what: 'Sentry auth tokens', source: 'sntry[su]_[A-Za-z0-9+/=_]{30,}', marks: ['sntry'], broken: true },
+  { what: 'Grafana service-account and cloud tokens', source: '(?:glsa_[A-Za-z0-9]{32}_[0-9a-f]{8}|glc_[A-Za-z0-9+/]{32,}={0,2})', marks: ['glsa_', 'glc_'], broken: true },
   { what: 'Pulumi access tokens', source: 'pul-[0-9a-f]{40}', marks: ['pul-'] },
   { what: 'Supabase tokens and secret keys', source: '(?:sbp_[0-9a-f]{40}|sb_secret_[A-Za-z0-9_-]{20,})', marks: ['sbp_', 'sb_secret_'] },
-  { what: 'PlanetScale tokens and passwords', source: 'pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_.-]{32,}', marks: ['pscale_'] },
+  { what: 'PlanetScale tokens and passwords', source: 'pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_.-]{32,}', marks: ['pscale_'], broken: true },
   { what: 'Doppler tokens', source: 'dp\\.(?:pt|st|sa|ct|scim|audit)\\.[A-Za-z0-9]{40,}', marks: ['dp.'] },
   { what: 'Notion integration tokens', source: '(?:ntn_[A-Za-z0-9]{40,}|secret_[A-Za-z0-9]{43})', marks: ['ntn_', 'secret_'] },
   { what: 'Atlassian API tokens', source: 'ATATT3[A-Za-z0-9_=-]{100,}', marks: ['ATATT3'] },
   { what: 'Heroku API keys', source: 'HRKU-[A-Za-z0-9_-]{60,}', marks: ['HRKU-'] },
   { what: 'HashiCorp Vault tokens', source: 'hv[sb]\\.[A-Za-z0-9_-]{90,}', marks: ['hvs.', 'hvb.'] },
-  { what: 'Terraform Cloud tokens', source: '[A-Za-z0-9]{14}\\.atlasv1\\.[A-Za-z0-9_=-]{60,}', marks: ['.atlasv1.'] },
+  { what: 'Terraform Cloud tokens', source: '[A-Za-z0-9]{14}\\.atlasv1\\.[A-Za-z0-9_=-]{60,}', marks: ['.atlasv1.'], marker: '.atlasv1.' },
   { what: 'age secret keys', source: 'AGE-SECRET-KEY-1[0-9A-Z]{58}', marks: ['AGE-SECRET-KEY-1'] },
 ];
 

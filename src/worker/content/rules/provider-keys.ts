@@ -28,7 +28,7 @@ export const CLOUD_KEYS: readonly KeyShape[] = [
   { what: 'Google OAuth access tokens', source: 'ya29\\.[A-Za-z0-9_-]{30,}', marks: ['ya29.'] },
   // Three characters, a digit and `Q~`: the run before the marker is bounded, so that a long
   // run is read in linear time.
-  { what: 'Azure AD (Entra) client secrets', source: '[A-Za-z0-9_.~-]{3}[0-9]Q~[A-Za-z0-9_.~-]{31,34}', marks: ['Q~'] },
+  { what: 'Azure AD (Entra) client secrets', source: '[A-Za-z0-9_.~-]{3}[0-9]Q~[A-Za-z0-9_.~-]{31,34}', marks: ['Q~'], marker: 'Q~' },
   { what: 'Alibaba Cloud access key ids', source: 'LTAI[A-Za-z0-9]{20}', marks: ['LTAI'] },
 ];
 

@@ -9,6 +9,7 @@
 // redaction-linear.test.ts feeds each rule its trigger and a long run).
 
 import type { RedactionRule } from '../../../shared/content-config.js';
+import type { Probe } from './probe.js';
 
 export interface Rule {
   name: RedactionRule;
@@ -17,11 +18,10 @@ export interface Rule {
   /** The text that replaces one match; returning `match` keeps it (and it is not counted). */
   replace: (match: string, ...groups: string[]) => string;
   /**
-   * False when no match can be in `s` (`lower` is `s` in lower case), found with
-   * String#includes, a native search far cheaper than a pattern's scan: the pattern then does
-   * not run.
+   * False when no match can be in the text, found far more cheaply than by the pattern's scan
+   * (String#includes of one character, the probe's shared answers): the pattern then does not run.
    */
-  may?: (s: string, lower: string) => boolean;
+  may?: (p: Probe) => boolean;
 }
 
 /** The text a built-in rule leaves where it matched. */
