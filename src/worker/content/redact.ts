@@ -43,6 +43,25 @@ export class Redactor {
     return this.#rules.length > 0 || this.#patterns.length > 0 || this.#scrub !== undefined;
   }
 
+  /** `s` with `r`'s matches replaced, each with its first group (just before the match) too. */
+  #withLead(s: string, r: Rule): string {
+    let out = '';
+    let last = 0;
+    let m: RegExpExecArray | null;
+    while ((m = r.pattern.exec(s)) !== null) {
+      const replaced = r.replace(m[0], ...(m.slice(1) as string[]), m.index as never, s as never);
+      if (replaced !== m[0]) {
+        // Never back into what an earlier match already replaced.
+        const from = Math.max(last, m.index - (m[1]?.length ?? 0));
+        out += s.slice(last, from) + replaced;
+        last = m.index + m[0].length;
+        this.#hits++;
+      }
+      if (m[0].length === 0) r.pattern.lastIndex++;
+    }
+    return last === 0 ? s : out + s.slice(last);
+  }
+
   /** `text` with every rule, pattern and the scrub function applied. Throws ScrubFailed. */
   redact(text: string): string {
     let s = text;
@@ -54,7 +73,7 @@ export class Redactor {
       if (r.may !== undefined && !r.may(probe)) continue;
       r.pattern.lastIndex = 0;
       this.#hits = 0;
-      s = s.replace(r.pattern, this.#replacers[i]!);
+      s = r.lead === true ? this.#withLead(s, r) : s.replace(r.pattern, this.#replacers[i]!);
       if (this.#hits > 0) {
         probe = new Probe(s);
         this.#count?.(this.#ids[i]!, this.#hits);

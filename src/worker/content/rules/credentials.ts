@@ -20,18 +20,19 @@ export const privateKey: Rule = whole('privateKey', new RegExp(`${ARMOUR('BEGIN'
 // part is bounded, so a long run without `@` is read once.
 export const urlCredentials: Rule = {
   name: 'urlCredentials',
-  pattern: /(?<=(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,30}):\/\/([^\s/?#@:"'<>]{0,256}:)([^\s/?#"'<>]{1,256})@/g,
+  pattern: /:\/\/(?<=(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/)([^\s/?#@:"'<>]{0,256}:)([^\s/?#"'<>]{1,256})@/g,
   replace: (_m, user: string) => `://${user}${ruleMark('urlCredentials')}@`,
   may: (p) => p.s.includes('://'),
 };
 
 // Azure's `AccountKey=` and `SharedAccessKey=` / `SharedAccessSignature=` anywhere; ADO.NET and
 // JDBC's `Password=` / `Pwd=` when they follow a `;` (a connection string's separator): the
-// value up to the next `;`.
+// value up to the next `;`. A match starts at the `=` (found fast), the key before it checked
+// by a bounded look-behind.
 export const connectionString: Rule = {
   name: 'connectionString',
-  pattern: /(?:(?<![A-Za-z0-9])(?:AccountKey|SharedAccessKey|SharedAccessSignature)|(?<=;[ \t]{0,4})(?:Password|Pwd|User[ ]?Password))([ \t]{0,4}=[ \t]{0,4})([^;"'\r\n]{1,512})/gi,
-  replace: (m, eq: string, value: string) => `${m.slice(0, m.length - eq.length - value.length)}${eq}${ruleMark('connectionString')}`,
+  pattern: /=(?<=(?:(?<![A-Za-z0-9])(?:AccountKey|SharedAccessKey|SharedAccessSignature)|;[ \t]{0,4}(?:Password|Pwd|User[ ]?Password))[ \t]{0,4}=)([ \t]{0,4})[^;"'\r\n]{1,512}/gi,
+  replace: (_m, space: string) => `=${space}${ruleMark('connectionString')}`,
   may: (p) => p.s.includes('=') && includesAny(p.lower, ['accountkey', 'sharedaccess', 'password', 'pwd']),
 };
 

@@ -19,7 +19,7 @@ const STRONG = [['password'], ['passwd'], ['passphrase'], ['pwd'], ['secret'], [
 const PREFIX = '[\\w.-]{0,64}?(?:[_.-]|(?<=[a-z0-9])(?=[A-Z]))';
 // `token` alone is too common a word (max_tokens, "token: 5") to be a key without a prefix.
 const KEY = `(?<![\\w.-])((?:${PREFIX})?(?:${STRONG.map(word).join('|')})|${PREFIX}${word(['token'])})(?![\\w.-])`;
-const SEP = `((?::=|=>|=|:)[ \\t]{0,4})`;
+const SEP = '(?:=>|:=|=|:)';
 // A quoted value (escapes allowed) or a bare one up to a space, quote, separator or bracket.
 const VALUE = `(?:"((?:[^"\\\\\\r\\n]|\\\\.){1,256})"|'((?:[^'\\\\\\r\\n]|\\\\.){1,256})'|([^\\s"',;&<>\`()\\[\\]{}]{1,256}))`;
 
@@ -52,8 +52,9 @@ export const secretValue: Rule = {
   name: 'secretValue',
   // A match starts at the `=` or `:` (characters the engine finds fast); the key before it,
   // and its closing quote, are checked (and captured) by a bounded look-behind.
-  pattern: new RegExp(`(?<=${KEY}(["']?[ \\t]{0,4}))${SEP}${VALUE}`, 'g'),
-  replace: (match: string, key: string, _quote: string, sep: string, dq: string | undefined, sq: string | undefined, bare: string | undefined, offset: unknown, whole: unknown) => {
+  pattern: new RegExp(`(${SEP})(?<=${KEY}["']?[ \\t]{0,4}${SEP})([ \\t]{0,4})${VALUE}`, 'g'),
+  replace: (match: string, op: string, key: string, space: string, dq: string | undefined, sq: string | undefined, bare: string | undefined, offset: unknown, whole: unknown) => {
+    const sep = op + space;
     const value = dq ?? sq ?? bare ?? '';
     const end = (offset as number) + match.length;
     const text = whole as string;
@@ -68,7 +69,7 @@ export const secretValue: Rule = {
 // such characters is as often a hash or an id).
 export const awsSecretKey: Rule = {
   name: 'awsSecretKey',
-  pattern: /(?<![A-Za-z0-9])((?:aws[_.-]?)?secret[_.-]?access[_.-]?key|aws[_.-]?secret[_.-]?key)(["']?[ \t]{0,4}(?::=|=>|=|:)[ \t]{0,4}["']?)[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/gi,
-  replace: (_m, key: string, sep: string) => `${key}${sep}${ruleMark('awsSecretKey')}`,
+  pattern: new RegExp(`(${SEP})(?<=(?<![A-Za-z0-9])(?:(?:aws[_.-]?)?secret[_.-]?access[_.-]?key|aws[_.-]?secret[_.-]?key)["']?[ \\t]{0,4}${SEP})([ \\t]{0,4}["']?)[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])`, 'gi'),
+  replace: (_m, op: string, space: string) => `${op}${space}${ruleMark('awsSecretKey')}`,
   may: (p) => p.lower.includes('secret'),
 };

@@ -8,10 +8,14 @@ import { luhn } from './validate.js';
 // longer run of digits and dashes (a UUID of digits, a date range).
 export const cardNumber: Rule = {
   name: 'cardNumber',
-  pattern: /(?<![\w-])\d(?:[ -]?\d){12,18}(?![\w-])/g,
+  pattern: /\d(?<![\w-]\d)(?:[ -]?\d){12,18}(?![\w-])/g,
   replace: (m) => (luhn(m) ? ruleMark('cardNumber') : m),
 };
 
-// The local part starts a run (the look-behind), so that a long run without `@` is read once.
-// Not the user of a URL (`ssh://git@host`) or of git's `git@host:org/repo`.
-export const email: Rule = whole('email', /(?<![A-Za-z0-9._%+/-])[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24}\b(?!:[\w~/])/g, (p) => p.s.includes('@'));
+// A match starts at the `@` (found fast); the local part before it, which starts a run (so a
+// long run is read once), is its lead. Not the user of a URL (`ssh://git@host`) or of git's
+// `git@host:org/repo`.
+export const email: Rule = {
+  ...whole('email', /@(?<=(?<![A-Za-z0-9._%+/-])([A-Za-z0-9._%+-]{1,64})@)(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24}\b(?!:[\w~/])/g, (p) => p.s.includes('@')),
+  lead: true,
+};

@@ -20,8 +20,15 @@ const OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
 // Not inside a longer dotted run (a version `1.2.3.4.5`, `v1.2.3.4`).
 export const ipv4 = checked('ipv4', new RegExp(`(?<![\\w.])${OCTET}(?:\\.${OCTET}){3}(?![\\w]|\\.[0-9])`, 'g'), () => true, (p) => p.s.includes('.'));
 
-// Up to eight groups of up to four hex digits around colons; the groups are checked after.
-export const ipv6 = checked('ipv6', /(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:]|\.[0-9])/g, (m) => ipv6Valid(m), (p) => p.s.includes(':'));
+// Up to eight groups of up to four hex digits around colons; the groups are checked after. A
+// match starts at its first colon (found fast); the group before it is its lead.
+export const ipv6: Rule = {
+  name: 'ipv6',
+  pattern: /:(?<=(?<![\w:.])([0-9A-Fa-f]{0,4}):)[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){1,6}(?![\w:]|\.[0-9])/g,
+  replace: (m, first) => (ipv6Valid(first + m) ? ruleMark('ipv6') : m),
+  may: (p) => p.s.includes(':'),
+  lead: true,
+};
 
 // E.164 (`+` and 8 to 15 digits, separators between), or a national number with separators:
 // North American `(415) 555-0134` / `415-555-0134`, or a trunk `0` and 9 to 12 digits

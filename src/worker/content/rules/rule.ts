@@ -18,6 +18,12 @@ export interface Rule {
   /** The text that replaces one match; returning `match` keeps it (and it is not counted). */
   replace: (match: string, ...groups: string[]) => string;
   /**
+   * The match's first group lies in a look-behind just before the match and belongs to it: it
+   * is replaced too. A pattern can then start at a rare literal (`@`, `:`) that the engine finds
+   * fast, instead of at every character of a class, and still remove what precedes it.
+   */
+  lead?: true;
+  /**
    * False when no match can be in the text, found far more cheaply than by the pattern's scan
    * (String#includes of one character, the probe's shared answers): the pattern then does not run.
    */
