@@ -32,6 +32,7 @@ export function benignTexts(m: Maker): string[] {
     'The secrets manager rotates keys every 90 days.',
     'secretKeyRef:\n  name: db-credentials\n  key: password',
     'sk-learn is a library; use scikit-learn instead.',
+    'See sk-learn-model-selection-and-evaluation in the user guide.',
     'The task-abcdefghijklmnopqrstuvwxyz0123 finished.',
     'meet @ noon, user@localhost',
     'Visit http://localhost:8080/health or https://example.com/docs?page=2#top',

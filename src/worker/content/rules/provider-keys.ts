@@ -6,8 +6,9 @@ import { family, type KeyShape } from './families.js';
 
 export const AI_KEYS: readonly KeyShape[] = [
   // OpenAI (legacy, project `sk-proj-`, service account `sk-svcacct-`, admin `sk-admin-`),
-  // Anthropic `sk-ant-api03-`, OpenRouter `sk-or-v1-`, DeepSeek: all `sk-` and a long tail.
-  { what: 'OpenAI, Anthropic, OpenRouter, DeepSeek', source: 'sk-[A-Za-z0-9_-]{20,}', marks: ['sk-'] },
+  // Anthropic `sk-ant-api03-`, OpenRouter `sk-or-v1-`, DeepSeek: all `sk-` and a long tail
+  // that holds a digit (hyphenated words such as `sk-learn-model-selection-tools` do not).
+  { what: 'OpenAI, Anthropic, OpenRouter, DeepSeek', source: 'sk-(?=[A-Za-z_-]{0,200}[0-9])[A-Za-z0-9_-]{20,}', marks: ['sk-'] },
   { what: 'Groq', source: 'gsk_[A-Za-z0-9]{40,}', marks: ['gsk_'] },
   { what: 'xAI', source: 'xai-[A-Za-z0-9]{60,}', marks: ['xai-'] },
   { what: 'Perplexity', source: 'pplx-[A-Za-z0-9]{32,}', marks: ['pplx-'] },
