@@ -3,10 +3,12 @@
 // cheap pre-check. Worker zone (and the calling thread of an in-memory tracer); pure.
 //
 // Linear time is a property every rule keeps by construction: a match starts only at a literal
-// prefix, a keyword, or the first character of a run (a look-behind refuses the run's other
-// positions), and every repetition after a start that is not a literal prefix is bounded. A
+// (a prefix, a separator such as `=` or `@`) or at the first character of a run (a look-behind
+// refuses the run's other positions); what precedes a literal start is checked by a bounded
+// look-behind, and every repetition after a start that is not a literal prefix is bounded. A
 // pattern that retried every position of a long run would be quadratic (test/content/
-// redaction-linear.test.ts feeds each rule its trigger and a long run).
+// redaction-linear.test.ts feeds each rule its trigger and a long run). Starting at a literal is
+// also what keeps the scans cheap: the engine skips to it instead of trying every position.
 
 import type { RedactionRule } from '../../../shared/content-config.js';
 import type { Probe } from './probe.js';
