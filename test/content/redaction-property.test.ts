@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { REDACTION_RULES, SECRET_RULES } from '../../src/shared/content-config.js';
 import { Redactor } from '../../src/worker/content/redact.js';
+import { hasKeyRun } from '../../src/worker/content/rules/probe.js';
 import { ALNUM, B64URL, HEX, UPPER, p } from './corpus/make.js';
 
 const WORDS = ['the', 'a', 'password', 'secret', 'token', 'key', 'reset', 'your', 'model', 'gpt-4o', 'max_tokens', 'api', 'basic', 'bearer',
@@ -50,5 +51,12 @@ describe('redaction over random text', () => {
       expect(defaults.redact(text)).toBe(text);
       expect(all.redact(text)).toBe(text);
     }), { numRuns: 300 });
+  });
+
+  it('skips a text only when it holds no run of 16 key characters (the probe looks at every 16th)', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', 'Z', '0', '_', '-', ' ', '.', '~', 'é'), maxLength: 200 });
+    fc.assert(fc.property(text, (s) => {
+      expect(hasKeyRun(s)).toBe(/[A-Za-z0-9_-]{16}/.test(s));
+    }), { numRuns: 500 });
   });
 });
