@@ -12,7 +12,7 @@ import { chatAnswer, chatRequest } from '../dist/instrument/openai-content.js';
 import { ContentBuilder } from '../dist/worker/content/builder.js';
 import { ContentWriter } from '../dist/main/content-writer.js';
 import { createArena } from '../dist/shared/arena.js';
-import { REDACTION_RULES } from '../dist/shared/content-config.js';
+import { SECRET_RULES } from '../dist/shared/content-config.js';
 import { jsonOutput, machine, print } from './util.mjs';
 
 const LOOP = 1000;
@@ -108,7 +108,7 @@ const copy = time(() => {
 });
 
 // The worker's side: build() of one blob.
-const config = { capture, maxContentBytes: 16_384, arenaBytes: 1 << 24, rules: [...REDACTION_RULES], patterns: [], scrub: undefined };
+const config = { capture, maxContentBytes: 16_384, arenaBytes: 1 << 24, rules: [...SECRET_RULES], patterns: [], scrub: undefined };
 const builder = new ContentBuilder(config);
 function blobOf(content) {
   const a = createArena(1 << 20);
@@ -139,6 +139,6 @@ if (jsonOutput) console.log(JSON.stringify(result, null, 2));
 else {
   console.log(`machine: ${result.machine}`);
   print(`Main thread, content capture (tight loops of ${LOOP}, drained by a worker; medians of ${ROUNDS * 20} alternating samples)`, rows, Object.keys(rows[0]));
-  print('Worker, ContentBuilder.build() per span (decode, redaction with every built-in rule, truncation, JSON)', workerRows, Object.keys(workerRows[0]));
+  print('Worker, ContentBuilder.build() per span (decode, redaction with the default rules, truncation, JSON)', workerRows, Object.keys(workerRows[0]));
   console.log(`\ncapturing tracer: recorded ${stats.recorded}, exported ${stats.exported}, contentDropped ${JSON.stringify(stats.contentDropped)}`);
 }

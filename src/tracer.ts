@@ -94,6 +94,7 @@ export class RactoTracer {
     this.#writer = writer;
     const c = opts.content;
     if (c !== undefined) {
+      this.#counters.redactionRules = c.rules;
       const arena = createArena(c.arenaBytes);
       this.#arena = arena;
       writer.content = new ContentWriter(arena, c.capture, c.maxContentBytes, ring.capacity, () => {
@@ -227,12 +228,16 @@ export class RactoTracer {
    * scrubFailed: failing closed, as a worker whose module failed to load.
    */
   #contentBuilder(c: ContentConfig): ContentBuilder {
-    if (c.scrub === undefined) return new ContentBuilder(c);
-    const builder = new ContentBuilder(c, undefined, 'the scrub module is not loaded yet (see tracer.ready())');
+    // With workers, they count the redactions (once per span, not once per destination).
+    const count = (rule: number, n: number): void => {
+      if (this.#scheduler === undefined) this.#counters.redactions[rule] += n;
+    };
+    if (c.scrub === undefined) return new ContentBuilder(c, undefined, undefined, count);
+    const builder = new ContentBuilder(c, undefined, 'the scrub module is not loaded yet (see tracer.ready())', count);
     const spec = c.scrub;
     this.#scrubLoaded = loadScrub(spec).then((fn) => {
       const ctx = this.#context;
-      if (ctx !== undefined) ctx.content = new ContentBuilder(c, fn);
+      if (ctx !== undefined) ctx.content = new ContentBuilder(c, fn, undefined, count);
       return true;
     }, (err: unknown) => {
       builder.unavailable(`the scrub module failed to load: ${String(err)}`);

@@ -18,6 +18,7 @@ import {
   HEALTH_WORKER_CRASH,
   HEALTH_WRITTEN,
 } from '../shared/metrics-config.js';
+import { REDACTION_RULES, type RedactionRule } from '../shared/content-config.js';
 import type { StringTableReader } from '../shared/strings.js';
 
 export interface DroppedByReason {
@@ -95,6 +96,11 @@ export interface TracerStats {
   /** Spans that lost their captured content on the way (captureContent). */
   contentDropped: ContentDropped;
   /**
+   * Matches each built-in redaction rule that is on replaced in captured content, by rule
+   * (ractogateway_content_redactions_total{rule}); empty when content is not captured.
+   */
+  redactions: Partial<Record<RedactionRule, number>>;
+  /**
    * Wake-ups of the tracer's threads since it started: the clock ticker's loop iterations and
    * the drain loops' returns from parking. Both stay still while nothing is recorded.
    */
@@ -135,6 +141,10 @@ export class Counters {
   contentArenaFull = 0;
   /** Spans whose content the scrub module failed on, counted on this thread (in-memory capture). */
   contentScrubFailed = 0;
+  /** The built-in redaction rules that are on (stats() reports those). */
+  redactionRules: readonly RedactionRule[] = [];
+  /** Per rule (REDACTION_RULES order), replacements counted on this thread (in-memory capture). */
+  readonly redactions = new Float64Array(REDACTION_RULES.length);
   /** The drain loops' counters; absent without workers. Destinations [0, n) are theirs, in order. */
   shared: SharedCounters | undefined;
   readonly #sharedNames: string[] = [];
@@ -193,6 +203,11 @@ export class Counters {
     const spool: SpoolStats = { bytes: 0, replayFailed: 0, corruptRecords: 0 };
     const droppedByReason = { ...this.dropped };
     const contentDropped: ContentDropped = { arenaFull: this.contentArenaFull, scrubFailed: this.contentScrubFailed };
+    const redactions: Partial<Record<RedactionRule, number>> = {};
+    for (const rule of this.redactionRules) {
+      const i = REDACTION_RULES.indexOf(rule);
+      redactions[rule] = this.redactions[i]! + (shared === undefined ? 0 : Number(Atomics.load(shared.counters, shared.layout.redactionsAt + i)));
+    }
     if (shared !== undefined) {
       const k = shared.counters;
       this.#sharedNames.forEach((name, i) => {
@@ -231,6 +246,7 @@ export class Counters {
       destinations,
       stringsFolded,
       contentDropped,
+      redactions,
       unpricedCalls,
       wakeups,
     };

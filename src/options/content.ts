@@ -4,14 +4,20 @@
 
 import { invalidRange, invalidType, invalidValue } from '../errors.js';
 import { intValue, moduleSpecifier } from './checks.js';
-import { REDACTION_RULES, type CaptureCategories, type ContentConfig, type RedactionRule } from '../shared/content-config.js';
+import { PII_RULES, REDACTION_RULES, SECRET_RULES, type CaptureCategories, type ContentConfig, type RedactionRule } from '../shared/content-config.js';
 
 export interface RedactionOptions {
   /**
-   * The built-in rules: true (default) all of them, false none, or the names of those to run:
-   * 'bearerToken', 'jwt', 'apiKey', 'cardNumber', 'email'.
+   * The built-in rules: true (default) the secret rules (keys, private keys, credentials in URLs
+   * and connection strings, key/value secrets, cards, e-mail), false none, or the names of those
+   * to run, any of REDACTION_RULES (the PII ones too). See the README's table of rules.
    */
   rules?: boolean | readonly RedactionRule[];
+  /**
+   * Adds the personal-data rules to those `rules` chose: phone numbers, US SSNs, IBANs, IPv4 and
+   * IPv6 addresses ('phone', 'ssn', 'iban', 'ipv4', 'ipv6'). Default false.
+   */
+  pii?: boolean;
   /** Your patterns; every match becomes `[REDACTED]`. Run in the workers, after the rules. */
   patterns?: readonly RegExp[];
   /**
@@ -76,19 +82,25 @@ function categories(v: unknown, envCapture: boolean | undefined): CaptureCategor
 
 function redactionOf(v: unknown): Pick<ContentConfig, 'rules' | 'patterns' | 'scrub'> {
   const field = 'options.redaction';
-  if (v === undefined || v === true) return { rules: [...REDACTION_RULES], patterns: [], scrub: undefined };
+  if (v === undefined || v === true) return { rules: [...SECRET_RULES], patterns: [], scrub: undefined };
   if (v === false) return { rules: [], patterns: [], scrub: undefined };
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw invalidType(field, 'a boolean or an object like { patterns: [/secret/] }', v, CODE);
   const r = v as Record<string, unknown>;
   for (const key of Object.keys(r)) {
-    if (key !== 'rules' && key !== 'patterns' && key !== 'scrubModule') throw invalidType(`${field}.${key}`, "one of 'rules', 'patterns', 'scrubModule'", r[key], CODE);
+    if (!REDACTION_KEYS.includes(key)) throw invalidType(`${field}.${key}`, `one of ${REDACTION_KEYS.map((k) => `'${k}'`).join(', ')}`, r[key], CODE);
   }
-  return { rules: rulesOf(r.rules), patterns: patternsOf(r.patterns), scrub: scrubOf(r.scrubModule) };
+  if (r.pii !== undefined && typeof r.pii !== 'boolean') throw invalidType(`${field}.pii`, 'a boolean', r.pii, CODE);
+  const chosen = rulesOf(r.rules);
+  // In the built-in order whatever order they were given in, PII added when asked.
+  const rules = REDACTION_RULES.filter((name) => chosen.includes(name) || (r.pii === true && (PII_RULES as readonly string[]).includes(name)));
+  return { rules, patterns: patternsOf(r.patterns), scrub: scrubOf(r.scrubModule) };
 }
 
-function rulesOf(v: unknown): RedactionRule[] {
+const REDACTION_KEYS: readonly string[] = ['rules', 'pii', 'patterns', 'scrubModule'];
+
+function rulesOf(v: unknown): readonly RedactionRule[] {
   const field = 'options.redaction.rules';
-  if (v === undefined || v === true) return [...REDACTION_RULES];
+  if (v === undefined || v === true) return SECRET_RULES;
   if (v === false) return [];
   if (!Array.isArray(v)) throw invalidType(field, 'a boolean or an array of rule names', v, CODE);
   v.forEach((name: unknown, i) => {
@@ -96,8 +108,7 @@ function rulesOf(v: unknown): RedactionRule[] {
       throw invalidValue(`${field}[${i}]`, REDACTION_RULES.map((n) => `'${n}'`).join(', '), name, CODE);
     }
   });
-  // Run in the built-in order whatever order they were given in.
-  return REDACTION_RULES.filter((name) => v.includes(name));
+  return v as RedactionRule[];
 }
 
 function patternsOf(v: unknown): ContentConfig['patterns'] {

@@ -2,8 +2,19 @@
 // bytes in the content arena: plain data, resolved once from the options (options/content.ts).
 // Pure types and constants; both threads.
 
-/** The built-in redaction rules (worker/content/redact.ts), in the order they run. */
-export const REDACTION_RULES = ['bearerToken', 'jwt', 'apiKey', 'cardNumber', 'email'] as const;
+/**
+ * The built-in rules on by default (worker/content/rules/), in the order they run: the most
+ * specific first, so that a key inside a URL or a `key=value` pair is counted by its own rule.
+ */
+export const SECRET_RULES = [
+  'privateKey', 'urlCredentials', 'connectionString', 'jwt', 'bearerToken',
+  'apiKey', 'cloudKey', 'codeToken', 'paymentKey', 'messagingToken', 'platformToken',
+  'awsSecretKey', 'secretValue', 'cardNumber', 'email',
+] as const;
+/** The personal-data rules `redaction: { pii: true }` adds, after the secret rules. */
+export const PII_RULES = ['iban', 'ssn', 'ipv4', 'ipv6', 'phone'] as const;
+/** Every built-in rule, in the order they run; a rule's index is its counter's (layout.ts). */
+export const REDACTION_RULES = [...SECRET_RULES, ...PII_RULES] as const;
 export type RedactionRule = (typeof REDACTION_RULES)[number];
 
 export interface CaptureCategories {
@@ -23,7 +34,7 @@ export interface ContentConfig {
   maxContentBytes: number;
   /** Bytes of the content arena (arena.ts). */
   arenaBytes: number;
-  /** Built-in rules that run, in REDACTION_RULES order. */
+  /** Built-in rules that run, in REDACTION_RULES order (the secret rules, then PII when asked). */
   rules: RedactionRule[];
   /** The user's patterns, each replaced by REDACTED wherever it matches. */
   patterns: { source: string; flags: string }[];

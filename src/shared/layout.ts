@@ -48,6 +48,8 @@
 //  go through the bounded string table (which would fold it): its UTF-8 bytes sit in the row.
 //  `content at` / `length` locate the call's captured content in the content arena (arena.ts).
 
+import { REDACTION_RULES } from './content-config.js';
+
 export const ABI_VERSION = 4;
 export const ABI_MAGIC = 0x52_41_00_00 | ABI_VERSION; // 'RA' + version
 
@@ -214,10 +216,10 @@ export function controlBytes(slots: number): number {
 //
 //  counters SharedArrayBuffer, BigInt64 words (a gateway passes 2^32 spans in hours)
 //  +----------+-----------------------------+---------+--------+------------------------------+----------------+
-//  | exported | failed by reason            | sampled | spool  | content | per destination i:           | unpriced calls |
-//  |          | (FAILURE_REASONS order)     | out     | 5 words| failed  | exported, failed             | by model id    |
-//  +----------+-----------------------------+---------+--------+---------+------------------------------+----------------+
-//   N_EXPORTED  N_FAILED + r                  N_SAMPLED N_SPOOL  N_CONTENT N_DEST + 2i, N_DEST + 2i + 1  unpricedAt + id
+//  | exported | failed by reason            | sampled | spool  | content | per destination i:           | unpriced calls | redactions by |
+//  |          | (FAILURE_REASONS order)     | out     | 5 words| failed  | exported, failed             | by model id    | built-in rule |
+//  +----------+-----------------------------+---------+--------+---------+------------------------------+----------------+---------------+
+//   N_EXPORTED  N_FAILED + r                  N_SAMPLED N_SPOOL  N_CONTENT N_DEST + 2i, N_DEST + 2i + 1  unpricedAt + id  redactionsAt + rule
 
 export const FAILURE_REASONS = ['exportError', 'exportTimeout', 'workerCrash', 'shutdownTimeout', 'rejected', 'tooLarge', 'spoolFull', 'spoolCorrupt'] as const;
 export const N_EXPORTED = 0;
@@ -245,10 +247,13 @@ export interface CounterLayout {
   destinations: number;
   /** First word of the unpriced-by-model-id counters. */
   unpricedAt: number;
+  /** First word of the redaction counters, one per built-in rule (REDACTION_RULES order). */
+  redactionsAt: number;
   words: number;
 }
 
 export function counterLayout(destinations: number, maxStrings: number): CounterLayout {
   const unpricedAt = N_DEST + 2 * destinations;
-  return { destinations, unpricedAt, words: unpricedAt + maxStrings };
+  const redactionsAt = unpricedAt + maxStrings;
+  return { destinations, unpricedAt, redactionsAt, words: redactionsAt + REDACTION_RULES.length };
 }

@@ -74,6 +74,8 @@ export interface MetricsHealth {
   /** Records in the ring not yet copied out by a worker, and the ring's capacity. */
   ringUsed: number;
   ringCapacity: number;
+  /** Replacements by each built-in redaction rule that is on. */
+  redactions: Record<string, number>;
 }
 
 export interface MetricsCollect {

@@ -33,6 +33,7 @@ import { PriceResolver } from '../pricing/cost.js';
 import { preloadGenaiPrices, refreshGenaiPrices } from '../pricing/genai.js';
 import type { RecordContext } from '../spans/record.js';
 import { ContentBuilder } from './content/builder.js';
+import type { RedactionCount } from './content/redact.js';
 import { loadScrub, SCRUB_LOG_MILLIS } from './content/scrub.js';
 
 const config = workerData as WorkerConfig;
@@ -105,7 +106,9 @@ async function start(): Promise<void> {
   const ring = attachRing(config.ring);
   const counters = new BigInt64Array(config.counters);
   const layout = counterLayout(config.destinations.length + (config.customExporter ? 1 : 0), config.maxStrings);
-  const content = config.content === undefined ? undefined : await contentBuilder(config.content);
+  // Each rule's replacements, added to its shared counter as they happen (matches are rare).
+  const counted = (rule: number, n: number): void => void Atomics.add(counters, layout.redactionsAt + rule, BigInt(n));
+  const content = config.content === undefined ? undefined : await contentBuilder(config.content, counted);
   const arena = config.arena === undefined ? undefined : attachArena(config.arena);
   const ctx: RecordContext = {
     strings,
@@ -129,7 +132,8 @@ async function start(): Promise<void> {
         config: m,
         peers,
         channel,
-        health: { health: new Float64Array(config.health), counters, control, slots: config.slots, ringCapacity: ring.capacity },
+        health: { health: new Float64Array(config.health), counters, control, slots: config.slots, ringCapacity: ring.capacity,
+          redactionsAt: layout.redactionsAt, redactionRules: config.content?.rules ?? [] },
         control,
         slots: config.slots,
         threadId,
@@ -255,14 +259,14 @@ async function start(): Promise<void> {
  * The content builder of this worker. A scrub module that fails to load makes the worker not
  * ready (tracer.ready() false) and every span's content fail closed: exported without it, counted.
  */
-async function contentBuilder(c: NonNullable<WorkerConfig['content']>): Promise<ContentBuilder> {
-  if (c.scrub === undefined) return new ContentBuilder(c);
+async function contentBuilder(c: NonNullable<WorkerConfig['content']>, count: RedactionCount): Promise<ContentBuilder> {
+  if (c.scrub === undefined) return new ContentBuilder(c, undefined, undefined, count);
   try {
-    return new ContentBuilder(c, await loadScrub(c.scrub));
+    return new ContentBuilder(c, await loadScrub(c.scrub), undefined, count);
   } catch (err) {
     const reason = `the scrub module failed to load: ${String(err)}`;
     startFailures.push(`redaction.scrubModule ${c.scrub.module}: ${String(err)}`);
-    return new ContentBuilder(c, undefined, reason);
+    return new ContentBuilder(c, undefined, reason, count);
   }
 }
 

@@ -12,7 +12,7 @@
 import type { ContentConfig } from '../../shared/content-config.js';
 import { CONTENT_KEYS, type SpanContent } from '../../spans/record.js';
 import { decodeBlob, type Category } from './decode.js';
-import { Redactor, ScrubFailed } from './redact.js';
+import { Redactor, ScrubFailed, type RedactionCount } from './redact.js';
 import { STRUCTURAL_KEYS, fitJson } from './truncate.js';
 
 /** The SpanContent field of each category. */
@@ -26,10 +26,13 @@ export class ContentBuilder {
   /** Why the scrub module is unusable (it failed to load), if it is. */
   #unavailable: string | undefined;
 
-  /** `scrub`: the scrub module's function, when config.scrub names one (loaded by the caller). */
-  constructor(config: ContentConfig, scrub?: (text: string) => unknown, unavailable?: string) {
+  /**
+   * `scrub`: the scrub module's function, when config.scrub names one (loaded by the caller).
+   * `count`: told each rule's replacements (the shared counters in a worker, stats() in memory).
+   */
+  constructor(config: ContentConfig, scrub?: (text: string) => unknown, unavailable?: string, count?: RedactionCount) {
     this.#max = config.maxContentBytes;
-    this.#redactor = new Redactor(config.rules, config.patterns, scrub);
+    this.#redactor = new Redactor(config.rules, config.patterns, scrub, count);
     this.#unavailable = unavailable;
   }
 

@@ -1,96 +1,41 @@
-// Redaction of captured content: the built-in rules, the user's patterns, then the user's scrub
-// function, over one string at a time. Worker zone (and the calling thread of an in-memory
-// tracer); pure. Every built-in pattern is anchored where a match can start (a keyword, a literal
-// prefix, the start of a run of characters), so that it runs in linear time on any text: a
-// pattern that retried every position of a long run would be quadratic.
+// Redaction of captured content: the built-in rules (rules/), the user's patterns, then the user's
+// scrub function, over one string at a time, counting each rule's replacements. Worker zone (and
+// the calling thread of an in-memory tracer); pure but for the count it reports.
 
-import { REDACTED, type RedactionRule } from '../../shared/content-config.js';
+import { REDACTED, REDACTION_RULES, type RedactionRule } from '../../shared/content-config.js';
+import { RULES, type Rule } from './rules/index.js';
+import { Probe } from './rules/probe.js';
 
-/** The text a built-in rule leaves where it matched. */
-export const ruleMark = (rule: RedactionRule): string => `[REDACTED:${rule}]`;
+export { RULES, luhn, ruleMark } from './rules/index.js';
 
-/** Luhn's checksum over the digits of `s` (card numbers pass it; most digit runs do not). */
-export function luhn(s: string): boolean {
-  let sum = 0;
-  let double = false;
-  let digits = 0;
-  for (let i = s.length - 1; i >= 0; i--) {
-    const c = s.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) continue;
-    let d = c;
-    if (double) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-    double = !double;
-    digits++;
-  }
-  return digits >= 13 && digits <= 19 && sum % 10 === 0;
-}
-
-interface Rule {
-  pattern: RegExp;
-  replace: (match: string, ...groups: string[]) => string;
-  /**
-   * False when no match can be in `s`, found with String#includes (a native search, ~20x
-   * cheaper here than a pattern's scan): the pattern then does not run.
-   */
-  may?: (s: string) => boolean;
-}
-
-const includesAny = (s: string, parts: readonly string[]): boolean => parts.some((p) => s.includes(p));
-const KEY_PREFIXES = ['sk-', 'AIza', 'AKIA', 'ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_', 'glpat-', 'xox'];
-
-export const RULES: Readonly<Record<RedactionRule, Rule>> = {
-  // `Authorization: Bearer <token>` and `Basic <credentials>`: the scheme stays, the credential
-  // goes. A credential holds a digit or a symbol (the look-ahead): "Basic authentication" stays.
-  bearerToken: {
-    pattern: /\b(Bearer|Basic)([ \t]+)(?=[A-Za-z0-9._~+/-]*[0-9._~+/-])[A-Za-z0-9._~+/-]{12,}=*/gi,
-    replace: (_m, scheme: string, space: string) => `${scheme}${space}${ruleMark('bearerToken')}`,
-    may: (s) => {
-      const lower = s.toLowerCase();
-      return lower.includes('bearer') || lower.includes('basic');
-    },
-  },
-  // A JSON Web Token: base64url header and payload (both JSON objects, so `eyJ`), signature.
-  jwt: {
-    pattern: /\beyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]*/g,
-    replace: () => ruleMark('jwt'),
-    may: (s) => s.includes('eyJ'),
-  },
-  // Provider and platform keys by their documented prefixes: OpenAI and Anthropic (`sk-`,
-  // `sk-proj-`, `sk-ant-`), Google (`AIza`), AWS access keys, GitHub, GitLab and Slack tokens.
-  apiKey: {
-    pattern: /\b(?:sk-[A-Za-z0-9_-]{20,}|AIza[0-9A-Za-z_-]{35}|AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,}|glpat-[A-Za-z0-9_-]{20,}|xox[abposr]-[A-Za-z0-9-]{10,})/g,
-    replace: () => ruleMark('apiKey'),
-    may: (s) => includesAny(s, KEY_PREFIXES),
-  },
-  // 13 to 19 digits, spaces or dashes between them, that pass Luhn's check.
-  cardNumber: {
-    pattern: /\b\d(?:[ -]?\d){12,18}\b/g,
-    replace: (m) => (luhn(m) ? ruleMark('cardNumber') : m),
-  },
-  // The local part starts a run (the look-behind), so that a long run without `@` is read once.
-  email: {
-    pattern: /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24}\b/g,
-    replace: () => ruleMark('email'),
-    may: (s) => s.includes('@'),
-  },
-};
+/** Called with a rule's index in REDACTION_RULES and how many matches it replaced in one string. */
+export type RedactionCount = (rule: number, n: number) => void;
 
 /** Thrown when the scrub function fails on a string: the span's content is left out (fail closed). */
 export class ScrubFailed extends Error {}
 
 export class Redactor {
   readonly #rules: Rule[];
+  /** Per rule part, its replace function counting into #hits (made once, not per string). */
+  readonly #replacers: ((...args: string[]) => string)[];
+  /** Per rule part, its rule's index in REDACTION_RULES: its counter. */
+  readonly #ids: number[];
   readonly #patterns: RegExp[];
   readonly #scrub: ((text: string) => unknown) | undefined;
+  readonly #count: RedactionCount | undefined;
+  #hits = 0;
 
-  constructor(rules: readonly RedactionRule[], patterns: readonly { source: string; flags: string }[], scrub?: (text: string) => unknown) {
-    this.#rules = rules.map((r) => RULES[r]);
+  constructor(rules: readonly RedactionRule[], patterns: readonly { source: string; flags: string }[], scrub?: (text: string) => unknown, count?: RedactionCount) {
+    this.#rules = rules.flatMap((r) => RULES[r]);
+    this.#ids = rules.flatMap((r) => RULES[r].map(() => REDACTION_RULES.indexOf(r)));
+    this.#replacers = this.#rules.map((rule) => (...args: string[]): string => {
+      const out = rule.replace(...(args as [string, ...string[]]));
+      if (out !== args[0]) this.#hits++;
+      return out;
+    });
     this.#patterns = patterns.map((p) => new RegExp(p.source, p.flags));
     this.#scrub = scrub;
+    this.#count = count;
   }
 
   /** Whether any redaction runs at all. */
@@ -98,13 +43,41 @@ export class Redactor {
     return this.#rules.length > 0 || this.#patterns.length > 0 || this.#scrub !== undefined;
   }
 
+  /** `s` with `r`'s matches replaced, each with its first group (just before the match) too. */
+  #withLead(s: string, r: Rule): string {
+    let out = '';
+    let last = 0;
+    let m: RegExpExecArray | null;
+    while ((m = r.pattern.exec(s)) !== null) {
+      const replaced = r.replace(m[0], ...(m.slice(1) as string[]), m.index as never, s as never);
+      if (replaced !== m[0]) {
+        // Never back into what an earlier match already replaced.
+        const from = Math.max(last, m.index - (m[1]?.length ?? 0));
+        out += s.slice(last, from) + replaced;
+        last = m.index + m[0].length;
+        this.#hits++;
+      }
+      if (m[0].length === 0) r.pattern.lastIndex++;
+    }
+    return last === 0 ? s : out + s.slice(last);
+  }
+
   /** `text` with every rule, pattern and the scrub function applied. Throws ScrubFailed. */
   redact(text: string): string {
     let s = text;
-    for (const r of this.#rules) {
-      if (r.may !== undefined && !r.may(s)) continue;
+    // The pre-checks' shared answers, worked out once, and again only after a replacement.
+    let probe = new Probe(s);
+    const rules = this.#rules;
+    for (let i = 0; i < rules.length; i++) {
+      const r = rules[i]!;
+      if (r.may !== undefined && !r.may(probe)) continue;
       r.pattern.lastIndex = 0;
-      s = s.replace(r.pattern, r.replace);
+      this.#hits = 0;
+      s = r.lead === true ? this.#withLead(s, r) : s.replace(r.pattern, this.#replacers[i]!);
+      if (this.#hits > 0) {
+        probe = new Probe(s);
+        this.#count?.(this.#ids[i]!, this.#hits);
+      }
     }
     for (const p of this.#patterns) {
       p.lastIndex = 0;

@@ -169,5 +169,7 @@ function healthFamilies(h: MetricsHealth): Family[] {
       points: [{ labels: [], value: h.stringsFolded }] },
     { kind: 'counter', name: 'ractogateway.content.dropped', unit: '{span}', help: 'Spans exported without their captured content, by reason (arenaFull: no room in the content arena; scrubFailed: the scrub module failed).',
       points: byReason(h.contentDropped) },
+    { kind: 'counter', name: 'ractogateway.content.redactions', unit: '{redaction}', help: 'Matches the built-in redaction rules replaced in captured content, by rule.',
+      points: Object.entries(h.redactions).map(([rule, value]) => ({ labels: [['rule', rule]], value })) },
   ];
 }

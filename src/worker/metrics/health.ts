@@ -3,6 +3,7 @@
 // (metrics-config.ts HEALTH_*). Worker thread only; costs the main thread nothing.
 
 import { FAILURE_REASONS, N_CONTENT_FAILED, N_EXPORTED, N_FAILED, N_REPLAYED, N_SAMPLED, N_SPOOLED } from '../../shared/layout.js';
+import { REDACTION_RULES, type RedactionRule } from '../../shared/content-config.js';
 import { copiedBelow } from '../../shared/ring.js';
 import {
   HEALTH_CONTENT_ARENA_FULL,
@@ -23,6 +24,9 @@ export interface HealthSources {
   control: Int32Array;
   slots: number;
   ringCapacity: number;
+  /** First word of the redaction counters (layout.ts), and the rules that are on. */
+  redactionsAt: number;
+  redactionRules: readonly RedactionRule[];
 }
 
 export function readHealth(s: HealthSources): MetricsHealth {
@@ -58,5 +62,6 @@ export function readHealth(s: HealthSources): MetricsHealth {
     replayed: Number(Atomics.load(k, N_REPLAYED)),
     ringUsed,
     ringCapacity: s.ringCapacity,
+    redactions: Object.fromEntries(s.redactionRules.map((rule) => [rule, Number(Atomics.load(k, s.redactionsAt + REDACTION_RULES.indexOf(rule)))])),
   };
 }
