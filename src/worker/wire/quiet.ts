@@ -14,10 +14,10 @@
 // (measured, bench/RESULTS.md). Linear: no nested quantifier, and each \s* run belongs to the
 // quote before it.
 //   OpenAI chat: a tool call (or the legacy function_call), an error, a finish reason or a usage
-//   that is not null. `"error` also matches longer keys: those chunks are parsed, which is safe.
-const LOUD_CHAT = /"(?:tool_calls|function_call|error|finish_reason"\s*:\s*[^n\s]|usage"\s*:\s*[^n\s])/;
+//   that is not null. Each key with both its quotes: the same word in a text has them escaped.
+const LOUD_CHAT = /"(?:tool_calls"|function_call"|error"|finish_reason"\s*:\s*[^n\s]|usage"\s*:\s*[^n\s])/;
 //   Gemini: a function call, a finish reason or an error.
-const LOUD_GEMINI = /"(?:functionCall|finishReason|error)/;
+const LOUD_GEMINI = /"(?:functionCall|finishReason|error)"/;
 
 /** An OpenAI chat chunk with no tool call, no finish reason, no usage and no error. */
 export function quietChatChunk(data: string): boolean {
