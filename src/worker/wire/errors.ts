@@ -45,7 +45,7 @@ export const WIRE_ERROR_TYPES: ReadonlySet<string> = new Set([
 ]);
 
 /** The generic error classes, which an error body may refine. */
-export const OPENAI_GENERIC = 'APIError';
+const OPENAI_GENERIC = 'APIError';
 export const GOOGLE_GENERIC = 'ApiError';
 
 /** The SDK's class name for an HTTP error status of `format` (status >= 400). */

@@ -41,7 +41,7 @@ describe('googlePath', () => {
     ['/v1/projects/p/locations/us-central1/publishers/google/models/gemini-2.0-flash-001:streamGenerateContent', 'gemini-2.0-flash-001', 'streamGenerateContent'],
     ['/v1beta/models/text-embedding-004:batchEmbedContents', 'text-embedding-004', 'batchEmbedContents'],
     ['/v1beta/models/a%2Fb:embedContent', 'a/b', 'embedContent'],
-    ['/v1beta/tunedModels/x:generateContent', undefined, 'generateContent'],
+    ['/v1beta/tunedModels/x:generateContent', 'tunedModels/x', 'generateContent'],
     ['/v1beta/models/:generateContent', undefined, 'generateContent'],
     ['/v1/chat/completions', undefined, ''],
   ])('%s', (path, model, method) => {
