@@ -1,9 +1,9 @@
 // Which stream chunks can go unparsed: most of an OpenAI chat or Gemini stream is text deltas,
 // and when the output is not captured such a chunk says nothing the call keeps (its model and the
-// usage so far are repeated by the chunks after it). A chunk is skipped only when plain substring
-// tests rule out everything that counts (a tool call, a finish reason, usage, an error); anything
-// they cannot rule out is parsed. A key inside a JSON string has its quotes escaped (\"usage\"),
-// so text that mentions a key never hides one. Worker thread.
+// usage so far are repeated by the chunks after it). A chunk is skipped only when one regular
+// expression over its text rules out everything that counts (a tool call, a finish reason, usage,
+// an error); anything it cannot rule out is parsed. A key inside a JSON string has its quotes
+// escaped (\"usage\"), so text that mentions a key is not taken for one. Worker thread.
 //
 // The readers keep the last skipped chunk and parse it before the next parsed one and at the end:
 // whatever "last one wins" field (model, usage) a skipped chunk held, the reading ends as if every
