@@ -1,23 +1,40 @@
-// The spool's replay: sends a worker's spooled requests again, oldest first, one at a time and at
-// most REPLAY_PER_SECOND requests a second, beside the live batches, and removes each segment
+// The spool's replay: sends a worker's spooled requests again, oldest first, one at a time and
+// one right after another (no pacing: with the collector back, replay and live export together
+// must deliver faster than traffic arrives), beside the live batches, and removes each segment
 // once every record in it is settled. Worker only.
 //
-// It runs only while the worker holds segments. A request the collector still does not take
-// (a retryable failure) stays where it is and is tried again after a backoff (1 s doubling to
-// 5 s, the live retries' cap), cut short when a live batch reaches that destination (answered()). At shutdown
-// (C_CLOSING) it stops after the request in hand: the rest stays on disk for the next process.
+// It runs only while the worker holds segments. While a destination is known down
+// (otlp/reachability.ts), each replayed request is also the probe that finds it back: one
+// attempt, then a backoff with jitter (PROBE_FIRST_MILLIS doubling to PROBE_MAX_MILLIS, longer if
+// the collector said Retry-After); its first success makes the destination up again and live
+// batches go to it once more. A destination not known down gets the whole replay budget per
+// request, and a request it still does not take waits 1 s doubling to 5 s (or its Retry-After),
+// cut short when a live batch reaches that destination (answered()). At shutdown (C_CLOSING) it
+// stops after the request in hand: the rest stays on disk for the next process.
 
 import { readFileSync } from 'node:fs';
+import { C_REPLAYING } from '../../shared/layout.js';
 import type { DestinationOutcome } from '../../shared/worker-config.js';
 import { FLAG_COUNTS, FLAG_FOREIGN, FLAG_SETTLED, parseSegment, RECORD_HEAD_BYTES } from './format.js';
 import type { Segment, SpoolStore } from './store.js';
 
-/** Replayed requests a second per worker, at most: live traffic keeps most of the collector. */
-const REPLAY_PER_SECOND = 20;
 /** Shortest retry budget of one replayed request (exportTimeoutMillis when longer). */
 export const REPLAY_BUDGET_MILLIS = 10_000;
 const FIRST_BACKOFF_MILLIS = 1_000;
 const MAX_BACKOFF_MILLIS = 5_000;
+/** The probes of a destination known down: how soon a collector that is back is found. */
+const PROBE_FIRST_MILLIS = 200;
+const PROBE_MAX_MILLIS = 1_000;
+
+/** What replay reads of a destination's reachability (otlp/reachability.ts). */
+export interface Health {
+  readonly down: boolean;
+  /** What is left of the collector's last Retry-After. */
+  readonly holdOffMillis: number;
+}
+
+/** `ms` give or take a fifth: probes of many workers do not arrive in step. */
+const jitter = (ms: number): number => ms * (0.8 + 0.4 * Math.random());
 
 /** Sends a request again; `giveUp` (asked before each retry) ends it early. */
 export type Resend = (body: Uint8Array, spans: number, giveUp: () => boolean) => Promise<DestinationOutcome>;
@@ -27,13 +44,24 @@ export class Replayer {
   readonly #resend: (dest: number) => Resend | undefined;
   readonly #closing: () => boolean;
   readonly #log: (message: string) => void;
+  readonly #health: (dest: number) => Health | undefined;
+  readonly #control: Int32Array;
   #running: Promise<void> | undefined;
   #wake: (() => void) | undefined;
   /** Segments of destinations this process does not have: left on disk, said once. */
   readonly #unknown = new Set<string>();
 
-  constructor(store: SpoolStore, resend: (dest: number) => Resend | undefined, closing: () => boolean, log: (message: string) => void) {
+  constructor(
+    control: Int32Array,
+    store: SpoolStore,
+    resend: (dest: number) => Resend | undefined,
+    closing: () => boolean,
+    log: (message: string) => void,
+    health: (dest: number) => Health | undefined = () => undefined,
+  ) {
     this.#store = store;
+    this.#control = control;
+    this.#health = health;
     this.#resend = resend;
     this.#closing = closing;
     this.#log = log;
@@ -107,6 +135,7 @@ export class Replayer {
     // The records as the file has them now; a record the file lost or damaged is corrupt.
     const onDisk = parseSegment(data)?.records ?? [];
     let backoff = firstBackoff;
+    let probeBackoff = PROBE_FIRST_MILLIS / 2;
     let delivered = 0;
     while (seg.next < seg.records.length) {
       if (this.#closing()) return 'closing';
@@ -123,20 +152,41 @@ export class Replayer {
         continue;
       }
       const payload = data.subarray(r.at + RECORD_HEAD_BYTES, r.at + RECORD_HEAD_BYTES + r.length);
-      // Ended early if its segment is dropped to make room meanwhile (then counted spoolFull).
-      const o = await resend(payload, r.spans, () => !store.queue.includes(seg));
+      const health = this.#health(seg.dest);
+      // A destination known down gets one attempt (the probe); ended early too if its segment is
+      // dropped to make room meanwhile (then counted spoolFull).
+      const probe = health?.down === true;
+      // In hand: shutdown waits for it (main/scheduler.ts), so that what the collector took is counted.
+      Atomics.add(this.#control, C_REPLAYING, 1);
+      let o: DestinationOutcome;
+      try {
+        o = await resend(payload, r.spans, () => probe || !store.queue.includes(seg));
+      } catch (err) {
+        this.#replayEnded();
+        throw err;
+      }
       // Dropped meanwhile to make room (store.ts): its records are counted spoolFull already.
-      if (!store.queue.includes(seg)) return delivered;
+      if (!store.queue.includes(seg)) {
+        this.#replayEnded();
+        return delivered;
+      }
       const undelivered = o.ok ? 0 : (o.undelivered ?? r.spans);
       if (!o.ok && o.unsent !== undefined && undelivered >= r.spans) {
+        this.#replayEnded();
         // Still not taken: the record stays; try again later (sooner if a live batch gets through).
         if (this.#closing()) return 'closing';
-        await this.#sleep(backoff);
-        backoff = Math.min(2 * backoff, MAX_BACKOFF_MILLIS);
+        if (probe) {
+          probeBackoff = Math.min(2 * probeBackoff, PROBE_MAX_MILLIS);
+          await this.#sleep(Math.max(jitter(probeBackoff), health.holdOffMillis));
+        } else {
+          await this.#sleep(Math.max(jitter(backoff), health?.holdOffMillis ?? 0));
+          backoff = Math.min(2 * backoff, MAX_BACKOFF_MILLIS);
+        }
         if (!store.queue.includes(seg)) return delivered;
         continue;
       }
       backoff = FIRST_BACKOFF_MILLIS;
+      probeBackoff = PROBE_FIRST_MILLIS / 2;
       const rejected = o.rejected ?? 0;
       const tooLarge = o.tooLarge ?? 0;
       // Part delivered, part not (a split request): the part not taken is kept again. The record
@@ -155,11 +205,18 @@ export class Replayer {
         if (lost > 0) store.settle(seg, { ...known, spans: lost }, { delivered: 0, rejected: 0, tooLarge: 0, failed: lost, reason: k.full ? 'spoolFull' : (o.reason ?? 'exportError'), kept: 0 });
       }
       delivered += got;
-      await this.#sleep(1000 / REPLAY_PER_SECOND);
+      this.#replayEnded();
     }
     return delivered;
   }
 
+  /** The request in hand is counted (or stays on disk). */
+  #replayEnded(): void {
+    Atomics.sub(this.#control, C_REPLAYING, 1);
+    Atomics.notify(this.#control, C_REPLAYING);
+  }
+
+  /** Waits `ms`, cut short when a live batch gets through (answered()) or at stop(). */
   #sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);

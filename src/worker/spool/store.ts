@@ -12,19 +12,22 @@
 // worker makes room by dropping its own oldest segments (another worker's it cannot: its batch
 // then fails spoolFull).
 //
-// Appends and their counting happen in one synchronous stretch (writeSync, fsyncSync, then the
-// counters), as the drain loop's claims and settles do: a worker that dies between two stretches
-// leaves every span counted exactly once (in flight -> workerCrash, or spooled on disk).
+// Appends and their counting happen in one synchronous stretch (one writev of head and payload
+// into the page cache, then the counters), as the drain loop's claims and settles do: a worker
+// that dies between two stretches leaves every span counted exactly once (in flight ->
+// workerCrash, or spooled in the file). The fdatasyncs come after, in groups, off this thread's
+// way (sync.ts): the drain loop never waits on the disk itself.
 
-import { closeSync, fdatasyncSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { close as closeAsync, closeSync, fsync as fsyncAsync, ftruncateSync, mkdirSync, open as openAsync, openSync, readdirSync, readSync, renameSync, unlinkSync, writeSync, writevSync } from 'node:fs';
 import { join } from 'node:path';
 import { N_SPOOL_BYTES, N_SPOOL_CORRUPT, S_OWNER, slotWord } from '../../shared/layout.js';
 import { SPOOL_DIR_MODE, SPOOL_FILE_MODE, type SpoolConfig, type UnsentRequest } from '../../shared/worker-config.js';
 import {
-  FLAG_COUNTS, FLAG_FOREIGN, FLAG_SETTLED, parseSegmentName, RECORD_HEAD_BYTES, RECORD_MAGIC, record, segmentHeader, segmentName, settledTail, type RecordInfo,
+  FLAG_COUNTS, FLAG_FOREIGN, FLAG_SETTLED, parseSegmentName, RECORD_HEAD_BYTES, RECORD_MAGIC, recordHead, segmentHeader, segmentName, settledTail, type RecordInfo,
 } from './format.js';
 import { countSettled, type Settled } from './accounting.js';
 import { loadSegment, type Segment } from './segment.js';
+import { GroupSync } from './sync.js';
 
 export type { Segment } from './segment.js';
 export type { Settled } from './accounting.js';
@@ -60,18 +63,30 @@ export class SpoolStore {
   #seq = 0;
   #ioFailed = false;
   #markFailed = false;
+  #syncFailed = false;
+  readonly #sync: GroupSync;
 
   constructor(config: SpoolConfig, host: SpoolHost) {
     this.#config = config;
     this.#host = host;
     this.#limit = segmentLimit(config.maxBytes);
+    this.#sync = new GroupSync((err) => {
+      if (!this.#syncFailed) host.log(`ractogateway: the spool in ${config.dir} cannot be synced to disk (${String(err)}); what it holds survives a crash of this process, not of the machine`);
+      this.#syncFailed = true;
+    });
     // Spooled spans are the gateway's data: its directory and segments are the owner's alone.
     mkdirSync(config.dir, { recursive: true, mode: SPOOL_DIR_MODE });
   }
 
+  /** False once a write failed (a full disk, a directory read-only or gone), until one succeeds. */
+  get writable(): boolean {
+    return !this.#ioFailed;
+  }
+
   /**
    * Appends the requests a destination could not deliver; their spans count as spooled only once
-   * this returns (each record fsync'd). `counts`: the records carry the batch's top-level books.
+   * this returns (each record written; synced in groups). `counts`: the records carry the
+   * batch's top-level books.
    */
   keep(dest: number, parts: UnsentRequest[], counts: boolean, foreign = false): KeepResult {
     let kept = 0;
@@ -79,13 +94,14 @@ export class SpoolStore {
     // All of it inside the try (making room, opening, appending): keep never throws, it keeps less.
     try {
       for (const part of parts) {
-        const bytes = record(part.body, part.spans, flags);
-        if (!this.#makeRoom(bytes.length)) return { kept, full: true };
+        const head = recordHead(part.body, part.spans, flags);
+        const size = head.length + part.body.length;
+        if (!this.#makeRoom(size)) return { kept, full: true };
         const seg = this.#open(dest);
-        this.#append(seg, bytes);
+        this.#append(seg, head, part.body);
         seg.records.push({ at: seg.bytes, spans: part.spans, flags, length: part.body.length, damaged: false });
-        seg.bytes += bytes.length;
-        Atomics.add(this.#host.counters, N_SPOOL_BYTES, BigInt(bytes.length));
+        seg.bytes += size;
+        Atomics.add(this.#host.counters, N_SPOOL_BYTES, BigInt(size));
         if (seg.bytes >= this.#limit) this.close(seg);
         kept += part.spans;
       }
@@ -99,16 +115,17 @@ export class SpoolStore {
   }
 
   /**
-   * Writes a record at the end of `seg` and fsyncs it. On failure (a short write, a failed fsync)
-   * the file is cut back to the records it had and no longer appended to: what follows them on
-   * disk is exactly what `seg` knows.
+   * Writes a record (its head and payload, one writev) at the end of `seg`; the group commit
+   * syncs it. On failure (a short write: the disk is full) the file is cut back to the records
+   * it had and no longer appended to: what follows them on disk is exactly what `seg` knows.
    */
-  #append(seg: Segment, bytes: Buffer): void {
+  #append(seg: Segment, head: Buffer, body: Uint8Array): void {
     const fd = seg.fd as number;
+    const size = head.length + body.length;
     try {
-      const written = writeSync(fd, bytes);
-      if (written !== bytes.length) throw new Error(`short write: ${written} of ${bytes.length} bytes`);
-      fsyncSync(fd);
+      const written = writevSync(fd, [head, body]);
+      if (written !== size) throw new Error(`short write: ${written} of ${size} bytes`);
+      this.#sync.wrote(fd, size);
     } catch (err) {
       try {
         ftruncateSync(fd, seg.bytes);
@@ -130,8 +147,18 @@ export class SpoolStore {
     const path = join(this.#config.dir, name);
     const header = segmentHeader(this.#config.session, this.#host.names[dest]);
     const fd = openSync(path, 'wx', SPOOL_FILE_MODE);
-    writeSync(fd, header);
-    fsyncSync(fd);
+    try {
+      if (writeSync(fd, header) !== header.length) throw new Error('short write of a segment header');
+    } catch (err) {
+      closeSync(fd);
+      try {
+        unlinkSync(path);
+      } catch {
+        // Gone with its directory: nothing left to remove.
+      }
+      throw err;
+    }
+    this.#sync.wrote(fd, header.length);
     syncDir(this.#config.dir);
     const seg: Segment = { path, dest, destination: this.#host.names[dest], mine: true, bytes: header.length, records: [], next: 0, fd };
     Atomics.add(this.#host.counters, N_SPOOL_BYTES, BigInt(header.length));
@@ -145,9 +172,9 @@ export class SpoolStore {
     if (fd === undefined) return;
     seg.fd = undefined;
     try {
-      closeSync(fd);
+      this.#sync.close(fd);
     } catch (err) {
-      // Its records were fsync'd as they were appended: nothing of them is lost.
+      // Its records were written as they were appended: nothing of them is lost.
       this.#host.log(`ractogateway: spool segment ${seg.path} did not close (${String(err)})`);
     }
   }
@@ -188,9 +215,10 @@ export class SpoolStore {
   }
 
   /**
-   * Marks `r` SETTLED in its segment file (format.ts), fdatasync'd, before its spans are counted:
-   * whoever reads the file next skips it. A file that cannot be marked is said once; its record
-   * would then be sent again after a crash (at least once), never lost.
+   * Marks `r` SETTLED in its segment file (format.ts), written before its spans are counted and
+   * synced with the next group: whoever reads the file next skips it. A file that cannot be
+   * marked is said once; its record would then be sent again after a crash (at least once), never
+   * lost.
    */
   markSettled(seg: Segment, r: RecordInfo): void {
     let fd: number | undefined;
@@ -201,13 +229,13 @@ export class SpoolStore {
       if (readSync(fd, head, 0, RECORD_HEAD_BYTES, r.at) !== RECORD_HEAD_BYTES || head.readUInt32LE(0) !== RECORD_MAGIC || head.readUInt32LE(8) !== r.spans) return;
       const tail = settledTail(head);
       if (writeSync(fd, tail, 0, tail.length, r.at + 12) !== tail.length) throw new Error('short write');
-      fdatasyncSync(fd);
+      this.#sync.wrote(fd, tail.length);
       this.#markFailed = false;
     } catch (err) {
       if (!this.#markFailed) this.#host.log(`ractogateway: spool segment ${seg.path} cannot mark replayed records (${String(err)}); after a crash they may be sent again`);
       this.#markFailed = true;
     } finally {
-      if (fd !== undefined) closeSync(fd);
+      if (fd !== undefined) this.#sync.close(fd);
     }
   }
 
@@ -273,22 +301,20 @@ export class SpoolStore {
     this.queue.push(loaded.seg);
   }
 
-  /** Closes the open segments (at the worker's stop): what they hold stays for the next process. */
-  stop(): void {
+  /** Closes the open segments (at the worker's stop), synced: what they hold stays for the next process. */
+  async stop(): Promise<void> {
     for (const seg of this.queue) this.close(seg);
+    await this.#sync.stop();
   }
 }
 
-/** Makes a new file's directory entry durable (Linux); elsewhere a no-op. */
+/**
+ * Makes a new file's directory entry durable (Linux), on the thread pool like the group commit;
+ * elsewhere (Windows, a directory gone) a no-op: the file's own sync is what we have.
+ */
 function syncDir(dir: string): void {
-  try {
-    const fd = openSync(dir, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // Not supported here (Windows): the file's own fsync is what we have.
-  }
+  openAsync(dir, 'r', (err, fd) => {
+    if (err !== null) return;
+    fsyncAsync(fd, () => closeAsync(fd, () => {}));
+  });
 }
