@@ -193,8 +193,8 @@ async function start(): Promise<void> {
   const replayBudget = Math.max(config.exportTimeoutMillis, REPLAY_BUDGET_MILLIS);
   const resend = (i: number) => {
     const d = destinations[i];
-    return d?.resend === undefined ? undefined : (body: Uint8Array, spans: number, giveUp: () => boolean) =>
-      (d.resend as NonNullable<Destination['resend']>)(body, spans, replayBudget, giveUp);
+    return d?.resend === undefined ? undefined : (body: Uint8Array, spans: number, giveUp: () => boolean, probe: boolean) =>
+      (d.resend as NonNullable<Destination['resend']>)(body, spans, probe ? config.exportTimeoutMillis : replayBudget, giveUp);
   };
   const health = (i: number) => destinations[i]?.reachability;
   spool = config.spool === undefined ? undefined : new Spool(config.spool, { counters, control, names, slots: config.slots, thread: threadId, log: warn }, resend, health);

@@ -36,8 +36,11 @@ export interface Health {
 /** `ms` give or take a fifth: probes of many workers do not arrive in step. */
 const jitter = (ms: number): number => ms * (0.8 + 0.4 * Math.random());
 
-/** Sends a request again; `giveUp` (asked before each retry) ends it early. */
-export type Resend = (body: Uint8Array, spans: number, giveUp: () => boolean) => Promise<DestinationOutcome>;
+/**
+ * Sends a request again; `giveUp` (asked before each retry) ends it early. `probe`: the destination
+ * is known down: the attempt waits for an answer exportTimeoutMillis, not the replay budget.
+ */
+export type Resend = (body: Uint8Array, spans: number, giveUp: () => boolean, probe: boolean) => Promise<DestinationOutcome>;
 
 export class Replayer {
   readonly #store: SpoolStore;
@@ -67,11 +70,16 @@ export class Replayer {
     this.#log = log;
   }
 
-  /** Starts replaying if there is something to replay and it is not running. */
-  kick(): void {
+  /**
+   * Starts replaying if there is something to replay and it is not running. `settle`: a batch
+   * just failed to go out: replay waits PROBE_FIRST_MILLIS first, so that the batches failing
+   * beside it have said whether the destination is down (then it probes with one attempt rather
+   * than waiting out the replay budget on a collector that hangs).
+   */
+  kick(settle = false): void {
     if (this.#running !== undefined || this.#closing() || !this.#hasWork()) return;
     let failed = false;
-    this.#running = this.#run()
+    this.#running = (settle ? this.#sleep(PROBE_FIRST_MILLIS) : Promise.resolve()).then(() => this.#run())
       .catch((err: unknown) => {
         // What was settled is counted; the record in hand stays on disk for the next try.
         failed = true;
@@ -129,7 +137,10 @@ export class Replayer {
     let data: Buffer;
     try {
       data = readFileSync(seg.path);
-    } catch {
+    } catch (err) {
+      // Deleted under the tracer (its directory with it), or unreadable: its records cannot be
+      // sent, and each counts failed (spoolCorrupt) below.
+      this.#log(`ractogateway: spool segment ${seg.path} is gone or unreadable (${String(err)}); its ${seg.records.length - seg.next} records count failed (spoolCorrupt)`);
       data = Buffer.alloc(0);
     }
     // The records as the file has them now; a record the file lost or damaged is corrupt.
@@ -160,7 +171,7 @@ export class Replayer {
       Atomics.add(this.#control, C_REPLAYING, 1);
       let o: DestinationOutcome;
       try {
-        o = await resend(payload, r.spans, () => probe || !store.queue.includes(seg));
+        o = await resend(payload, r.spans, () => probe || !store.queue.includes(seg), probe);
       } catch (err) {
         this.#replayEnded();
         throw err;

@@ -42,7 +42,7 @@ export class Spool {
       this.#spooling.add(dest);
       this.#host.log(`ractogateway: ${this.#host.names[dest]} does not answer; keeping its batches in the spool until it does`);
     }
-    this.#replayer.kick();
+    this.#replayer.kick(true);
     return r;
   }
 
