@@ -4,10 +4,10 @@
 // once every record in it is settled. Worker only.
 //
 // It runs only while the worker holds segments. While a destination is known down
-// (otlp/reachability.ts), each replayed request is also the probe that finds it back: one
-// attempt, then a backoff with jitter (PROBE_FIRST_MILLIS doubling to PROBE_MAX_MILLIS, longer if
-// the collector said Retry-After); its first success makes the destination up again and live
-// batches go to it once more. A destination not known down gets the whole replay budget per
+// (otlp/reachability.ts), replay's next attempt is the probe that finds it back: an empty
+// request, one attempt, then a backoff with jitter (PROBE_FIRST_MILLIS doubling to
+// PROBE_MAX_MILLIS, longer if the collector said Retry-After); its first success makes the
+// destination up again and live batches go to it once more. A destination not known down gets the whole replay budget per
 // request, and a request it still does not take waits 1 s doubling to 5 s (or its Retry-After),
 // cut short when a live batch reaches that destination (answered()). At shutdown (C_CLOSING) it
 // stops after the request in hand: the rest stays on disk for the next process.
@@ -32,6 +32,9 @@ export interface Health {
   /** What is left of the collector's last Retry-After. */
   readonly holdOffMillis: number;
 }
+
+/** An ExportTraceServiceRequest with nothing in it (protobuf: no field set, zero bytes). */
+const EMPTY_REQUEST = new Uint8Array(0);
 
 /** `ms` give or take a fifth: probes of many workers do not arrive in step. */
 const jitter = (ms: number): number => ms * (0.8 + 0.4 * Math.random());
@@ -164,14 +167,25 @@ export class Replayer {
       }
       const payload = data.subarray(r.at + RECORD_HEAD_BYTES, r.at + RECORD_HEAD_BYTES + r.length);
       const health = this.#health(seg.dest);
-      // A destination known down gets one attempt (the probe); ended early too if its segment is
-      // dropped to make room meanwhile (then counted spoolFull).
-      const probe = health?.down === true;
-      // In hand: shutdown waits for it (main/scheduler.ts), so that what the collector took is counted.
+      if (health?.down === true) {
+        // Known down: an empty request, one attempt, waiting exportTimeoutMillis for its answer.
+        // Nothing in it can arrive twice, however late the collector answers; its success makes
+        // the destination up again (reachability.ts), and the record goes next, with the budget.
+        const p = await resend(EMPTY_REQUEST, 0, () => true, true);
+        if (!p.ok) {
+          if (this.#closing()) return 'closing';
+          probeBackoff = Math.min(2 * probeBackoff, PROBE_MAX_MILLIS);
+          await this.#sleep(Math.max(jitter(probeBackoff), health.holdOffMillis));
+          continue;
+        }
+        probeBackoff = PROBE_FIRST_MILLIS / 2;
+      }
+      // In hand: shutdown waits for it (main/scheduler.ts), so that what the collector took is
+      // counted. Ended early if its segment is dropped to make room meanwhile (counted spoolFull).
       Atomics.add(this.#control, C_REPLAYING, 1);
       let o: DestinationOutcome;
       try {
-        o = await resend(payload, r.spans, () => probe || !store.queue.includes(seg), probe);
+        o = await resend(payload, r.spans, () => !store.queue.includes(seg), false);
       } catch (err) {
         this.#replayEnded();
         throw err;
@@ -186,18 +200,12 @@ export class Replayer {
         this.#replayEnded();
         // Still not taken: the record stays; try again later (sooner if a live batch gets through).
         if (this.#closing()) return 'closing';
-        if (probe) {
-          probeBackoff = Math.min(2 * probeBackoff, PROBE_MAX_MILLIS);
-          await this.#sleep(Math.max(jitter(probeBackoff), health.holdOffMillis));
-        } else {
-          await this.#sleep(Math.max(jitter(backoff), health?.holdOffMillis ?? 0));
-          backoff = Math.min(2 * backoff, MAX_BACKOFF_MILLIS);
-        }
+        await this.#sleep(Math.max(jitter(backoff), this.#health(seg.dest)?.holdOffMillis ?? 0));
+        backoff = Math.min(2 * backoff, MAX_BACKOFF_MILLIS);
         if (!store.queue.includes(seg)) return delivered;
         continue;
       }
       backoff = FIRST_BACKOFF_MILLIS;
-      probeBackoff = PROBE_FIRST_MILLIS / 2;
       const rejected = o.rejected ?? 0;
       const tooLarge = o.tooLarge ?? 0;
       // Part delivered, part not (a split request): the part not taken is kept again. The record
