@@ -60,11 +60,14 @@ async function drive(tracer: RactoTracer, from: number, rate: number, seconds: n
 const opts = { exportTimeoutMillis: 30_000, ringCapacity: 8_192, maxExportBatchSize: 512 } as const;
 
 describe('spool first while the collector is down', () => {
-  for (const protocol of ['HTTP', 'gRPC'] as const) {
+  const endpointAt = (protocol: 'HTTP' | 'HTTP/JSON' | 'gRPC', port: number) =>
+    protocol === 'gRPC' ? { otlpEndpoint: `127.0.0.1:${port}` }
+      : { otlpHttpEndpoint: `http://127.0.0.1:${port}`, otlpHttpProtocol: protocol === 'HTTP' ? 'http/protobuf' as const : 'http/json' as const };
+  for (const protocol of ['HTTP', 'HTTP/JSON', 'gRPC'] as const) {
     it(`${protocol}: a port that nothing listens on: every batch to disk at once, none dropped, then each delivered once, oldest first`, async () => {
       captureLog();
       const port = await freePort();
-      const endpoint = protocol === 'HTTP' ? { otlpHttpEndpoint: `http://127.0.0.1:${port}` } : { otlpEndpoint: `127.0.0.1:${port}` };
+      const endpoint = endpointAt(protocol, port);
       const tracer = new RactoTracer({ ...endpoint, ...opts, spoolDir: tempDir() });
       await tracer.ready();
       // 24,000 calls at 20,000/s: three times what the ring holds, with the budget never spent.
@@ -74,8 +77,10 @@ describe('spool first while the collector is down', () => {
       expectSums(down);
       expect(down).toMatchObject({ recorded: n, exported: 0, dropped: 0, failed: 0, spooled: n, pending: n });
       expect(said('is down')).toBe(1);
-      const receiver = protocol === 'HTTP' ? await startHttpReceiver({ port }) : await startGrpcReceiver({ port });
+      const receiver = protocol === 'gRPC' ? await startGrpcReceiver({ port }) : await startHttpReceiver({ port });
       const end = await until(tracer, (s) => s.exported === n && s.spool.bytes === 0);
+      // JSON destinations: the spool keeps the protobuf request and sends it as JSON (json.ts).
+      if (protocol === 'HTTP/JSON') expect(receiver.jsonBodies.length).toBeGreaterThan(0);
       expect(end).toMatchObject({ recorded: n, exported: n, dropped: 0, failed: 0, spooled: 0, pending: 0 });
       expectEachOnce(receiver, range(n));
       // Replayed oldest first (one destination, one worker). The batches in flight when the
