@@ -33,7 +33,7 @@
 //                         its spans are counted: whoever reads the segment next (an adopter after
 //                         a worker died, the next process) skips it. Set in place when the record
 //                         settles: the head's flags and CRC (bytes [12, 24)) rewritten with one
-//                         positional write, fdatasync'd, before its spans are counted. Replay
+//                         positional write before its spans are counted (synced with the group commit). Replay
 //                         settles records in order, so the settled records are a prefix.
 //                         Added within version 1: segments written before it simply have no
 //                         record marked (a tracer from before it would send marked ones again).

@@ -35,7 +35,7 @@ export class Spool {
     this.#replayer.kick();
   }
 
-  /** Appends a destination's undelivered requests (synchronously, fsync'd); see SpoolStore.keep. */
+  /** Appends a destination's undelivered requests (synchronously written; synced in groups); see SpoolStore.keep. */
   keep(dest: number, parts: UnsentRequest[], counts: boolean): KeepResult {
     const r = this.#store.keep(dest, parts, counts);
     if (r.kept > 0 && !this.#spooling.has(dest)) {
