@@ -1,7 +1,7 @@
 // The disk spool's segments as one worker thread holds them: appending (written at once, synced
 // in groups by sync.ts), the byte cap, adopting segments nobody holds, and the accounting of every
-// record that leaves (accounting.ts). Worker only. The format is format.ts's, a held segment segment.ts's; replay.ts sends the records
-// again.
+// record that leaves (accounting.ts). Worker only. The format is format.ts's, a held segment
+// segment.ts's; replay.ts sends the records again.
 //
 // One spool directory serves one process (the main thread holds its lock file: main/spool-lock.ts)
 // and all of its worker threads. Each worker appends only to segments it created, so no file has
