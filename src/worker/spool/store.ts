@@ -18,7 +18,7 @@
 // workerCrash, or spooled in the file). The fdatasyncs come after, in groups, off this thread's
 // way (sync.ts): the drain loop never waits on the disk itself.
 
-import { close as closeAsync, closeSync, fsync as fsyncAsync, ftruncateSync, mkdirSync, open as openAsync, openSync, readdirSync, readSync, renameSync, unlinkSync, writeSync, writevSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdirSync, openSync, readdirSync, readSync, renameSync, unlinkSync, writeSync, writevSync } from 'node:fs';
 import { join } from 'node:path';
 import { N_SPOOL_BYTES, N_SPOOL_CORRUPT, S_OWNER, slotWord } from '../../shared/layout.js';
 import { SPOOL_DIR_MODE, SPOOL_FILE_MODE, type SpoolConfig, type UnsentRequest } from '../../shared/worker-config.js';
@@ -27,7 +27,7 @@ import {
 } from './format.js';
 import { countSettled, type Settled } from './accounting.js';
 import { loadSegment, type Segment } from './segment.js';
-import { GroupSync } from './sync.js';
+import { GroupSync, syncDir } from './sync.js';
 
 export type { Segment } from './segment.js';
 export type { Settled } from './accounting.js';
@@ -306,15 +306,4 @@ export class SpoolStore {
     for (const seg of this.queue) this.close(seg);
     await this.#sync.stop();
   }
-}
-
-/**
- * Makes a new file's directory entry durable (Linux), on the thread pool like the group commit;
- * elsewhere (Windows, a directory gone) a no-op: the file's own sync is what we have.
- */
-function syncDir(dir: string): void {
-  openAsync(dir, 'r', (err, fd) => {
-    if (err !== null) return;
-    fsyncAsync(fd, () => closeAsync(fd, () => {}));
-  });
 }

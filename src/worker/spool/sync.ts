@@ -9,7 +9,7 @@
 // may lose the last interval's records. A file is closed once its last sync has ended (closing
 // it while one runs could hand its number to another file mid-sync).
 
-import { close, closeSync, fdatasync, fdatasyncSync } from 'node:fs';
+import { close, closeSync, fdatasync, fdatasyncSync, fsync, open } from 'node:fs';
 
 /** Most time between a write and its fdatasync. */
 export const SYNC_INTERVAL_MILLIS = 200;
@@ -99,4 +99,15 @@ export class GroupSync {
     }
     this.#closing.clear();
   }
+}
+
+/**
+ * Makes a new file's directory entry durable (Linux), on the thread pool like the group commit;
+ * elsewhere (Windows, a directory gone) a no-op: the file's own sync is what we have.
+ */
+export function syncDir(dir: string): void {
+  open(dir, 'r', (err, fd) => {
+    if (err !== null) return;
+    fsync(fd, () => close(fd, () => {}));
+  });
 }
