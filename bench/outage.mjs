@@ -4,10 +4,11 @@
 // that records at a steady rate for 1 s with the collector up, then kills it (bench/receiver.mjs
 // in its own process, nothing listening on its port: connections refused) for the outage,
 // restarts it on the same port, records on for the outage's length again, then stops recording
-// and waits for the spool to empty. One worker, OTLP/HTTP protobuf, exportTimeoutMillis 1000.
+// and waits for the spool to empty. One worker, OTLP/HTTP protobuf (or gRPC), exportTimeoutMillis
+// 1000, spoolMaxBytes 1 GiB.
 //
-//   node bench/outage.mjs [--rates 50000,200000] [--outages 5,10] [--json]
-//   node bench/outage.mjs --run --rate R --outage S [--spool]   (one run; prints one JSON line)
+//   node bench/outage.mjs [--rates 50000,200000] [--outages 5,10] [--protocol http|grpc] [--json]
+//   node bench/outage.mjs --run --rate R --outage S [--protocol P] [--spool]   (one run; one JSON line)
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,6 +22,7 @@ const arg = (name, fallback) => {
   return i < 0 ? fallback : process.argv[i + 1];
 };
 
+const PROTOCOL = arg('protocol', 'http');
 if (process.argv.includes('--run')) await run(Number(arg('rate')), Number(arg('outage')), process.argv.includes('--spool'));
 else await main();
 
@@ -31,7 +33,7 @@ async function main() {
   for (const rate of rates) {
     for (const outage of outages) {
       for (const spool of [true, false]) {
-        const child = spawn(process.execPath, [new URL(import.meta.url).pathname, '--run', '--rate', String(rate), '--outage', String(outage), ...(spool ? ['--spool'] : [])], {
+        const child = spawn(process.execPath, [new URL(import.meta.url).pathname, '--run', '--rate', String(rate), '--outage', String(outage), '--protocol', PROTOCOL, ...(spool ? ['--spool'] : [])], {
           stdio: ['ignore', 'pipe', 'inherit'],
         });
         let out = '';
@@ -47,7 +49,7 @@ async function main() {
     return;
   }
   console.log(`bench/outage.mjs: ${machine()}`);
-  print('A collector outage at full traffic (one worker, OTLP/HTTP, exportTimeoutMillis 1000)', rows.map((r) => ({
+  print(`A collector outage at full traffic (one worker, OTLP/${PROTOCOL === 'grpc' ? 'gRPC' : 'HTTP'}, exportTimeoutMillis 1000)`, rows.map((r) => ({
     'rate/s': r.rate,
     'outage s': r.outage,
     spool: r.spool ? 'yes' : 'no',
@@ -59,7 +61,7 @@ async function main() {
     'intake MB/s': r.spool ? r.intakeMBPerSec : '-',
     'peak spooled MB': r.spool ? r.peakSpoolMB : '-',
     'replay spans/s': r.spool ? r.replaySpansPerSec : '-',
-    'delivery spans/s': r.deliverySpansPerSec,
+    'delivery spans/s': r.spool ? r.deliverySpansPerSec : '-',
     'empty after s': r.spool ? r.emptyAfterSec : '-',
     'peak RSS MB': r.peakRssMB,
   })), ['rate/s', 'outage s', 'spool', 'recorded', 'dropped', 'failed', 'during outage', 'intake spans/s', 'intake MB/s', 'peak spooled MB', 'replay spans/s', 'delivery spans/s', 'empty after s', 'peak RSS MB']);
@@ -78,7 +80,8 @@ async function run(rate, outage, withSpool) {
   const port = await freePort();
   let receiver;
   const up = async () => {
-    receiver = spawn(process.execPath, [new URL('./receiver.mjs', import.meta.url).pathname, '--http-port', String(port)], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const flag = PROTOCOL === 'grpc' ? '--grpc-port' : '--http-port';
+    receiver = spawn(process.execPath, [new URL('./receiver.mjs', import.meta.url).pathname, flag, String(port)], { stdio: ['pipe', 'pipe', 'inherit'] });
     await once(receiver.stdout, 'data');
   };
   const down = async () => {
@@ -88,7 +91,8 @@ async function run(rate, outage, withSpool) {
   };
   const dir = withSpool ? mkdtempSync(join(tmpdir(), 'racto-outage-')) : undefined;
   await up();
-  const tracer = new RactoTracer({ otlpHttpEndpoint: `http://127.0.0.1:${port}`, exportTimeoutMillis: 1_000, spoolDir: dir, spoolMaxBytes: 2 ** 30 });
+  const endpoint = PROTOCOL === 'grpc' ? { otlpEndpoint: `127.0.0.1:${port}` } : { otlpHttpEndpoint: `http://127.0.0.1:${port}` };
+  const tracer = new RactoTracer({ ...endpoint, exportTimeoutMillis: 1_000, spoolDir: dir, spoolMaxBytes: 2 ** 30 });
   await tracer.ready();
   const call = { provider: 'openai', model: 'gpt-4o', latencyMs: 420, inputTokens: 900, outputTokens: 200 };
   const LEAD = 1;
@@ -164,7 +168,7 @@ async function run(rate, outage, withSpool) {
   const delivery = emptySample === undefined ? 0 : (emptySample.exported - exportedAtUp) / Math.max(0.001, (emptySample.t - upAt) / 1000);
   const duringOutage = atUp.recorded - atDown.recorded;
   console.log(JSON.stringify({
-    rate, outage, spool: withSpool,
+    protocol: PROTOCOL, rate, outage, spool: withSpool,
     recorded: s.recorded, exported: s.exported, dropped: s.dropped, failed: s.failed, pending: s.pending,
     duringOutage,
     intakeSpansPerSec: Math.round(lastDown.spooled / secs),
