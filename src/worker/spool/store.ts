@@ -65,6 +65,8 @@ export class SpoolStore {
   #markFailed = false;
   #syncFailed = false;
   readonly #sync: GroupSync;
+  /** The segment replay marks records in, and its descriptor (markSettled). */
+  #mark: { seg: Segment; fd: number } | undefined;
 
   constructor(config: SpoolConfig, host: SpoolHost) {
     this.#config = config;
@@ -204,6 +206,7 @@ export class SpoolStore {
   /** Deletes a segment whose records are all settled. */
   remove(seg: Segment): void {
     this.close(seg);
+    if (this.#mark?.seg === seg) this.#releaseMark();
     try {
       unlinkSync(seg.path);
     } catch {
@@ -221,9 +224,13 @@ export class SpoolStore {
    * lost.
    */
   markSettled(seg: Segment, r: RecordInfo): void {
-    let fd: number | undefined;
     try {
-      fd = openSync(seg.path, 'r+');
+      // One descriptor for the segment being replayed, kept across its records: one sync per group.
+      if (this.#mark?.seg !== seg) {
+        this.#releaseMark();
+        this.#mark = { seg, fd: openSync(seg.path, 'r+') };
+      }
+      const fd = this.#mark.fd;
       const head = Buffer.alloc(RECORD_HEAD_BYTES);
       // Only a head that is still the record's (the file may have lost it): never write past the end.
       if (readSync(fd, head, 0, RECORD_HEAD_BYTES, r.at) !== RECORD_HEAD_BYTES || head.readUInt32LE(0) !== RECORD_MAGIC || head.readUInt32LE(8) !== r.spans) return;
@@ -234,8 +241,19 @@ export class SpoolStore {
     } catch (err) {
       if (!this.#markFailed) this.#host.log(`ractogateway: spool segment ${seg.path} cannot mark replayed records (${String(err)}); after a crash they may be sent again`);
       this.#markFailed = true;
-    } finally {
-      if (fd !== undefined) this.#sync.close(fd);
+      this.#releaseMark();
+    }
+  }
+
+  /** Closes the descriptor markSettled keeps (once its marks are synced). */
+  #releaseMark(): void {
+    const m = this.#mark;
+    this.#mark = undefined;
+    if (m === undefined) return;
+    try {
+      this.#sync.close(m.fd);
+    } catch {
+      // Its marks were written: a failed close loses none of them.
     }
   }
 
@@ -304,6 +322,7 @@ export class SpoolStore {
   /** Closes the open segments (at the worker's stop), synced: what they hold stays for the next process. */
   async stop(): Promise<void> {
     for (const seg of this.queue) this.close(seg);
+    this.#releaseMark();
     await this.#sync.stop();
   }
 }
