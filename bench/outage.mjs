@@ -167,6 +167,9 @@ async function run(rate, outage, withSpool) {
   const emptySample = back.find((x) => x.t >= emptyAt) ?? back.at(-1);
   const delivery = emptySample === undefined ? 0 : (emptySample.exported - exportedAtUp) / Math.max(0.001, (emptySample.t - upAt) / 1000);
   const duringOutage = atUp.recorded - atDown.recorded;
+  // When spans were dropped (seconds from the start of recording, by 0.25 s sample), to tell the
+  // outage's start, its end and the drain apart.
+  const droppedAt = samples.flatMap((x, i) => (i > 0 && x.dropped > samples[i - 1].dropped ? [Number(((x.t - start) / 1000).toFixed(2))] : []));
   console.log(JSON.stringify({
     protocol: PROTOCOL, rate, outage, spool: withSpool,
     recorded: s.recorded, exported: s.exported, dropped: s.dropped, failed: s.failed, pending: s.pending,
@@ -178,6 +181,7 @@ async function run(rate, outage, withSpool) {
     deliverySpansPerSec: Math.round(delivery),
     emptyAfterSec: Number(((emptyAt - upAt) / 1000).toFixed(1)),
     peakRssMB: Math.round(peakRss / 2 ** 20),
+    droppedAt,
   }));
   const balanced = s.recorded === s.exported + s.dropped + s.failed + s.pending;
   if (!balanced) {
