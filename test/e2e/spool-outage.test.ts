@@ -184,6 +184,8 @@ function canMount(): boolean {
   }
 }
 const mountable = canMount();
+/** Root writes through a directory's mode: a read-only directory needs a read-only mount then. */
+const readOnlyPossible = mountable || process.getuid?.() !== 0;
 
 describe('a spool that cannot be written', () => {
   it('a full disk (ENOSPC on a 1 MiB tmpfs, or EFBIG under a 1 MiB file-size limit): counted failed, said once, nothing thrown', async () => {
@@ -215,7 +217,8 @@ describe('a spool that cannot be written', () => {
     rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 
-  it('a directory made read-only under a running tracer: counted failed, said once; written again once it is writable', async () => {
+  // Not possible only for root in a container that may not mount: then skipped, said by its name.
+  it.skipIf(!readOnlyPossible)('a directory made read-only under a running tracer (a read-only mount as root, else its mode): counted failed, said once; written again once it is writable', async () => {
     captureLog();
     const base = tempDir();
     const port = await freePort();

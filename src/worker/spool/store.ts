@@ -37,6 +37,9 @@ function segmentLimit(maxBytes: number): number {
   return Math.min(8 * 2 ** 20, Math.max(64 * 1024, Math.floor(maxBytes / 16)));
 }
 
+/** Least time between two "cannot be written" lines. */
+const IO_SAY_MILLIS = 60_000;
+
 export interface SpoolHost {
   counters: BigInt64Array;
   control: Int32Array;
@@ -62,6 +65,8 @@ export class SpoolStore {
   readonly queue: Segment[] = [];
   #seq = 0;
   #ioFailed = false;
+  /** When the last "cannot be written" was said (performance.now()): at most once a minute. */
+  #ioSaid = -Infinity;
   #markFailed = false;
   #syncFailed = false;
   readonly #sync: GroupSync;
@@ -108,7 +113,12 @@ export class SpoolStore {
         kept += part.spans;
       }
     } catch (err) {
-      if (!this.#ioFailed) this.#host.log(`ractogateway: the spool in ${this.#config.dir} cannot be written (${String(err)}); failing instead`);
+      // Said once, then at most once a minute while writes keep failing (a disk that fills up
+      // again as soon as a segment is freed would otherwise say it at every batch).
+      if (performance.now() - this.#ioSaid >= IO_SAY_MILLIS) {
+        this.#ioSaid = performance.now();
+        this.#host.log(`ractogateway: the spool in ${this.#config.dir} cannot be written (${String(err)}); what it cannot take counts failed`);
+      }
       this.#ioFailed = true;
       return { kept, full: false };
     }
