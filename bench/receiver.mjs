@@ -94,7 +94,9 @@ h2.on('stream', (stream, headers) => {
     stream.end(EMPTY_MESSAGE);
   });
 });
-await new Promise((resolve) => h2.listen(0, '127.0.0.1', resolve));
+// --grpc-port P: likewise for gRPC (bench/outage.mjs restarts it on the same one).
+const grpcArg = process.argv.indexOf('--grpc-port');
+await new Promise((resolve) => h2.listen(grpcArg < 0 ? 0 : Number(process.argv[grpcArg + 1]), '127.0.0.1', resolve));
 const grpcPort = h2.address().port;
 console.log(JSON.stringify({ http: http.address().port, grpc: grpcPort }));
 process.on('message', () => process.send?.({ requests, spans }));

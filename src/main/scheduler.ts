@@ -14,7 +14,7 @@
 
 import { diag } from '@opentelemetry/api';
 import { COARSE_CLOCK_RESOLUTION_MS, type ResolvedOptions } from '../options/index.js';
-import { C_CLAIM, C_CLOSING, C_PRICES, C_PROGRESS, C_SETTLED, C_SLEEPERS, C_STOP, controlBytes, counterLayout, slotCount } from '../shared/layout.js';
+import { C_CLAIM, C_CLOSING, C_PRICES, C_PROGRESS, C_REPLAYING, C_SETTLED, C_SLEEPERS, C_STOP, controlBytes, counterLayout, slotCount } from '../shared/layout.js';
 import { publishWrite, wakeDrainLoops, type RingViews } from '../shared/ring.js';
 import { StringTableReader, type StringTableWriter } from '../shared/strings.js';
 import { HEALTH_WORDS } from '../shared/metrics-config.js';
@@ -32,6 +32,11 @@ import { PriceHistory } from './price-history.js';
 export const CUSTOM_DESTINATION = 'customExporter';
 /** Longest wait at shutdown for the workers' last log lines to arrive. */
 const LOG_WAIT_MILLIS = 500;
+/**
+ * Longest wait at shutdown for the spool's replayed requests in hand: one the collector took but
+ * whose answer the worker never counts would be sent again by the next process.
+ */
+const REPLAY_WAIT_MILLIS = 2_000;
 
 // A process that ends without shutdown() must neither hang nor lose what it recorded: nothing of
 // ours keeps the event loop alive, and when it runs dry 'beforeExit' publishes the remaining
@@ -270,6 +275,22 @@ export class DrainScheduler {
     Atomics.store(this.#control, C_CLOSING, 1);
   }
 
+  /** Waits (at most REPLAY_WAIT_MILLIS) until no worker has a replayed request in hand. */
+  async #replaysEnded(): Promise<void> {
+    const c = this.#control;
+    const deadline = performance.now() + REPLAY_WAIT_MILLIS;
+    for (let n = Atomics.load(c, C_REPLAYING); n > 0; n = Atomics.load(c, C_REPLAYING)) {
+      const left = deadline - performance.now();
+      if (left <= 0) return;
+      const wait = Atomics.waitAsync(c, C_REPLAYING, n, left);
+      if (!wait.async) continue;
+      // Ref'd while it waits: the answer must be awaited.
+      const keepAlive = setTimeout(() => undefined, left);
+      await wait.value;
+      clearTimeout(keepAlive);
+    }
+  }
+
   /**
    * After flush(): stops the loops and the threads, and counts whatever is unsettled as failed.
    * Spans left in the spool stay `spooled` (pending): the next process with this spoolDir sends them.
@@ -279,6 +300,7 @@ export class DrainScheduler {
     live.delete(this.#self);
     Atomics.store(this.#control, C_STOP, 1);
     wakeDrainLoops(this.#control);
+    await this.#replaysEnded();
     await Promise.all([this.#pool.close(LOG_WAIT_MILLIS), this.clock?.close()]);
     // The threads are gone: nothing counts any more, so what is not counted never will be.
     const s = this.#counters.snapshot(0);

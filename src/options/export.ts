@@ -44,9 +44,10 @@ export interface ExportOptions {
    */
   workerExporters?: readonly WorkerExporterSpec[];
   /**
-   * A directory for the disk spool (off by default): a batch an OTLP protobuf destination (gRPC,
-   * HTTP protobuf) cannot deliver within exportTimeoutMillis is appended there (fsync'd) instead
-   * of failing, and replayed once the collector answers; segments an earlier process left are
+   * A directory for the disk spool (off by default): a batch an OTLP destination (gRPC, HTTP
+   * protobuf or JSON) cannot deliver within exportTimeoutMillis, or any batch while it is known
+   * down, is appended there (synced to disk in groups) instead of failing, and replayed once the
+   * collector answers; segments an earlier process left are
    * replayed too. One process per directory (a lock file). See README "Disk spool".
    */
   spoolDir?: string;

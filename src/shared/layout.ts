@@ -152,6 +152,7 @@ export function ringBytes(capacity: number): number {
 //  | line 2, workers write      C_SLEEPERS   drain loops parked on C_WAKE                 |
 //  |                            C_METRICS_HOST threadId of the metrics host (metrics/host.ts)|
 //  |                            C_METRICS_DONE 1 once the host's last push ended (shutdown)  |
+//  |                            C_REPLAYING  spool replay requests in hand (shutdown waits) |
 //  | line 3, the clock          K_STATE      0 ticking, 1 parked, 2 stop                  |
 //  |                            K_WAKE       +1 to wake a parked ticker                   |
 //  |                            K_TICKS      ticker loop iterations (debug counter)       |
@@ -183,6 +184,7 @@ export const C_CLOSING = CONTROL_LINE_WORDS + 3;
 export const C_SLEEPERS = 2 * CONTROL_LINE_WORDS;
 export const C_METRICS_HOST = 2 * CONTROL_LINE_WORDS + 1;
 export const C_METRICS_DONE = 2 * CONTROL_LINE_WORDS + 2;
+export const C_REPLAYING = 2 * CONTROL_LINE_WORDS + 3;
 export const K_STATE = 3 * CONTROL_LINE_WORDS;
 export const K_WAKE = K_STATE + 1;
 export const K_TICKS = K_STATE + 2;

@@ -9,7 +9,7 @@
 // destination needs it.
 
 import type { ReadableSpan, Resource, SpanExporter } from '../spans/sdk-shapes.js';
-import { OtlpGrpcSender, OtlpHttpSender, type OtlpProtoEncoder, type OtlpSender } from './otlp/index.js';
+import { OtlpGrpcSender, OtlpHttpSender, Reachability, type OtlpProtoEncoder, type OtlpSender } from './otlp/index.js';
 import { exportSpans } from '../spans/export.js';
 import { toReadableSpan } from '../spans/readable-span.js';
 import type { TakenRange } from './build.js';
@@ -52,6 +52,18 @@ export interface Destination {
   send(batch: Batch): Promise<DestinationOutcome>;
   /** Sends an encoded request again (the spool's replay); only destinations that speak OTLP protobuf have it. */
   resend?(body: Uint8Array, spans: number, timeoutMillis: number, giveUp: () => boolean): Promise<DestinationOutcome>;
+  /** Whether it is known down (OTLP destinations of a worker with a spool). */
+  readonly reachability?: Reachability;
+}
+
+/**
+ * With a disk spool: an OTLP destination known down (otlp/reachability.ts) sends nothing live;
+ * its batches go to the spool at once while `spoolFirst()` (the spool can be written).
+ */
+export interface SpoolFirst {
+  spoolFirst(): boolean;
+  /** The destination `name` went down, or came back after `millis`. */
+  changed(name: string, down: boolean, millis: number): void;
 }
 
 class ExporterDestination implements Destination {
@@ -70,13 +82,29 @@ class ExporterDestination implements Destination {
 
 class ProtoDestination implements Destination {
   readonly #sender: OtlpSender;
+  readonly #name: string;
+  readonly reachability: Reachability | undefined;
+  /** Known down and the spool can take its batches: no live attempt. */
+  readonly #bypass: () => boolean;
 
-  constructor(sender: OtlpSender) {
+  constructor(sender: OtlpSender, name: string, reachability: Reachability | undefined, spool: SpoolFirst | undefined) {
     this.#sender = sender;
+    this.#name = name;
+    this.reachability = reachability;
+    this.#bypass = reachability === undefined || spool === undefined ? () => false : () => reachability.down && spool.spoolFirst();
   }
 
   send(batch: Batch): Promise<DestinationOutcome> {
-    return this.#sender.send(batch.protobuf, batch.length);
+    if (this.#bypass()) {
+      // Retryable, with the request kept (outcomes.ts hands it to the spool).
+      const spans = batch.length;
+      return Promise.resolve({
+        ok: false, reason: 'exportError', message: `${this.#name} is down: kept in the spool without an attempt`,
+        undelivered: spans, unsent: [{ body: batch.protobuf, spans }],
+      });
+    }
+    // A batch already retrying gives up at its next retry once the destination is known down.
+    return this.#sender.send(batch.protobuf, batch.length, undefined, this.#bypass);
   }
 
   resend(body: Uint8Array, spans: number, timeoutMillis: number, giveUp: () => boolean): Promise<DestinationOutcome> {
@@ -94,8 +122,17 @@ class DiscardingExporter implements SpanExporter {
   }
 }
 
-/** `giveUp`: asked by the OTLP senders before each retry (otlp/retry.ts). */
-export async function createDestination(config: DestinationConfig, timeoutMillis: number, giveUp: () => boolean = () => false): Promise<Destination> {
+/**
+ * `giveUp`: asked by the OTLP senders before each retry (otlp/retry.ts). `spool`: the worker has
+ * a disk spool; its OTLP destinations then track whether they are down.
+ */
+export async function createDestination(
+  config: DestinationConfig,
+  timeoutMillis: number,
+  giveUp: () => boolean = () => false,
+  spool?: SpoolFirst,
+): Promise<Destination> {
+  const reachability = spool === undefined ? undefined : new Reachability((down, millis) => spool.changed(config.name, down, millis));
   switch (config.kind) {
     case 'console':
       // Loaded on demand, as every module only some destinations need: an OTLP-only worker
@@ -104,9 +141,11 @@ export async function createDestination(config: DestinationConfig, timeoutMillis
     case 'discard':
       return new ExporterDestination(new DiscardingExporter(), timeoutMillis);
     case 'otlp-grpc':
-      return new ProtoDestination(new OtlpGrpcSender(senderConfig(config, giveUp)));
-    case 'otlp-http':
-      return new ProtoDestination(new OtlpHttpSender({ ...senderConfig(config, giveUp), encoding: config.protocol === 'http/json' ? 'json' : 'protobuf' }));
+      return new ProtoDestination(new OtlpGrpcSender({ ...senderConfig(config, giveUp), reachability }), config.name, reachability, spool);
+    case 'otlp-http': {
+      const encoding = config.protocol === 'http/json' ? 'json' : 'protobuf';
+      return new ProtoDestination(new OtlpHttpSender({ ...senderConfig(config, giveUp), encoding, reachability }), config.name, reachability, spool);
+    }
     case 'module': {
       const mod = (await import(config.module)) as Record<string, unknown>;
       const Ctor = mod[config.exportName];

@@ -17,14 +17,14 @@ import { attachRing, wakeDrainLoops } from '../shared/ring.js';
 import { StringTableReader } from '../shared/strings.js';
 import type { MetricsMessage } from '../shared/metrics-config.js';
 import type { DestinationOutcome, MainMessage, ReadyResult, ReadyTask, WorkerConfig, WorkerMessage } from '../shared/worker-config.js';
-import { Batch, createDestination, type Destination } from './destinations.js';
+import { Batch, createDestination, type Destination, type SpoolFirst } from './destinations.js';
 import { BufferPool } from './buffers.js';
 import type { TakenRange } from './build.js';
 import { DrainLoop } from './loop.js';
 import { warmUp } from './warm-up.js';
 import { WorkerMetrics } from './metrics/host.js';
 import { TailSampler } from './metrics/sampling.js';
-import { OtlpProtoEncoder, PartialSuccessLog } from './otlp/index.js';
+import { DOWN_STREAK, OtlpProtoEncoder, PartialSuccessLog } from './otlp/index.js';
 import { createResource } from '../spans/resource.js';
 import { PriceVersions } from './prices.js';
 import { Spool } from './spool/spool.js';
@@ -168,8 +168,15 @@ async function start(): Promise<void> {
   // With a spool, shutdown does not wait out a collector that does not answer: the request goes
   // to disk at its next retry (otlp/retry.ts).
   const giveUp = (): boolean => config.spool !== undefined && Atomics.load(control, C_CLOSING) === 1;
+  // With a spool, a destination known down sends its batches there at once (destinations.ts).
+  const spoolFirst: SpoolFirst | undefined = config.spool === undefined ? undefined : {
+    spoolFirst: () => spool?.writable === true,
+    changed: (name, down, millis) => warn(down
+      ? `ractogateway: ${name} is down (${DOWN_STREAK} attempts in a row found nothing to answer); its batches go to the spool without an attempt until a replayed request gets through`
+      : `ractogateway: ${name} answers again after ${(millis / 1000).toFixed(1)} s down; replaying the spool beside live batches`),
+  };
   const destinations = await Promise.all(config.destinations.map((d) =>
-    createDestination(d, config.exportTimeoutMillis, giveUp).catch((err: unknown) => {
+    createDestination(d, config.exportTimeoutMillis, giveUp, spoolFirst).catch((err: unknown) => {
       startFailures.push(`${d.name}: ${String(err)}`);
       return brokenDestination(err);
     })));
@@ -189,10 +196,11 @@ async function start(): Promise<void> {
   const replayBudget = Math.max(config.exportTimeoutMillis, REPLAY_BUDGET_MILLIS);
   const resend = (i: number) => {
     const d = destinations[i];
-    return d?.resend === undefined ? undefined : (body: Uint8Array, spans: number, giveUp: () => boolean) =>
-      (d.resend as NonNullable<Destination['resend']>)(body, spans, replayBudget, giveUp);
+    return d?.resend === undefined ? undefined : (body: Uint8Array, spans: number, giveUp: () => boolean, probe: boolean) =>
+      (d.resend as NonNullable<Destination['resend']>)(body, spans, probe ? config.exportTimeoutMillis : replayBudget, giveUp);
   };
-  spool = config.spool === undefined ? undefined : new Spool(config.spool, { counters, control, names, slots: config.slots, thread: threadId, log: warn }, resend);
+  const health = (i: number) => destinations[i]?.reachability;
+  spool = config.spool === undefined ? undefined : new Spool(config.spool, { counters, control, names, slots: config.slots, thread: threadId, log: warn }, resend, health);
   const partials = new PartialSuccessLog(names, warn);
 
   const send = async (range: TakenRange, batch: number): Promise<DestinationOutcome[]> => {

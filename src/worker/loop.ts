@@ -267,7 +267,7 @@ export class DrainLoop {
     const k = this.#counters;
     const n = entry.n;
     // Reported before the batch counts as settled: a shutdown that sees it settled then waits
-    // for these lines (C_LOGS) before it stops the thread. Spooled spans are fsync'd in here.
+    // for these lines (C_LOGS) before it stops the thread. Spooled spans are written to disk in here (synced in groups, spool/sync.ts).
     countBatch(k, n, outcomes, this.#host.spool, (i, spans, o) => this.#host.failed(this.#host.names[i], spans, o));
     this.#countUnpriced(range);
     this.#inFlight.delete(entry);

@@ -49,7 +49,7 @@ export function countBatch(
       top = i;
     }
   }
-  // Spool first (fsync'd), then the log lines, then the counters: one synchronous stretch.
+  // Spool first (written), then the log lines, then the counters: one synchronous stretch.
   const kept = new Array<number>(outcomes.length).fill(0);
   const full = new Array<boolean>(outcomes.length).fill(false);
   for (let i = 0; i < outcomes.length; i++) {

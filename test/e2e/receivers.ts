@@ -33,6 +33,8 @@ export interface Receiver {
   /** Requests answered, refused ones included. */
   requests: number;
   refused: number;
+  /** Requests left without an answer (hangWhile). */
+  hung: number;
   headers: Record<string, string | string[] | undefined>[];
   encodings: string[];
   /** OTLP/HTTP JSON requests as JSON.parse read them, in arrival order (accepted ones). */
@@ -59,6 +61,10 @@ interface Options {
   maxRequestBytes?: number;
   /** Reset the connection of every request without an answer (HTTP only). */
   reset?: boolean;
+  /** Refuse every request (HTTP 503 with Retry-After 0, gRPC UNAVAILABLE) while this says so. */
+  refuseWhile?: () => boolean;
+  /** Answer no request (keep it open, its spans not taken) while this says so (HTTP only). */
+  hangWhile?: () => boolean;
 }
 
 /**
@@ -192,7 +198,7 @@ export const TRACE_SERVICE: grpc.ServiceDefinition = {
 
 /** A receiver with nothing received yet. */
 function emptyReceiver(close: () => Promise<void>): Receiver {
-  return { url: '', spans: [], requests: 0, refused: 0, headers: [], encodings: [], jsonBodies: [], close };
+  return { url: '', spans: [], requests: 0, refused: 0, hung: 0, headers: [], encodings: [], jsonBodies: [], close };
 }
 
 export async function startGrpcReceiver(opts: Options = {}): Promise<Receiver> {
@@ -204,8 +210,8 @@ export async function startGrpcReceiver(opts: Options = {}): Promise<Receiver> {
       receiver.requests++;
       receiver.headers.push(call.metadata.getMap() as Record<string, string>);
       receiver.encodings.push(String(call.metadata.get('grpc-encoding')[0] ?? 'identity'));
-      if (toRefuse > 0) {
-        toRefuse--;
+      if (toRefuse > 0 || opts.refuseWhile?.() === true) {
+        if (toRefuse > 0) toRefuse--;
         receiver.refused++;
         callback({ code: grpc.status.UNAVAILABLE, details: 'receiver warming up' });
         return;
@@ -232,6 +238,12 @@ export async function startHttpReceiver(opts: Options = {}): Promise<Receiver> {
       req.socket.destroy();
       return;
     }
+    if (opts.hangWhile?.() === true) {
+      receiver.requests++;
+      receiver.hung++;
+      req.resume();
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => setTimeout(() => {
@@ -243,8 +255,8 @@ export async function startHttpReceiver(opts: Options = {}): Promise<Receiver> {
         res.writeHead(404).end();
         return;
       }
-      if (toRefuse > 0) {
-        toRefuse--;
+      if (toRefuse > 0 || opts.refuseWhile?.() === true) {
+        if (toRefuse > 0) toRefuse--;
         receiver.refused++;
         res.writeHead(503, { 'retry-after': '0' }).end();
         return;

@@ -10,7 +10,7 @@ export const GRPC_CODES = [
 export const RETRYABLE_GRPC = new Set([1, 4, 8, 10, 11, 14, 15]);
 const UNKNOWN = 2;
 export const RESOURCE_EXHAUSTED = 8;
-const UNAVAILABLE = 14;
+export const UNAVAILABLE = 14;
 /** How gRPC servers (grpc-go, grpc-js) word RESOURCE_EXHAUSTED for a message over their limit. */
 export const TOO_LARGE_TEXT = /larger than max|message too large|too large/i;
 

@@ -21,7 +21,8 @@
 //   proto-writer.ts protobuf wire primitives; nanos.ts times as exact fixed64 nanoseconds
 //   transport.ts    OTLP/HTTP (node:http) and OTLP/gRPC (node:http2) senders; retry.ts the retry
 //                   budget, split.ts halving a request the collector finds too large,
-//                   grpc-status.ts the gRPC codes, partial-log.ts partial success in the log
+//                   grpc-status.ts the gRPC codes, partial-log.ts partial success in the log,
+//                   reachability.ts whether a destination is down (the spool's bypass)
 //   wire.ts         reading our own request (to split it) and the collector's answer
 //   json.ts         http/json: the protobuf request transcoded to the OTLP JSON encoding, by the
 //                   schema of json-schema.ts into the buffer of json-out.ts
@@ -31,4 +32,5 @@
 export { OtlpProtoEncoder } from './request.js';
 export { OtlpGrpcSender, OtlpHttpSender, type OtlpSender, type SenderConfig } from './transport.js';
 export { PartialSuccessLog } from './partial-log.js';
+export { DOWN_STREAK, Reachability } from './reachability.js';
 export { ProtoWriter, WIRE_FIXED64, WIRE_VARINT, lenField, tag, utf8Bytes, writeKeyValue } from './proto-writer.js';

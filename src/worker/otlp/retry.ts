@@ -20,7 +20,15 @@ export type RetryKind = 'timeout' | 'connect' | 'status';
 export type Attempt =
   | { outcome: DestinationOutcome }
   | { tooLarge: string }
-  | { retry: string; kind: RetryKind; retryAfterMs?: number };
+  | { retry: string; kind: RetryKind; retryAfterMs?: number; unreachable?: boolean };
+
+/**
+ * Whether a retryable attempt says nothing is there to answer (reachability.ts): no connection,
+ * no answer in time, or a proxy's 502/503/504 (gRPC UNAVAILABLE) rather than 429 "slow down".
+ */
+export function unreachable(a: Attempt): boolean {
+  return 'retry' in a && (a.kind !== 'status' || a.unreachable === true);
+}
 
 /** What a finished send hands to the splitter: an answer, or "too large". */
 export type Sent = { outcome: DestinationOutcome } | { tooLarge: string };

@@ -28,10 +28,11 @@ import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import type { DestinationOutcome } from '../../shared/worker-config.js';
 import { withRetries, type Attempt, type Sent } from './retry.js';
+import { seen, type Reachability } from './reachability.js';
 import { deliver } from './split.js';
 import { partialSuccess, type PartialSuccess } from './wire.js';
 import { jsonPartialSuccess, requestToJson } from './json.js';
-import { GRPC_CODES, grpcMessage, grpcStatusOfHttp, RESOURCE_EXHAUSTED, RETRYABLE_GRPC, TOO_LARGE_TEXT } from './grpc-status.js';
+import { GRPC_CODES, grpcMessage, grpcStatusOfHttp, RESOURCE_EXHAUSTED, RETRYABLE_GRPC, TOO_LARGE_TEXT, UNAVAILABLE } from './grpc-status.js';
 
 const gzip = promisify(gzipCallback);
 /** Most bytes of an answer read (a partial_success message, an error's text). */
@@ -68,6 +69,8 @@ export interface SenderConfig {
   giveUp: () => boolean;
   /** OTLP/HTTP only: the body's encoding. Default protobuf. */
   encoding?: 'protobuf' | 'json';
+  /** Told the end of every attempt (whether the destination is down). */
+  reachability?: Reachability;
 }
 
 export class OtlpHttpSender implements OtlpSender {
@@ -109,7 +112,8 @@ export class OtlpHttpSender implements OtlpSender {
     }
     const body = this.#config.compression === 'gzip' ? await gzip(raw) : raw;
     const headers: Record<string, string | number> = { ...this.#headers, 'content-length': body.length };
-    return withRetries(timeoutMillis, (left) => this.#attempt(body, headers, left), giveUp);
+    const r = this.#config.reachability;
+    return withRetries(timeoutMillis, async (left) => seen(r, await this.#attempt(body, headers, left)), giveUp);
   }
 
   #attempt(body: Uint8Array, headers: Record<string, string | number>, leftMs: number): Promise<Attempt> {
@@ -133,6 +137,8 @@ export class OtlpHttpSender implements OtlpSender {
 }
 
 const RETRYABLE_HTTP = new Set([429, 502, 503, 504]);
+/** Retryable answers that say the collector behind is gone, not busy (reachability.ts). */
+const GONE_HTTP = new Set([502, 503, 504]);
 
 function httpResult(res: IncomingMessage, answer: Buffer): Attempt {
   const code = res.statusCode ?? 0;
@@ -149,7 +155,9 @@ function httpResult(res: IncomingMessage, answer: Buffer): Attempt {
   if (code === 413) return { tooLarge: message };
   if (!RETRYABLE_HTTP.has(code)) return { outcome: { ok: false, reason: 'exportError', message } };
   const after = Number(res.headers['retry-after']);
-  return Number.isFinite(after) && after >= 0 ? { retry: message, kind: 'status', retryAfterMs: after * 1000 } : { retry: message, kind: 'status' };
+  const a: Extract<Attempt, { retry: string }> = { retry: message, kind: 'status', unreachable: GONE_HTTP.has(code) };
+  if (Number.isFinite(after) && after >= 0) a.retryAfterMs = after * 1000;
+  return a;
 }
 
 /** The start of an answer's body (an ExportTraceServiceResponse, or an error's text). */
@@ -220,7 +228,8 @@ export class OtlpGrpcSender implements OtlpSender {
     const prefix = Buffer.alloc(5);
     prefix[0] = gzipped ? 1 : 0;
     prefix.writeUInt32BE(message.length, 1);
-    return withRetries(timeoutMillis, (left) => this.#attempt(prefix, message, left), giveUp);
+    const r = this.#config.reachability;
+    return withRetries(timeoutMillis, async (left) => seen(r, await this.#attempt(prefix, message, left)), giveUp);
   }
 
   #attempt(prefix: Buffer, message: Uint8Array, leftMs: number): Promise<Attempt> {
@@ -290,7 +299,7 @@ export class OtlpGrpcSender implements OtlpSender {
         }
         const text = `OTLP/gRPC ${GRPC_CODES[code] ?? code}: ${detail}`;
         if (code === RESOURCE_EXHAUSTED && TOO_LARGE_TEXT.test(detail)) finish({ tooLarge: text });
-        else if (RETRYABLE_GRPC.has(code)) finish({ retry: text, kind: 'status' });
+        else if (RETRYABLE_GRPC.has(code)) finish({ retry: text, kind: 'status', unreachable: code === UNAVAILABLE });
         else finish({ outcome: { ok: false, reason: 'exportError', message: text } });
       });
       req.write(prefix);

@@ -33,17 +33,20 @@
 //                         its spans are counted: whoever reads the segment next (an adopter after
 //                         a worker died, the next process) skips it. Set in place when the record
 //                         settles: the head's flags and CRC (bytes [12, 24)) rewritten with one
-//                         positional write, fdatasync'd, before its spans are counted. Replay
+//                         positional write before its spans are counted (synced with the group commit). Replay
 //                         settles records in order, so the settled records are a prefix.
 //                         Added within version 1: segments written before it simply have no
 //                         record marked (a tracer from before it would send marked ones again).
-// Integers are little-endian. A record is appended with one write and fsync'd before its spans
-// count as spooled. A crash mid-write leaves a truncated record at the end; a damaged disk, a
+// Integers are little-endian. A record is appended with one write (head and payload) before its
+// spans count as spooled, and made durable by the group commit (store.ts, sync.ts): one
+// fdatasync per file every SYNC_INTERVAL_MILLIS or SYNC_BYTES, whichever comes first. A crash mid-write leaves a truncated record at the end; a damaged disk, a
 // flipped byte. Both are found by the checksums: a record whose head checks but whose payload
 // does not (or is cut short) is skipped with its span count known; a head that does not check
 // ends the segment's reading (what follows cannot be framed), counted as one corrupt record.
 // A record marked SETTLED is not sent again: a worker that dies (or a process that stops) with a
 // request in flight leaves that one record unmarked, and it is sent again (at least once).
+
+import * as zlib from 'node:zlib';
 
 export const SEGMENT_MAGIC = 0x50_53_47_52; // 'RGSP' read as little-endian bytes
 export const RECORD_MAGIC = 0x43_52_47_52; // 'RGRC'
@@ -64,8 +67,17 @@ const CRC_TABLE = (() => {
   return t;
 })();
 
+/** zlib's own CRC-32 where Node has it (20.15+, 22.2+): native, some 20 times the table loop's speed. */
+const nativeCrc = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
+
 /** CRC-32 (IEEE 802.3, as zlib's) of `b[start, end)`. */
 export function crc32(b: Uint8Array, start = 0, end = b.length): number {
+  if (nativeCrc !== undefined) return nativeCrc(start === 0 && end === b.length ? b : b.subarray(start, end)) >>> 0;
+  return tableCrc32(b, start, end);
+}
+
+/** The same CRC-32 by table, for a Node without zlib.crc32. */
+export function tableCrc32(b: Uint8Array, start = 0, end = b.length): number {
   let c = -1;
   for (let i = start; i < end; i++) c = CRC_TABLE[(c ^ b[i]) & 0xff] ^ (c >>> 8);
   return (c ^ -1) >>> 0;
@@ -101,17 +113,21 @@ export function segmentHeader(session: string, destination: string): Buffer {
   return b;
 }
 
-/** One record: head and payload in one buffer (one write). */
-export function record(payload: Uint8Array, spans: number, flags: number): Buffer {
-  const b = Buffer.allocUnsafe(RECORD_HEAD_BYTES + payload.length);
+/** A record's head; the payload follows it (store.ts writes both with one writev). */
+export function recordHead(payload: Uint8Array, spans: number, flags: number): Buffer {
+  const b = Buffer.allocUnsafe(RECORD_HEAD_BYTES);
   b.writeUInt32LE(RECORD_MAGIC, 0);
   b.writeUInt32LE(payload.length, 4);
   b.writeUInt32LE(spans, 8);
   b.writeUInt32LE(flags, 12);
   b.writeUInt32LE(crc32(payload), 16);
   b.writeUInt32LE(crc32(b, 0, 20), 20);
-  b.set(payload, RECORD_HEAD_BYTES);
   return b;
+}
+
+/** One record: head and payload in one buffer. */
+export function record(payload: Uint8Array, spans: number, flags: number): Buffer {
+  return Buffer.concat([recordHead(payload, spans, flags), payload]);
 }
 
 /** The bytes [12, 24) of a record head `head` (its first 24 bytes) with SETTLED set and the head CRC redone. */

@@ -3,7 +3,7 @@
 
 import { C_CLOSING } from '../../shared/layout.js';
 import type { SpoolConfig, UnsentRequest } from '../../shared/worker-config.js';
-import { Replayer, type Resend } from './replay.js';
+import { Replayer, type Health, type Resend } from './replay.js';
 import { SpoolStore, type KeepResult, type SpoolHost } from './store.js';
 
 export class Spool {
@@ -13,10 +13,20 @@ export class Spool {
   readonly #spooling = new Set<number>();
   readonly #host: SpoolHost;
 
-  constructor(config: SpoolConfig, host: SpoolHost, resend: (dest: number) => Resend | undefined) {
+  /** `health`: whether a destination is known down (its replay then probes it). */
+  constructor(config: SpoolConfig, host: SpoolHost, resend: (dest: number) => Resend | undefined, health: (dest: number) => Health | undefined) {
     this.#host = host;
     this.#store = new SpoolStore(config, host);
-    this.#replayer = new Replayer(this.#store, resend, () => Atomics.load(host.control, C_CLOSING) === 1, host.log);
+    this.#replayer = new Replayer(host.control, this.#store, resend, () => Atomics.load(host.control, C_CLOSING) === 1, host.log, health);
+  }
+
+  /**
+   * Whether batches can go to disk now: false once a write failed (a full disk, a directory
+   * read-only or gone) until one succeeds. While false, a destination known down gets live
+   * attempts again (and what they cannot deliver is tried here once more, then counted failed).
+   */
+  get writable(): boolean {
+    return this.#store.writable;
   }
 
   /** Adopts the segments nobody holds (an earlier process's, a dead worker's) and replays them. */
@@ -25,14 +35,14 @@ export class Spool {
     this.#replayer.kick();
   }
 
-  /** Appends a destination's undelivered requests (synchronously, fsync'd); see SpoolStore.keep. */
+  /** Appends a destination's undelivered requests (synchronously written; synced in groups); see SpoolStore.keep. */
   keep(dest: number, parts: UnsentRequest[], counts: boolean): KeepResult {
     const r = this.#store.keep(dest, parts, counts);
     if (r.kept > 0 && !this.#spooling.has(dest)) {
       this.#spooling.add(dest);
       this.#host.log(`ractogateway: ${this.#host.names[dest]} does not answer; keeping its batches in the spool until it does`);
     }
-    this.#replayer.kick();
+    this.#replayer.kick(true);
     return r;
   }
 
@@ -45,6 +55,6 @@ export class Spool {
   /** At the worker's stop: ends the replay in hand, closes the files; the rest stays on disk. */
   async stop(): Promise<void> {
     await this.#replayer.stop();
-    this.#store.stop();
+    await this.#store.stop();
   }
 }

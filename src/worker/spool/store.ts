@@ -1,7 +1,7 @@
-// The disk spool's segments as one worker thread holds them: appending (fsync'd), the byte cap,
-// adopting segments nobody holds, and the accounting of every record that leaves (accounting.ts).
-// Worker only. The format is format.ts's, a held segment segment.ts's; replay.ts sends the records
-// again.
+// The disk spool's segments as one worker thread holds them: appending (written at once, synced
+// in groups by sync.ts), the byte cap, adopting segments nobody holds, and the accounting of every
+// record that leaves (accounting.ts). Worker only. The format is format.ts's, a held segment
+// segment.ts's; replay.ts sends the records again.
 //
 // One spool directory serves one process (the main thread holds its lock file: main/spool-lock.ts)
 // and all of its worker threads. Each worker appends only to segments it created, so no file has
@@ -12,19 +12,22 @@
 // worker makes room by dropping its own oldest segments (another worker's it cannot: its batch
 // then fails spoolFull).
 //
-// Appends and their counting happen in one synchronous stretch (writeSync, fsyncSync, then the
-// counters), as the drain loop's claims and settles do: a worker that dies between two stretches
-// leaves every span counted exactly once (in flight -> workerCrash, or spooled on disk).
+// Appends and their counting happen in one synchronous stretch (one writev of head and payload
+// into the page cache, then the counters), as the drain loop's claims and settles do: a worker
+// that dies between two stretches leaves every span counted exactly once (in flight ->
+// workerCrash, or spooled in the file). The fdatasyncs come after, in groups, off this thread's
+// way (sync.ts): the drain loop never waits on the disk itself.
 
-import { closeSync, fdatasyncSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdirSync, openSync, readdirSync, readSync, renameSync, unlinkSync, writeSync, writevSync } from 'node:fs';
 import { join } from 'node:path';
 import { N_SPOOL_BYTES, N_SPOOL_CORRUPT, S_OWNER, slotWord } from '../../shared/layout.js';
 import { SPOOL_DIR_MODE, SPOOL_FILE_MODE, type SpoolConfig, type UnsentRequest } from '../../shared/worker-config.js';
 import {
-  FLAG_COUNTS, FLAG_FOREIGN, FLAG_SETTLED, parseSegmentName, RECORD_HEAD_BYTES, RECORD_MAGIC, record, segmentHeader, segmentName, settledTail, type RecordInfo,
+  FLAG_COUNTS, FLAG_FOREIGN, FLAG_SETTLED, parseSegmentName, RECORD_HEAD_BYTES, RECORD_MAGIC, recordHead, segmentHeader, segmentName, settledTail, type RecordInfo,
 } from './format.js';
 import { countSettled, type Settled } from './accounting.js';
 import { loadSegment, type Segment } from './segment.js';
+import { GroupSync, syncDir } from './sync.js';
 
 export type { Segment } from './segment.js';
 export type { Settled } from './accounting.js';
@@ -33,6 +36,9 @@ export type { Settled } from './accounting.js';
 function segmentLimit(maxBytes: number): number {
   return Math.min(8 * 2 ** 20, Math.max(64 * 1024, Math.floor(maxBytes / 16)));
 }
+
+/** Least time between two "cannot be written" lines. */
+const IO_SAY_MILLIS = 60_000;
 
 export interface SpoolHost {
   counters: BigInt64Array;
@@ -59,19 +65,35 @@ export class SpoolStore {
   readonly queue: Segment[] = [];
   #seq = 0;
   #ioFailed = false;
+  /** When the last "cannot be written" was said (performance.now()): at most once a minute. */
+  #ioSaid = -Infinity;
   #markFailed = false;
+  #syncFailed = false;
+  readonly #sync: GroupSync;
+  /** The segment replay marks records in, and its descriptor (markSettled). */
+  #mark: { seg: Segment; fd: number } | undefined;
 
   constructor(config: SpoolConfig, host: SpoolHost) {
     this.#config = config;
     this.#host = host;
     this.#limit = segmentLimit(config.maxBytes);
+    this.#sync = new GroupSync((err) => {
+      if (!this.#syncFailed) host.log(`ractogateway: the spool in ${config.dir} cannot be synced to disk (${String(err)}); what it holds survives a crash of this process, not of the machine`);
+      this.#syncFailed = true;
+    });
     // Spooled spans are the gateway's data: its directory and segments are the owner's alone.
     mkdirSync(config.dir, { recursive: true, mode: SPOOL_DIR_MODE });
   }
 
+  /** False once a write failed (a full disk, a directory read-only or gone), until one succeeds. */
+  get writable(): boolean {
+    return !this.#ioFailed;
+  }
+
   /**
    * Appends the requests a destination could not deliver; their spans count as spooled only once
-   * this returns (each record fsync'd). `counts`: the records carry the batch's top-level books.
+   * this returns (each record written; synced in groups). `counts`: the records carry the
+   * batch's top-level books.
    */
   keep(dest: number, parts: UnsentRequest[], counts: boolean, foreign = false): KeepResult {
     let kept = 0;
@@ -79,18 +101,24 @@ export class SpoolStore {
     // All of it inside the try (making room, opening, appending): keep never throws, it keeps less.
     try {
       for (const part of parts) {
-        const bytes = record(part.body, part.spans, flags);
-        if (!this.#makeRoom(bytes.length)) return { kept, full: true };
+        const head = recordHead(part.body, part.spans, flags);
+        const size = head.length + part.body.length;
+        if (!this.#makeRoom(size)) return { kept, full: true };
         const seg = this.#open(dest);
-        this.#append(seg, bytes);
+        this.#append(seg, head, part.body);
         seg.records.push({ at: seg.bytes, spans: part.spans, flags, length: part.body.length, damaged: false });
-        seg.bytes += bytes.length;
-        Atomics.add(this.#host.counters, N_SPOOL_BYTES, BigInt(bytes.length));
+        seg.bytes += size;
+        Atomics.add(this.#host.counters, N_SPOOL_BYTES, BigInt(size));
         if (seg.bytes >= this.#limit) this.close(seg);
         kept += part.spans;
       }
     } catch (err) {
-      if (!this.#ioFailed) this.#host.log(`ractogateway: the spool in ${this.#config.dir} cannot be written (${String(err)}); failing instead`);
+      // Said once, then at most once a minute while writes keep failing (a disk that fills up
+      // again as soon as a segment is freed would otherwise say it at every batch).
+      if (performance.now() - this.#ioSaid >= IO_SAY_MILLIS) {
+        this.#ioSaid = performance.now();
+        this.#host.log(`ractogateway: the spool in ${this.#config.dir} cannot be written (${String(err)}); what it cannot take counts failed`);
+      }
       this.#ioFailed = true;
       return { kept, full: false };
     }
@@ -99,16 +127,17 @@ export class SpoolStore {
   }
 
   /**
-   * Writes a record at the end of `seg` and fsyncs it. On failure (a short write, a failed fsync)
-   * the file is cut back to the records it had and no longer appended to: what follows them on
-   * disk is exactly what `seg` knows.
+   * Writes a record (its head and payload, one writev) at the end of `seg`; the group commit
+   * syncs it. On failure (a short write: the disk is full) the file is cut back to the records
+   * it had and no longer appended to: what follows them on disk is exactly what `seg` knows.
    */
-  #append(seg: Segment, bytes: Buffer): void {
+  #append(seg: Segment, head: Buffer, body: Uint8Array): void {
     const fd = seg.fd as number;
+    const size = head.length + body.length;
     try {
-      const written = writeSync(fd, bytes);
-      if (written !== bytes.length) throw new Error(`short write: ${written} of ${bytes.length} bytes`);
-      fsyncSync(fd);
+      const written = writevSync(fd, [head, body]);
+      if (written !== size) throw new Error(`short write: ${written} of ${size} bytes`);
+      this.#sync.wrote(fd, size);
     } catch (err) {
       try {
         ftruncateSync(fd, seg.bytes);
@@ -130,8 +159,18 @@ export class SpoolStore {
     const path = join(this.#config.dir, name);
     const header = segmentHeader(this.#config.session, this.#host.names[dest]);
     const fd = openSync(path, 'wx', SPOOL_FILE_MODE);
-    writeSync(fd, header);
-    fsyncSync(fd);
+    try {
+      if (writeSync(fd, header) !== header.length) throw new Error('short write of a segment header');
+    } catch (err) {
+      closeSync(fd);
+      try {
+        unlinkSync(path);
+      } catch {
+        // Gone with its directory: nothing left to remove.
+      }
+      throw err;
+    }
+    this.#sync.wrote(fd, header.length);
     syncDir(this.#config.dir);
     const seg: Segment = { path, dest, destination: this.#host.names[dest], mine: true, bytes: header.length, records: [], next: 0, fd };
     Atomics.add(this.#host.counters, N_SPOOL_BYTES, BigInt(header.length));
@@ -145,9 +184,9 @@ export class SpoolStore {
     if (fd === undefined) return;
     seg.fd = undefined;
     try {
-      closeSync(fd);
+      this.#sync.close(fd);
     } catch (err) {
-      // Its records were fsync'd as they were appended: nothing of them is lost.
+      // Its records were written as they were appended: nothing of them is lost.
       this.#host.log(`ractogateway: spool segment ${seg.path} did not close (${String(err)})`);
     }
   }
@@ -177,6 +216,7 @@ export class SpoolStore {
   /** Deletes a segment whose records are all settled. */
   remove(seg: Segment): void {
     this.close(seg);
+    if (this.#mark?.seg === seg) this.#releaseMark();
     try {
       unlinkSync(seg.path);
     } catch {
@@ -188,26 +228,42 @@ export class SpoolStore {
   }
 
   /**
-   * Marks `r` SETTLED in its segment file (format.ts), fdatasync'd, before its spans are counted:
-   * whoever reads the file next skips it. A file that cannot be marked is said once; its record
-   * would then be sent again after a crash (at least once), never lost.
+   * Marks `r` SETTLED in its segment file (format.ts), written before its spans are counted and
+   * synced with the next group: whoever reads the file next skips it. A file that cannot be
+   * marked is said once; its record would then be sent again after a crash (at least once), never
+   * lost.
    */
   markSettled(seg: Segment, r: RecordInfo): void {
-    let fd: number | undefined;
     try {
-      fd = openSync(seg.path, 'r+');
+      // One descriptor for the segment being replayed, kept across its records: one sync per group.
+      if (this.#mark?.seg !== seg) {
+        this.#releaseMark();
+        this.#mark = { seg, fd: openSync(seg.path, 'r+') };
+      }
+      const fd = this.#mark.fd;
       const head = Buffer.alloc(RECORD_HEAD_BYTES);
       // Only a head that is still the record's (the file may have lost it): never write past the end.
       if (readSync(fd, head, 0, RECORD_HEAD_BYTES, r.at) !== RECORD_HEAD_BYTES || head.readUInt32LE(0) !== RECORD_MAGIC || head.readUInt32LE(8) !== r.spans) return;
       const tail = settledTail(head);
       if (writeSync(fd, tail, 0, tail.length, r.at + 12) !== tail.length) throw new Error('short write');
-      fdatasyncSync(fd);
+      this.#sync.wrote(fd, tail.length);
       this.#markFailed = false;
     } catch (err) {
       if (!this.#markFailed) this.#host.log(`ractogateway: spool segment ${seg.path} cannot mark replayed records (${String(err)}); after a crash they may be sent again`);
       this.#markFailed = true;
-    } finally {
-      if (fd !== undefined) closeSync(fd);
+      this.#releaseMark();
+    }
+  }
+
+  /** Closes the descriptor markSettled keeps (once its marks are synced). */
+  #releaseMark(): void {
+    const m = this.#mark;
+    this.#mark = undefined;
+    if (m === undefined) return;
+    try {
+      this.#sync.close(m.fd);
+    } catch {
+      // Its marks were written: a failed close loses none of them.
     }
   }
 
@@ -273,22 +329,10 @@ export class SpoolStore {
     this.queue.push(loaded.seg);
   }
 
-  /** Closes the open segments (at the worker's stop): what they hold stays for the next process. */
-  stop(): void {
+  /** Closes the open segments (at the worker's stop), synced: what they hold stays for the next process. */
+  async stop(): Promise<void> {
     for (const seg of this.queue) this.close(seg);
-  }
-}
-
-/** Makes a new file's directory entry durable (Linux); elsewhere a no-op. */
-function syncDir(dir: string): void {
-  try {
-    const fd = openSync(dir, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // Not supported here (Windows): the file's own fsync is what we have.
+    this.#releaseMark();
+    await this.#sync.stop();
   }
 }
