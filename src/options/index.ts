@@ -11,6 +11,7 @@ import { EMPTY_PRICE_TABLE, mergePriceTable, type ModelPricingInit, type PriceTa
 import { METRICS_OPTION_NAMES, resolveMetrics, type MetricsOptions } from './metrics.js';
 import { CONTENT_OPTION_NAMES, captureFromEnv, resolveContent, type ContentOptions } from './content.js';
 import type { ContentConfig } from '../shared/content-config.js';
+import { resourceAttributes, serviceInstanceId, type ResourceAttributes } from './identity.js';
 import { MAX_ATTRIBUTE_KEYS } from '../shared/layout.js';
 import type { MetricsConfig } from '../shared/metrics-config.js';
 import type { SpanNames } from '../spans/record.js';
@@ -23,6 +24,12 @@ export type { ExportOptions, OtlpCompression, OtlpHttpProtocol, WorkerExporterSp
 export interface RactoTracerOptions extends ExportOptions, MetricsOptions, ContentOptions {
   /** OTel resource `service.name`. Default 'ractogateway'. */
   serviceName?: string;
+  /**
+   * OTel resource `service.instance.id` of this process. Default: a fresh UUID per process, so
+   * that the processes of a node:cluster or PM2 group are told apart (give your own stable id,
+   * e.g. a pod name, only if it is unique per process).
+   */
+  serviceInstanceId?: string;
   /** Your prices by model id; they win over genai-prices and DEFAULT_COST_TABLE. tracer.setPriceTable() swaps them later. */
   priceTable?: Readonly<Record<string, ModelPricingInit>>;
   /** Span names: 'seed' (default) `llm.chat` / `llm.embed`; 'genai' `{gen_ai.operation.name} {model}`, e.g. `chat gpt-4o`. */
@@ -107,6 +114,8 @@ export const STRING_ARENA_BYTES_PER_ENTRY = 64;
 
 export interface ResolvedOptions extends ResolvedExport {
   serviceName: string;
+  /** The resource of every span and OTLP metrics push: service.name and this process's identity (identity.ts). */
+  resource: ResourceAttributes;
   priceTable: PriceTable;
   spanNames: SpanNames;
   attributeKeys: readonly string[];
@@ -130,7 +139,7 @@ export interface ResolvedOptions extends ResolvedExport {
 }
 
 const KNOWN = new Set([
-  'serviceName', 'priceTable', 'spanNames', 'attributeKeys', 'refreshPrices', ...Object.keys(DEFAULTS),
+  'serviceName', 'serviceInstanceId', 'priceTable', 'spanNames', 'attributeKeys', 'refreshPrices', ...Object.keys(DEFAULTS),
   ...EXPORT_OPTION_NAMES, ...METRICS_OPTION_NAMES, ...CONTENT_OPTION_NAMES,
 ]);
 
@@ -170,8 +179,10 @@ export function resolveOptions(
   }
   const keys = attributeKeys(o.attributeKeys);
   const destinations = resolveExport(o, env);
+  const serviceName = str(o, 'serviceName') ?? DEFAULTS.serviceName;
   return {
-    serviceName: str(o, 'serviceName') ?? DEFAULTS.serviceName,
+    serviceName,
+    resource: resourceAttributes(serviceName, serviceInstanceId(o.serviceInstanceId)),
     ...destinations,
     priceTable: mergePriceTable(EMPTY_PRICE_TABLE, options.priceTable),
     spanNames: oneOf(o, 'spanNames', ['seed', 'genai'] as const) ?? 'seed',

@@ -45,6 +45,8 @@ export interface WorkerConfig {
   /** performance.timeOrigin of the main thread: record end times are relative to it. */
   timeOrigin: number;
   serviceName: string;
+  /** The resource's attributes: service.name and this process's identity (options/identity.ts). */
+  resource: Record<string, string | number>;
   /** The price table of version 0 (the constructor's); later versions come as PricesMessage. */
   prices: PriceTableData;
   /** The refreshPrices option: fetch genai-prices' data (true: its own URL; a string: that URL) when first pricing. */

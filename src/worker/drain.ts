@@ -25,7 +25,7 @@ import { warmUp } from './warm-up.js';
 import { WorkerMetrics } from './metrics/host.js';
 import { TailSampler } from './metrics/sampling.js';
 import { OtlpProtoEncoder, PartialSuccessLog } from './otlp/index.js';
-import { tracerResource } from '../spans/resource.js';
+import { createResource } from '../spans/resource.js';
 import { PriceVersions } from './prices.js';
 import { Spool } from './spool/spool.js';
 import { REPLAY_BUDGET_MILLIS } from './spool/replay.js';
@@ -135,7 +135,7 @@ async function start(): Promise<void> {
         threadId,
         strings,
         attributeKeys: config.attributeKeys,
-        serviceName: config.serviceName,
+        resource: config.resource,
         exportTimeoutMillis: config.exportTimeoutMillis,
         log: (level, message) => post({ type: 'log', level, message: redactUrlCredentials(message) }),
       })
@@ -159,7 +159,7 @@ async function start(): Promise<void> {
   // Enough idle buffers for every batch in flight, of each kind (copy, ids, request).
   const pool = new BufferPool(3 * (config.maxPendingBatches + 1));
   // One resource for every form of a span: the OTLP requests and the ReadableSpans.
-  const resource = tracerResource(config.serviceName);
+  const resource = createResource(config.resource);
   const encoder = new OtlpProtoEncoder(resource.attributes, pool);
   // With a spool, shutdown does not wait out a collector that does not answer: the request goes
   // to disk at its next retry (otlp/retry.ts).

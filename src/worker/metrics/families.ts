@@ -52,8 +52,16 @@ export interface HistogramPoint {
   /** Per bucket (not cumulative), bounds.length + 1 of them. */
   buckets: number[];
 }
+/**
+ * How a gauge combines across the processes of one host (merge.ts): 'sum' (spans pending, spooled:
+ * the host's total means something), or 'process' (the default: one point per process, labelled
+ * with its pid and service.instance.id, where a sum means nothing, as a ring's fill ratio).
+ * Counters and histograms always sum.
+ */
+export type GaugeCombine = 'sum' | 'process';
 export type Family =
-  | { kind: 'counter' | 'gauge'; name: string; unit: string; help: string; points: NumberPoint[] }
+  | { kind: 'counter'; name: string; unit: string; help: string; points: NumberPoint[] }
+  | { kind: 'gauge'; name: string; unit: string; help: string; points: NumberPoint[]; combine?: GaugeCombine }
   | { kind: 'histogram'; name: string; unit: string; help: string; bounds: readonly number[]; points: HistogramPoint[] };
 
 /** One label set's merged values. */
@@ -160,10 +168,10 @@ function healthFamilies(h: MetricsHealth): Family[] {
     { kind: 'counter', name: 'ractogateway.spans.exported', unit: '{span}', help: 'Spans every destination acknowledged.', points: [{ labels: [], value: h.exported }] },
     { kind: 'counter', name: 'ractogateway.spans.dropped', unit: '{span}', help: 'Spans not exported on purpose, by reason.', points: byReason(h.droppedByReason) },
     { kind: 'counter', name: 'ractogateway.spans.failed', unit: '{span}', help: 'Spans that failed to export, by reason.', points: byReason(h.failedByReason) },
-    { kind: 'gauge', name: 'ractogateway.spans.pending', unit: '{span}', help: 'Spans recorded and not yet exported, dropped or failed.', points: [{ labels: [], value: h.pending }] },
-    { kind: 'gauge', name: 'ractogateway.spans.spooled', unit: '{span}', help: 'Spans held in the disk spool until the collector takes them (part of pending).', points: [{ labels: [], value: h.spooled }] },
+    { kind: 'gauge', name: 'ractogateway.spans.pending', unit: '{span}', help: 'Spans recorded and not yet exported, dropped or failed.', combine: 'sum', points: [{ labels: [], value: h.pending }] },
+    { kind: 'gauge', name: 'ractogateway.spans.spooled', unit: '{span}', help: 'Spans held in the disk spool until the collector takes them (part of pending).', combine: 'sum', points: [{ labels: [], value: h.spooled }] },
     { kind: 'counter', name: 'ractogateway.spans.replayed', unit: '{span}', help: 'Spans recorded by an earlier process and delivered from the disk spool.', points: [{ labels: [], value: h.replayed }] },
-    { kind: 'gauge', name: 'ractogateway.ring.fill', unit: '1', help: 'Share of the record ring holding records not yet copied out by a worker.',
+    { kind: 'gauge', name: 'ractogateway.ring.fill', unit: '1', help: 'Share of the record ring holding records not yet copied out by a worker (one point per process in a host-wide /metrics).',
       points: [{ labels: [], value: h.ringUsed / h.ringCapacity }] },
     { kind: 'counter', name: 'ractogateway.strings.folded', unit: '{call}', help: `Record calls whose provider, model or error type folded into __overflow__ (maxStrings).`,
       points: [{ labels: [], value: h.stringsFolded }] },

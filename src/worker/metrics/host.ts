@@ -1,26 +1,30 @@
 // Metrics in a worker: every worker aggregates what it drains (series.ts) and answers the host's
 // collect requests; one worker, the host (first to take C_METRICS_HOST), serves them. Worker
 // thread only: GET /metrics, the OTLP push timer and tracer.metricsText() all run on the host's
-// thread, so a scrape costs the gateway's event loop one small message (stats() for the health
-// families), not the rendering.
+// thread, so a scrape costs the gateway's event loop nothing.
 //
 // Cumulative series: each worker's table only grows. The host keeps the last part each worker
 // sent, so a worker that is slow to answer (or has stopped) still counts with its last numbers;
 // if the host itself dies, its replacement starts from zero, which Prometheus and OTLP cumulative
 // consumers read as a counter reset. A host that dies is replaced: the main thread frees
 // C_METRICS_HOST and asks the workers to elect a new one (MetricsElect).
+//
+// Across processes: with a fixed prometheusPort the host joins the host-wide group of that port
+// (group.ts), and /metrics and metricsText() answer the sum over every process of the machine;
+// OTLP pushes stay this process's own, under its own service.instance.id.
 
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { BroadcastChannel } from 'node:worker_threads';
 import { C_METRICS_DONE, C_METRICS_HOST, S_OWNER, slotWord } from '../../shared/layout.js';
 import type { MetricsConfig, MetricsMessage, MetricsPartData } from '../../shared/metrics-config.js';
 import type { StringLookup } from '../../spans/record.js';
 import { OtlpHttpSender } from '../otlp/index.js';
-import { families, type Family, type Series } from './families.js';
+import { MetricsEndpoint } from './endpoint.js';
+import { families, type Family, type Labels, type Series } from './families.js';
+import { HostGroup } from './group.js';
+import { groupSocketPath } from './group-socket.js';
 import { readHealth, type HealthSources } from './health.js';
 import { encodeMetricsRequest } from './otlp-metrics.js';
-import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from './prometheus.js';
+import { renderPrometheus } from './prometheus.js';
 import { SeriesTable } from './series.js';
 
 /** How long the host waits for the other workers' parts and the main thread's health. */
@@ -45,7 +49,8 @@ export interface MetricsHostDeps {
   threadId: number;
   strings: StringLookup;
   attributeKeys: readonly string[];
-  serviceName: string;
+  /** The resource's attributes (service.name, service.instance.id, process.pid, ...). */
+  resource: Record<string, string | number>;
   exportTimeoutMillis: number;
   log(level: 'warn' | 'error', message: string): void;
 }
@@ -56,7 +61,11 @@ export class WorkerMetrics {
   readonly #labelNames: string[];
   /** True on the host. */
   isHost: boolean;
-  #server: Server | undefined;
+  #endpoint: MetricsEndpoint | undefined;
+  /** The host-wide group of prometheusPort (none for port 0, or when its socket is unusable). */
+  #group: HostGroup | undefined;
+  /** The health as last reported to the group: a member reports again only when it changed. */
+  #reported = '';
   #push: NodeJS.Timeout | undefined;
   #sender: OtlpHttpSender | undefined;
   /** The last push failed (logged once until one succeeds). */
@@ -100,29 +109,57 @@ export class WorkerMetrics {
     }
     const prom = this.#d.config.prometheus;
     if (prom === undefined) return undefined;
-    const server = createServer((req, res) => {
-      if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
-        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try GET /metrics\n');
-        return;
-      }
-      this.text().then(
-        (body) => res.writeHead(200, { 'content-type': PROMETHEUS_CONTENT_TYPE }).end(body),
-        (err: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`${String(err)}\n`),
-      );
+    const endpoint = new MetricsEndpoint({
+      port: prom.port,
+      host: prom.host,
+      text: () => this.#hostText(),
+      // Also after a host died and this worker took over, when no 'ready' task asks.
+      listening: (port) => this.#d.channel.postMessage({ type: 'metrics-port', port } satisfies MetricsMessage),
+      log: this.#d.log,
     });
-    this.#server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(prom.port, prom.host, () => {
-        server.off('error', reject);
-        resolve();
+    this.#endpoint = endpoint;
+    if (prom.socketDir !== undefined && this.#group === undefined) {
+      const path = groupSocketPath(prom.socketDir, prom.port);
+      // The first claim's outcome is awaited below; serve() is for a takeover later on.
+      let starting = true;
+      const group = new HostGroup({
+        path,
+        labels: this.#processLabels(),
+        own: () => this.collect(),
+        changed: () => this.#changed(),
+        render: renderPrometheus,
+        serve: () => {
+          if (!starting) endpoint.listen().catch((err: unknown) => this.#d.log('warn', `ractogateway: ${(err as Error).message}`));
+        },
+        log: this.#d.log,
       });
-    });
-    server.on('error', (err) => this.#d.log('error', `ractogateway: metrics server error: ${String(err)}`));
-    const port = (server.address() as AddressInfo).port;
-    // Also after a host died and this worker took over, when no 'ready' task asks.
-    this.#d.channel.postMessage({ type: 'metrics-port', port } satisfies MetricsMessage);
-    return port;
+      try {
+        await group.start();
+        this.#group = group;
+      } catch (err) {
+        this.#d.log('warn', `ractogateway: prometheusPort ${prom.port}: the host-wide /metrics needs the Unix socket ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)}); this process serves its own metrics alone (set metricsSocketDir to a writable directory)`);
+      }
+      starting = false;
+      if (this.#group !== undefined && !group.isAggregator) {
+        // A member: the port is the host's, served by the aggregator.
+        this.#d.channel.postMessage({ type: 'metrics-port', port: prom.port } satisfies MetricsMessage);
+        return prom.port;
+      }
+    }
+    return endpoint.listen();
+  }
+
+  /** pid and service_instance_id: the labels of this process's own gauges in a host-wide /metrics. */
+  #processLabels(): Labels {
+    return [['pid', String(process.pid)], ['service_instance_id', String(this.#d.resource['service.instance.id'] ?? '')]];
+  }
+
+  /** Something was recorded, drained or exported since the last report to the group (shared counters only). */
+  #changed(): boolean {
+    const now = JSON.stringify(readHealth(this.#d.health));
+    if (now === this.#reported) return false;
+    this.#reported = now;
+    return true;
   }
 
   /** A message on either channel (every worker gets every message of both). */
@@ -166,9 +203,18 @@ export class WorkerMetrics {
     if (p.waiting.size === 0) p.done();
   }
 
-  /** The Prometheus exposition of every worker's series and the tracer's health. */
+  /**
+   * The Prometheus exposition for metricsText(): the host-wide one in a group (whichever process
+   * the gateway's router runs in), else every worker's series and the tracer's health.
+   */
   async text(): Promise<string> {
+    if (this.#group !== undefined) return this.#group.text();
     return renderPrometheus(await this.collect());
+  }
+
+  /** GET /metrics: the host-wide families on the group's aggregator, else this process's. */
+  async #hostText(): Promise<string> {
+    return renderPrometheus(this.#group !== undefined ? await this.#group.families() : await this.collect());
   }
 
   /** Gathers the other workers' parts; concurrent callers share one round. */
@@ -226,7 +272,7 @@ export class WorkerMetrics {
   }
 
   async #pushOnce(sender: OtlpHttpSender): Promise<void> {
-    const body = encodeMetricsRequest(await this.collect(), { 'service.name': this.#d.serviceName }, this.#startMs, Date.now());
+    const body = encodeMetricsRequest(await this.collect(), this.#d.resource, this.#startMs, Date.now());
     // One unit: a metrics request is never split (a 413 comes back as tooLarge, a failure here).
     const outcome = await sender.send(body, 1);
     if (outcome.ok && outcome.tooLarge === undefined) {
@@ -240,7 +286,8 @@ export class WorkerMetrics {
   /**
    * At shutdown, after this worker's drain loop ended. Another worker sends the host its final
    * part. The host waits (up to FINAL_WAIT_MILLIS) for every other worker's final part, pushes
-   * once more (so the final counts reach the backend), stops the server and the timer, and
+   * once more (so the final counts reach the backend), gives its final counts to the host's group,
+   * stops the server and the timer, and
    * tells the main thread through C_METRICS_DONE.
    */
   async stop(): Promise<void> {
@@ -258,13 +305,11 @@ export class WorkerMetrics {
       // A push still in flight carries older counts: the last one follows it.
       await this.#pushing;
       await this.push();
+      // The group keeps this process's final counts (a member's go to the aggregator; an
+      // aggregator's to the member that takes over).
+      await this.#group?.stop(this.#families());
     } finally {
-      const server = this.#server;
-      if (server !== undefined) {
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeAllConnections();
-        await closed;
-      }
+      await this.#endpoint?.close();
       Atomics.store(d.control, C_METRICS_DONE, 1);
       Atomics.notify(d.control, C_METRICS_DONE);
     }

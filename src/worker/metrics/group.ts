@@ -1,0 +1,109 @@
+// One /metrics per host: the processes of a host that ask for the same prometheusPort form a group
+// on the Unix socket next to the port. One of them, the aggregator (aggregator.ts), serves the port
+// with the sum of everyone's families; the others are members (member.ts). No primary of ours is
+// needed: node:cluster workers, PM2's cluster mode and processes started by hand all meet on the
+// socket. Worker thread (the metrics host of each process).
+//
+// Takeover: when the aggregator's process dies, the kernel closes every member's connection; each
+// member tries to claim the socket again (group-socket.ts) after a random 0-50 ms, one wins and
+// serves the port, the others connect to it. The new aggregator starts from the live processes'
+// counts: the exited processes' and the dead aggregator's counts are gone, which Prometheus reads
+// as a counter reset. An aggregator that shuts down in order hands its counts to a member first,
+// which passes them to the next aggregator: then nothing resets.
+
+import type { Family, Labels } from './families.js';
+import { Aggregator } from './aggregator.js';
+import { claimGroup } from './group-socket.js';
+import { Member } from './member.js';
+
+/** Longest random wait before a member claims the socket of an aggregator that went away. */
+const TAKEOVER_JITTER_MILLIS = 50;
+
+export interface GroupDeps {
+  path: string;
+  /** This process's per-process labels: pid, service_instance_id. */
+  labels: Labels;
+  /** This process's own families (the metrics host's collect over its worker threads). */
+  own(): Promise<Family[]>;
+  changed(): boolean;
+  render(families: Family[]): string;
+  /** This process became the aggregator: it serves /metrics on the port from now on. */
+  serve(): void;
+  log(level: 'warn' | 'error', message: string): void;
+}
+
+export class HostGroup {
+  readonly #d: GroupDeps;
+  #aggregator: Aggregator | undefined;
+  #member: Member | undefined;
+  /** Counts an aggregator handed over at its shutdown, not yet passed to the next one. */
+  #handoff: Family[] | undefined;
+  #stopped = false;
+
+  constructor(d: GroupDeps) {
+    this.#d = d;
+  }
+
+  get isAggregator(): boolean {
+    return this.#aggregator !== undefined;
+  }
+
+  /** Joins the group, or founds it. Rejects with the system's error when the socket path is unusable. */
+  async start(): Promise<void> {
+    const d = this.#d;
+    const aggregator = new Aggregator({ own: d.own, labels: d.labels, render: d.render, log: d.log });
+    const claim = await claimGroup(d.path, (socket) => aggregator.accept(socket));
+    if (claim.role === 'aggregator') {
+      aggregator.attach(claim.server);
+      this.#aggregator = aggregator;
+      if (this.#stopped) return void aggregator.stop([]);
+      if (this.#handoff !== undefined) aggregator.retire(this.#handoff);
+      this.#handoff = undefined;
+      d.serve();
+      return;
+    }
+    const member = new Member(claim.socket, {
+      own: d.own,
+      changed: d.changed,
+      labels: d.labels,
+      lost: () => this.#takeOver(),
+      handoff: (families) => (this.#handoff = families),
+      log: d.log,
+    });
+    this.#member = member;
+    if (this.#stopped) return void member.stop([]);
+    if (this.#handoff !== undefined) member.retire(this.#handoff);
+    this.#handoff = undefined;
+  }
+
+  /** The aggregator went away: claim the socket again (serve, or join whoever did). */
+  #takeOver(): void {
+    this.#member = undefined;
+    if (this.#stopped) return;
+    setTimeout(() => {
+      if (this.#stopped) return;
+      this.start().catch((err: unknown) => this.#d.log('error', `ractogateway: the host's metrics group lost its aggregator and this process could not take over: ${String(err)}`));
+    }, Math.random() * TAKEOVER_JITTER_MILLIS);
+  }
+
+  /** The host-wide families (on the aggregator), for /metrics. */
+  families(): Promise<Family[]> {
+    return this.#aggregator?.families() ?? this.#d.own();
+  }
+
+  /** The host-wide text, wherever this process stands (metricsText()). */
+  async text(): Promise<string> {
+    if (this.#aggregator !== undefined) return this.#d.render(await this.#aggregator.families());
+    const text = await this.#member?.render();
+    if (text !== undefined) return text;
+    // Between two aggregators, or one that does not answer: this process's numbers, said so.
+    return `# ractogateway: the host's metrics aggregator did not answer; these are this process's numbers alone\n${this.#d.render(await this.#d.own())}`;
+  }
+
+  /** At shutdown(), with this process's final families: none of its counts is lost. */
+  async stop(final: Family[]): Promise<void> {
+    this.#stopped = true;
+    await this.#member?.stop(final);
+    await this.#aggregator?.stop(final);
+  }
+}
