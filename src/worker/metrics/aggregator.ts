@@ -180,10 +180,11 @@ export class Aggregator {
   }
 }
 
+/** How many processes the scrape sums, labelled with the pid of the one serving it (a takeover shows). */
 function processesFamily(n: number): Family {
   return {
     kind: 'gauge', name: 'ractogateway.metrics.processes', unit: '{process}', combine: 'sum',
-    help: 'Processes of this host whose metrics this /metrics sums (this one and the members connected to it).',
-    points: [{ labels: [], value: n }],
+    help: 'Processes of this host whose metrics this /metrics sums (the serving one, aggregator_pid, and those connected to it).',
+    points: [{ labels: [['aggregator_pid', String(process.pid)]], value: n }],
   };
 }
