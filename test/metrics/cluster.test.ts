@@ -6,7 +6,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHttpReceiver, type Receiver } from '../e2e/receivers.js';
-import { freePort, scrape, scrapeUntil, socketDir } from './group-helpers.js';
+import { freePort, removeSocketDirs, scrape, scrapeUntil, socketDir } from './group-helpers.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/metrics-cluster.mjs', import.meta.url));
 
@@ -60,6 +60,7 @@ function start(env: Record<string, string>, receiver: Receiver): Group {
       }
     }
     await receiver.close();
+    removeSocketDirs();
   };
   return group;
 }

@@ -1,6 +1,6 @@
 // What the host-wide /metrics tests share: a free port, a private socket directory, scraping, and
 // reading the summed numbers with the real exposition parser (prom.ts).
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,9 +14,18 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+const made: string[] = [];
+
 /** A directory of its own for the group's socket, so parallel test files never meet. */
 export function socketDir(): string {
-  return mkdtempSync(join(tmpdir(), 'racto-grp-'));
+  const dir = mkdtempSync(join(tmpdir(), 'racto-grp-'));
+  made.push(dir);
+  return dir;
+}
+
+/** Removes the directories socketDir() made (call once the groups are gone). */
+export function removeSocketDirs(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 export interface Scrape {
