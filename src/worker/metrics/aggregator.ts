@@ -4,7 +4,7 @@
 // of that process): none of this runs on a gateway's event loop.
 //
 // Forgetting: a member that goes away (shutdown(), a crash, SIGKILL: the kernel closes its socket
-// in every case) has its counters and histograms folded into `retired`, summed by labels, so
+// in every case) has its series and its counters folded into `retired`, summed by labels, so
 // memory does not grow with the processes that come and go; its gauges go with it. A member that
 // is still connected but has sent nothing for STALE_MILLIS (stopped, or its event loop stuck)
 // keeps its counts but loses its per-process gauges until it reports again.
@@ -12,7 +12,7 @@
 import type { Server, Socket } from 'node:net';
 import type { Family, Labels } from './families.js';
 import { FrameReader, writeFrame, type GroupMessage } from './frames.js';
-import { FamilySum, lasting } from './merge.js';
+import { lastingMetrics, MetricsSum, sumFamilies, type ProcessMetrics } from './process-metrics.js';
 
 /** How long a scrape waits for the members' fresh families before using their last ones. */
 export const COLLECT_WAIT_MILLIS = 1_000;
@@ -24,14 +24,16 @@ const STOP_WAIT_MILLIS = 1_000;
 interface Member {
   socket: Socket;
   labels: Labels | undefined;
-  families: Family[] | undefined;
+  metrics: ProcessMetrics | undefined;
   seenAt: number;
 }
 
 export interface AggregatorDeps {
-  /** This process's own families, and its per-process labels. */
-  own(): Promise<Family[]>;
+  /** This process's own metrics, and its per-process labels. */
+  own(): Promise<ProcessMetrics>;
   labels: Labels;
+  /** The metricAttributes names, labels of the series' families (the same in every process of a group). */
+  labelNames: readonly string[];
   /** The host-wide text, for a member's metricsText(). */
   render(families: Family[]): string;
   log(level: 'warn' | 'error', message: string): void;
@@ -41,7 +43,7 @@ export class Aggregator {
   readonly #d: AggregatorDeps;
   readonly #members = new Set<Member>();
   /** What exited members counted (and what an earlier aggregator handed over at its shutdown). */
-  readonly #retired = new FamilySum();
+  #retired = new MetricsSum();
   #server: Server | undefined;
   #nextId = 1;
   /** The collect in progress: the members it still waits for. */
@@ -63,13 +65,13 @@ export class Aggregator {
   }
 
   /** Counts an earlier aggregator handed over at its shutdown. */
-  retire(families: Family[]): void {
-    this.#retired.add(lasting(families));
+  retire(metrics: ProcessMetrics): void {
+    this.#retired.add(lastingMetrics(metrics));
   }
 
   /** A member connected. */
   accept(socket: Socket): void {
-    const m: Member = { socket, labels: undefined, families: undefined, seenAt: performance.now() };
+    const m: Member = { socket, labels: undefined, metrics: undefined, seenAt: performance.now() };
     this.#members.add(m);
     const reader = new FrameReader((msg) => this.#onMessage(m, msg), (problem) => {
       this.#d.log('warn', `ractogateway: a process of the metrics group sent ${problem}; it is disconnected`);
@@ -87,18 +89,18 @@ export class Aggregator {
         m.labels = msg.labels;
         return;
       case 'report':
-        m.families = msg.families;
+        m.metrics = msg.metrics;
         this.#arrived(msg.id, m);
         return;
       case 'final':
         // Its last counts, at its shutdown(): kept, and nothing more from it.
-        this.#retired.add(lasting(msg.families));
-        m.families = undefined;
+        this.retire(msg.metrics);
+        m.metrics = undefined;
         this.#members.delete(m);
         this.#pending?.waiting.delete(m);
         return;
       case 'retired':
-        this.#retired.add(lasting(msg.families));
+        this.retire(msg.metrics);
         return;
       case 'render':
         this.families().then(
@@ -118,7 +120,7 @@ export class Aggregator {
   /** A member's connection closed: its last counts stay, folded into the retired sums. */
   #left(m: Member): void {
     if (!this.#members.delete(m)) return;
-    if (m.families !== undefined) this.#retired.add(lasting(m.families));
+    if (m.metrics !== undefined) this.retire(m.metrics);
     const p = this.#pending;
     if (p !== undefined && p.waiting.delete(m) && p.waiting.size === 0) p.done();
   }
@@ -147,15 +149,15 @@ export class Aggregator {
       });
       this.#pending = undefined;
     }
-    const sum = new FamilySum().add(await own, this.#d.labels);
+    const sum = new MetricsSum().add(await own, this.#d.labels);
     const now = performance.now();
     for (const m of this.#members) {
-      if (m.families === undefined) continue;
+      if (m.metrics === undefined) continue;
       const stale = m.labels === undefined || now - m.seenAt > STALE_MILLIS;
-      sum.add(stale ? lasting(m.families) : m.families, stale ? undefined : m.labels);
+      sum.add(stale ? lastingMetrics(m.metrics) : m.metrics, stale ? undefined : m.labels);
     }
-    sum.add(this.#retired.families());
-    return [...sum.families(), processesFamily(this.#members.size + 1)];
+    sum.add(this.#retired.report());
+    return [...sumFamilies(sum, this.#d.labelNames), processesFamily(this.#members.size + 1)];
   }
 
   /**
@@ -163,11 +165,9 @@ export class Aggregator {
    * them to the next aggregator (no counter reset when the aggregator leaves in order). Then the
    * socket closes; the members elect the next aggregator among themselves.
    */
-  async stop(final: Family[]): Promise<void> {
+  async stop(final: ProcessMetrics): Promise<void> {
     const heir = this.#members.values().next().value;
-    if (heir !== undefined) {
-      this.#send(heir, { t: 'handoff', families: new FamilySum().add(lasting(final)).add(this.#retired.families()).families() });
-    }
+    if (heir !== undefined) this.#send(heir, { t: 'handoff', metrics: this.#retired.add(lastingMetrics(final)).report() });
     const server = this.#server;
     for (const m of this.#members) m.socket.end();
     if (server === undefined) return;

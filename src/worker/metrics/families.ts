@@ -105,6 +105,14 @@ function histogram(v: Float64Array, labels: Labels, count: number, sum: number, 
 
 /** Every metric family over the merged series, then the tracer's health. */
 export function families(series: readonly Series[], names: Names, overflowed: number, health: MetricsHealth): Family[] {
+  return [...seriesFamilies(series, names, overflowed), ...healthFamilies(health)];
+}
+
+/**
+ * The families that are projections of the series: a host-wide /metrics sums the processes'
+ * series first and projects once (group.ts), so every family added here sums across processes.
+ */
+export function seriesFamilies(series: readonly Series[], names: Names, overflowed: number): Family[] {
   const extra = (key: number[]): Labels => names.labelNames.map((n, k) => [n, key[KEY_LABELS + k] === 0 ? '' : text(names, key[KEY_LABELS + k])]);
   const gateway = (key: number[]): Labels => [['provider', text(names, key[KEY_PROVIDER])], ['model', text(names, key[KEY_MODEL])]];
   const genai = (key: number[]): Labels => {
@@ -153,7 +161,6 @@ export function families(series: readonly Series[], names: Names, overflowed: nu
     { kind: 'counter', name: 'ractogateway.metric_series.overflow', unit: '{call}', help: `Calls counted under the ${OTHER_LABEL} series because maxMetricSeries was reached.`,
       points: [{ labels: [], value: overflowed }] },
   ];
-  out.push(...healthFamilies(health));
   return out;
 }
 
@@ -161,7 +168,8 @@ function insert(labels: Labels, at: number, label: [string, string]): Labels {
   return [...labels.slice(0, at), label, ...labels.slice(at)];
 }
 
-function healthFamilies(h: MetricsHealth): Family[] {
+/** The tracer's own health (stats()) as families: each process's own, summed as families across a host. */
+export function healthFamilies(h: MetricsHealth): Family[] {
   const byReason = (o: Record<string, number>): NumberPoint[] => Object.entries(o).map(([reason, value]) => ({ labels: [['reason', reason]], value }));
   return [
     { kind: 'counter', name: 'ractogateway.spans.recorded', unit: '{span}', help: 'Record calls accepted or dropped by the tracer.', points: [{ labels: [], value: h.recorded }] },

@@ -3,27 +3,29 @@
 // (the metrics host of each process).
 //
 //   member -> aggregator   hello {labels}          once, on connecting: pid and service_instance_id
-//                          report {id, families}   its families: unasked every REPORT_INTERVAL_MILLIS
-//                                                  when they changed (id 0), or answering a collect
-//                          final {families}        at shutdown(): its last counts, then it leaves
+//                          report {id, metrics}    its metrics (process-metrics.ts): unasked every
+//                                                  REPORT_INTERVAL_MILLIS when they changed (id 0),
+//                                                  or answering a collect
+//                          final {metrics}         at shutdown(): its last counts, then it leaves
 //                          render {id}             its metricsText() wants the host-wide text
-//                          retired {families}      counts handed over by an aggregator that shut down
-//   aggregator -> member   collect {id}            a scrape wants everyone's current families
+//                          retired {metrics}       counts handed over by an aggregator that shut down
+//   aggregator -> member   collect {id}            a scrape wants everyone's current metrics
 //                          text {id, text}         the answer to render
-//                          handoff {families}      at its shutdown(): its own and the exited processes' counts
+//                          handoff {metrics}       at its shutdown(): its own and the exited processes' counts
 
 import type { Socket } from 'node:net';
-import type { Family, Labels } from './families.js';
+import type { Labels } from './families.js';
+import type { ProcessMetrics } from './process-metrics.js';
 
 export type GroupMessage =
   | { t: 'hello'; labels: Labels }
-  | { t: 'report'; id: number; families: Family[] }
-  | { t: 'final'; families: Family[] }
+  | { t: 'report'; id: number; metrics: ProcessMetrics }
+  | { t: 'final'; metrics: ProcessMetrics }
   | { t: 'render'; id: number }
-  | { t: 'retired'; families: Family[] }
+  | { t: 'retired'; metrics: ProcessMetrics }
   | { t: 'collect'; id: number }
   | { t: 'text'; id: number; text: string }
-  | { t: 'handoff'; families: Family[] };
+  | { t: 'handoff'; metrics: ProcessMetrics };
 
 /** A frame longer than this is a protocol error (a peer that is not ours): the connection is closed. */
 export const MAX_FRAME_BYTES = 256 * 1024 * 1024;

@@ -15,6 +15,10 @@ import type { Family, Labels } from './families.js';
 import { Aggregator } from './aggregator.js';
 import { claimGroup } from './group-socket.js';
 import { Member } from './member.js';
+import { MetricsSum, sumFamilies, type ProcessMetrics } from './process-metrics.js';
+
+/** What a group that stops before it started has to give. */
+const EMPTY: ProcessMetrics = { keys: [], values: [], overflowed: 0, families: [] };
 
 /** Longest random wait before a member claims the socket of an aggregator that went away. */
 const TAKEOVER_JITTER_MILLIS = 50;
@@ -23,8 +27,10 @@ export interface GroupDeps {
   path: string;
   /** This process's per-process labels: pid, service_instance_id. */
   labels: Labels;
-  /** This process's own families (the metrics host's collect over its worker threads). */
-  own(): Promise<Family[]>;
+  /** This process's own metrics (the metrics host's collect over its worker threads). */
+  own(): Promise<ProcessMetrics>;
+  /** The metricAttributes names. */
+  labelNames: readonly string[];
   changed(): boolean;
   render(families: Family[]): string;
   /** This process became the aggregator: it serves /metrics on the port from now on. */
@@ -37,7 +43,7 @@ export class HostGroup {
   #aggregator: Aggregator | undefined;
   #member: Member | undefined;
   /** Counts an aggregator handed over at its shutdown, not yet passed to the next one. */
-  #handoff: Family[] | undefined;
+  #handoff: ProcessMetrics | undefined;
   #stopped = false;
 
   constructor(d: GroupDeps) {
@@ -51,12 +57,12 @@ export class HostGroup {
   /** Joins the group, or founds it. Rejects with the system's error when the socket path is unusable. */
   async start(): Promise<void> {
     const d = this.#d;
-    const aggregator = new Aggregator({ own: d.own, labels: d.labels, render: d.render, log: d.log });
+    const aggregator = new Aggregator({ own: d.own, labels: d.labels, labelNames: d.labelNames, render: d.render, log: d.log });
     const claim = await claimGroup(d.path, (socket) => aggregator.accept(socket));
     if (claim.role === 'aggregator') {
       aggregator.attach(claim.server);
       this.#aggregator = aggregator;
-      if (this.#stopped) return void aggregator.stop([]);
+      if (this.#stopped) return void aggregator.stop(EMPTY);
       if (this.#handoff !== undefined) aggregator.retire(this.#handoff);
       this.#handoff = undefined;
       d.serve();
@@ -67,11 +73,11 @@ export class HostGroup {
       changed: d.changed,
       labels: d.labels,
       lost: () => this.#takeOver(),
-      handoff: (families) => (this.#handoff = families),
+      handoff: (metrics) => (this.#handoff = metrics),
       log: d.log,
     });
     this.#member = member;
-    if (this.#stopped) return void member.stop([]);
+    if (this.#stopped) return void member.stop(EMPTY);
     if (this.#handoff !== undefined) member.retire(this.#handoff);
     this.#handoff = undefined;
   }
@@ -86,9 +92,13 @@ export class HostGroup {
     }, Math.random() * TAKEOVER_JITTER_MILLIS);
   }
 
-  /** The host-wide families (on the aggregator), for /metrics. */
-  families(): Promise<Family[]> {
-    return this.#aggregator?.families() ?? this.#d.own();
+  /** The host-wide families (on the aggregator), for /metrics; this process's own elsewhere. */
+  async families(): Promise<Family[]> {
+    return this.#aggregator?.families() ?? this.#own();
+  }
+
+  async #own(): Promise<Family[]> {
+    return sumFamilies(new MetricsSum().add(await this.#d.own(), this.#d.labels), this.#d.labelNames);
   }
 
   /** The host-wide text, wherever this process stands (metricsText()). */
@@ -97,11 +107,11 @@ export class HostGroup {
     const text = await this.#member?.render();
     if (text !== undefined) return text;
     // Between two aggregators, or one that does not answer: this process's numbers, said so.
-    return `# ractogateway: the host's metrics aggregator did not answer; these are this process's numbers alone\n${this.#d.render(await this.#d.own())}`;
+    return `# ractogateway: the host's metrics aggregator did not answer; these are this process's numbers alone\n${this.#d.render(await this.#own())}`;
   }
 
   /** At shutdown(), with this process's final families: none of its counts is lost. */
-  async stop(final: Family[]): Promise<void> {
+  async stop(final: ProcessMetrics): Promise<void> {
     this.#stopped = true;
     await this.#member?.stop(final);
     await this.#aggregator?.stop(final);

@@ -19,10 +19,11 @@ import type { MetricsConfig, MetricsMessage, MetricsPartData } from '../../share
 import type { StringLookup } from '../../spans/record.js';
 import { OtlpHttpSender } from '../otlp/index.js';
 import { MetricsEndpoint } from './endpoint.js';
-import { families, type Family, type Labels, type Series } from './families.js';
+import { families, healthFamilies, type Family, type Labels, type Series } from './families.js';
 import { HostGroup } from './group.js';
 import { groupSocketPath } from './group-socket.js';
 import { readHealth, type HealthSources } from './health.js';
+import { processMetrics, type ProcessMetrics } from './process-metrics.js';
 import { encodeMetricsRequest } from './otlp-metrics.js';
 import { renderPrometheus } from './prometheus.js';
 import { SeriesTable } from './series.js';
@@ -79,7 +80,7 @@ export class WorkerMetrics {
   readonly #parts = new Map<number, MetricsPartData>();
   /** The collect in progress: what it still waits for, and how to finish it. */
   #pending: { id: number; waiting: Set<number>; done: () => void } | undefined;
-  #collecting: Promise<Family[]> | undefined;
+  #collecting: Promise<void> | undefined;
   /** Workers that sent their final part (at their shutdown). */
   readonly #finals = new Set<number>();
 
@@ -125,7 +126,8 @@ export class WorkerMetrics {
       const group = new HostGroup({
         path,
         labels: this.#processLabels(),
-        own: () => this.collect(),
+        own: () => this.#processMetrics(),
+        labelNames: this.#labelNames,
         changed: () => this.#changed(),
         render: renderPrometheus,
         serve: () => {
@@ -217,13 +219,31 @@ export class WorkerMetrics {
     return renderPrometheus(this.#group !== undefined ? await this.#group.families() : await this.collect());
   }
 
+  /** Every worker's series and the tracer's health, as families (this process's own). */
+  async collect(): Promise<Family[]> {
+    await this.#gather();
+    return this.#families();
+  }
+
+  /** This process's report to its host's group (process-metrics.ts), after a gathering round. */
+  async #processMetrics(): Promise<ProcessMetrics> {
+    await this.#gather();
+    return this.#report();
+  }
+
+  #report(): ProcessMetrics {
+    const { series, overflowed } = this.#merged();
+    const strings = this.#d.strings;
+    return processMetrics(series, (i) => strings.get(i), overflowed, healthFamilies(readHealth(this.#d.health)));
+  }
+
   /** Gathers the other workers' parts; concurrent callers share one round. */
-  collect(): Promise<Family[]> {
+  #gather(): Promise<void> {
     this.#collecting ??= this.#collect().finally(() => (this.#collecting = undefined));
     return this.#collecting;
   }
 
-  async #collect(): Promise<Family[]> {
+  async #collect(): Promise<void> {
     const d = this.#d;
     const id = this.#nextId++;
     const waiting = new Set<number>();
@@ -231,18 +251,17 @@ export class WorkerMetrics {
       const owner = Atomics.load(d.control, slotWord(slot, S_OWNER));
       if (owner !== 0 && owner !== d.threadId) waiting.add(owner);
     }
-    if (waiting.size > 0) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, COLLECT_WAIT_MILLIS);
-        this.#pending = { id, waiting, done: () => { clearTimeout(timer); resolve(); } };
-        d.peers.postMessage({ type: 'metrics-collect', id, host: d.threadId } satisfies MetricsMessage);
-      });
-      this.#pending = undefined;
-    }
-    return this.#families();
+    if (waiting.size === 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, COLLECT_WAIT_MILLIS);
+      this.#pending = { id, waiting, done: () => { clearTimeout(timer); resolve(); } };
+      d.peers.postMessage({ type: 'metrics-collect', id, host: d.threadId } satisfies MetricsMessage);
+    });
+    this.#pending = undefined;
   }
 
-  #families(): Family[] {
+  /** This worker's series plus the other workers' last parts, summed by key. */
+  #merged(): { series: Series[]; overflowed: number } {
     const merged = new Map<string, Series>();
     let overflowed = this.table.overflowed;
     const add = (keys: number[][], values: Float64Array[]): void => {
@@ -258,8 +277,13 @@ export class WorkerMetrics {
       add(part.keys, part.values);
       overflowed += part.overflowed;
     }
+    return { series: [...merged.values()], overflowed };
+  }
+
+  #families(): Family[] {
+    const { series, overflowed } = this.#merged();
     const strings = this.#d.strings;
-    return families([...merged.values()], { string: (i) => strings.get(i), labelNames: this.#labelNames }, overflowed, readHealth(this.#d.health));
+    return families(series, { string: (i) => strings.get(i), labelNames: this.#labelNames }, overflowed, readHealth(this.#d.health));
   }
 
   /** One OTLP push of everything so far. Failures are logged once per run of failures, never thrown. */
@@ -307,7 +331,7 @@ export class WorkerMetrics {
       await this.push();
       // The group keeps this process's final counts (a member's go to the aggregator; an
       // aggregator's to the member that takes over).
-      await this.#group?.stop(this.#families());
+      await this.#group?.stop(this.#report());
     } finally {
       await this.#endpoint?.close();
       Atomics.store(d.control, C_METRICS_DONE, 1);

@@ -5,8 +5,9 @@
 // metrics host of the process).
 
 import type { Socket } from 'node:net';
-import type { Family, Labels } from './families.js';
+import type { Labels } from './families.js';
 import { FrameReader, writeFrame, type GroupMessage } from './frames.js';
+import type { ProcessMetrics } from './process-metrics.js';
 
 /** Between two unasked reports: what a killed member can lose at most (documented: ≤ 1 s). */
 export const REPORT_INTERVAL_MILLIS = 1_000;
@@ -16,14 +17,14 @@ const RENDER_WAIT_MILLIS = 3_000;
 const STOP_WAIT_MILLIS = 1_000;
 
 export interface MemberDeps {
-  own(): Promise<Family[]>;
+  own(): Promise<ProcessMetrics>;
   /** Something was recorded or drained since the last call (cheap: shared counters). */
   changed(): boolean;
   labels: Labels;
   /** The connection ended while this process was not stopping: the group needs a new aggregator. */
   lost(): void;
   /** Counts an aggregator handed over at its shutdown (for the next aggregator). */
-  handoff(families: Family[]): void;
+  handoff(metrics: ProcessMetrics): void;
   log(level: 'warn' | 'error', message: string): void;
 }
 
@@ -64,8 +65,8 @@ export class Member {
 
   async #report(id: number): Promise<void> {
     try {
-      const families = await this.#d.own();
-      if (!this.#stopping) this.#send({ t: 'report', id, families });
+      const metrics = await this.#d.own();
+      if (!this.#stopping) this.#send({ t: 'report', id, metrics });
     } catch (err) {
       this.#d.log('warn', `ractogateway: this process's metrics could not be gathered for the host's /metrics: ${String(err)}`);
     }
@@ -81,7 +82,7 @@ export class Member {
         this.#renders.delete(msg.id);
         return;
       case 'handoff':
-        this.#d.handoff(msg.families);
+        this.#d.handoff(msg.metrics);
         return;
       default:
         return;
@@ -89,8 +90,8 @@ export class Member {
   }
 
   /** Counts handed over by an earlier aggregator, for this one to keep. */
-  retire(families: Family[]): void {
-    this.#send({ t: 'retired', families });
+  retire(metrics: ProcessMetrics): void {
+    this.#send({ t: 'retired', metrics });
   }
 
   /** The host-wide text from the aggregator; undefined when it does not answer in time. */
@@ -110,11 +111,11 @@ export class Member {
   }
 
   /** At shutdown(): the final counts, then the connection ends (nothing is lost). */
-  async stop(final: Family[]): Promise<void> {
+  async stop(final: ProcessMetrics): Promise<void> {
     if (this.#stopping) return;
     this.#stopping = true;
     clearInterval(this.#timer);
-    this.#send({ t: 'final', families: final });
+    this.#send({ t: 'final', metrics: final });
     await new Promise<void>((resolve) => {
       if (this.#socket.destroyed) return resolve();
       // The aggregator closes its side on our end; a stuck one does not hold shutdown() long.
