@@ -9,6 +9,7 @@
 // belongs to a process that died holding it). On Windows the path is a named pipe, which dies with
 // its process: nothing is ever stale.
 
+import { chmodSync } from 'node:fs';
 import { open, stat, unlink } from 'node:fs/promises';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
@@ -36,6 +37,8 @@ function listen(path: string, onConnection: (s: Socket) => void): Promise<Server
     server.once('error', reject);
     server.listen(path, () => {
       server.off('error', reject);
+      // The group's numbers are the gateway's: only processes of the same user may join or read them.
+      if (process.platform !== 'win32') chmodSync(path, 0o600);
       resolve(server);
     });
   });

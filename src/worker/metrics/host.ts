@@ -17,14 +17,13 @@ import type { BroadcastChannel } from 'node:worker_threads';
 import { C_METRICS_DONE, C_METRICS_HOST, S_OWNER, slotWord } from '../../shared/layout.js';
 import type { MetricsConfig, MetricsMessage, MetricsPartData } from '../../shared/metrics-config.js';
 import type { StringLookup } from '../../spans/record.js';
-import { OtlpHttpSender } from '../otlp/index.js';
 import { MetricsEndpoint } from './endpoint.js';
 import { families, healthFamilies, type Family, type Labels, type Series } from './families.js';
 import { HostGroup } from './group.js';
 import { groupSocketPath } from './group-socket.js';
 import { readHealth, type HealthSources } from './health.js';
 import { processMetrics, type ProcessMetrics } from './process-metrics.js';
-import { encodeMetricsRequest } from './otlp-metrics.js';
+import { MetricsPush } from './otlp-push.js';
 import { renderPrometheus } from './prometheus.js';
 import { SeriesTable } from './series.js';
 
@@ -32,8 +31,6 @@ import { SeriesTable } from './series.js';
 const COLLECT_WAIT_MILLIS = 250;
 /** How long the host waits at shutdown for the other workers' final parts. */
 const FINAL_WAIT_MILLIS = 1_000;
-/** How long the pushes may retry once shutdown began (the main thread waits 5 s for the host). */
-const FINAL_PUSH_MILLIS = 2_000;
 /** The id of a worker's final part, sent unasked when its drain loop ends. */
 const FINAL = 0;
 
@@ -67,15 +64,7 @@ export class WorkerMetrics {
   #group: HostGroup | undefined;
   /** The health as last reported to the group: a member reports again only when it changed. */
   #reported = '';
-  #push: NodeJS.Timeout | undefined;
-  #sender: OtlpHttpSender | undefined;
-  /** The last push failed (logged once until one succeeds). */
-  #pushFailing = false;
-  /** The push in progress. */
-  #pushing: Promise<void> | undefined;
-  /** Set at shutdown: pushes stop retrying after this performance.now(). */
-  #giveUpAt: number | undefined;
-  readonly #startMs = Date.now();
+  #push: MetricsPush | undefined;
   #nextId = 1;
   readonly #parts = new Map<number, MetricsPartData>();
   /** The collect in progress: what it still waits for, and how to finish it. */
@@ -96,17 +85,8 @@ export class WorkerMetrics {
     if (!this.isHost) return undefined;
     const otlp = this.#d.config.otlp;
     if (otlp !== undefined) {
-      this.#sender = new OtlpHttpSender({
-        url: otlp.url,
-        headers: otlp.headers,
-        compression: 'none',
-        // The spans' budget: a collector slower than the interval delays the next push (one at a time).
-        timeoutMillis: this.#d.exportTimeoutMillis,
-        concurrency: 1,
-        // At shutdown a push gives up at its next retry once the final push's time is spent.
-        giveUp: () => this.#giveUpAt !== undefined && performance.now() > this.#giveUpAt,
-      });
-      this.#push = setInterval(() => void this.push(), otlp.intervalMillis);
+      const d = this.#d;
+      this.#push = new MetricsPush({ otlp, resource: d.resource, exportTimeoutMillis: d.exportTimeoutMillis, families: () => this.collect(), log: d.log });
     }
     const prom = this.#d.config.prometheus;
     if (prom === undefined) return undefined;
@@ -286,27 +266,6 @@ export class WorkerMetrics {
     return families(series, { string: (i) => strings.get(i), labelNames: this.#labelNames }, overflowed, readHealth(this.#d.health));
   }
 
-  /** One OTLP push of everything so far. Failures are logged once per run of failures, never thrown. */
-  async push(): Promise<void> {
-    const sender = this.#sender;
-    // One push at a time: a collector slower than the interval gets the next one when it answers.
-    if (sender === undefined || this.#pushing !== undefined) return this.#pushing;
-    this.#pushing = this.#pushOnce(sender).finally(() => (this.#pushing = undefined));
-    return this.#pushing;
-  }
-
-  async #pushOnce(sender: OtlpHttpSender): Promise<void> {
-    const body = encodeMetricsRequest(await this.collect(), this.#d.resource, this.#startMs, Date.now());
-    // One unit: a metrics request is never split (a 413 comes back as tooLarge, a failure here).
-    const outcome = await sender.send(body, 1);
-    if (outcome.ok && outcome.tooLarge === undefined) {
-      this.#pushFailing = false;
-    } else if (!this.#pushFailing) {
-      this.#pushFailing = true;
-      this.#d.log('warn', `ractogateway: OTLP metrics push failed: ${outcome.message ?? outcome.reason}`);
-    }
-  }
-
   /**
    * At shutdown, after this worker's drain loop ended. Another worker sends the host its final
    * part. The host waits (up to FINAL_WAIT_MILLIS) for every other worker's final part, pushes
@@ -320,15 +279,12 @@ export class WorkerMetrics {
       d.peers.postMessage({ type: 'metrics-part', id: FINAL, thread: d.threadId, part: this.table.snapshot() } satisfies MetricsMessage);
       return;
     }
-    if (this.#push !== undefined) clearInterval(this.#push);
     // Within the main thread's wait for C_METRICS_DONE (pool.ts), with room to close the server.
-    this.#giveUpAt = performance.now() + FINAL_PUSH_MILLIS;
+    this.#push?.stopping();
     try {
       const deadline = performance.now() + FINAL_WAIT_MILLIS;
       while (this.#othersRunning() && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
-      // A push still in flight carries older counts: the last one follows it.
-      await this.#pushing;
-      await this.push();
+      await this.#push?.final();
       // The group keeps this process's final counts (a member's go to the aggregator; an
       // aggregator's to the member that takes over).
       await this.#group?.stop(this.#report());
