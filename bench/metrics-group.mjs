@@ -16,6 +16,7 @@
 //    b) every process records one call per 100 ms for 6 s (so a member reports every second):
 //       CPU per process of a group member vs a peer serving alone, medians, and their difference
 //       (the reporting's cost).
+//    c) the serving process SIGKILLed: the time until another answers a scrape.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -164,7 +165,22 @@ try {
     { side: 'reporting: member - alone', 'CPU ms per s': (memberMs - peerMs).toFixed(1) },
   ];
   print(`2b. One call per 100 ms in every process for ${LOAD_MS / 1000} s: CPU of each process (every thread)`, loadRows, ['side', 'CPU ms per s']);
-  if (jsonOutput) console.log(JSON.stringify({ machine: machine(), inProcess, scrape: scrapeRows[0], load: loadRows }));
+
+  // c) the serving process killed: how long until the port answers again, from another process.
+  const serving = /aggregator_pid="(\d+)"/.exec(await scrape())?.[1];
+  const victim = group.find((m) => String(m.child.pid) === serving);
+  const killedAt = performance.now();
+  victim?.child.kill('SIGKILL');
+  let answered;
+  while (answered === undefined && performance.now() - killedAt < 30_000) {
+    const text = await scrape().catch(() => '');
+    const now = /aggregator_pid="(\d+)"\} (\d+)/.exec(text);
+    if (now !== null && now[1] !== serving) answered = { ms: performance.now() - killedAt, processes: Number(now[2]) };
+    else await sleep(5);
+  }
+  const takeoverRows = [{ 'killed pid': serving, 'answered again after ms': answered?.ms.toFixed(0) ?? 'never', 'processes then': answered?.processes ?? '' }];
+  print('2c. The serving process SIGKILLed: first scrape answered by another (polling every 5 ms)', takeoverRows, Object.keys(takeoverRows[0]));
+  if (jsonOutput) console.log(JSON.stringify({ machine: machine(), inProcess, scrape: scrapeRows[0], load: loadRows, takeover: takeoverRows[0] }));
 } finally {
   for (const m of [...group, ...peers]) m.child.kill('SIGKILL');
   rmSync(dir, { recursive: true, force: true });
