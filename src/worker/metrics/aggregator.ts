@@ -145,7 +145,7 @@ export class Aggregator {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, COLLECT_WAIT_MILLIS);
         this.#pending = { id, waiting: new Set(this.#members), done: () => { clearTimeout(timer); resolve(); } };
-        for (const m of this.#members) this.#send(m, { t: 'collect', id });
+        for (const m of this.#members) this.#send(m, { t: 'collect', id, processes: this.#members.size + 1 });
       });
       this.#pending = undefined;
     }

@@ -9,7 +9,8 @@
 //                          final {metrics}         at shutdown(): its last counts, then it leaves
 //                          render {id}             its metricsText() wants the host-wide text
 //                          retired {metrics}       counts handed over by an aggregator that shut down
-//   aggregator -> member   collect {id}            a scrape wants everyone's current metrics
+//   aggregator -> member   collect {id, processes} a scrape wants everyone's current metrics (and
+//                                                  says how many processes the group has)
 //                          text {id, text}         the answer to render
 //                          handoff {metrics}       at its shutdown(): its own and the exited processes' counts
 
@@ -23,7 +24,7 @@ export type GroupMessage =
   | { t: 'final'; metrics: ProcessMetrics }
   | { t: 'render'; id: number }
   | { t: 'retired'; metrics: ProcessMetrics }
-  | { t: 'collect'; id: number }
+  | { t: 'collect'; id: number; processes: number }
   | { t: 'text'; id: number; text: string }
   | { t: 'handoff'; metrics: ProcessMetrics };
 

@@ -5,8 +5,8 @@
 // socket. Worker thread (the metrics host of each process).
 //
 // Takeover: when the aggregator's process dies, the kernel closes every member's connection; each
-// member tries to claim the socket again (group-socket.ts) after a random 0-50 ms, one wins and
-// serves the port, the others connect to it. The new aggregator starts from the live processes'
+// member tries to claim the socket again (group-socket.ts) after a random 0-50 ms, one wins, the
+// others connect to it, and the winner opens the port once they are back (at most 1 s). The new aggregator starts from the live processes'
 // counts: the exited processes' and the dead aggregator's counts are gone, which Prometheus reads
 // as a counter reset. An aggregator that shuts down in order hands its counts to a member first,
 // which passes them to the next aggregator: then nothing resets.
@@ -22,6 +22,13 @@ const EMPTY: ProcessMetrics = { keys: [], values: [], overflowed: 0, families: [
 
 /** Longest random wait before a member claims the socket of an aggregator that went away. */
 const TAKEOVER_JITTER_MILLIS = 50;
+/**
+ * After a takeover the new aggregator opens the port once the other members are back (it knows
+ * how many from the last collect), or after this long: its first scrape sums them all.
+ */
+const SETTLE_MAX_MILLIS = 1_000;
+/** The wait when the group's size was never said (no scrape yet). */
+const SETTLE_UNKNOWN_MILLIS = 150;
 
 export interface GroupDeps {
   path: string;
@@ -45,6 +52,8 @@ export class HostGroup {
   /** Counts an aggregator handed over at its shutdown, not yet passed to the next one. */
   #handoff: ProcessMetrics | undefined;
   #stopped = false;
+  /** Set when the aggregator was lost: the group's size then (0: unknown). */
+  #lastSize: number | undefined;
 
   constructor(d: GroupDeps) {
     this.#d = d;
@@ -65,7 +74,9 @@ export class HostGroup {
       if (this.#stopped) return void aggregator.stop(EMPTY);
       if (this.#handoff !== undefined) aggregator.retire(this.#handoff);
       this.#handoff = undefined;
-      d.serve();
+      const expected = this.#lastSize;
+      if (expected !== undefined) await settle(aggregator, expected);
+      if (!this.#stopped) d.serve();
       return;
     }
     const member = new Member(claim.socket, {
@@ -84,6 +95,8 @@ export class HostGroup {
 
   /** The aggregator went away: claim the socket again (serve, or join whoever did). */
   #takeOver(): void {
+    // The group had this many processes, the lost aggregator among them.
+    this.#lastSize = this.#member?.processes ?? 0;
     this.#member = undefined;
     if (this.#stopped) return;
     setTimeout(() => {
@@ -115,5 +128,13 @@ export class HostGroup {
     this.#stopped = true;
     await this.#member?.stop(final);
     await this.#aggregator?.stop(final);
+  }
+}
+
+/** Waits until the members that survived a lost aggregator are back (`size` had it and this one). */
+async function settle(aggregator: Aggregator, size: number): Promise<void> {
+  const until = performance.now() + (size === 0 ? SETTLE_UNKNOWN_MILLIS : SETTLE_MAX_MILLIS);
+  while (performance.now() < until && (size === 0 || aggregator.members < size - 2)) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }

@@ -31,8 +31,6 @@ import { SeriesTable } from './series.js';
 const COLLECT_WAIT_MILLIS = 250;
 /** How long the host waits at shutdown for the other workers' final parts. */
 const FINAL_WAIT_MILLIS = 1_000;
-/** After a takeover, how long the new aggregator waits for the other members before it opens the port. */
-const TAKEOVER_SETTLE_MILLIS = 150;
 /** The id of a worker's final part, sent unasked when its drain loop ends. */
 const FINAL = 0;
 
@@ -113,10 +111,7 @@ export class WorkerMetrics {
         changed: () => this.#changed(),
         render: renderPrometheus,
         serve: () => {
-          if (starting) return;
-          // A takeover: the other members reconnect within their 0-50 ms jitter; the port opens
-          // once they have, so the first scrape after the reset already sums them.
-          setTimeout(() => endpoint.listen().catch((err: unknown) => this.#d.log('warn', `ractogateway: ${(err as Error).message}`)), TAKEOVER_SETTLE_MILLIS);
+          if (!starting) endpoint.listen().catch((err: unknown) => this.#d.log('warn', `ractogateway: ${(err as Error).message}`));
         },
         log: this.#d.log,
       });

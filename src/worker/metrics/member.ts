@@ -33,6 +33,8 @@ export class Member {
   readonly #socket: Socket;
   readonly #timer: NodeJS.Timeout;
   #stopping = false;
+  /** The group's size as the aggregator last said (0: not said yet). */
+  processes = 0;
   #nextId = 1;
   readonly #renders = new Map<number, (text: string | undefined) => void>();
 
@@ -75,6 +77,7 @@ export class Member {
   #onMessage(msg: GroupMessage): void {
     switch (msg.t) {
       case 'collect':
+        this.processes = msg.processes;
         void this.#report(msg.id);
         return;
       case 'text':
