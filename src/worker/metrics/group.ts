@@ -17,7 +17,7 @@ import { claimGroup } from './group-socket.js';
 import { Member } from './member.js';
 import { MetricsSum, sumFamilies, type ProcessMetrics } from './process-metrics.js';
 
-/** What a group that stops before it started has to give. */
+/** What a group that stops before it has its final counts has to give. */
 const EMPTY: ProcessMetrics = { keys: [], values: [], overflowed: 0, families: [] };
 
 /** Longest random wait before a member claims the socket of an aggregator that went away. */
@@ -52,6 +52,8 @@ export class HostGroup {
   /** Counts an aggregator handed over at its shutdown, not yet passed to the next one. */
   #handoff: ProcessMetrics | undefined;
   #stopped = false;
+  /** This process's final counts, for a claim that ends after shutdown() began. */
+  #final: ProcessMetrics | undefined;
   /** Set when the aggregator was lost: the group's size then (0: unknown). */
   #lastSize: number | undefined;
 
@@ -71,7 +73,7 @@ export class HostGroup {
     if (claim.role === 'aggregator') {
       aggregator.attach(claim.server);
       this.#aggregator = aggregator;
-      if (this.#stopped) return void aggregator.stop(EMPTY);
+      if (this.#stopped) return void aggregator.stop(this.#final ?? EMPTY);
       if (this.#handoff !== undefined) aggregator.retire(this.#handoff);
       this.#handoff = undefined;
       const expected = this.#lastSize;
@@ -88,7 +90,7 @@ export class HostGroup {
       log: d.log,
     });
     this.#member = member;
-    if (this.#stopped) return void member.stop(EMPTY);
+    if (this.#stopped) return void member.stop(this.#final ?? EMPTY);
     if (this.#handoff !== undefined) member.retire(this.#handoff);
     this.#handoff = undefined;
   }
@@ -126,6 +128,7 @@ export class HostGroup {
   /** At shutdown(), with this process's final families: none of its counts is lost. */
   async stop(final: ProcessMetrics): Promise<void> {
     this.#stopped = true;
+    this.#final = final;
     await this.#member?.stop(final);
     await this.#aggregator?.stop(final);
   }
