@@ -93,7 +93,10 @@ describe('host-wide /metrics, bad input', () => {
     writeFileSync(notADir, '');
     const tracer = new RactoTracer({ prometheusPort: port, metricsSocketDir: notADir });
     expect(await tracer.ready()).toBe(true);
-    expect(logged.some((l) => l.includes(`prometheusPort ${port}: the host-wide /metrics needs the Unix socket ${join(notADir, `ractogateway-metrics-${port}.sock`)} (ENOTDIR)`))).toBe(true);
+    // The worker's warning reaches the main thread's diag as a message of its own.
+    const warning = `prometheusPort ${port}: the host-wide /metrics needs the Unix socket ${join(notADir, `ractogateway-metrics-${port}.sock`)} (ENOTDIR)`;
+    await until(() => logged.some((l) => l.includes(warning)));
+    expect(logged.some((l) => l.includes(warning))).toBe(true);
     for (let i = 0; i < 4; i++) tracer.recordChatSpan({ provider: 'openai', model: 'gpt-4o', latencyMs: 1 });
     await tracer.flush();
     const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
@@ -107,6 +110,7 @@ describe('host-wide /metrics, bad input', () => {
     await new Promise<void>((resolve) => taken.listen(port, '127.0.0.1', resolve));
     const tracer = new RactoTracer({ prometheusPort: port, metricsSocketDir: socketDir() });
     expect(await tracer.ready()).toBe(false);
+    await until(() => logged.some((l) => l.includes(`prometheusPort ${port} on 127.0.0.1 is taken by another program (EADDRINUSE)`)));
     expect(logged.some((l) => l.includes(`prometheusPort ${port} on 127.0.0.1 is taken by another program (EADDRINUSE)`))).toBe(true);
     for (let i = 0; i < 2; i++) tracer.recordChatSpan({ provider: 'openai', model: 'gpt-4o', latencyMs: 1 });
     await tracer.flush();
