@@ -13,7 +13,7 @@
 
 import type { Family, Labels } from './families.js';
 import { Aggregator } from './aggregator.js';
-import { claimGroup } from './group-socket.js';
+import { claimGroup, groupSocketPath } from './group-socket.js';
 import { Member } from './member.js';
 import { MetricsSum, sumFamilies, type ProcessMetrics } from './process-metrics.js';
 
@@ -40,7 +40,7 @@ export interface GroupDeps {
   labelNames: readonly string[];
   changed(): boolean;
   render(families: Family[]): string;
-  /** This process became the aggregator: it serves /metrics on the port from now on. */
+  /** This process took over as the aggregator: it serves /metrics on the port from now on. */
   serve(): void;
   log(level: 'warn' | 'error', message: string): void;
 }
@@ -65,7 +65,10 @@ export class HostGroup {
     return this.#aggregator !== undefined;
   }
 
-  /** Joins the group, or founds it. Rejects with the system's error when the socket path is unusable. */
+  /**
+   * Joins the group, or founds it (then isAggregator, and the caller opens the port). Rejects with
+   * the system's error when the socket path is unusable.
+   */
   async start(): Promise<void> {
     const d = this.#d;
     const aggregator = new Aggregator({ own: d.own, labels: d.labels, labelNames: d.labelNames, render: d.render, log: d.log });
@@ -76,8 +79,10 @@ export class HostGroup {
       if (this.#stopped) return void aggregator.stop(this.#final ?? EMPTY);
       if (this.#handoff !== undefined) aggregator.retire(this.#handoff);
       this.#handoff = undefined;
+      // The first claim's caller opens the port itself; a takeover opens it here.
       const expected = this.#lastSize;
-      if (expected !== undefined) await settle(aggregator, expected);
+      if (expected === undefined) return;
+      await settle(aggregator, expected);
       if (!this.#stopped) d.serve();
       return;
     }
@@ -139,5 +144,22 @@ async function settle(aggregator: Aggregator, size: number): Promise<void> {
   const until = performance.now() + (size === 0 ? SETTLE_UNKNOWN_MILLIS : SETTLE_MAX_MILLIS);
   while (performance.now() < until && (size === 0 || aggregator.members < size - 2)) {
     await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/**
+ * The group of `port` in `dir`, joined or founded; undefined, after a warning naming the port, the
+ * socket and the cause, when the socket cannot be used (the process then serves its own metrics).
+ */
+export async function joinHostGroup(port: number, dir: string, d: Omit<GroupDeps, 'path'>): Promise<HostGroup | undefined> {
+  const path = groupSocketPath(dir, port);
+  const group = new HostGroup({ ...d, path });
+  try {
+    await group.start();
+    return group;
+  } catch (err) {
+    const cause = (err as NodeJS.ErrnoException).code ?? String(err);
+    d.log('warn', `ractogateway: prometheusPort ${port}: the host-wide /metrics needs the Unix socket ${path} (${cause}); this process serves its own metrics alone (set metricsSocketDir to a writable directory)`);
+    return undefined;
   }
 }

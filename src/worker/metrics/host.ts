@@ -19,8 +19,7 @@ import type { MetricsConfig, MetricsMessage, MetricsPartData } from '../../share
 import type { StringLookup } from '../../spans/record.js';
 import { MetricsEndpoint } from './endpoint.js';
 import { families, healthFamilies, type Family, type Labels, type Series } from './families.js';
-import { HostGroup } from './group.js';
-import { groupSocketPath } from './group-socket.js';
+import { joinHostGroup, type HostGroup } from './group.js';
 import { readHealth, type HealthSources } from './health.js';
 import { processMetrics, type ProcessMetrics } from './process-metrics.js';
 import { MetricsPush } from './otlp-push.js';
@@ -100,29 +99,16 @@ export class WorkerMetrics {
     });
     this.#endpoint = endpoint;
     if (prom.socketDir !== undefined && this.#group === undefined) {
-      const path = groupSocketPath(prom.socketDir, prom.port);
-      // The first claim's outcome is awaited below; serve() is for a takeover later on.
-      let starting = true;
-      const group = new HostGroup({
-        path,
+      this.#group = await joinHostGroup(prom.port, prom.socketDir, {
         labels: this.#processLabels(),
         own: () => this.#processMetrics(),
         labelNames: this.#labelNames,
         changed: () => this.#changed(),
         render: renderPrometheus,
-        serve: () => {
-          if (!starting) endpoint.listen().catch((err: unknown) => this.#d.log('warn', `ractogateway: ${(err as Error).message}`));
-        },
+        serve: () => void endpoint.listen().catch((err: unknown) => this.#d.log('warn', `ractogateway: ${(err as Error).message}`)),
         log: this.#d.log,
       });
-      try {
-        await group.start();
-        this.#group = group;
-      } catch (err) {
-        this.#d.log('warn', `ractogateway: prometheusPort ${prom.port}: the host-wide /metrics needs the Unix socket ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)}); this process serves its own metrics alone (set metricsSocketDir to a writable directory)`);
-      }
-      starting = false;
-      if (this.#group !== undefined && !group.isAggregator) {
+      if (this.#group !== undefined && !this.#group.isAggregator) {
         // A member: the port is the host's, served by the aggregator.
         this.#d.channel.postMessage({ type: 'metrics-port', port: prom.port } satisfies MetricsMessage);
         return prom.port;
