@@ -110,7 +110,6 @@ export class DrainScheduler {
         health,
         slots: this.#slots,
         timeOrigin: performance.timeOrigin,
-        serviceName: opts.serviceName,
         resource: opts.resource,
         prices: priceTableToData(opts.priceTable),
         refreshPrices: opts.refreshPrices,

@@ -17,7 +17,7 @@ import { attachRing, wakeDrainLoops } from '../shared/ring.js';
 import { StringTableReader } from '../shared/strings.js';
 import type { MetricsMessage } from '../shared/metrics-config.js';
 import type { DestinationOutcome, MainMessage, ReadyResult, ReadyTask, WorkerConfig, WorkerMessage } from '../shared/worker-config.js';
-import { Batch, createDestination, envHeaders, type Destination } from './destinations.js';
+import { Batch, createDestination, type Destination } from './destinations.js';
 import { BufferPool } from './buffers.js';
 import type { TakenRange } from './build.js';
 import { DrainLoop } from './loop.js';
@@ -171,7 +171,6 @@ async function start(): Promise<void> {
     })));
   const secrets = [
     ...config.destinations.flatMap((d) => ('headers' in d ? Object.values(d.headers) : [])),
-    ...Object.values(envHeaders()),
     // An endpoint's password, as given and as decoded, wherever a message repeats it.
     ...config.destinations.flatMap((d) => ('url' in d ? urlSecrets(d.url) : [])),
   ].filter((v) => v.length > 0);

@@ -16,6 +16,7 @@
 import type { BroadcastChannel } from 'node:worker_threads';
 import { C_METRICS_DONE, C_METRICS_HOST, S_OWNER, slotWord } from '../../shared/layout.js';
 import type { MetricsConfig, MetricsMessage, MetricsPartData } from '../../shared/metrics-config.js';
+import type { ResourceAttributes } from '../../shared/worker-config.js';
 import type { StringLookup } from '../../spans/record.js';
 import { MetricsEndpoint } from './endpoint.js';
 import { families, healthFamilies, type Family, type Labels, type Series } from './families.js';
@@ -46,8 +47,8 @@ export interface MetricsHostDeps {
   threadId: number;
   strings: StringLookup;
   attributeKeys: readonly string[];
-  /** The resource's attributes (service.name, service.instance.id, process.pid, ...). */
-  resource: Record<string, string | number>;
+  /** The tracer's resource (options/resource.ts), carried by every push. */
+  resource: ResourceAttributes;
   exportTimeoutMillis: number;
   log(level: 'warn' | 'error', message: string): void;
 }

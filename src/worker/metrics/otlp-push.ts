@@ -4,6 +4,7 @@
 // Worker thread (the metrics host).
 
 import type { MetricsConfig } from '../../shared/metrics-config.js';
+import type { ResourceAttributes } from '../../shared/worker-config.js';
 import { OtlpHttpSender } from '../otlp/index.js';
 import type { Family } from './families.js';
 import { encodeMetricsRequest } from './otlp-metrics.js';
@@ -13,7 +14,7 @@ const FINAL_PUSH_MILLIS = 2_000;
 
 export interface PushDeps {
   otlp: NonNullable<MetricsConfig['otlp']>;
-  resource: Record<string, string | number>;
+  resource: ResourceAttributes;
   exportTimeoutMillis: number;
   /** This process's families, gathered from its worker threads. */
   families(): Promise<Family[]>;
