@@ -9,7 +9,8 @@
 // script does it).
 // This file runs the steps in order; scripts/prometheus/ holds them: install.mjs, launch.mjs (the
 // server and its scrapes), calls.mjs (the tracer load), api.mjs, checks.mjs, metrics.mjs and
-// dashboard.mjs (the queries and what they must return).
+// dashboard.mjs (the queries and what they must return), group.mjs and group-process.mjs (three
+// processes on one host-wide /metrics, the serving one killed: Prometheus must see one counter reset).
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -20,11 +21,12 @@ import { useServer } from './prometheus/api.mjs';
 import { expected, record } from './prometheus/calls.mjs';
 import { check, tally } from './prometheus/checks.mjs';
 import { checkDashboard } from './prometheus/dashboard.mjs';
+import { checkGroup } from './prometheus/group.mjs';
 import { ensurePrometheus } from './prometheus/install.mjs';
 import { launchPrometheus, scrapedAfter, stopPrometheus, waitReady } from './prometheus/launch.mjs';
 import { checkMetrics } from './prometheus/metrics.mjs';
 
-const TEST_TIMEOUT_MS = 90_000; // from the tracer's start to the last check (an install comes before)
+const TEST_TIMEOUT_MS = 150_000; // from the tracer's start to the last check (an install comes before)
 
 async function main() {
   const promBin = ensurePrometheus();
@@ -75,6 +77,10 @@ async function main() {
 
     await checkMetrics(tracer, want);
     await checkDashboard();
+    // A second Prometheus on a host-wide group of three processes, whose serving one is killed.
+    await stopPrometheus(prom);
+    prom = undefined;
+    await checkGroup(promBin, deadline);
   } catch (err) {
     check('run', false, err.stack ?? String(err));
   } finally {

@@ -24,6 +24,7 @@ import { CoarseClock } from './clock.js';
 import type { Counters } from './counters.js';
 import { WorkerPool } from './pool.js';
 import { lockSpoolDir, type SpoolLock } from './spool-lock.js';
+import { holdMetricsPort, type PortHold } from './metrics-port.js';
 import { randomBytes } from 'node:crypto';
 import type { RecordWriter } from './writer.js';
 import { LoopProgress } from './loop-progress.js';
@@ -74,10 +75,13 @@ export class DrainScheduler {
   readonly #self = new WeakRef(this);
   /** The spool directory's lock (options.spoolDir), held until close(). */
   readonly #spoolLock: SpoolLock | undefined;
+  /** This tracer's prometheusPort among the process's tracers (metrics-port.ts), held until close(). */
+  readonly #portHold: PortHold;
 
   constructor(opts: ResolvedOptions, writer: RecordWriter, ring: RingViews, strings: StringTableWriter, counters: Counters, destinations: DestinationConfig[], arena?: SharedArrayBuffer) {
     // First: a spool directory held by another process fails the construction before any thread starts.
     this.#spoolLock = opts.spoolDir === undefined ? undefined : lockSpoolDir(opts.spoolDir);
+    this.#portHold = holdMetricsPort(opts.metrics);
     try {
       this.#opts = opts;
       this.#writer = writer;
@@ -123,7 +127,7 @@ export class DrainScheduler {
         exportTimeoutMillis: opts.exportTimeoutMillis,
         workerNice: opts.workerNice,
         customExporter: opts.customExporter !== undefined,
-        metrics: opts.metrics,
+        metrics: this.#portHold.config,
         spool: this.#spoolLock === undefined ? undefined : { dir: this.#spoolLock.dir, maxBytes: opts.spoolMaxBytes, session: randomBytes(8).toString('hex') },
         content: opts.content,
         arena,
@@ -147,6 +151,7 @@ export class DrainScheduler {
     } catch (err) {
       // The directory is free again for a tracer built after this failure.
       this.#spoolLock?.release();
+      this.#portHold.release();
       throw err;
     }
   }
@@ -313,5 +318,6 @@ export class DrainScheduler {
     }
     if (s.spooled > 0) diag.warn(`ractogateway: ${s.spooled} spans stay in the spool (${this.#opts.spoolDir}) for the next process`);
     this.#spoolLock?.release();
+    this.#portHold.release();
   }
 }

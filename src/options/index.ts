@@ -14,6 +14,7 @@ import { EMPTY_PRICE_TABLE, mergePriceTable, type ModelPricingInit, type PriceTa
 import { METRICS_OPTION_NAMES, resolveMetrics, type MetricsOptions } from './metrics.js';
 import { CONTENT_OPTION_NAMES, resolveContent, type ContentOptions } from './content.js';
 import type { ContentConfig } from '../shared/content-config.js';
+import { serviceInstanceId } from './identity.js';
 import { MAX_ATTRIBUTE_KEYS } from '../shared/layout.js';
 import type { MetricsConfig } from '../shared/metrics-config.js';
 import type { ResourceAttributes } from '../shared/worker-config.js';
@@ -29,6 +30,12 @@ export type { ExportOptions, OtlpCompression, OtlpHttpProtocol, WorkerExporterSp
 export interface RactoTracerOptions extends ExportOptions, MetricsOptions, ContentOptions {
   /** OTel resource `service.name`. Default: OTEL_SERVICE_NAME, else a service.name in OTEL_RESOURCE_ATTRIBUTES, else 'ractogateway'. */
   serviceName?: string;
+  /**
+   * OTel resource `service.instance.id` of this process. Default: a fresh UUID per process, so
+   * that the processes of a node:cluster or PM2 group are told apart (give your own stable id,
+   * e.g. a pod name, only if it is unique per process).
+   */
+  serviceInstanceId?: string;
   /**
    * Record nothing: no ring, no thread, no destination, no metrics; the record methods still
    * validate and return false, stats() reads zeros, flush() and shutdown() resolve. Default:
@@ -145,7 +152,7 @@ export interface ResolvedOptions extends ResolvedExport {
 }
 
 const KNOWN = new Set([
-  'serviceName', 'disabled', 'priceTable', 'spanNames', 'attributeKeys', 'refreshPrices', ...Object.keys(DEFAULTS),
+  'serviceName', 'serviceInstanceId', 'disabled', 'priceTable', 'spanNames', 'attributeKeys', 'refreshPrices', ...Object.keys(DEFAULTS),
   ...EXPORT_OPTION_NAMES, ...METRICS_OPTION_NAMES, ...CONTENT_OPTION_NAMES,
 ]);
 
@@ -175,7 +182,7 @@ export function resolveOptions(options: RactoTracerOptions | undefined = {}, sou
   const headers = headersFor(o, env.otlpMetricsHeaders);
   const resolved: ResolvedOptions = {
     serviceName,
-    resource: resourceAttributes({ serviceName, fromEnv: env.resourceAttributes }),
+    resource: resourceAttributes({ serviceName, fromEnv: env.resourceAttributes, instanceId: o.serviceInstanceId === undefined ? undefined : serviceInstanceId(o.serviceInstanceId) }),
     disabled,
     ...destinations,
     priceTable: mergePriceTable(EMPTY_PRICE_TABLE, options.priceTable),

@@ -2,6 +2,8 @@
 // validation. Main thread, at construction. What the workers get is MetricsConfig
 // (shared/metrics-config.ts): plain data.
 
+import { tmpdir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
 import { invalidRange, invalidType } from '../errors.js';
 import type { MetricsConfig, SamplingConfig } from '../shared/metrics-config.js';
 import { boolValue, intValue, stringValue } from './checks.js';
@@ -26,6 +28,13 @@ export interface MetricsOptions {
   prometheusPort?: number;
   /** Address the /metrics server binds. Default '127.0.0.1'. */
   prometheusHost?: string;
+  /**
+   * Where the processes of this host that ask for the same prometheusPort meet to serve one
+   * /metrics with their sum: the directory of the Unix socket `ractogateway-metrics-<port>.sock`.
+   * Every process of the group must give the same one. Default: os.tmpdir(). `false`: this
+   * process serves its own metrics alone (the behaviour before issue 30).
+   */
+  metricsSocketDir?: string | false;
   /** OTLP/HTTP (protobuf) metrics push; a URL with no path gets /v1/metrics. Default: none, unless OTEL_METRICS_EXPORTER lists otlp (options/env.ts). */
   otlpMetricsEndpoint?: string;
   /** Milliseconds between two OTLP metrics pushes. Default 60000, as the OTel SDK. */
@@ -48,7 +57,7 @@ export const METRICS_DEFAULTS = Object.freeze({
 });
 
 export const METRICS_OPTION_NAMES: readonly string[] = [
-  'metrics', 'prometheusPort', 'prometheusHost', 'otlpMetricsEndpoint', 'metricsExportIntervalMillis',
+  'metrics', 'prometheusPort', 'prometheusHost', 'metricsSocketDir', 'otlpMetricsEndpoint', 'metricsExportIntervalMillis',
   'metricAttributes', 'maxMetricSeries', 'sampling',
 ];
 
@@ -78,7 +87,7 @@ export function resolveMetrics(o: MetricsOptions, attributeKeys: readonly string
     labels,
     maxSeries,
     sampling,
-    prometheus: port === undefined ? undefined : { port, host },
+    prometheus: port === undefined ? undefined : { port, host, socketDir: port === 0 ? undefined : socketDir(o.metricsSocketDir, port) },
     otlp: url === undefined ? undefined : { url, headers: otlpHeaders, intervalMillis: interval },
   };
 }
@@ -120,6 +129,23 @@ function samplingOptions(v: unknown): SamplingConfig | undefined {
     slowerThan = ms;
   }
   return { ratio, keepErrors, keepSlowerThanMs: slowerThan };
+}
+
+/** Longest Unix socket path (sun_path, 108 bytes on Linux, 104 on macOS, less the NUL). */
+const MAX_SOCKET_PATH_BYTES = 103;
+
+/** The metricsSocketDir option: an absolute directory whose socket path fits sun_path; false: none. */
+function socketDir(v: unknown, port: number): string | undefined {
+  if (v === false) return undefined;
+  const field = 'options.metricsSocketDir';
+  if (v === undefined) return tmpdir();
+  if (typeof v !== 'string') throw invalidType(field, 'an absolute directory path, or false', v, CODE);
+  if (!isAbsolute(v)) throw invalidRange(field, 'an absolute directory path', v, CODE);
+  const path = join(v, `ractogateway-metrics-${port}.sock`);
+  if (Buffer.byteLength(path) > MAX_SOCKET_PATH_BYTES) {
+    throw invalidRange(field, `a directory short enough for a Unix socket path (${path} is ${Buffer.byteLength(path)} bytes, at most ${MAX_SOCKET_PATH_BYTES})`, v, CODE);
+  }
+  return v;
 }
 
 /** Positions in attributeKeys of the metricAttributes names. */

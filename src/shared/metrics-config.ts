@@ -44,7 +44,11 @@ export interface MetricsConfig {
   /** Label sets per worker before new ones fold into the `__other__` series. */
   maxSeries: number;
   sampling: SamplingConfig | undefined;
-  prometheus?: { port: number; host: string };
+  /**
+   * GET /metrics. `socketDir`: where the host-wide group of a fixed port meets (its Unix socket,
+   * worker/metrics/group-socket.ts); undefined for port 0, which each process serves alone.
+   */
+  prometheus?: { port: number; host: string; socketDir: string | undefined };
   otlp?: { url: string; headers: Record<string, string>; intervalMillis: number };
 }
 

@@ -250,7 +250,8 @@ async function start(): Promise<void> {
   try {
     readyResult.prometheusPort = await metrics?.start();
   } catch (err) {
-    startFailures.push(`metrics server on ${m?.prometheus?.host}:${m?.prometheus?.port}: ${String(err)}`);
+    // The endpoint's message names the port and the cause (endpoint.ts describeListenError).
+    startFailures.push(`metrics server: ${err instanceof Error ? err.message : String(err)}`);
   }
   // Segments of an earlier process, or of a worker of this one that died, are replayed.
   spool?.adopt();

@@ -6,6 +6,8 @@ import { expectThrows } from '../helpers.js';
 import { RactoError, RactoTracer } from '../pkg.js';
 
 const CODE = 'RACTO_ERR_INVALID_OPTION';
+/** A socket directory too long for sun_path once the socket's name is added. */
+const LONG_DIR = `/${'a'.repeat(100)}`;
 
 describe('metrics options', () => {
   it.each([
@@ -20,6 +22,12 @@ describe('metrics options', () => {
     [{ attributeKeys: ['tenant'], metricAttributes: 'tenant' }, TypeError, 'options.metricAttributes must be an array of names from attributeKeys (received "tenant")'],
     [{ maxMetricSeries: 0 }, RangeError, 'options.maxMetricSeries must be an integer between 1 and 1000000 (received 0)'],
     [{ metrics: 'yes' }, TypeError, 'options.metrics must be a boolean (received "yes")'],
+    [{ prometheusPort: 9464, metricsSocketDir: 'run/racto' }, RangeError, 'options.metricsSocketDir must be an absolute directory path (received "run/racto")'],
+    [{ prometheusPort: 9464, metricsSocketDir: 7 }, TypeError, 'options.metricsSocketDir must be an absolute directory path, or false (received 7)'],
+    [{ prometheusPort: 9464, metricsSocketDir: LONG_DIR }, RangeError,
+      `options.metricsSocketDir must be a directory short enough for a Unix socket path (${LONG_DIR}/ractogateway-metrics-9464.sock is 132 bytes, at most 103) (received "${LONG_DIR.slice(0, 40)}…" (101 chars))`],
+    [{ serviceInstanceId: '' }, RangeError, 'options.serviceInstanceId must be a string of 1 to 256 characters (received "")'],
+    [{ serviceInstanceId: 42 }, TypeError, 'options.serviceInstanceId must be a string (received 42)'],
     [{ sampling: 0.1 }, TypeError, 'options.sampling must be an object like { ratio: 0.1 } (received 0.1)'],
     [{ sampling: {} }, TypeError, 'options.sampling.ratio must be a number between 0 and 1 (received undefined)'],
     [{ sampling: { ratio: 1.5 } }, RangeError, 'options.sampling.ratio must be a number between 0 and 1 (received 1.5)'],

@@ -64,7 +64,7 @@ describe('metrics: the OTLP push the environment names', () => {
   });
 
   it('carries the resource of OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES', () => {
-    expect(pushes[0]!.resource).toEqual({ 'service.name': 'metrics-from-env', 'deployment.environment': 'prod', region: 'eu-west' });
+    expect(pushes[0]!.resource).toMatchObject({ 'service.name': 'metrics-from-env', 'deployment.environment': 'prod', region: 'eu-west', 'telemetry.sdk.name': 'ractogateway' });
   });
 
   it('adds no span destination beside the options\' inMemory', () => {

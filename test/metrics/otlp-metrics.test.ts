@@ -2,6 +2,7 @@
 // test/fixtures/otlp/metrics.proto (written from the specification, not from our encoder).
 import { createServer, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { hostname } from 'node:os';
 import protobuf from 'protobufjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RactoTracer } from '../pkg.js';
@@ -21,8 +22,8 @@ interface Push { path: string; contentType: string; resource: Attrs; scope: stri
 const big = (v: unknown): bigint => BigInt(String(v));
 const num = (v: unknown): number => Number(String(v));
 
-function attrs(list: { key: string; value: { stringValue?: string } }[] | undefined): Attrs {
-  return Object.fromEntries((list ?? []).map((kv) => [kv.key, kv.value.stringValue ?? '']));
+function attrs(list: { key: string; value: { stringValue?: string; intValue?: number | { toString(): string } } }[] | undefined): Attrs {
+  return Object.fromEntries((list ?? []).map((kv) => [kv.key, kv.value.stringValue ?? (kv.value.intValue === undefined ? '' : String(kv.value.intValue))]));
 }
 
 function decode(path: string, contentType: string, body: Buffer): Push {
@@ -74,7 +75,7 @@ describe('metrics: OTLP/HTTP push', () => {
     url = `http://127.0.0.1:${address.port}`;
     beforeRecordNs = BigInt(Date.now()) * 1_000_000n;
     tracer = new RactoTracer({
-      serviceName: 'gateway-under-test', otlpMetricsEndpoint: url, metricsExportIntervalMillis: 100,
+      serviceName: 'gateway-under-test', serviceInstanceId: 'gw-7', otlpMetricsEndpoint: url, metricsExportIntervalMillis: 100,
       attributeKeys: ['tenant'], metricAttributes: ['tenant'],
     });
     expect(await tracer.ready()).toBe(true);
@@ -99,6 +100,11 @@ describe('metrics: OTLP/HTTP push', () => {
     expect(p.path).toBe('/v1/metrics');
     expect(p.contentType).toBe('application/x-protobuf');
     expect(p.resource['service.name']).toBe('gateway-under-test');
+    // This process's identity (issue 30): OTLP metrics stay per process, told apart by it.
+    expect(p.resource['service.instance.id']).toBe('gw-7');
+    expect(String(p.resource['process.pid'])).toBe(String(process.pid));
+    expect(p.resource['host.name']).toBe(hostname());
+    expect(p.resource).toMatchObject({ 'process.runtime.name': 'nodejs', 'process.runtime.version': process.versions.node, 'telemetry.sdk.name': 'ractogateway' });
     expect(p.scope).toBe('ractogateway');
   });
 

@@ -68,8 +68,17 @@ describe('valid values', () => {
 
   it('puts OTEL_RESOURCE_ATTRIBUTES on the resource, percent-decoded, OTEL_SERVICE_NAME winning over its service.name', () => {
     const r = resolve({ OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=prod, team%20name=a%2Cb,service.name=from-attrs', OTEL_SERVICE_NAME: 'from-name' });
-    expect(r.resource).toEqual({ 'deployment.environment': 'prod', 'team name': 'a,b', 'service.name': 'from-name' });
+    // Beside them, this process's identity (issue 30: options/identity.ts).
+    expect(r.resource).toMatchObject({ 'deployment.environment': 'prod', 'team name': 'a,b', 'service.name': 'from-name', 'process.pid': process.pid });
     expect(r.serviceName).toBe('from-name');
+  });
+
+  it('takes service.instance.id from OTEL_RESOURCE_ATTRIBUTES, the serviceInstanceId option winning, else a fresh UUID', () => {
+    expect(resolve({ OTEL_RESOURCE_ATTRIBUTES: 'service.instance.id=pod-7' }).resource['service.instance.id']).toBe('pod-7');
+    expect(resolve({ OTEL_RESOURCE_ATTRIBUTES: 'service.instance.id=pod-7' }, { serviceInstanceId: 'mine' }).resource['service.instance.id']).toBe('mine');
+    const fresh = [resolve({}), resolve({})].map((r) => String(r.resource['service.instance.id']));
+    for (const id of fresh) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(fresh[0]).not.toBe(fresh[1]);
   });
 
   it('takes service.name from OTEL_RESOURCE_ATTRIBUTES when OTEL_SERVICE_NAME is unset', () => {

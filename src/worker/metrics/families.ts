@@ -52,8 +52,16 @@ export interface HistogramPoint {
   /** Per bucket (not cumulative), bounds.length + 1 of them. */
   buckets: number[];
 }
+/**
+ * How a gauge combines across the processes of one host (merge.ts): 'sum' (spans pending, spooled:
+ * the host's total means something), or 'process' (the default: one point per process, labelled
+ * with its pid and service.instance.id, where a sum means nothing, as a ring's fill ratio).
+ * Counters and histograms always sum.
+ */
+export type GaugeCombine = 'sum' | 'process';
 export type Family =
-  | { kind: 'counter' | 'gauge'; name: string; unit: string; help: string; points: NumberPoint[] }
+  | { kind: 'counter'; name: string; unit: string; help: string; points: NumberPoint[] }
+  | { kind: 'gauge'; name: string; unit: string; help: string; points: NumberPoint[]; combine?: GaugeCombine }
   | { kind: 'histogram'; name: string; unit: string; help: string; bounds: readonly number[]; points: HistogramPoint[] };
 
 /** One label set's merged values. */
@@ -97,6 +105,14 @@ function histogram(v: Float64Array, labels: Labels, count: number, sum: number, 
 
 /** Every metric family over the merged series, then the tracer's health. */
 export function families(series: readonly Series[], names: Names, overflowed: number, health: MetricsHealth): Family[] {
+  return [...seriesFamilies(series, names, overflowed), ...healthFamilies(health)];
+}
+
+/**
+ * The families that are projections of the series: a host-wide /metrics sums the processes'
+ * series first and projects once (group.ts), so every family added here sums across processes.
+ */
+export function seriesFamilies(series: readonly Series[], names: Names, overflowed: number): Family[] {
   const extra = (key: number[]): Labels => names.labelNames.map((n, k) => [n, key[KEY_LABELS + k] === 0 ? '' : text(names, key[KEY_LABELS + k])]);
   const gateway = (key: number[]): Labels => [['provider', text(names, key[KEY_PROVIDER])], ['model', text(names, key[KEY_MODEL])]];
   const genai = (key: number[]): Labels => {
@@ -145,7 +161,6 @@ export function families(series: readonly Series[], names: Names, overflowed: nu
     { kind: 'counter', name: 'ractogateway.metric_series.overflow', unit: '{call}', help: `Calls counted under the ${OTHER_LABEL} series because maxMetricSeries was reached.`,
       points: [{ labels: [], value: overflowed }] },
   ];
-  out.push(...healthFamilies(health));
   return out;
 }
 
@@ -153,17 +168,18 @@ function insert(labels: Labels, at: number, label: [string, string]): Labels {
   return [...labels.slice(0, at), label, ...labels.slice(at)];
 }
 
-function healthFamilies(h: MetricsHealth): Family[] {
+/** The tracer's own health (stats()) as families: each process's own, summed as families across a host. */
+export function healthFamilies(h: MetricsHealth): Family[] {
   const byReason = (o: Record<string, number>): NumberPoint[] => Object.entries(o).map(([reason, value]) => ({ labels: [['reason', reason]], value }));
   return [
     { kind: 'counter', name: 'ractogateway.spans.recorded', unit: '{span}', help: 'Record calls accepted or dropped by the tracer.', points: [{ labels: [], value: h.recorded }] },
     { kind: 'counter', name: 'ractogateway.spans.exported', unit: '{span}', help: 'Spans every destination acknowledged.', points: [{ labels: [], value: h.exported }] },
     { kind: 'counter', name: 'ractogateway.spans.dropped', unit: '{span}', help: 'Spans not exported on purpose, by reason.', points: byReason(h.droppedByReason) },
     { kind: 'counter', name: 'ractogateway.spans.failed', unit: '{span}', help: 'Spans that failed to export, by reason.', points: byReason(h.failedByReason) },
-    { kind: 'gauge', name: 'ractogateway.spans.pending', unit: '{span}', help: 'Spans recorded and not yet exported, dropped or failed.', points: [{ labels: [], value: h.pending }] },
-    { kind: 'gauge', name: 'ractogateway.spans.spooled', unit: '{span}', help: 'Spans held in the disk spool until the collector takes them (part of pending).', points: [{ labels: [], value: h.spooled }] },
+    { kind: 'gauge', name: 'ractogateway.spans.pending', unit: '{span}', help: 'Spans recorded and not yet exported, dropped or failed.', combine: 'sum', points: [{ labels: [], value: h.pending }] },
+    { kind: 'gauge', name: 'ractogateway.spans.spooled', unit: '{span}', help: 'Spans held in the disk spool until the collector takes them (part of pending).', combine: 'sum', points: [{ labels: [], value: h.spooled }] },
     { kind: 'counter', name: 'ractogateway.spans.replayed', unit: '{span}', help: 'Spans recorded by an earlier process and delivered from the disk spool.', points: [{ labels: [], value: h.replayed }] },
-    { kind: 'gauge', name: 'ractogateway.ring.fill', unit: '1', help: 'Share of the record ring holding records not yet copied out by a worker.',
+    { kind: 'gauge', name: 'ractogateway.ring.fill', unit: '1', help: 'Share of the record ring holding records not yet copied out by a worker (one point per process in a host-wide /metrics).',
       points: [{ labels: [], value: h.ringUsed / h.ringCapacity }] },
     { kind: 'counter', name: 'ractogateway.strings.folded', unit: '{call}', help: `Record calls whose provider, model or error type folded into __overflow__ (maxStrings).`,
       points: [{ labels: [], value: h.stringsFolded }] },

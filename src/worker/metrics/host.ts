@@ -1,35 +1,36 @@
 // Metrics in a worker: every worker aggregates what it drains (series.ts) and answers the host's
 // collect requests; one worker, the host (first to take C_METRICS_HOST), serves them. Worker
 // thread only: GET /metrics, the OTLP push timer and tracer.metricsText() all run on the host's
-// thread, so a scrape costs the gateway's event loop one small message (stats() for the health
-// families), not the rendering.
+// thread, so a scrape costs the gateway's event loop nothing.
 //
 // Cumulative series: each worker's table only grows. The host keeps the last part each worker
 // sent, so a worker that is slow to answer (or has stopped) still counts with its last numbers;
 // if the host itself dies, its replacement starts from zero, which Prometheus and OTLP cumulative
 // consumers read as a counter reset. A host that dies is replaced: the main thread frees
 // C_METRICS_HOST and asks the workers to elect a new one (MetricsElect).
+//
+// Across processes: with a fixed prometheusPort the host joins the host-wide group of that port
+// (group.ts), and /metrics and metricsText() answer the sum over every process of the machine;
+// OTLP pushes stay this process's own, under its own service.instance.id.
 
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { BroadcastChannel } from 'node:worker_threads';
 import { C_METRICS_DONE, C_METRICS_HOST, S_OWNER, slotWord } from '../../shared/layout.js';
 import type { MetricsConfig, MetricsMessage, MetricsPartData } from '../../shared/metrics-config.js';
 import type { ResourceAttributes } from '../../shared/worker-config.js';
 import type { StringLookup } from '../../spans/record.js';
-import { OtlpHttpSender } from '../otlp/index.js';
-import { families, type Family, type Series } from './families.js';
+import { MetricsEndpoint } from './endpoint.js';
+import { families, healthFamilies, type Family, type Labels, type Series } from './families.js';
+import { joinHostGroup, type HostGroup } from './group.js';
 import { readHealth, type HealthSources } from './health.js';
-import { encodeMetricsRequest } from './otlp-metrics.js';
-import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from './prometheus.js';
+import { processMetrics, type ProcessMetrics } from './process-metrics.js';
+import { MetricsPush } from './otlp-push.js';
+import { renderPrometheus } from './prometheus.js';
 import { SeriesTable } from './series.js';
 
 /** How long the host waits for the other workers' parts and the main thread's health. */
 const COLLECT_WAIT_MILLIS = 250;
 /** How long the host waits at shutdown for the other workers' final parts. */
 const FINAL_WAIT_MILLIS = 1_000;
-/** How long the pushes may retry once shutdown began (the main thread waits 5 s for the host). */
-const FINAL_PUSH_MILLIS = 2_000;
 /** The id of a worker's final part, sent unasked when its drain loop ends. */
 const FINAL = 0;
 
@@ -58,21 +59,17 @@ export class WorkerMetrics {
   readonly #labelNames: string[];
   /** True on the host. */
   isHost: boolean;
-  #server: Server | undefined;
-  #push: NodeJS.Timeout | undefined;
-  #sender: OtlpHttpSender | undefined;
-  /** The last push failed (logged once until one succeeds). */
-  #pushFailing = false;
-  /** The push in progress. */
-  #pushing: Promise<void> | undefined;
-  /** Set at shutdown: pushes stop retrying after this performance.now(). */
-  #giveUpAt: number | undefined;
-  readonly #startMs = Date.now();
+  #endpoint: MetricsEndpoint | undefined;
+  /** The host-wide group of prometheusPort (none for port 0, or when its socket is unusable). */
+  #group: HostGroup | undefined;
+  /** The health as last reported to the group: a member reports again only when it changed. */
+  #reported = '';
+  #push: MetricsPush | undefined;
   #nextId = 1;
   readonly #parts = new Map<number, MetricsPartData>();
   /** The collect in progress: what it still waits for, and how to finish it. */
   #pending: { id: number; waiting: Set<number>; done: () => void } | undefined;
-  #collecting: Promise<Family[]> | undefined;
+  #collecting: Promise<void> | undefined;
   /** Workers that sent their final part (at their shutdown). */
   readonly #finals = new Set<number>();
 
@@ -88,43 +85,50 @@ export class WorkerMetrics {
     if (!this.isHost) return undefined;
     const otlp = this.#d.config.otlp;
     if (otlp !== undefined) {
-      this.#sender = new OtlpHttpSender({
-        url: otlp.url,
-        headers: otlp.headers,
-        compression: 'none',
-        // The spans' budget: a collector slower than the interval delays the next push (one at a time).
-        timeoutMillis: this.#d.exportTimeoutMillis,
-        concurrency: 1,
-        // At shutdown a push gives up at its next retry once the final push's time is spent.
-        giveUp: () => this.#giveUpAt !== undefined && performance.now() > this.#giveUpAt,
-      });
-      this.#push = setInterval(() => void this.push(), otlp.intervalMillis);
+      const d = this.#d;
+      this.#push = new MetricsPush({ otlp, resource: d.resource, exportTimeoutMillis: d.exportTimeoutMillis, families: () => this.collect(), log: d.log });
     }
     const prom = this.#d.config.prometheus;
     if (prom === undefined) return undefined;
-    const server = createServer((req, res) => {
-      if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
-        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try GET /metrics\n');
-        return;
-      }
-      this.text().then(
-        (body) => res.writeHead(200, { 'content-type': PROMETHEUS_CONTENT_TYPE }).end(body),
-        (err: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`${String(err)}\n`),
-      );
+    const endpoint = new MetricsEndpoint({
+      port: prom.port,
+      host: prom.host,
+      text: () => this.#hostText(),
+      // Also after a host died and this worker took over, when no 'ready' task asks.
+      listening: (port) => this.#d.channel.postMessage({ type: 'metrics-port', port } satisfies MetricsMessage),
+      log: this.#d.log,
     });
-    this.#server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(prom.port, prom.host, () => {
-        server.off('error', reject);
-        resolve();
+    this.#endpoint = endpoint;
+    if (prom.socketDir !== undefined && this.#group === undefined) {
+      this.#group = await joinHostGroup(prom.port, prom.socketDir, {
+        labels: this.#processLabels(),
+        own: () => this.#processMetrics(),
+        labelNames: this.#labelNames,
+        changed: () => this.#changed(),
+        render: renderPrometheus,
+        serve: () => void endpoint.listen().catch((err: unknown) => this.#d.log('warn', `ractogateway: ${(err as Error).message}`)),
+        log: this.#d.log,
       });
-    });
-    server.on('error', (err) => this.#d.log('error', `ractogateway: metrics server error: ${String(err)}`));
-    const port = (server.address() as AddressInfo).port;
-    // Also after a host died and this worker took over, when no 'ready' task asks.
-    this.#d.channel.postMessage({ type: 'metrics-port', port } satisfies MetricsMessage);
-    return port;
+      if (this.#group !== undefined && !this.#group.isAggregator) {
+        // A member: the port is the host's, served by the aggregator.
+        this.#d.channel.postMessage({ type: 'metrics-port', port: prom.port } satisfies MetricsMessage);
+        return prom.port;
+      }
+    }
+    return endpoint.listen();
+  }
+
+  /** pid and service_instance_id: the labels of this process's own gauges in a host-wide /metrics. */
+  #processLabels(): Labels {
+    return [['pid', String(process.pid)], ['service_instance_id', String(this.#d.resource['service.instance.id'] ?? '')]];
+  }
+
+  /** Something was recorded, drained or exported since the last report to the group (shared counters only). */
+  #changed(): boolean {
+    const now = JSON.stringify(readHealth(this.#d.health));
+    if (now === this.#reported) return false;
+    this.#reported = now;
+    return true;
   }
 
   /** A message on either channel (every worker gets every message of both). */
@@ -168,18 +172,45 @@ export class WorkerMetrics {
     if (p.waiting.size === 0) p.done();
   }
 
-  /** The Prometheus exposition of every worker's series and the tracer's health. */
+  /**
+   * The Prometheus exposition for metricsText(): the host-wide one in a group (whichever process
+   * the gateway's router runs in), else every worker's series and the tracer's health.
+   */
   async text(): Promise<string> {
+    if (this.#group !== undefined) return this.#group.text();
     return renderPrometheus(await this.collect());
   }
 
+  /** GET /metrics: the host-wide families on the group's aggregator, else this process's. */
+  async #hostText(): Promise<string> {
+    return renderPrometheus(this.#group !== undefined ? await this.#group.families() : await this.collect());
+  }
+
+  /** Every worker's series and the tracer's health, as families (this process's own). */
+  async collect(): Promise<Family[]> {
+    await this.#gather();
+    return this.#families();
+  }
+
+  /** This process's report to its host's group (process-metrics.ts), after a gathering round. */
+  async #processMetrics(): Promise<ProcessMetrics> {
+    await this.#gather();
+    return this.#report();
+  }
+
+  #report(): ProcessMetrics {
+    const { series, overflowed } = this.#merged();
+    const strings = this.#d.strings;
+    return processMetrics(series, (i) => strings.get(i), overflowed, healthFamilies(readHealth(this.#d.health)));
+  }
+
   /** Gathers the other workers' parts; concurrent callers share one round. */
-  collect(): Promise<Family[]> {
+  #gather(): Promise<void> {
     this.#collecting ??= this.#collect().finally(() => (this.#collecting = undefined));
     return this.#collecting;
   }
 
-  async #collect(): Promise<Family[]> {
+  async #collect(): Promise<void> {
     const d = this.#d;
     const id = this.#nextId++;
     const waiting = new Set<number>();
@@ -187,18 +218,17 @@ export class WorkerMetrics {
       const owner = Atomics.load(d.control, slotWord(slot, S_OWNER));
       if (owner !== 0 && owner !== d.threadId) waiting.add(owner);
     }
-    if (waiting.size > 0) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, COLLECT_WAIT_MILLIS);
-        this.#pending = { id, waiting, done: () => { clearTimeout(timer); resolve(); } };
-        d.peers.postMessage({ type: 'metrics-collect', id, host: d.threadId } satisfies MetricsMessage);
-      });
-      this.#pending = undefined;
-    }
-    return this.#families();
+    if (waiting.size === 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, COLLECT_WAIT_MILLIS);
+      this.#pending = { id, waiting, done: () => { clearTimeout(timer); resolve(); } };
+      d.peers.postMessage({ type: 'metrics-collect', id, host: d.threadId } satisfies MetricsMessage);
+    });
+    this.#pending = undefined;
   }
 
-  #families(): Family[] {
+  /** This worker's series plus the other workers' last parts, summed by key. */
+  #merged(): { series: Series[]; overflowed: number } {
     const merged = new Map<string, Series>();
     let overflowed = this.table.overflowed;
     const add = (keys: number[][], values: Float64Array[]): void => {
@@ -214,35 +244,20 @@ export class WorkerMetrics {
       add(part.keys, part.values);
       overflowed += part.overflowed;
     }
+    return { series: [...merged.values()], overflowed };
+  }
+
+  #families(): Family[] {
+    const { series, overflowed } = this.#merged();
     const strings = this.#d.strings;
-    return families([...merged.values()], { string: (i) => strings.get(i), labelNames: this.#labelNames }, overflowed, readHealth(this.#d.health));
-  }
-
-  /** One OTLP push of everything so far. Failures are logged once per run of failures, never thrown. */
-  async push(): Promise<void> {
-    const sender = this.#sender;
-    // One push at a time: a collector slower than the interval gets the next one when it answers.
-    if (sender === undefined || this.#pushing !== undefined) return this.#pushing;
-    this.#pushing = this.#pushOnce(sender).finally(() => (this.#pushing = undefined));
-    return this.#pushing;
-  }
-
-  async #pushOnce(sender: OtlpHttpSender): Promise<void> {
-    const body = encodeMetricsRequest(await this.collect(), this.#d.resource, this.#startMs, Date.now());
-    // One unit: a metrics request is never split (a 413 comes back as tooLarge, a failure here).
-    const outcome = await sender.send(body, 1);
-    if (outcome.ok && outcome.tooLarge === undefined) {
-      this.#pushFailing = false;
-    } else if (!this.#pushFailing) {
-      this.#pushFailing = true;
-      this.#d.log('warn', `ractogateway: OTLP metrics push failed: ${outcome.message ?? outcome.reason}`);
-    }
+    return families(series, { string: (i) => strings.get(i), labelNames: this.#labelNames }, overflowed, readHealth(this.#d.health));
   }
 
   /**
    * At shutdown, after this worker's drain loop ended. Another worker sends the host its final
    * part. The host waits (up to FINAL_WAIT_MILLIS) for every other worker's final part, pushes
-   * once more (so the final counts reach the backend), stops the server and the timer, and
+   * once more (so the final counts reach the backend), gives its final counts to the host's group,
+   * stops the server and the timer, and
    * tells the main thread through C_METRICS_DONE.
    */
   async stop(): Promise<void> {
@@ -251,22 +266,17 @@ export class WorkerMetrics {
       d.peers.postMessage({ type: 'metrics-part', id: FINAL, thread: d.threadId, part: this.table.snapshot() } satisfies MetricsMessage);
       return;
     }
-    if (this.#push !== undefined) clearInterval(this.#push);
     // Within the main thread's wait for C_METRICS_DONE (pool.ts), with room to close the server.
-    this.#giveUpAt = performance.now() + FINAL_PUSH_MILLIS;
+    this.#push?.stopping();
     try {
       const deadline = performance.now() + FINAL_WAIT_MILLIS;
       while (this.#othersRunning() && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
-      // A push still in flight carries older counts: the last one follows it.
-      await this.#pushing;
-      await this.push();
+      await this.#push?.final();
+      // The group keeps this process's final counts (a member's go to the aggregator; an
+      // aggregator's to the member that takes over).
+      await this.#group?.stop(this.#report());
     } finally {
-      const server = this.#server;
-      if (server !== undefined) {
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeAllConnections();
-        await closed;
-      }
+      await this.#endpoint?.close();
       Atomics.store(d.control, C_METRICS_DONE, 1);
       Atomics.notify(d.control, C_METRICS_DONE);
     }
