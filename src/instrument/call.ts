@@ -99,6 +99,8 @@ export class CallRecord {
   sdkParse: Function | undefined = undefined;
   /** Stainless (openai 7.5x): the APIPromise's own `_thenUnwrap`, which the observing one calls (stainless.ts). */
   sdkThenUnwrap: Function | undefined = undefined;
+  /** Stainless: the call's failure handler, bound once, for its reactions (stainless.ts). */
+  onFailure: ((err: unknown) => void) | undefined = undefined;
   /** Streams: the SDK's iterator factory, the iterator being observed, the abort signal. */
   factory: Function | undefined = undefined;
   inner: AsyncIterator<unknown> | undefined = undefined;
