@@ -44,7 +44,9 @@ const MESSAGES: AnswerReader = {
     call.answeredBy(data?.model);
     readUsage(call, data?.usage);
     let tools = 0;
-    for (const block of arrayOr(data?.content)) if (block?.type === 'tool_use') tools++;
+    // An index loop: a for-of here kept an iterator object per call (issue 28).
+    const blocks = arrayOr(data?.content);
+    for (let i = 0; i < blocks.length; i++) if (blocks[i]?.type === 'tool_use') tools++;
     call.toolCalls = tools;
     messageAnswer(call, data);
   },

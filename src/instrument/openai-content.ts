@@ -101,6 +101,8 @@ interface ChoiceSoFar {
   finish: string | undefined;
 }
 
+const soFarFinish = (c: ChoiceSoFar): string | undefined => finishReason(c.finish);
+
 /** A streamed chat completion, chunk by chunk: its id, each choice's finish reason, and (output captured) its text and tool calls. */
 export class ChatStreamAnswer implements StreamAnswer {
   #id: string | undefined;
@@ -113,7 +115,10 @@ export class ChatStreamAnswer implements StreamAnswer {
 
   chunk(chunk: any): void {
     if (this.#id === undefined) this.#id = responseIdOf(chunk?.id);
-    for (const c of arrayOr(chunk?.choices)) {
+    // An index loop: a for-of here kept an iterator object per chunk (issue 28).
+    const all = arrayOr(chunk?.choices);
+    for (let i = 0; i < all.length; i++) {
+      const c = all[i];
       const index = streamIndex(c?.index, 0);
       const choice = (this.#choices[index] ??= { role: 'assistant', text: [], refusal: [], tools: [], finish: undefined });
       if (typeof c.finish_reason === 'string') choice.finish = c.finish_reason;
@@ -133,9 +138,11 @@ export class ChatStreamAnswer implements StreamAnswer {
   }
 
   into(call: CallRecord): void {
-    const choices = this.#choices.filter((c) => c !== undefined);
+    // The common stream (one choice, index 0) has no hole to leave out: no copy.
+    const all = this.#choices;
+    const choices = all.length === 1 && all[0] !== undefined ? all : all.filter((c) => c !== undefined);
     call.responseId = this.#id;
-    call.finishReasons = finishListOf(choices, (c) => finishReason(c.finish));
+    call.finishReasons = finishListOf(choices, soFarFinish);
     if (this.#output) {
       call.output = choices.map((c): OutputMessage => {
         const parts: MessagePart[] = [];

@@ -66,7 +66,9 @@ const CHAT: AnswerReader = {
     call.answeredBy(data?.model);
     if (data?.usage != null) chatUsage(call, data.usage);
     let tools = 0;
-    for (const choice of arrayOr(data?.choices)) tools += arrayOr(choice?.message?.tool_calls).length;
+    // Index loops: a for-of here kept an iterator object per call (issue 28).
+    const choices = arrayOr(data?.choices);
+    for (let i = 0; i < choices.length; i++) tools += arrayOr(choices[i]?.message?.tool_calls).length;
     call.toolCalls = tools;
     chatAnswer(call, data);
   },
