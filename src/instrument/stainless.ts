@@ -29,22 +29,32 @@
 // helper's promise read with asResponse() (parse().asResponse()) is recorded only if it fails.
 
 import { diag } from '@opentelemetry/api';
-import type { CallRecord } from './call.js';
 
 const CALL = Symbol('ractogateway.call');
+
+/** What the observing functions need of a call: a CallRecord (call.ts), or a PlainCall (plain-call.ts). */
+export interface StainlessCall {
+  sdkParse: Function | undefined;
+  sdkThenUnwrap: Function | undefined;
+  onFailure: ((err: unknown) => void) | undefined;
+  parsing: boolean;
+  answered<T>(data: T): T;
+  ok(): void;
+  fail(error: unknown): void;
+}
 
 interface APIPromiseLike {
   responsePromise: Promise<unknown>;
   parseResponse: Function;
   asResponse(): Promise<unknown>;
   _thenUnwrap?: Function;
-  [CALL]?: CallRecord;
+  [CALL]?: StainlessCall;
 }
 
 let warnedShape = false;
 
 /** Observes the APIPromise `promise` in place (see above) and returns it. */
-export function observeAPIPromise(promise: unknown, call: CallRecord): unknown {
+export function observeAPIPromise(promise: unknown, call: StainlessCall): unknown {
   const p = promise as APIPromiseLike;
   if (typeof p?.parseResponse !== 'function' || typeof p.asResponse !== 'function' || typeof p.responsePromise?.then !== 'function') {
     if (!warnedShape) {
@@ -72,17 +82,17 @@ export function observeAPIPromise(promise: unknown, call: CallRecord): unknown {
  * recorded and passed on to the caller). A response that failed is never parsed, so `parsing`
  * tells the two apart.
  */
-function onFailureOf(call: CallRecord): (err: unknown) => void {
+function onFailureOf(call: StainlessCall): (err: unknown) => void {
   return (call.onFailure ??= failed.bind(call));
 }
 
-function failed(this: CallRecord, err: unknown): void {
+function failed(this: StainlessCall, err: unknown): void {
   this.fail(err);
   if (this.parsing) throw err;
 }
 
 function observedParse(this: APIPromiseLike, client: unknown, props: unknown): unknown {
-  const call = this[CALL] as CallRecord;
+  const call = this[CALL] as StainlessCall;
   return parseAndRecord(call, call.sdkParse as Function, this, client, props);
 }
 
@@ -91,7 +101,7 @@ function observedParse(this: APIPromiseLike, client: unknown, props: unknown): u
  * (the parsed answer, or a Stream observed in place) is what the caller gets; a body that does
  * not parse (or a stream that cannot start) fails the call as the caller sees it.
  */
-function parseAndRecord(call: CallRecord, sdkParse: Function, self: unknown, client: unknown, props: unknown): unknown {
+function parseAndRecord(call: StainlessCall, sdkParse: Function, self: unknown, client: unknown, props: unknown): unknown {
   call.parsing = true;
   let parsed: any;
   try {
@@ -105,12 +115,12 @@ function parseAndRecord(call: CallRecord, sdkParse: Function, self: unknown, cli
 }
 
 function observedThenUnwrap(this: APIPromiseLike, transform: unknown): unknown {
-  const call = this[CALL] as CallRecord;
+  const call = this[CALL] as StainlessCall;
   return observeDerived(call, (call.sdkThenUnwrap as Function).call(this, transform));
 }
 
 /** The promise an own `_thenUnwrap` made from the observed one: its parse records the same call. */
-function observeDerived(call: CallRecord, promise: unknown): unknown {
+function observeDerived(call: StainlessCall, promise: unknown): unknown {
   const d = promise as APIPromiseLike;
   if (typeof d?.parseResponse !== 'function') return promise;
   const sdkParse = d.parseResponse;
@@ -126,7 +136,7 @@ function observeDerived(call: CallRecord, promise: unknown): unknown {
 
 function observedAsResponse(this: APIPromiseLike): Promise<unknown> {
   const response = Object.getPrototypeOf(this).asResponse.call(this) as Promise<unknown>;
-  const call = this[CALL] as CallRecord;
+  const call = this[CALL] as StainlessCall;
   // A failure is recorded by the watcher; withResponse() began its parse before this answer came: that parse records.
   response.then(() => {
     if (!call.parsing) call.ok();
