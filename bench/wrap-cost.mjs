@@ -1,7 +1,7 @@
 // The wrappers' own cost (issue 28), each variant ALONE in its own process, beside OpenLLMetry:
 //
 //   node bench/wrap-cost.mjs [--pairs 7] [--cases openai-chat,openai-stream-usage,...] [--variants ractogateway,openllmetry]
-//                            [--calls 20000] [--dist dir] [--json]
+//                            [--calls 20000] [--dist dir] [--baseline dir] [--only alloc|cpu] [--json]
 //
 // The real SDK clients with bench/canned.mjs's `fetch` (the provider's wire format from memory,
 // no network). Variants, each in a process of its own (a gateway runs one of them, and two
@@ -11,6 +11,7 @@
 //                 to bench/receiver.mjs (another process);
 //   bare          the same wrapper on a tracer without a destination (validates, records nothing:
 //                 the wrapper's own path without the ring; not run unless asked with --variants);
+//   baseline      `ractogateway` from another build (--baseline <dir>/dist: before/after in one run);
 //   openllmetry   @traceloop/instrumentation-openai / -anthropic 0.27.0 on a BasicTracerProvider
 //                 with a BatchSpanProcessor and the OTLP/HTTP protobuf exporter to the same receiver.
 // Two figures per variant and case:
@@ -46,20 +47,23 @@ async function main() {
   const pairs = Number(arg('pairs', 7));
   const calls = Number(arg('calls', 20000));
   const cases = arg('cases', CASES.join(',')).split(',');
-  const others = arg('variants', 'ractogateway,openllmetry').split(',');
+  const baseline = arg('baseline', undefined);
+  const others = arg('variants', baseline === undefined ? 'ractogateway,openllmetry' : 'ractogateway,baseline,openllmetry').split(',');
   const dist = arg('dist', new URL('../dist', import.meta.url).pathname);
+  // --only alloc: the bytes alone (deterministic, quick); --only cpu: the time alone.
+  const only = arg('only', undefined);
   const receiver = await startReceiver();
   const ports = { http: receiver.http };
-  const run = (variant, name, mode) => child({ variant, case: name, mode, calls, dist, ports });
+  const run = (variant, name, mode) => child({ variant, case: name, mode, calls, dist: variant === 'baseline' ? baseline : dist, ports });
   const rows = [];
   for (const name of cases) {
     const variants = ['sdk', ...others.filter((v) => v !== 'openllmetry' || OPENLLMETRY_CASES.has(name))];
     // Bytes: one process per variant (deterministic).
     const bytes = {};
-    for (const v of variants) bytes[v] = await run(v, name, 'alloc');
+    for (const v of variants) bytes[v] = only === 'cpu' ? { scavengeBytes: NaN } : await run(v, name, 'alloc');
     // Time: `pairs` rounds of one process per variant, rotated order.
     const us = Object.fromEntries(variants.map((v) => [v, []]));
-    for (let r = 0; r < pairs; r++) {
+    for (let r = 0; r < (only === 'alloc' ? 0 : pairs); r++) {
       const order = [...variants.slice(r % variants.length), ...variants.slice(0, r % variants.length)];
       for (const v of order) us[v].push((await run(v, name, 'cpu')).us);
     }
@@ -69,8 +73,8 @@ async function main() {
       rows.push({
         case: name,
         variant: v,
-        'µs/call': median(us[v]).toFixed(1),
-        '+µs (median of pairs)': v === 'sdk' ? '' : median(diffs).toFixed(2),
+        'µs/call': us[v].length === 0 ? '' : median(us[v]).toFixed(1),
+        '+µs (median of pairs)': v === 'sdk' || diffs.length === 0 ? '' : median(diffs).toFixed(2),
         'pairs +µs': v === 'sdk' ? '' : diffs.map((x) => x.toFixed(1)).join(' '),
         'KB/call': (bytes[v].scavengeBytes / 1024).toFixed(2),
         '+KB (scavenges)': v === 'sdk' ? '' : ((bytes[v].scavengeBytes - bytes.sdk.scavengeBytes) / 1024).toFixed(2),
@@ -114,7 +118,7 @@ async function clientsOf(spec) {
   let close = async () => undefined;
   let client;
   if (v === 'sdk') client = make[providerName]();
-  else if (v === 'ractogateway' || v === 'bare') {
+  else if (v === 'ractogateway' || v === 'bare' || v === 'baseline') {
     const { RactoTracer } = await import(new URL('index.js', dist).href);
     const instrument = await import(new URL('instrument/index.js', dist).href);
     const tracer = v === 'bare' ? new RactoTracer() : new RactoTracer({ serviceName: 'bench-wrap-cost', otlpHttpEndpoint: `http://127.0.0.1:${spec.ports.http}` });
