@@ -125,7 +125,7 @@ export class CallRecord {
 
   constructor(tracer: RactoTracer, provider: string, kind: CallKind, reader: AnswerReader, model: unknown,
     attributes: Readonly<Record<string, string>> | undefined, origin = INSTRUMENT) {
-    this.init(tracer, provider, kind, reader, model, attributes, origin, performance.now(), otelContextRegistered() ? activeSpanContext() : null);
+    this.init(tracer, provider, kind, reader, model, attributes, origin, performance.now(), parentNow());
   }
 
   /** Sets every field: from the arguments, or to its value at a call's start. */
@@ -305,8 +305,13 @@ export class CallRecord {
   }
 }
 
+/** A call's parent: the span active when it starts, read only when an OTel context manager is registered. */
+export function parentNow(): ParentSpanContext | null {
+  return otelContextRegistered() ? activeSpanContext() : null;
+}
+
 /** The span active now, or null (none, or an invalid one: the span is then a root span). */
-export function activeSpanContext(): ParentSpanContext | null {
+function activeSpanContext(): ParentSpanContext | null {
   const sc = trace.getSpanContext(context.active());
   return sc !== undefined && isSpanContextValid(sc) ? sc : null;
 }

@@ -12,8 +12,7 @@
 // that capture content (read at the start) keep a CallRecord of their own (callOf).
 
 import type { ParentSpanContext, RactoTracer } from '../index.js';
-import { otelContextRegistered } from '../shared/otel-context.js';
-import { activeSpanContext, attributesOf, callOf, CallRecord, type AnswerReader, type CallKind } from './call.js';
+import { attributesOf, callOf, CallRecord, parentNow, type AnswerReader, type CallKind } from './call.js';
 import { NO_CAPTURE } from './content.js';
 import type { ResolvedInstrumentOptions } from './options.js';
 
@@ -31,7 +30,7 @@ export class PlainCall {
   parsing = false;
   private done = false;
   private readonly start = performance.now();
-  private readonly parent: ParentSpanContext | null = otelContextRegistered() ? activeSpanContext() : null;
+  private readonly parent: ParentSpanContext | null = parentNow();
   private readonly tracer: RactoTracer;
   private readonly options: ResolvedInstrumentOptions;
   private readonly kind: CallKind;
