@@ -1,7 +1,7 @@
 // The wrappers' own cost (issue 28), each variant ALONE in its own process, beside OpenLLMetry:
 //
 //   node bench/wrap-cost.mjs [--pairs 7] [--cases openai-chat,openai-stream-usage,...] [--variants ractogateway,openllmetry]
-//                            [--calls 20000] [--dist dir] [--baseline dir] [--only alloc|cpu] [--json]
+//                            [--calls 20000] [--dist dir] [--baseline dir] [--only alloc|cpu] [--alloc-runs 3] [--json]
 //
 // The real SDK clients with bench/canned.mjs's `fetch` (the provider's wire format from memory,
 // no network). Variants, each in a process of its own (a gateway runs one of them, and two
@@ -24,7 +24,10 @@
 //             its own started with `--max-semi-space-size=1 --min-semi-space-size=1`, the minor
 //             GCs (scavenges, counted by a PerformanceObserver) over `calls` calls × 1 MiB / calls,
 //             minus the plain client's; where V8 reports it (Node 26: v8.getHeapStatistics()
-//             .total_allocated_bytes) the exact count is printed beside it.
+//             .total_allocated_bytes) the exact count is printed beside it. Each a median over
+//             `alloc-runs` processes: the figure moves by a few hundred bytes from one process
+//             to the next (when the optimising compiler gets to which function, and what its
+//             escape analysis then removes), the scavenge count by more.
 // The cases: openai-chat (chat.completions.create, plain); openai-stream (8 chunks; the
 // wrapper asks for usage, so the instrumented client receives one chunk more and `usage: null`
 // on each, which the SDK parses: its cost is the wrapper's too); openai-stream-usage (the caller
@@ -45,6 +48,9 @@ const SEMI_SPACE_MB = 1;
 
 async function main() {
   const pairs = Number(arg('pairs', 7));
+  // A process's bytes per call move by a few hundred bytes (now and then more) from one process
+  // to the next, with when the optimising compiler gets to which function: the median of 3.
+  const allocRuns = Number(arg('alloc-runs', 3));
   const calls = Number(arg('calls', 20000));
   const cases = arg('cases', CASES.join(',')).split(',');
   const baseline = arg('baseline', undefined);
@@ -60,7 +66,19 @@ async function main() {
     const variants = ['sdk', ...others.filter((v) => v !== 'openllmetry' || OPENLLMETRY_CASES.has(name))];
     // Bytes: one process per variant (deterministic).
     const bytes = {};
-    for (const v of variants) bytes[v] = only === 'cpu' ? { scavengeBytes: NaN } : await run(v, name, 'alloc');
+    for (const v of variants) {
+      if (only === 'cpu') {
+        bytes[v] = { scavengeBytes: NaN };
+        continue;
+      }
+      const runs = [];
+      for (let i = 0; i < allocRuns; i++) runs.push(await run(v, name, 'alloc'));
+      bytes[v] = {
+        scavengeBytes: median(runs.map((r) => r.scavengeBytes)),
+        exact: runs[0].exact === undefined ? undefined : median(runs.map((r) => r.exact)),
+        runs: runs.map((r) => ({ scavengeBytes: r.scavengeBytes, exact: r.exact })),
+      };
+    }
     // Time: `pairs` rounds of one process per variant, rotated order.
     const us = Object.fromEntries(variants.map((v) => [v, []]));
     for (let r = 0; r < (only === 'alloc' ? 0 : pairs); r++) {
@@ -88,7 +106,7 @@ async function main() {
     console.log(JSON.stringify({ suite: 'wrap-cost', machine: machine(), pairs, calls, rows }));
     return;
   }
-  console.log(`bench/wrap-cost.mjs: ${machine()}; ${pairs} rounds of one process per variant, ${calls} calls measured after ${calls} to warm up; bytes at a ${SEMI_SPACE_MB} MiB semi-space`);
+  console.log(`bench/wrap-cost.mjs: ${machine()}; ${only === 'alloc' ? 0 : pairs} rounds of one process per variant, ${calls} calls measured after ${calls} to warm up; bytes at a ${SEMI_SPACE_MB} MiB semi-space, median of ${only === 'cpu' ? 0 : allocRuns} processes`);
   print('Main-thread CPU and heap bytes per call, each variant alone in its process; + = above the plain client', rows,
     ['case', 'variant', 'µs/call', '+µs (median of pairs)', 'pairs +µs', 'KB/call', '+KB (scavenges)', '+KB (exact)']);
 }
