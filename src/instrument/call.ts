@@ -180,6 +180,14 @@ export class CallRecord {
     this.origin = origin;
   }
 
+  /** A reused record between two calls (plain-call.ts): holds no tracer, attributes or answer of the last one. */
+  detach(): void {
+    this.tracer = undefined as unknown as RactoTracer;
+    this.parent = null;
+    this.attributes = this.finishReasons = undefined;
+    this.responseId = this.responseModel = undefined;
+  }
+
   get recorded(): boolean {
     return this.done;
   }

@@ -53,7 +53,7 @@ export class PlainCall {
     if (this.done) return data;
     const record = this.borrow();
     record.answered(data);
-    spare = record;
+    release(record);
     return data;
   }
 
@@ -61,14 +61,14 @@ export class PlainCall {
     if (this.done) return;
     const record = this.borrow();
     record.ok();
-    spare = record;
+    release(record);
   }
 
   fail(error: unknown): void {
     if (this.done) return;
     const record = this.borrow();
     record.fail(error);
-    spare = record;
+    release(record);
   }
 
   /** The spare record (or a new one), set to this call's start. */
@@ -86,6 +86,12 @@ export class PlainCall {
     }
     return record;
   }
+}
+
+/** The record back as the spare, keeping nothing of its call alive (a tracer shut down and let go, its ring). */
+function release(record: CallRecord): void {
+  record.detach();
+  spare = record;
 }
 
 /**
