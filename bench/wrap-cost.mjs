@@ -94,8 +94,8 @@ async function main() {
         'µs/call': us[v].length === 0 ? '' : median(us[v]).toFixed(1),
         '+µs (median of pairs)': v === 'sdk' || diffs.length === 0 ? '' : median(diffs).toFixed(2),
         'pairs +µs': v === 'sdk' ? '' : diffs.map((x) => x.toFixed(1)).join(' '),
-        'KB/call': (bytes[v].scavengeBytes / 1024).toFixed(2),
-        '+KB (scavenges)': v === 'sdk' ? '' : ((bytes[v].scavengeBytes - bytes.sdk.scavengeBytes) / 1024).toFixed(2),
+        'KB/call': only === 'cpu' ? '' : (bytes[v].scavengeBytes / 1024).toFixed(2),
+        '+KB (scavenges)': v === 'sdk' || only === 'cpu' ? '' : ((bytes[v].scavengeBytes - bytes.sdk.scavengeBytes) / 1024).toFixed(2),
         '+KB (exact)': v === 'sdk' || exact === undefined ? '' : (exact / 1024).toFixed(2),
         raw: { us: us[v], bytes: bytes[v] },
       });
