@@ -7,6 +7,7 @@ import type { RactoTracer } from '../index.js';
 import { callOf, CallRecord, type AnswerReader } from './call.js';
 import { MessageStreamAnswer, messageAnswer, messagesRequest } from './anthropic-content.js';
 import { checkClient, checkTracer, clientContext, resolveInstrumentOptions, type InstrumentOptions } from './options.js';
+import { plainCallOf } from './plain-call.js';
 import { observeAPIPromise } from './stainless.js';
 import { StreamCall } from './stream.js';
 import { arrayOr, count } from './usage.js';
@@ -18,7 +19,7 @@ export function instrumentAnthropic<C extends object>(client: C, tracer: RactoTr
   checkTracer(tracer);
   const opts = { ...resolveInstrumentOptions(options, 'anthropic'), ...clientContext(tracer, (client as { baseURL?: unknown }).baseURL) };
   wrapMethod((client as unknown as { messages: object }).messages, 'create', (create) => function (this: unknown, body: any, reqOptions?: unknown) {
-    const call = body?.stream === true ? callOf(StreamCall, tracer, opts, 'stream', MESSAGES, body) : callOf(CallRecord, tracer, opts, 'chat', MESSAGES, body);
+    const call = body?.stream === true ? callOf(StreamCall, tracer, opts, 'stream', MESSAGES, body) : plainCallOf(tracer, opts, 'chat', MESSAGES, body);
     return observeAPIPromise(create.call(this, body, reqOptions), call);
   });
   return client;
@@ -44,7 +45,9 @@ const MESSAGES: AnswerReader = {
     call.answeredBy(data?.model);
     readUsage(call, data?.usage);
     let tools = 0;
-    for (const block of arrayOr(data?.content)) if (block?.type === 'tool_use') tools++;
+    // An index loop: a for-of here kept an iterator object per call (issue 28).
+    const blocks = arrayOr(data?.content);
+    for (let i = 0; i < blocks.length; i++) if (blocks[i]?.type === 'tool_use') tools++;
     call.toolCalls = tools;
     messageAnswer(call, data);
   },

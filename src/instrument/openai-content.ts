@@ -101,10 +101,17 @@ interface ChoiceSoFar {
   finish: string | undefined;
 }
 
+// Shared and never written (ChatStreamAnswer without output: its lists are read, never pushed to).
+const EMPTY_CHOICES: ChoiceSoFar[] = Object.freeze([]) as unknown as ChoiceSoFar[];
+const NO_TEXT: string[] = Object.freeze([]) as unknown as string[];
+const NO_TOOLS: ChoiceSoFar['tools'] = Object.freeze([]) as unknown as ChoiceSoFar['tools'];
+
+const soFarFinish = (c: ChoiceSoFar): string | undefined => finishReason(c.finish);
+
 /** A streamed chat completion, chunk by chunk: its id, each choice's finish reason, and (output captured) its text and tool calls. */
 export class ChatStreamAnswer implements StreamAnswer {
   #id: string | undefined;
-  readonly #choices: ChoiceSoFar[] = [];
+  #choices: ChoiceSoFar[] = EMPTY_CHOICES;
   readonly #output: boolean;
 
   constructor(output: boolean) {
@@ -113,9 +120,12 @@ export class ChatStreamAnswer implements StreamAnswer {
 
   chunk(chunk: any): void {
     if (this.#id === undefined) this.#id = responseIdOf(chunk?.id);
-    for (const c of arrayOr(chunk?.choices)) {
+    // An index loop: a for-of here kept an iterator object per chunk (issue 28).
+    const all = arrayOr(chunk?.choices);
+    for (let i = 0; i < all.length; i++) {
+      const c = all[i];
       const index = streamIndex(c?.index, 0);
-      const choice = (this.#choices[index] ??= { role: 'assistant', text: [], refusal: [], tools: [], finish: undefined });
+      const choice = this.#choices[index] ?? this.#newChoice(index);
       if (typeof c.finish_reason === 'string') choice.finish = c.finish_reason;
       if (!this.#output) continue;
       const d = c.delta;
@@ -132,10 +142,26 @@ export class ChatStreamAnswer implements StreamAnswer {
     }
   }
 
+  /**
+   * Choice `index`, first seen. Without output captured its lists stay empty (shared, never
+   * written); the common stream's one choice gets an array of one (issue 28: `[]` grown to hold
+   * it, and three lists, were ~300 bytes a stream).
+   */
+  #newChoice(index: number): ChoiceSoFar {
+    const choice: ChoiceSoFar = this.#output
+      ? { role: 'assistant', text: [], refusal: [], tools: [], finish: undefined }
+      : { role: 'assistant', text: NO_TEXT, refusal: NO_TEXT, tools: NO_TOOLS, finish: undefined };
+    if (this.#choices === EMPTY_CHOICES) this.#choices = index === 0 ? [choice] : [];
+    this.#choices[index] = choice;
+    return choice;
+  }
+
   into(call: CallRecord): void {
-    const choices = this.#choices.filter((c) => c !== undefined);
+    // The common stream (one choice, index 0) has no hole to leave out: no copy.
+    const all = this.#choices;
+    const choices = all.length === 1 && all[0] !== undefined ? all : all.filter((c) => c !== undefined);
     call.responseId = this.#id;
-    call.finishReasons = finishListOf(choices, (c) => finishReason(c.finish));
+    call.finishReasons = finishListOf(choices, soFarFinish);
     if (this.#output) {
       call.output = choices.map((c): OutputMessage => {
         const parts: MessagePart[] = [];
