@@ -1,0 +1,71 @@
+// The WireCall a parser fills in, and the small readings every format shares (token counts,
+// arrays, the answered model, problems), each the same rule as the wrappers' (instrument/usage.ts,
+// instrument/call.ts), reproduced here because the worker zone does not import src/instrument/.
+// Worker thread.
+
+import type { WireCall, WireCapture, WireProblem } from '../../shared/wire.js';
+
+/** Longest model name the record takes (MAX_STRING_LENGTH), as CallRecord.answeredBy checks. */
+const MAX_NAME = 256;
+
+/** A call with nothing read yet. */
+export function newCall(operation: WireCall['operation']): WireCall {
+  return {
+    operation, model: undefined, responseModel: undefined, responseId: undefined, finishReasons: [],
+    inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, toolCalls: 0,
+    errorType: undefined, problem: undefined, content: undefined,
+  };
+}
+
+/** A token count from a provider's JSON: a non-negative integer, else 0. */
+export function count(value: unknown): number {
+  return typeof value === 'number' && value >= 0 && value <= 0xffff_ffff ? Math.floor(value) : 0;
+}
+
+const EMPTY: readonly any[] = Object.freeze([]);
+
+/** `v` when it is an array, else an empty one (shared: never written). */
+export function arrayOr(v: unknown): readonly any[] {
+  return Array.isArray(v) ? v : EMPTY;
+}
+
+/** The model asked for, as the wrappers take it (a non-empty string), else undefined. */
+export function modelOf(v: unknown): string | undefined {
+  return typeof v === 'string' && v.length !== 0 ? v : undefined;
+}
+
+/** Notes the model that answered, as CallRecord.answeredBy does. */
+export function answeredBy(call: WireCall, model: unknown): void {
+  if (typeof model === 'string' && model.length !== 0 && model.length <= MAX_NAME) call.responseModel = model;
+}
+
+/** Notes what could not be read: the first problem stays, except that a cut explains all others. */
+export function noteProblem(call: WireCall, problem: WireProblem): void {
+  if (call.problem === undefined || problem === 'cut') call.problem = problem;
+}
+
+/** Whether `capture` asks for any category. */
+export function capturesAny(c: WireCapture): boolean {
+  return c.system || c.input || c.output || c.tools;
+}
+
+/** The call's content object, made when a first category is set. */
+export function contentOf(call: WireCall): NonNullable<WireCall['content']> {
+  return (call.content ??= {});
+}
+
+/**
+ * The parts never exceed their whole, as CallRecord.clamp records them (a provider or proxy that
+ * reports them inconsistently does not cost the span).
+ */
+export function clamp(call: WireCall): void {
+  const input = count(call.inputTokens);
+  const output = count(call.outputTokens);
+  const cached = Math.min(count(call.cachedInputTokens), input);
+  call.inputTokens = input;
+  call.outputTokens = output;
+  call.cachedInputTokens = cached;
+  call.cacheWriteTokens = Math.min(count(call.cacheWriteTokens), input - cached);
+  call.reasoningTokens = Math.min(count(call.reasoningTokens), output);
+  call.toolCalls = count(call.toolCalls);
+}
