@@ -24,7 +24,7 @@ import { createLearnedStrings, LearnedStrings, learnedFolds, StringsView } from 
 import type { WireExchangeCall } from './main/wire-call.js';
 import { CONTENT_DEFAULTS } from './options/content.js';
 import type { CaptureCategories, ContentConfig } from './shared/content-config.js';
-import { FLAG_CONTENT, FLAG_WIRE, RECORD_U32, X_SERVER, X_SERVER_PORT, X_WIRE } from './shared/layout.js';
+import { FLAG_CONTENT, FLAG_WIRE, RECORD_U32 } from './shared/layout.js';
 import { createRing, type RingViews } from './shared/ring.js';
 import { StringTableReader, StringTableWriter } from './shared/strings.js';
 import { toSpanRecord, type RecordContext, type SpanRecord } from './spans/record.js';
@@ -287,8 +287,7 @@ export class RactoTracer {
       // The same resolution as a worker's (worker/wire-records.ts), on the decoded copy: the
       // ring's record stays as written, for the workers that may read it too.
       const ub = (index & ring.mask) * RECORD_U32;
-      const x = ring.ext;
-      wire = applyWire(r, x[ub + X_WIRE], x[ub + X_SERVER], x[ub + X_SERVER_PORT], (this.#arena as ArenaViews).data, ctx.wire);
+      wire = applyWire(r, ring.ext, ub, (this.#arena as ArenaViews).data, ctx.wire);
     }
     if ((r.flags & FLAG_CONTENT) !== 0 && ctx.content !== undefined) {
       const built = wire !== undefined

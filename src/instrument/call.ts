@@ -257,6 +257,11 @@ export class CallRecord {
   }
 }
 
+/** The span active now, or null; without a context manager, two property loads (the wire capture's too). */
+export function currentParent(): ParentSpanContext | null {
+  return otelContextRegistered() ? activeSpanContext() : null;
+}
+
 /** The span active now, or null (none, or an invalid one: the span is then a root span). */
 function activeSpanContext(): ParentSpanContext | null {
   const sc = trace.getSpanContext(context.active());

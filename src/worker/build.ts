@@ -20,7 +20,7 @@ import type { ArenaViews } from '../shared/arena.js';
 import { decodeRecord, emptyFields, encodeRecord, priceModelWord } from '../shared/codec.js';
 import {
   EXT_BYTES, EXT_FLAGS_MASK, EXT_U32, FLAG_CONTENT, FLAG_PARENT, FLAG_WIRE, HEADER_BYTES, RECORD_BYTES, RECORD_U32, U_FLAGS, U_PARENT, U_PROVIDER, U_TRACE, X_CONTENT_AT,
-  X_CONTENT_LEN, X_SERVER, X_SERVER_PORT, X_WIRE,
+  X_CONTENT_LEN,
 } from '../shared/layout.js';
 import { applyWire, type WireContent } from './wire-records.js';
 import { ringViews, type RingViews } from '../shared/ring.js';
@@ -90,7 +90,7 @@ export class TakenRange {
       if ((u[ub + U_FLAGS] & FLAG_WIRE) === 0 || w === undefined) continue;
       r ??= emptyFields();
       decodeRecord(this.records, i, r);
-      const content = applyWire(r, x[ub + X_WIRE], x[ub + X_SERVER], x[ub + X_SERVER_PORT], this.#blobs, w);
+      const content = applyWire(r, x, ub, this.#blobs, w);
       encodeRecord(this.records, i, r);
       if (content !== undefined) (this.#wire ??= new Array(this.length))[i] = content;
     }

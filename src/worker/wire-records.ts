@@ -15,7 +15,8 @@
 
 import type { RecordFields } from '../shared/codec.js';
 import {
-  FINISH_SEPARATOR, FLAG_CONTENT, FLAG_ERROR, FLAG_RESPONSE, FLAG_WIRE, OP_CHAT, OP_EMBED, OP_MASK, OP_STREAM, WIRE_PROBLEMS, WIRE_STATUS_SHIFT,
+  FINISH_SEPARATOR, FLAG_CONTENT, FLAG_ERROR, FLAG_RESPONSE, FLAG_WIRE, OP_CHAT, OP_EMBED, OP_MASK, OP_STREAM, WIRE_PROBLEMS, WIRE_STATUS_SHIFT, X_CONTENT_AT,
+  X_CONTENT_LEN, X_SERVER, X_SERVER_PORT, X_WIRE,
 } from '../shared/layout.js';
 import { readWireBlob } from '../shared/wire-blob.js';
 import type { WireCall, WireExchange, WireProblem } from '../shared/wire.js';
@@ -30,13 +31,17 @@ export type WireContent = NonNullable<WireCall['content']>;
 const OPERATION = { chat: OP_CHAT, stream: OP_STREAM, embed: OP_EMBED } as const;
 
 /**
- * Rewrites the decoded wire record `r` (its X_WIRE word `word`, its blob in `blobs` at
- * r.contentAt, r.contentLength; the server's id and port `serverId`, `serverPort`) into the
- * record of its call. Returns its content, when the tracer captures some and the bytes had some.
+ * Rewrites the decoded wire record `r` into the record of its call. Its extension row is at `ub`
+ * of `x` (the X_WIRE word, the server, and where its blob is in `blobs`). Returns its content,
+ * when the tracer captures some and the bytes had some.
  */
-export function applyWire(r: RecordFields, word: number, serverId: number, serverPort: number, blobs: Uint8Array | undefined, w: WireContext): WireContent | undefined {
+export function applyWire(r: RecordFields, x: Uint32Array, ub: number, blobs: Uint8Array | undefined, w: WireContext): WireContent | undefined {
+  const word = x[ub + X_WIRE];
+  const length = x[ub + X_CONTENT_LEN];
   const status = word >>> WIRE_STATUS_SHIFT;
-  const exchange = blobs === undefined || r.contentLength === 0 ? undefined : readWireBlob(blobs, r.contentAt, r.contentLength, word);
+  const exchange = blobs === undefined || length === 0 ? undefined : readWireBlob(blobs, x[ub + X_CONTENT_AT], length, word);
+  const serverId = x[ub + X_SERVER];
+  const serverPort = x[ub + X_SERVER_PORT];
   let call: WireCall | undefined;
   if (exchange !== undefined) {
     try {

@@ -1,0 +1,231 @@
+// instrumentFetch: the wire capture (issue 28). Every LLM call the process makes over fetch (or
+// any undici request) is recorded from what undici publishes on node:diagnostics_channel, with
+// no wrapper around any client. Main thread: its work per call is these callbacks and holding
+// the body chunks as they pass; the bytes go to the content arena once, when the body ends, and
+// a worker reads the call out of them (worker/wire-records.ts, worker/wire/).
+//
+//   undici:request:create            POST to a known path? (fetch-hosts.ts) -> an Exchange on the
+//                                    request (a symbol-keyed property); the trace parent now
+//   undici:request:bodyChunkSent     request chunks held (bounded: maxRequestBytes)
+//   undici:request:headers           status, sse, the rate-limit headers kept
+//   undici:request:bodyChunkReceived first chunk's time (streams' time to first token); chunks
+//                                    held (bounded: maxResponseBytes, past it cut)
+//   undici:request:trailers          the body ended: one record (tracer.recordWireExchange)
+//   undici:request:error             a connection error or an abort: one record, with its type
+//
+// A request that is not recognised costs one callback and a compare of its method (and, for a
+// POST, a look at its path's last characters); its other events one missing-property load each.
+// Node 24 and 26 (undici 7 inside) publish the body chunks; Node 20 and 22 (undici 6) do not:
+// there an exchange is recorded without bytes (provider, status, times; no model nor tokens)
+// unless the requests go through an undici >= 7.15 the application installs (README).
+// Nothing here throws into undici: a subscriber's exception would reach the process.
+
+import diagnostics from 'node:diagnostics_channel';
+import { diag } from '@opentelemetry/api';
+import type { ParentSpanContext, RactoTracer, WireExchangeCall, WireFormat } from '../index.js';
+import { invalidType } from '../errors.js';
+import { currentParent } from './call.js';
+import { CANCELLED, errorTypeOf, isAbort } from './error-type.js';
+import { recordedElsewhere } from './fetch-marker.js';
+import { DEFAULT_PROVIDER_BY_FORMAT, formatOfPath, parseOrigin, providerOfHost, type Origin } from './fetch-hosts.js';
+import { resolveFetchCaptureOptions, type FetchCaptureOptions } from './fetch-options.js';
+
+export const WIRE_CHANNELS = ['create', 'bodyChunkSent', 'headers', 'bodyChunkReceived', 'trailers', 'error'] as const;
+
+/** Origins remembered (host, port, provider); past it, looked up again each time. */
+const MAX_ORIGINS = 1024;
+
+/** One recognised exchange in flight; handed to the tracer as it is when it ends. */
+class Exchange implements WireExchangeCall {
+  provider: string;
+  format: WireFormat;
+  path: string;
+  status = 0;
+  sse = false;
+  headers: string[] = [];
+  request: Uint8Array[] = [];
+  requestBytes = 0;
+  requestCut = false;
+  response: Uint8Array[] = [];
+  responseBytes = 0;
+  responseCut = false;
+  endTime = 0;
+  latencyMs = 0;
+  timeToFirstTokenMs = -1;
+  parent: ParentSpanContext | null;
+  errorType: string | undefined = undefined;
+  serverAddress: string;
+  serverPort: number;
+  /** performance.now() at request create, and at the first response chunk (-1: none yet). */
+  readonly start: number;
+  firstChunk = -1;
+
+  constructor(format: WireFormat, path: string, provider: string, origin: Origin, start: number) {
+    this.format = format;
+    const q = path.indexOf('?');
+    this.path = q < 0 ? path : path.slice(0, q);
+    this.provider = provider;
+    this.serverAddress = origin.host;
+    this.serverPort = origin.port;
+    this.start = start;
+    this.parent = currentParent();
+  }
+}
+
+interface UndiciRequest {
+  method?: string;
+  path?: string;
+  origin?: unknown;
+  [key: symbol]: Exchange | undefined;
+}
+
+/**
+ * Records every LLM call made through fetch (undici) on `tracer`, from the bytes on the wire.
+ * Returns a function that stops it (exchanges in flight are still recorded when they end).
+ */
+export function instrumentFetch(tracer: RactoTracer, options?: FetchCaptureOptions): () => void {
+  if (typeof (tracer as { recordWireExchange?: unknown })?.recordWireExchange !== 'function') {
+    throw invalidType('tracer', 'a RactoTracer', tracer, 'RACTO_ERR_INVALID_OPTION');
+  }
+  const o = resolveFetchCaptureOptions(options);
+  const maxRequest = o.maxRequestBytes;
+  const maxResponse = o.maxResponseBytes;
+  // Per capture: two captures (two tracers) each keep their own exchange on a request.
+  const KEY = Symbol('ractogateway.wire.exchange');
+  const origins = new Map<string, Origin>();
+  let warned = false;
+
+  const originOf = (raw: unknown): Origin | undefined => {
+    const key = typeof raw === 'string' ? raw : String(raw);
+    const known = origins.get(key);
+    if (known !== undefined) return known;
+    const parsed = parseOrigin(raw);
+    if (parsed === undefined) return undefined;
+    const origin: Origin = { ...parsed, provider: providerOfHost(parsed.host, o.providers) };
+    if (origins.size < MAX_ORIGINS) origins.set(key, origin);
+    return origin;
+  };
+
+  const record = (req: UndiciRequest, x: Exchange, errorType: string | undefined): void => {
+    req[KEY] = undefined;
+    const end = performance.now();
+    x.endTime = end;
+    x.latencyMs = end - x.start;
+    if (x.sse && x.firstChunk >= 0) x.timeToFirstTokenMs = x.firstChunk - x.start;
+    x.errorType = errorType;
+    try {
+      tracer.recordWireExchange(x);
+    } catch (err) {
+      if (!warned) {
+        warned = true;
+        diag.warn(`ractogateway/instrument: a wire exchange could not be recorded: ${String(err)}`);
+      }
+    }
+  };
+
+  const handlers: Record<(typeof WIRE_CHANNELS)[number], (message: unknown) => void> = {
+    create(message) {
+      const req = (message as { request: UndiciRequest }).request;
+      // The one check every request pays; then a request a wrapper records is left to it.
+      if (req.method !== 'POST' || recordedElsewhere.depth !== 0) return;
+      const path = req.path;
+      if (typeof path !== 'string') return;
+      const format = formatOfPath(path);
+      if (format === undefined) return;
+      const origin = originOf(req.origin);
+      if (origin === undefined) return;
+      req[KEY] = new Exchange(format, path, origin.provider ?? DEFAULT_PROVIDER_BY_FORMAT[format], origin, performance.now());
+    },
+    bodyChunkSent(message) {
+      const m = message as { request: UndiciRequest; chunk: unknown };
+      const x = m.request[KEY];
+      if (x === undefined) return;
+      const c = m.chunk;
+      const chunk = typeof c === 'string' ? Buffer.from(c) : c instanceof Uint8Array ? c : undefined;
+      if (chunk === undefined) return;
+      const room = maxRequest - x.requestBytes;
+      if (chunk.length > room) x.requestCut = true;
+      if (room <= 0) return;
+      x.request.push(chunk);
+      x.requestBytes += Math.min(room, chunk.length);
+    },
+    headers(message) {
+      const m = message as { request: UndiciRequest; response: { statusCode?: number; headers?: unknown } };
+      const x = m.request[KEY];
+      if (x === undefined) return;
+      x.status = typeof m.response.statusCode === 'number' ? m.response.statusCode : 0;
+      const raw = m.response.headers;
+      if (Array.isArray(raw)) keepHeaders(x, raw);
+    },
+    bodyChunkReceived(message) {
+      const m = message as { request: UndiciRequest; chunk: unknown };
+      const x = m.request[KEY];
+      if (x === undefined) return;
+      if (x.firstChunk < 0) x.firstChunk = performance.now();
+      const chunk = m.chunk as Uint8Array;
+      const room = maxResponse - x.responseBytes;
+      // Held, not copied: undici hands the same chunk to the body's reader and never reuses it.
+      if (chunk.length > room) x.responseCut = true;
+      if (room <= 0) return;
+      x.response.push(chunk);
+      x.responseBytes += Math.min(room, chunk.length);
+    },
+    trailers(message) {
+      const req = (message as { request: UndiciRequest }).request;
+      const x = req[KEY];
+      if (x !== undefined) record(req, x, undefined);
+    },
+    error(message) {
+      const m = message as { request: UndiciRequest; error: unknown };
+      const x = m.request[KEY];
+      if (x !== undefined) record(m.request, x, isAbort(m.error) ? CANCELLED : errorTypeOf(m.error));
+    },
+  };
+
+  const subscribed: [string, (message: unknown) => void][] = [];
+  for (const name of WIRE_CHANNELS) {
+    const channel = `undici:request:${name}`;
+    const fn = guard(handlers[name]);
+    diagnostics.subscribe(channel, fn);
+    subscribed.push([channel, fn]);
+  }
+  let stopped = false;
+  return () => {
+    if (stopped) return;
+    stopped = true;
+    // Exchanges in flight keep their Exchange; without the subscriptions they are not recorded.
+    for (const [channel, fn] of subscribed) diagnostics.unsubscribe(channel, fn);
+  };
+}
+
+/** A subscriber that never throws into undici (a throw there would reach the process). */
+function guard(fn: (message: unknown) => void): (message: unknown) => void {
+  return (message) => {
+    try {
+      fn(message);
+    } catch (err) {
+      diag.debug(`ractogateway/instrument: wire capture callback failed: ${String(err)}`);
+    }
+  };
+}
+
+const CONTENT_TYPE = 'content-type';
+
+/**
+ * From undici's raw headers (name, value, … as Buffers or strings): whether the answer is an SSE
+ * stream, and the rate-limit and retry-after headers (shared/wire.ts WireExchange.headers).
+ */
+function keepHeaders(x: Exchange, raw: unknown[]): void {
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const n = raw[i] as Uint8Array | string;
+    const len = n.length;
+    // By length and first letter before any string is made: content-type (12), retry-after (11),
+    // x-ratelimit-* (> 12), anthropic-ratelimit-* (> 20).
+    const first = (typeof n === 'string' ? n.charCodeAt(0) : n[0]) | 0x20;
+    if (!((first === 0x63 && len === 12) || (first === 0x72 && len === 11) || (first === 0x78 && len > 12) || (first === 0x61 && len > 20))) continue;
+    const name = String(n).toLowerCase();
+    const value = String(raw[i + 1]);
+    if (name === CONTENT_TYPE) x.sse = value.includes('text/event-stream');
+    else if (name === 'retry-after' || name.startsWith('x-ratelimit-') || name.startsWith('anthropic-ratelimit-')) x.headers.push(name, value);
+  }
+}
