@@ -22,7 +22,7 @@ import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { OtlpProtoEncoder } from '../dist/worker/otlp/request.js';
 import { requestToJson } from '../dist/worker/otlp/json.js';
 import { toReadableSpan } from '../dist/spans/readable-span.js';
-import { tracerResource } from '../dist/spans/resource.js';
+import { createResource } from '../dist/spans/resource.js';
 import { OtlpGrpcSender, OtlpHttpSender } from '../dist/worker/otlp/transport.js';
 import { createRing } from '../dist/shared/ring.js';
 import { decodeRecord, emptyFields, encodeRecord } from '../dist/shared/codec.js';
@@ -96,7 +96,7 @@ const encoder = new OtlpProtoEncoder({ 'service.name': 'bench' });
 const take = () => takeRange(ring, START, START + BATCH, ctx);
 const sample = take();
 const body = encoder.encode(sample);
-const resource = tracerResource('bench');
+const resource = createResource({ 'service.name': 'bench' });
 const readable = sample.data.map((d) => toReadableSpan(d, resource));
 
 // --- measuring -------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ export function workerDestinationsOf(opts: ResolvedOptions): DestinationConfig[]
     out.push({
       kind: 'otlp-http',
       name: 'otlpHttp',
-      url: httpTracesUrl(opts.otlpHttpEndpoint),
+      url: opts.otlpHttpEndpointFinal ? opts.otlpHttpEndpoint : httpTracesUrl(opts.otlpHttpEndpoint),
       protocol: opts.otlpHttpProtocol,
       ...otlp,
     });

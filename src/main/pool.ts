@@ -13,7 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import { BroadcastChannel, type Worker } from 'node:worker_threads';
 import { diag } from '@opentelemetry/api';
-import { tracerResource } from '../spans/resource.js';
+import { createResource } from '../spans/resource.js';
 import type { Resource, SpanExporter } from '../spans/sdk-shapes.js';
 import { Piscina } from 'piscina';
 import { C_LOGS, C_METRICS_DONE, C_PROGRESS, C_METRICS_HOST, S_COPYING, S_IN_FLIGHT, S_OWNER, slotWord } from '../shared/layout.js';
@@ -77,7 +77,7 @@ export class WorkerPool {
     this.#slots = config.slots;
     this.#hooks = hooks;
     this.#custom = custom;
-    this.#resource = tracerResource(config.serviceName);
+    this.#resource = createResource(config.resource);
     this.#exportTimeout = config.exportTimeoutMillis;
     this.#pool = new Piscina<ReadyTask, ReadyResult>({
       filename: new URL('../worker/drain.js', import.meta.url).href,

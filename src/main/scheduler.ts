@@ -109,7 +109,7 @@ export class DrainScheduler {
         health,
         slots: this.#slots,
         timeOrigin: performance.timeOrigin,
-        serviceName: opts.serviceName,
+        resource: opts.resource,
         prices: priceTableToData(opts.priceTable),
         refreshPrices: opts.refreshPrices,
         spanNames: opts.spanNames,

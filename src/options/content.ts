@@ -27,7 +27,7 @@ export interface ContentOptions {
    * Record the calls' content on their spans: true for every category, or per category
    * `{ system, input, output, tools }` (gen_ai.system_instructions, gen_ai.input.messages,
    * gen_ai.output.messages, gen_ai.tool.definitions). Default false, unless
-   * OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT is 'true'.
+   * OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT is 'true' (options/env.ts).
    */
   captureContent?: boolean | Readonly<Partial<CaptureCategories>>;
   /** Most bytes (UTF-8) of one content attribute; longer ones are truncated, their JSON kept valid. Default 16384. */
@@ -47,15 +47,6 @@ export const CONTENT_OPTION_NAMES: readonly string[] = ['captureContent', 'maxCo
 
 const CODE = 'RACTO_ERR_INVALID_OPTION';
 const CATEGORIES = ['system', 'input', 'output', 'tools'] as const;
-
-/** The environment's say (OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT), read by optionsFromEnv(). */
-export function captureFromEnv(value: string | undefined): boolean | undefined {
-  if (value === undefined) return undefined;
-  const v = value.trim().toLowerCase();
-  // 'true' as the semantic conventions' instrumentations read it; the newer span modes too.
-  if (v === 'true' || v === 'span_only' || v === 'span_and_event') return true;
-  return undefined;
-}
 
 /** The content configuration of `o`, undefined when no category is captured. */
 export function resolveContent(o: ContentOptions, envCapture: boolean | undefined): ContentConfig | undefined {

@@ -6,7 +6,7 @@
 import type { SpanExporter } from '../spans/sdk-shapes.js';
 import { invalidType } from '../errors.js';
 import { bool, int, moduleSpecifier, oneOf, str, type Opts } from './checks.js';
-import type { EnvOptions } from './index.js';
+import type { EnvOptions } from './env.js';
 
 export interface WorkerExporterSpec {
   /** An absolute file path, a file: URL or a package name, resolved by the worker. */
@@ -19,6 +19,8 @@ export type OtlpHttpProtocol = 'http/json' | 'http/protobuf';
 export type OtlpCompression = 'gzip' | 'none';
 
 export interface ExportOptions {
+  // With none of otlpEndpoint, otlpHttpEndpoint, console, inMemory, customExporter and
+  // workerExporters given, the environment names the destinations (options/env.ts).
   /** OTLP/gRPC collector endpoint, e.g. 'http://localhost:4317'. */
   otlpEndpoint?: string;
   /** OTLP/HTTP collector endpoint, e.g. 'http://localhost:4318'. */
@@ -29,9 +31,9 @@ export interface ExportOptions {
   inMemory?: boolean;
   /** Any SpanExporter object. Spans are built in the workers and handed to it on the main thread. */
   customExporter?: SpanExporter;
-  /** Headers sent with every OTLP request (gRPC metadata or HTTP headers), e.g. API keys. Never logged. */
+  /** Headers sent with every OTLP request (gRPC metadata or HTTP headers), e.g. API keys; they win per name over OTEL_EXPORTER_OTLP_*HEADERS. Never logged. */
   otlpHeaders?: Readonly<Record<string, string>>;
-  /** OTLP request compression. Default: the exporters' own (OTEL_EXPORTER_OTLP_*COMPRESSION, else none). */
+  /** OTLP request compression. Default: OTEL_EXPORTER_OTLP_TRACES_COMPRESSION or OTEL_EXPORTER_OTLP_COMPRESSION, else none. */
   otlpCompression?: OtlpCompression;
   /** Encoding of OTLP/HTTP. Default: OTEL_EXPORTER_OTLP_TRACES_PROTOCOL or OTEL_EXPORTER_OTLP_PROTOCOL, else 'http/protobuf' (the OTLP default). */
   otlpHttpProtocol?: OtlpHttpProtocol;
@@ -63,9 +65,14 @@ export const EXPORT_OPTION_NAMES = [
   'workerExporters', 'spoolDir', 'spoolMaxBytes',
 ] as const;
 
+/** The options that name a destination: given any of them (even false), the environment names none. */
+export const DESTINATION_OPTION_NAMES = ['otlpEndpoint', 'otlpHttpEndpoint', 'console', 'inMemory', 'customExporter', 'workerExporters'] as const;
+
 export interface ResolvedExport {
   otlpEndpoint: string | undefined;
   otlpHttpEndpoint: string | undefined;
+  /** otlpHttpEndpoint is the final URL (the environment's, its path rules applied), not an option's endpoint. */
+  otlpHttpEndpointFinal: boolean;
   console: boolean;
   inMemory: boolean;
   customExporter: SpanExporter | undefined;
@@ -78,14 +85,16 @@ export interface ResolvedExport {
 }
 
 export function resolveExport(o: Opts, env: EnvOptions): ResolvedExport {
+  const fromEnv = DESTINATION_OPTION_NAMES.every((name) => o[name] === undefined) ? env.destinations : undefined;
   return {
-    otlpEndpoint: str(o, 'otlpEndpoint'),
-    otlpHttpEndpoint: str(o, 'otlpHttpEndpoint'),
-    console: bool(o, 'console', EXPORT_DEFAULTS.console),
+    otlpEndpoint: str(o, 'otlpEndpoint') ?? fromEnv?.otlpEndpoint,
+    otlpHttpEndpoint: str(o, 'otlpHttpEndpoint') ?? fromEnv?.otlpHttpUrl,
+    otlpHttpEndpointFinal: fromEnv?.otlpHttpUrl !== undefined,
+    console: bool(o, 'console', fromEnv?.console ?? EXPORT_DEFAULTS.console),
     inMemory: bool(o, 'inMemory', EXPORT_DEFAULTS.inMemory),
     customExporter: exporter(o.customExporter),
-    otlpHeaders: headers(o.otlpHeaders),
-    otlpCompression: oneOf(o, 'otlpCompression', ['gzip', 'none'] as const),
+    otlpHeaders: { ...env.otlpHeaders, ...headers(o.otlpHeaders) },
+    otlpCompression: oneOf(o, 'otlpCompression', ['gzip', 'none'] as const) ?? env.otlpCompression,
     otlpHttpProtocol: oneOf(o, 'otlpHttpProtocol', ['http/json', 'http/protobuf'] as const) ?? env.otlpHttpProtocol ?? 'http/protobuf',
     workerExporters: workerExporters(o.workerExporters),
     spoolDir: str(o, 'spoolDir'),

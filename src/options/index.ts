@@ -2,27 +2,39 @@
 // validates once so the rest of the code works on a typed, complete object. Main thread only.
 // By group: this file the tracer's own (service, prices, span names, attributes, the ring, the
 // pool, the clock); export.ts where spans go; metrics.ts metrics and tail sampling; content.ts
-// content capture; checks.ts the checks they share.
+// content capture; env.ts the OpenTelemetry environment variables, which the options win over
+// field by field; resource.ts the resource's attributes; checks.ts the checks they share.
 
 import { invalidRange, invalidType, invalidValue } from '../errors.js';
-import { int as intOption, oneOf, str, type Opts } from './checks.js';
+import { boolValue, intValue, oneOf, str, type Opts } from './checks.js';
+import { ENV_SOURCE, optionsFromEnv, type EnvOptions, type EnvSource } from './env.js';
+import { resourceAttributes } from './resource.js';
 import { EXPORT_DEFAULTS, EXPORT_OPTION_NAMES, resolveExport, type ExportOptions, type OtlpHttpProtocol, type ResolvedExport } from './export.js';
 import { EMPTY_PRICE_TABLE, mergePriceTable, type ModelPricingInit, type PriceTable } from '../pricing/model-pricing.js';
 import { METRICS_OPTION_NAMES, resolveMetrics, type MetricsOptions } from './metrics.js';
-import { CONTENT_OPTION_NAMES, captureFromEnv, resolveContent, type ContentOptions } from './content.js';
+import { CONTENT_OPTION_NAMES, resolveContent, type ContentOptions } from './content.js';
 import type { ContentConfig } from '../shared/content-config.js';
 import { MAX_ATTRIBUTE_KEYS } from '../shared/layout.js';
 import type { MetricsConfig } from '../shared/metrics-config.js';
+import type { ResourceAttributes } from '../shared/worker-config.js';
 import type { SpanNames } from '../spans/record.js';
 
 export type FullRingPolicy = 'drop' | 'block';
 export type ClockMode = 'coarse' | 'precise';
 
+export { ENV_SOURCE, optionsFromEnv, withEnvSource } from './env.js';
+export type { EnvOptions, EnvReadOptions, EnvSource } from './env.js';
 export type { ExportOptions, OtlpCompression, OtlpHttpProtocol, WorkerExporterSpec } from './export.js';
 
 export interface RactoTracerOptions extends ExportOptions, MetricsOptions, ContentOptions {
-  /** OTel resource `service.name`. Default 'ractogateway'. */
+  /** OTel resource `service.name`. Default: OTEL_SERVICE_NAME, else a service.name in OTEL_RESOURCE_ATTRIBUTES, else 'ractogateway'. */
   serviceName?: string;
+  /**
+   * Record nothing: no ring, no thread, no destination, no metrics; the record methods still
+   * validate and return false, stats() reads zeros, flush() and shutdown() resolve. Default:
+   * OTEL_SDK_DISABLED (true only when it is 'true').
+   */
+  disabled?: boolean;
   /** Your prices by model id; they win over genai-prices and DEFAULT_COST_TABLE. tracer.setPriceTable() swaps them later. */
   priceTable?: Readonly<Record<string, ModelPricingInit>>;
   /** Span names: 'seed' (default) `llm.chat` / `llm.embed`; 'genai' `{gen_ai.operation.name} {model}`, e.g. `chat gpt-4o`. */
@@ -107,6 +119,9 @@ export const STRING_ARENA_BYTES_PER_ENTRY = 64;
 
 export interface ResolvedOptions extends ResolvedExport {
   serviceName: string;
+  /** The resource's attributes (resource.ts): service.name and OTEL_RESOURCE_ATTRIBUTES'. */
+  resource: ResourceAttributes;
+  disabled: boolean;
   priceTable: PriceTable;
   spanNames: SpanNames;
   attributeKeys: readonly string[];
@@ -130,31 +145,11 @@ export interface ResolvedOptions extends ResolvedExport {
 }
 
 const KNOWN = new Set([
-  'serviceName', 'priceTable', 'spanNames', 'attributeKeys', 'refreshPrices', ...Object.keys(DEFAULTS),
+  'serviceName', 'disabled', 'priceTable', 'spanNames', 'attributeKeys', 'refreshPrices', ...Object.keys(DEFAULTS),
   ...EXPORT_OPTION_NAMES, ...METRICS_OPTION_NAMES, ...CONTENT_OPTION_NAMES,
 ]);
 
-const int = (o: Opts, name: keyof typeof DEFAULTS, min: number, max: number): number => intOption(o, name, DEFAULTS[name] as number, min, max);
-
-/** The environment variables the tracer itself reads; the OTLP exporters read their own. */
-export interface EnvOptions {
-  otlpHttpProtocol: OtlpHttpProtocol | undefined;
-  /** OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true: capture content unless options.captureContent says otherwise. */
-  captureContent?: boolean;
-}
-
-export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): EnvOptions {
-  const protocol = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL || env.OTEL_EXPORTER_OTLP_PROTOCOL;
-  return {
-    otlpHttpProtocol: protocol === 'http/json' || protocol === 'http/protobuf' ? protocol : undefined,
-    captureContent: captureFromEnv(env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT),
-  };
-}
-
-export function resolveOptions(
-  options: RactoTracerOptions | undefined = {},
-  env: EnvOptions = optionsFromEnv(),
-): ResolvedOptions {
+export function resolveOptions(options: RactoTracerOptions | undefined = {}, source: EnvSource = {}): ResolvedOptions {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw invalidType('options', 'an object', options, 'RACTO_ERR_INVALID_OPTION');
   }
@@ -164,33 +159,76 @@ export function resolveOptions(
       throw invalidType(`options.${key}`, 'a known option (see RactoTracerOptions)', o[key], 'RACTO_ERR_INVALID_OPTION');
     }
   }
-  const ringCapacity = int(o, 'ringCapacity', 64, 4_194_304);
+  const from = (options as { [ENV_SOURCE]?: EnvSource })[ENV_SOURCE] ?? source;
+  const env = optionsFromEnv(from.env ?? process.env, from);
+  /** The option when given, else the environment's value, else the default. */
+  const int = (name: keyof typeof DEFAULTS, min: number, max: number): number =>
+    o[name] === undefined ? envInt(env, name) ?? (DEFAULTS[name] as number) : intValue(o[name], name, min, max);
+  const ringCapacity = int('ringCapacity', 64, 4_194_304);
   if ((ringCapacity & (ringCapacity - 1)) !== 0) {
     throw invalidRange('options.ringCapacity', 'a power of two between 64 and 4194304', ringCapacity, 'RACTO_ERR_INVALID_OPTION');
   }
   const keys = attributeKeys(o.attributeKeys);
+  const disabled = o.disabled === undefined ? env.disabled ?? false : boolValue(o.disabled, 'disabled');
   const destinations = resolveExport(o, env);
-  return {
-    serviceName: str(o, 'serviceName') ?? DEFAULTS.serviceName,
+  const serviceName = str(o, 'serviceName') ?? env.serviceName ?? (env.resourceAttributes?.['service.name'] || undefined) ?? DEFAULTS.serviceName;
+  const headers = headersFor(o, env.otlpMetricsHeaders);
+  const resolved: ResolvedOptions = {
+    serviceName,
+    resource: resourceAttributes({ serviceName, fromEnv: env.resourceAttributes }),
+    disabled,
     ...destinations,
     priceTable: mergePriceTable(EMPTY_PRICE_TABLE, options.priceTable),
     spanNames: oneOf(o, 'spanNames', ['seed', 'genai'] as const) ?? 'seed',
     attributeKeys: keys,
     refreshPrices: refreshPrices(o.refreshPrices),
     ringCapacity,
-    workers: int(o, 'workers', 1, 64),
-    maxExportBatchSize: int(o, 'maxExportBatchSize', 1, ringCapacity),
-    scheduledDelayMillis: int(o, 'scheduledDelayMillis', 1, 3_600_000),
-    exportTimeoutMillis: int(o, 'exportTimeoutMillis', 1, 3_600_000),
-    maxPendingBatches: int(o, 'maxPendingBatches', 1, 1024),
-    shutdownTimeoutMillis: int(o, 'shutdownTimeoutMillis', 1, 3_600_000),
-    maxStrings: int(o, 'maxStrings', 16, 1_048_576),
+    workers: int('workers', 1, 64),
+    // From the environment, a batch larger than the ring is cut to it, as the OTel SDK cuts
+    // OTEL_BSP_MAX_EXPORT_BATCH_SIZE to its queue; an option that large is an error.
+    maxExportBatchSize: o.maxExportBatchSize === undefined
+      ? Math.min(env.maxExportBatchSize ?? DEFAULTS.maxExportBatchSize, ringCapacity)
+      : intValue(o.maxExportBatchSize, 'maxExportBatchSize', 1, ringCapacity),
+    scheduledDelayMillis: int('scheduledDelayMillis', 1, 3_600_000),
+    exportTimeoutMillis: int('exportTimeoutMillis', 1, 3_600_000),
+    maxPendingBatches: int('maxPendingBatches', 1, 1024),
+    shutdownTimeoutMillis: int('shutdownTimeoutMillis', 1, 3_600_000),
+    maxStrings: int('maxStrings', 16, 1_048_576),
     fullRingPolicy: oneOf(o, 'fullRingPolicy', ['drop', 'block'] as const) ?? DEFAULTS.fullRingPolicy,
-    fullRingBlockMillis: int(o, 'fullRingBlockMillis', 1, 3_600_000),
+    fullRingBlockMillis: int('fullRingBlockMillis', 1, 3_600_000),
     clock: oneOf(o, 'clock', ['coarse', 'precise'] as const) ?? DEFAULTS.clock,
-    workerNice: int(o, 'workerNice', 0, 19),
-    metrics: resolveMetrics(options, keys, destinations.otlpHeaders),
+    workerNice: int('workerNice', 0, 19),
+    // metrics: false keeps the environment's OTLP metrics push off too.
+    metrics: resolveMetrics(options, keys, headers, o.metrics === false ? undefined : env.otlpMetricsUrl),
     content: resolveContent(options, env.captureContent),
+  };
+  return disabled ? disable(resolved) : resolved;
+}
+
+/** The environment's value of an integer option (ringCapacity, scheduledDelayMillis, exportTimeoutMillis), if it has one. */
+function envInt(env: EnvOptions, name: string): number | undefined {
+  const v = (env as Record<string, unknown>)[name];
+  return typeof v === 'number' ? v : undefined;
+}
+
+/** The headers of an OTLP metrics push: the environment's (generic, then metrics) and the options', which win per name. */
+function headersFor(o: Opts, fromEnv: Readonly<Record<string, string>> | undefined): Record<string, string> {
+  return { ...fromEnv, ...(o.otlpHeaders as Record<string, string> | undefined) };
+}
+
+/** Options validated as usual, then every destination, metrics and content turned off: the tracer records nothing. */
+function disable(r: ResolvedOptions): ResolvedOptions {
+  return {
+    ...r,
+    otlpEndpoint: undefined,
+    otlpHttpEndpoint: undefined,
+    console: false,
+    inMemory: false,
+    customExporter: undefined,
+    workerExporters: [],
+    spoolDir: undefined,
+    metrics: undefined,
+    content: undefined,
   };
 }
 

@@ -26,7 +26,7 @@ export interface MetricsOptions {
   prometheusPort?: number;
   /** Address the /metrics server binds. Default '127.0.0.1'. */
   prometheusHost?: string;
-  /** OTLP/HTTP (protobuf) metrics push; a URL with no path gets /v1/metrics. */
+  /** OTLP/HTTP (protobuf) metrics push; a URL with no path gets /v1/metrics. Default: none, unless OTEL_METRICS_EXPORTER lists otlp (options/env.ts). */
   otlpMetricsEndpoint?: string;
   /** Milliseconds between two OTLP metrics pushes. Default 60000, as the OTel SDK. */
   metricsExportIntervalMillis?: number;
@@ -56,13 +56,14 @@ const CODE = 'RACTO_ERR_INVALID_OPTION';
 
 /**
  * The metrics configuration of `o`, undefined when metrics are off. `attributeKeys` are the
- * tracer's resolved attribute names (metricAttributes must be among them).
+ * tracer's resolved attribute names (metricAttributes must be among them); `envUrl` the OTLP
+ * push the environment asks for (used when otlpMetricsEndpoint is not given).
  */
-export function resolveMetrics(o: MetricsOptions, attributeKeys: readonly string[], otlpHeaders: Record<string, string>): MetricsConfig | undefined {
+export function resolveMetrics(o: MetricsOptions, attributeKeys: readonly string[], otlpHeaders: Record<string, string>, envUrl?: string): MetricsConfig | undefined {
   const enabled = o.metrics === undefined ? undefined : boolValue(o.metrics, 'metrics');
   const port = o.prometheusPort === undefined ? undefined : intValue(o.prometheusPort, 'prometheusPort', 0, 65_535);
   const host = o.prometheusHost === undefined ? METRICS_DEFAULTS.prometheusHost : stringValue(o.prometheusHost, 'prometheusHost');
-  const url = o.otlpMetricsEndpoint === undefined ? undefined : httpMetricsUrl(o.otlpMetricsEndpoint);
+  const url = o.otlpMetricsEndpoint === undefined ? envUrl : httpMetricsUrl(o.otlpMetricsEndpoint);
   const interval = o.metricsExportIntervalMillis === undefined
     ? METRICS_DEFAULTS.metricsExportIntervalMillis
     : intValue(o.metricsExportIntervalMillis, 'metricsExportIntervalMillis', 10, 86_400_000);

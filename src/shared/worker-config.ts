@@ -19,6 +19,9 @@ export type DestinationConfig =
   | ({ kind: 'otlp-grpc' } & OtlpConfig)
   | ({ kind: 'otlp-http'; protocol: 'http/json' | 'http/protobuf' } & OtlpConfig);
 
+/** A resource's attributes, plain data. */
+export type ResourceAttributes = Readonly<Record<string, string | number | boolean>>;
+
 export interface OtlpConfig {
   name: string;
   url: string;
@@ -46,7 +49,8 @@ export interface WorkerConfig {
   channel: string;
   /** performance.timeOrigin of the main thread: record end times are relative to it. */
   timeOrigin: number;
-  serviceName: string;
+  /** The resource's attributes (options/resource.ts), on every span and OTLP metrics push. */
+  resource: ResourceAttributes;
   /** The price table of version 0 (the constructor's); later versions come as PricesMessage. */
   prices: PriceTableData;
   /** The refreshPrices option: fetch genai-prices' data (true: its own URL; a string: that URL) when first pricing. */

@@ -1,4 +1,4 @@
-// The Resource handed to exporters with our spans: the tracer's `service.name`, in an object with
+// The Resource handed to exporters with our spans (its attributes: options/resource.ts), in an object with
 // every member of @opentelemetry/resources' Resource (2.x and 3.x), so that the SDK's exporters and
 // processors of either major read it as one of theirs. Its attributes are known when it is made:
 // nothing is ever pending. Pure; both threads use it.
@@ -32,9 +32,4 @@ class FixedResource implements Resource {
 
 export function createResource(attributes: Attributes): Resource {
   return new FixedResource(attributes);
-}
-
-/** The resource of every span a tracer exports, whatever the destination. */
-export function tracerResource(serviceName: string): Resource {
-  return createResource({ 'service.name': serviceName });
 }

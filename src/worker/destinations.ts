@@ -118,38 +118,14 @@ export async function createDestination(config: DestinationConfig, timeoutMillis
   }
 }
 
-/**
- * Headers from OTEL_EXPORTER_OTLP_TRACES_HEADERS / OTEL_EXPORTER_OTLP_HEADERS ("k=v,k2=v2",
- * URL-encoded), as the OTel exporters read them; explicit otlpHeaders win.
- */
-export function envHeaders(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const raw of [env.OTEL_EXPORTER_OTLP_HEADERS, env.OTEL_EXPORTER_OTLP_TRACES_HEADERS]) {
-    if (raw === undefined) continue;
-    for (const pair of raw.split(',')) {
-      const eq = pair.indexOf('=');
-      if (eq <= 0) continue;
-      try {
-        out[decodeURIComponent(pair.slice(0, eq).trim()).toLowerCase()] = decodeURIComponent(pair.slice(eq + 1).trim());
-      } catch {
-        // A malformed pair is skipped, as the OTel exporters do.
-      }
-    }
-  }
-  return out;
-}
-
-function envCompression(env: NodeJS.ProcessEnv = process.env): 'gzip' | 'none' {
-  const v = (env.OTEL_EXPORTER_OTLP_TRACES_COMPRESSION ?? env.OTEL_EXPORTER_OTLP_COMPRESSION ?? '').trim();
-  return v === 'gzip' ? 'gzip' : 'none';
-}
-
 function senderConfig(config: OtlpConfig, giveUp: () => boolean) {
   return {
     giveUp,
     url: config.url,
-    headers: { ...envHeaders(), ...config.headers },
-    compression: config.compression ?? envCompression(),
+    // Headers and compression come resolved from the main thread (options/env.ts): a worker
+    // never reads its own environment.
+    headers: config.headers,
+    compression: config.compression ?? 'none',
     timeoutMillis: config.timeoutMillis,
     concurrency: config.concurrencyLimit,
   };

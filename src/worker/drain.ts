@@ -18,7 +18,7 @@ import { attachRing, wakeDrainLoops } from '../shared/ring.js';
 import { StringTableReader } from '../shared/strings.js';
 import type { MetricsMessage } from '../shared/metrics-config.js';
 import type { DestinationOutcome, MainMessage, ReadyResult, ReadyTask, WorkerConfig, WorkerMessage } from '../shared/worker-config.js';
-import { Batch, createDestination, envHeaders, type Destination } from './destinations.js';
+import { Batch, createDestination, type Destination } from './destinations.js';
 import { BufferPool } from './buffers.js';
 import type { TakenRange } from './build.js';
 import { DrainLoop } from './loop.js';
@@ -26,7 +26,7 @@ import { warmUp } from './warm-up.js';
 import { WorkerMetrics } from './metrics/host.js';
 import { TailSampler } from './metrics/sampling.js';
 import { OtlpProtoEncoder, PartialSuccessLog } from './otlp/index.js';
-import { tracerResource } from '../spans/resource.js';
+import { createResource } from '../spans/resource.js';
 import { PriceVersions } from './prices.js';
 import { Spool } from './spool/spool.js';
 import { REPLAY_BUDGET_MILLIS } from './spool/replay.js';
@@ -143,7 +143,7 @@ async function start(): Promise<void> {
         threadId,
         strings,
         attributeKeys: config.attributeKeys,
-        serviceName: config.serviceName,
+        resource: config.resource,
         exportTimeoutMillis: config.exportTimeoutMillis,
         log: (level, message) => post({ type: 'log', level, message: redactUrlCredentials(message) }),
       })
@@ -167,7 +167,7 @@ async function start(): Promise<void> {
   // Enough idle buffers for every batch in flight, of each kind (copy, ids, request).
   const pool = new BufferPool(3 * (config.maxPendingBatches + 1));
   // One resource for every form of a span: the OTLP requests and the ReadableSpans.
-  const resource = tracerResource(config.serviceName);
+  const resource = createResource(config.resource);
   const encoder = new OtlpProtoEncoder(resource.attributes, pool);
   // With a spool, shutdown does not wait out a collector that does not answer: the request goes
   // to disk at its next retry (otlp/retry.ts).
@@ -179,7 +179,6 @@ async function start(): Promise<void> {
     })));
   const secrets = [
     ...config.destinations.flatMap((d) => ('headers' in d ? Object.values(d.headers) : [])),
-    ...Object.values(envHeaders()),
     // An endpoint's password, as given and as decoded, wherever a message repeats it.
     ...config.destinations.flatMap((d) => ('url' in d ? urlSecrets(d.url) : [])),
   ].filter((v) => v.length > 0);

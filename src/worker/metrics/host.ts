@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import type { BroadcastChannel } from 'node:worker_threads';
 import { C_METRICS_DONE, C_METRICS_HOST, S_OWNER, slotWord } from '../../shared/layout.js';
 import type { MetricsConfig, MetricsMessage, MetricsPartData } from '../../shared/metrics-config.js';
+import type { ResourceAttributes } from '../../shared/worker-config.js';
 import type { StringLookup } from '../../spans/record.js';
 import { OtlpHttpSender } from '../otlp/index.js';
 import { families, type Family, type Series } from './families.js';
@@ -45,7 +46,8 @@ export interface MetricsHostDeps {
   threadId: number;
   strings: StringLookup;
   attributeKeys: readonly string[];
-  serviceName: string;
+  /** The tracer's resource (options/resource.ts), carried by every push. */
+  resource: ResourceAttributes;
   exportTimeoutMillis: number;
   log(level: 'warn' | 'error', message: string): void;
 }
@@ -226,7 +228,7 @@ export class WorkerMetrics {
   }
 
   async #pushOnce(sender: OtlpHttpSender): Promise<void> {
-    const body = encodeMetricsRequest(await this.collect(), { 'service.name': this.#d.serviceName }, this.#startMs, Date.now());
+    const body = encodeMetricsRequest(await this.collect(), this.#d.resource, this.#startMs, Date.now());
     // One unit: a metrics request is never split (a 413 comes back as tooLarge, a failure here).
     const outcome = await sender.send(body, 1);
     if (outcome.ok && outcome.tooLarge === undefined) {
