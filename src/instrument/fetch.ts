@@ -178,7 +178,7 @@ export function instrumentFetch(tracer: RactoTracer, options?: FetchCaptureOptio
     error(message) {
       const m = message as { request: UndiciRequest; error: unknown };
       const x = m.request[KEY];
-      if (x !== undefined) record(m.request, x, isAbort(m.error) ? CANCELLED : errorTypeOf(m.error));
+      if (x !== undefined) record(m.request, x, wireErrorType(m.error));
     },
   };
 
@@ -207,6 +207,17 @@ function guard(fn: (message: unknown) => void): (message: unknown) => void {
       diag.debug(`ractogateway/instrument: wire capture callback failed: ${String(err)}`);
     }
   };
+}
+
+/**
+ * error.type of an exchange that failed on the wire: 'cancelled' for an abort, else the error's
+ * code when it has one (ECONNREFUSED, ECONNRESET, UND_ERR_SOCKET, UND_ERR_HEADERS_TIMEOUT: what
+ * failed, where the class is a bare Error), else its class name.
+ */
+function wireErrorType(error: unknown): string {
+  if (isAbort(error)) return CANCELLED;
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.length > 0 && code.length <= 64 ? code : errorTypeOf(error);
 }
 
 const CONTENT_TYPE = 'content-type';
