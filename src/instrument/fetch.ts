@@ -4,8 +4,8 @@
 // the body chunks as they pass; the bytes go to the content arena once, when the body ends, and
 // a worker reads the call out of them (worker/wire-records.ts, worker/wire/).
 //
-//   undici:request:create            POST to a known path? (fetch-hosts.ts) -> an Exchange on the
-//                                    request (a symbol-keyed property); the trace parent now
+//   undici:request:create            POST to a known path? (fetch-hosts.ts) -> an Exchange for the
+//                                    request (a WeakMap entry); the trace parent now
 //   undici:request:bodyChunkSent     request chunks held (bounded: maxRequestBytes)
 //   undici:request:headers           status, sse, the rate-limit headers kept
 //   undici:request:bodyChunkReceived first chunk's time (streams' time to first token); chunks
@@ -14,7 +14,7 @@
 //   undici:request:error             a connection error or an abort: one record, with its type
 //
 // A request that is not recognised costs one callback and a compare of its method (and, for a
-// POST, a look at its path's last characters); its other events one missing-property load each.
+// POST, a look at its path's last characters); its other events one WeakMap miss each.
 // Node 24 and 26 (undici 7 inside) publish the body chunks; Node 20 and 22 (undici 6) do not:
 // there an exchange is recorded without bytes (provider, status, times; no model nor tokens)
 // unless the requests go through an undici >= 7.15 the application installs (README).
@@ -35,6 +35,8 @@ export const WIRE_CHANNELS = ['create', 'bodyChunkSent', 'headers', 'bodyChunkRe
 /** Origins remembered (host, port, provider); past it, looked up again each time. */
 const MAX_ORIGINS = 1024;
 
+const NO_HEADERS: string[] = [];
+
 /** One recognised exchange in flight; handed to the tracer as it is when it ends. */
 class Exchange implements WireExchangeCall {
   provider: string;
@@ -42,7 +44,8 @@ class Exchange implements WireExchangeCall {
   path: string;
   status = 0;
   sse = false;
-  headers: string[] = [];
+  /** NO_HEADERS until a kept header arrives (most answers of other hosts have none). */
+  headers: string[] = NO_HEADERS;
   request: Uint8Array[] = [];
   requestBytes = 0;
   requestCut = false;
@@ -76,7 +79,6 @@ interface UndiciRequest {
   method?: string;
   path?: string;
   origin?: unknown;
-  [key: symbol]: Exchange | undefined;
 }
 
 /**
@@ -90,8 +92,10 @@ export function instrumentFetch(tracer: RactoTracer, options?: FetchCaptureOptio
   const o = resolveFetchCaptureOptions(options);
   const maxRequest = o.maxRequestBytes;
   const maxResponse = o.maxResponseBytes;
-  // Per capture: two captures (two tracers) each keep their own exchange on a request.
-  const KEY = Symbol('ractogateway.wire.exchange');
+  // The exchanges in flight, by undici request. Not a property on the request: a new key would
+  // change the shape of undici's own objects (measured: several µs a call of undici's code going
+  // polymorphic); a WeakMap leaves them alone and forgets a request nobody ends.
+  const inFlight = new WeakMap<object, Exchange>();
   const origins = new Map<string, Origin>();
   let warned = false;
 
@@ -107,7 +111,7 @@ export function instrumentFetch(tracer: RactoTracer, options?: FetchCaptureOptio
   };
 
   const record = (req: UndiciRequest, x: Exchange, errorType: string | undefined): void => {
-    req[KEY] = undefined;
+    inFlight.delete(req);
     const end = performance.now();
     x.endTime = end;
     x.latencyMs = end - x.start;
@@ -134,11 +138,11 @@ export function instrumentFetch(tracer: RactoTracer, options?: FetchCaptureOptio
       if (format === undefined) return;
       const origin = originOf(req.origin);
       if (origin === undefined) return;
-      req[KEY] = new Exchange(format, path, origin.provider ?? DEFAULT_PROVIDER_BY_FORMAT[format], origin, performance.now());
+      inFlight.set(req, new Exchange(format, path, origin.provider ?? DEFAULT_PROVIDER_BY_FORMAT[format], origin, performance.now()));
     },
     bodyChunkSent(message) {
       const m = message as { request: UndiciRequest; chunk: unknown };
-      const x = m.request[KEY];
+      const x = inFlight.get(m.request);
       if (x === undefined) return;
       const c = m.chunk;
       const chunk = typeof c === 'string' ? Buffer.from(c) : c instanceof Uint8Array ? c : undefined;
@@ -151,7 +155,7 @@ export function instrumentFetch(tracer: RactoTracer, options?: FetchCaptureOptio
     },
     headers(message) {
       const m = message as { request: UndiciRequest; response: { statusCode?: number; headers?: unknown } };
-      const x = m.request[KEY];
+      const x = inFlight.get(m.request);
       if (x === undefined) return;
       x.status = typeof m.response.statusCode === 'number' ? m.response.statusCode : 0;
       const raw = m.response.headers;
@@ -159,7 +163,7 @@ export function instrumentFetch(tracer: RactoTracer, options?: FetchCaptureOptio
     },
     bodyChunkReceived(message) {
       const m = message as { request: UndiciRequest; chunk: unknown };
-      const x = m.request[KEY];
+      const x = inFlight.get(m.request);
       if (x === undefined) return;
       if (x.firstChunk < 0) x.firstChunk = performance.now();
       const chunk = m.chunk as Uint8Array;
@@ -172,12 +176,12 @@ export function instrumentFetch(tracer: RactoTracer, options?: FetchCaptureOptio
     },
     trailers(message) {
       const req = (message as { request: UndiciRequest }).request;
-      const x = req[KEY];
+      const x = inFlight.get(req);
       if (x !== undefined) record(req, x, undefined);
     },
     error(message) {
       const m = message as { request: UndiciRequest; error: unknown };
-      const x = m.request[KEY];
+      const x = inFlight.get(m.request);
       if (x !== undefined) record(m.request, x, wireErrorType(m.error));
     },
   };
@@ -220,23 +224,41 @@ function wireErrorType(error: unknown): string {
   return typeof code === 'string' && code.length > 0 && code.length <= 64 ? code : errorTypeOf(error);
 }
 
-const CONTENT_TYPE = 'content-type';
-
 /**
- * From undici's raw headers (name, value, … as Buffers or strings): whether the answer is an SSE
- * stream, and the rate-limit and retry-after headers (shared/wire.ts WireExchange.headers).
+ * From undici's raw headers (name, value, … as Buffers, or strings): whether the answer is an SSE
+ * stream, and the rate-limit and retry-after headers (shared/wire.ts WireExchange.headers). Names
+ * are sorted by length and first letter before any string is made; content-type is read in
+ * its bytes, so a plain answer makes no string here at all.
  */
 function keepHeaders(x: Exchange, raw: unknown[]): void {
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const n = raw[i] as Uint8Array | string;
     const len = n.length;
-    // By length and first letter before any string is made: content-type (12), retry-after (11),
-    // x-ratelimit-* (> 12), anthropic-ratelimit-* (> 20).
     const first = (typeof n === 'string' ? n.charCodeAt(0) : n[0]) | 0x20;
-    if (!((first === 0x63 && len === 12) || (first === 0x72 && len === 11) || (first === 0x78 && len > 12) || (first === 0x61 && len > 20))) continue;
-    const name = String(n).toLowerCase();
-    const value = String(raw[i + 1]);
-    if (name === CONTENT_TYPE) x.sse = value.includes('text/event-stream');
-    else if (name === 'retry-after' || name.startsWith('x-ratelimit-') || name.startsWith('anthropic-ratelimit-')) x.headers.push(name, value);
+    if (first === 0x63 && len === 12) {
+      if (isName(n, 'content-type')) x.sse = contains(raw[i + 1], 'text/event-stream');
+    } else if ((first === 0x72 && len === 11) || (first === 0x78 && len > 12) || (first === 0x61 && len > 20)) {
+      // retry-after (11), x-ratelimit-* (> 12), anthropic-ratelimit-* (> 20)
+      const name = String(n).toLowerCase();
+      if (name === 'retry-after' || name.startsWith('x-ratelimit-') || name.startsWith('anthropic-ratelimit-')) {
+        if (x.headers === NO_HEADERS) x.headers = [];
+        x.headers.push(name, String(raw[i + 1]));
+      }
+    }
   }
+}
+
+/** `n` (bytes or a string) is `lower`, ignoring ASCII case. */
+function isName(n: Uint8Array | string, lower: string): boolean {
+  for (let k = 0; k < lower.length; k++) {
+    const c = typeof n === 'string' ? n.charCodeAt(k) : n[k];
+    if ((c | 0x20) !== lower.charCodeAt(k) && c !== lower.charCodeAt(k)) return false;
+  }
+  return true;
+}
+
+/** A header value (bytes or a string) contains `text` (case as the providers send it). */
+function contains(value: unknown, text: string): boolean {
+  if (typeof value === 'string' || Buffer.isBuffer(value)) return value.includes(text);
+  return value instanceof Uint8Array && Buffer.from(value.buffer, value.byteOffset, value.byteLength).includes(text);
 }

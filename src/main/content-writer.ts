@@ -59,7 +59,7 @@ export class ContentWriter {
    */
   constructor(arena: ArenaViews, capture: CaptureCategories, maxContentBytes: number, capacity: number, reclaim: () => number, pressure: () => void) {
     this.e = new BlobEncoder(arena.data);
-    this.data = arena.data;
+    this.data = Buffer.from(arena.data.buffer, arena.data.byteOffset, arena.data.byteLength);
     this.shapes = new ShapeWriter(this.e, 2 * maxContentBytes);
     this.size = arena.size;
     this.capture = capture;
@@ -124,8 +124,8 @@ export class ContentWriter {
     return false;
   }
 
-  /** The arena's data, where reserve()'s room is. */
-  readonly data: Uint8Array;
+  /** The arena's data, where reserve()'s room is (a Buffer: wire blobs are written with its methods). */
+  readonly data: Buffer;
 
   /** The blob encode() wrote last belongs to record `index`: it counts from now on. */
   commit(index: number, length: number): void {

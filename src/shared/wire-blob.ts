@@ -26,7 +26,6 @@ export interface WireBytes {
   responseBytes: number;
 }
 
-const utf8 = new TextEncoder();
 const MAX_PATH_BYTES = 0xffff;
 const MAX_HEADERS = 0xff;
 
@@ -40,30 +39,34 @@ export function wireBlobBytes(w: WireBytes): number {
 
 /**
  * Writes the blob of `w` into `data` at `at` (room for wireBlobBytes(w) bytes checked by the
- * caller); returns its exact length. At most `requestBytes`/`responseBytes` of the chunks are copied.
+ * caller); returns its exact length. At most `requestBytes`/`responseBytes` of the chunks are
+ * copied. Buffer's own writes (no view, no result object per string): this runs once per
+ * exchange on the request path.
  */
-export function writeWireBlob(data: Uint8Array, at: number, w: WireBytes): number {
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+export function writeWireBlob(data: Buffer, at: number, w: WireBytes): number {
   let pos = at;
-  const path = utf8.encodeInto(w.path, data.subarray(pos + 2, pos + 2 + Math.min(MAX_PATH_BYTES, w.path.length * 3))).written;
-  view.setUint16(pos, path, true);
+  // Buffer.write never writes part of a character: a string past its limit is cut at one.
+  const path = data.write(w.path, pos + 2, Math.min(MAX_PATH_BYTES, w.path.length * 3), 'utf8');
+  data.writeUInt16LE(path, pos);
   pos += 2 + path;
   const headers = Math.min(w.headers.length >>> 1, MAX_HEADERS);
   data[pos++] = headers;
   for (let i = 0; i < headers; i++) {
-    const name = utf8.encodeInto(w.headers[2 * i], data.subarray(pos + 1, pos + 1 + Math.min(0xff, w.headers[2 * i].length * 3))).written;
-    data[pos] = name;
-    pos += 1 + name;
-    const value = utf8.encodeInto(w.headers[2 * i + 1], data.subarray(pos + 2, pos + 2 + Math.min(0xffff, w.headers[2 * i + 1].length * 3))).written;
-    view.setUint16(pos, value, true);
-    pos += 2 + value;
+    const name = w.headers[2 * i];
+    const n = data.write(name, pos + 1, Math.min(0xff, name.length * 3), 'utf8');
+    data[pos] = n;
+    pos += 1 + n;
+    const value = w.headers[2 * i + 1];
+    const v = data.write(value, pos + 2, Math.min(0xffff, value.length * 3), 'utf8');
+    data.writeUInt16LE(v, pos);
+    pos += 2 + v;
   }
-  pos = copyChunks(data, view, pos, w.request, w.requestBytes);
-  pos = copyChunks(data, view, pos, w.response, w.responseBytes);
+  pos = copyChunks(data, pos, w.request, w.requestBytes);
+  pos = copyChunks(data, pos, w.response, w.responseBytes);
   return pos - at;
 }
 
-function copyChunks(data: Uint8Array, view: DataView, at: number, chunks: readonly Uint8Array[], max: number): number {
+function copyChunks(data: Buffer, at: number, chunks: readonly Uint8Array[], max: number): number {
   let pos = at + 4;
   let left = max;
   for (let i = 0; i < chunks.length && left > 0; i++) {
@@ -73,7 +76,7 @@ function copyChunks(data: Uint8Array, view: DataView, at: number, chunks: readon
     pos += n;
     left -= n;
   }
-  view.setUint32(at, pos - at - 4, true);
+  data.writeUInt32LE(pos - at - 4, at);
   return pos;
 }
 
