@@ -13,12 +13,18 @@ export interface FetchCaptureOptions {
   maxRequestBytes?: number;
   /** Bytes of a response body copied for the workers to parse; past it the body is cut (default 1,048,576). */
   maxResponseBytes?: number;
+  /**
+   * Node 20 and 22 only (no body chunks on the channels): wrap globalThis.fetch to copy the bodies
+   * of its LLM calls (fetch-fallback.ts). Default true; false records those calls without bytes.
+   */
+  fallback?: boolean;
 }
 
 export interface ResolvedFetchCaptureOptions {
   providers: ReadonlyMap<string, string>;
   maxRequestBytes: number;
   maxResponseBytes: number;
+  fallback: boolean;
 }
 
 export const FETCH_CAPTURE_DEFAULTS = Object.freeze({
@@ -29,7 +35,7 @@ export const FETCH_CAPTURE_DEFAULTS = Object.freeze({
 const MAX_BYTES = 64 * 1024 * 1024;
 
 export function resolveFetchCaptureOptions(options: unknown): ResolvedFetchCaptureOptions {
-  if (options === undefined) return { providers: new Map(), ...FETCH_CAPTURE_DEFAULTS };
+  if (options === undefined) return { providers: new Map(), ...FETCH_CAPTURE_DEFAULTS, fallback: true };
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw invalidType('options', 'an object', options, 'RACTO_ERR_INVALID_OPTION');
   }
@@ -50,7 +56,13 @@ export function resolveFetchCaptureOptions(options: unknown): ResolvedFetchCaptu
     providers,
     maxRequestBytes: bytes(o.maxRequestBytes, 'maxRequestBytes', FETCH_CAPTURE_DEFAULTS.maxRequestBytes),
     maxResponseBytes: bytes(o.maxResponseBytes, 'maxResponseBytes', FETCH_CAPTURE_DEFAULTS.maxResponseBytes),
+    fallback: o.fallback === undefined ? true : flag(o.fallback, 'fallback'),
   };
+}
+
+function flag(value: unknown, name: string): boolean {
+  if (typeof value !== 'boolean') throw invalidType(`options.${name}`, 'true or false', value, 'RACTO_ERR_INVALID_OPTION');
+  return value;
 }
 
 function bytes(value: unknown, name: string, fallback: number): number {

@@ -29,6 +29,10 @@ import { CANCELLED, errorTypeOf, isAbort } from './error-type.js';
 import { recordedElsewhere } from './fetch-marker.js';
 import { DEFAULT_PROVIDER_BY_FORMAT, formatOfPath, parseOrigin, providerOfHost, type Origin } from './fetch-hosts.js';
 import { resolveFetchCaptureOptions, type FetchCaptureOptions } from './fetch-options.js';
+import { installFetchFallback, type FallbackExchange, type FallbackHooks } from './fetch-fallback.js';
+
+/** Node 24+ (undici 7 inside) publishes body chunks; Node 20 and 22 (undici 6) need the fallback. */
+export const CHANNEL_BODY_CHUNKS = Number(process.versions.undici?.split('.')[0] ?? 0) >= 7;
 
 export const WIRE_CHANNELS = ['create', 'bodyChunkSent', 'headers', 'bodyChunkReceived', 'trailers', 'error'] as const;
 
@@ -62,6 +66,8 @@ class Exchange implements WireExchangeCall {
   /** performance.now() at request create, and at the first response chunk (-1: none yet). */
   readonly start: number;
   firstChunk = -1;
+  /** Its bytes come from the fetch fallback (Node 20, 22): recorded when the fallback's copy ends. */
+  viaFallback = false;
 
   constructor(format: WireFormat, path: string, provider: string, origin: Origin, start: number) {
     this.format = format;
@@ -127,6 +133,33 @@ export function instrumentFetch(tracer: RactoTracer, options?: FetchCaptureOptio
     }
   };
 
+  const addRequest = (x: Exchange, chunk: Uint8Array): void => {
+    const room = maxRequest - x.requestBytes;
+    if (chunk.length > room) x.requestCut = true;
+    if (room <= 0) return;
+    x.request.push(chunk);
+    x.requestBytes += Math.min(room, chunk.length);
+  };
+  const addResponse = (x: Exchange, chunk: Uint8Array): void => {
+    if (x.firstChunk < 0) x.firstChunk = performance.now();
+    const room = maxResponse - x.responseBytes;
+    // Held, not copied: undici hands the same chunk to the body's reader and never reuses it.
+    if (chunk.length > room) x.responseCut = true;
+    if (room <= 0) return;
+    x.response.push(chunk);
+    x.responseBytes += Math.min(room, chunk.length);
+  };
+  // Node 20, 22: the fetch fallback (fetch-fallback.ts) brings the bodies of globalThis.fetch's calls.
+  const fallback: FallbackHooks | undefined = CHANNEL_BODY_CHUNKS || o.fallback === false ? undefined : { pending: undefined };
+  const fallbackOf = (req: UndiciRequest, x: Exchange): FallbackExchange => ({
+    addRequest: (chunk) => addRequest(x, chunk),
+    addResponse: (chunk) => addResponse(x, chunk),
+    finish: (errorType) => {
+      if (inFlight.get(req) === x) record(req, x, errorType);
+    },
+    taken: () => void (x.viaFallback = true),
+  });
+
   const handlers: Record<(typeof WIRE_CHANNELS)[number], (message: unknown) => void> = {
     create(message) {
       const req = (message as { request: UndiciRequest }).request;
@@ -138,7 +171,9 @@ export function instrumentFetch(tracer: RactoTracer, options?: FetchCaptureOptio
       if (format === undefined) return;
       const origin = originOf(req.origin);
       if (origin === undefined) return;
-      inFlight.set(req, new Exchange(format, path, origin.provider ?? DEFAULT_PROVIDER_BY_FORMAT[format], origin, performance.now()));
+      const x = new Exchange(format, path, origin.provider ?? DEFAULT_PROVIDER_BY_FORMAT[format], origin, performance.now());
+      inFlight.set(req, x);
+      if (fallback !== undefined) fallback.pending = fallbackOf(req, x);
     },
     bodyChunkSent(message) {
       const m = message as { request: UndiciRequest; chunk: unknown };
@@ -146,12 +181,7 @@ export function instrumentFetch(tracer: RactoTracer, options?: FetchCaptureOptio
       if (x === undefined) return;
       const c = m.chunk;
       const chunk = typeof c === 'string' ? Buffer.from(c) : c instanceof Uint8Array ? c : undefined;
-      if (chunk === undefined) return;
-      const room = maxRequest - x.requestBytes;
-      if (chunk.length > room) x.requestCut = true;
-      if (room <= 0) return;
-      x.request.push(chunk);
-      x.requestBytes += Math.min(room, chunk.length);
+      if (chunk !== undefined) addRequest(x, chunk);
     },
     headers(message) {
       const m = message as { request: UndiciRequest; response: { statusCode?: number; headers?: unknown } };
@@ -165,19 +195,13 @@ export function instrumentFetch(tracer: RactoTracer, options?: FetchCaptureOptio
       const m = message as { request: UndiciRequest; chunk: unknown };
       const x = inFlight.get(m.request);
       if (x === undefined) return;
-      if (x.firstChunk < 0) x.firstChunk = performance.now();
-      const chunk = m.chunk as Uint8Array;
-      const room = maxResponse - x.responseBytes;
-      // Held, not copied: undici hands the same chunk to the body's reader and never reuses it.
-      if (chunk.length > room) x.responseCut = true;
-      if (room <= 0) return;
-      x.response.push(chunk);
-      x.responseBytes += Math.min(room, chunk.length);
+      addResponse(x, m.chunk as Uint8Array);
     },
     trailers(message) {
       const req = (message as { request: UndiciRequest }).request;
       const x = inFlight.get(req);
-      if (x !== undefined) record(req, x, undefined);
+      // A fallback's exchange ends when its copy of the body does (its last chunks may still be on the way).
+      if (x !== undefined && !x.viaFallback) record(req, x, undefined);
     },
     error(message) {
       const m = message as { request: UndiciRequest; error: unknown };
@@ -193,10 +217,12 @@ export function instrumentFetch(tracer: RactoTracer, options?: FetchCaptureOptio
     diagnostics.subscribe(channel, fn);
     subscribed.push([channel, fn]);
   }
+  const uninstall = fallback === undefined ? undefined : installFetchFallback(fallback);
   let stopped = false;
   return () => {
     if (stopped) return;
     stopped = true;
+    uninstall?.();
     // Exchanges in flight keep their Exchange; without the subscriptions they are not recorded.
     for (const [channel, fn] of subscribed) diagnostics.unsubscribe(channel, fn);
   };

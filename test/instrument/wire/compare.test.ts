@@ -14,7 +14,7 @@ import * as fakeGoogle from '../fakes/google.js';
 import * as fakeOpenAI from '../fakes/openai.js';
 import { startFakeProvider, type FakeProvider, type Scripted } from '../fakes/server.js';
 import { instrumentAnthropic, instrumentGoogleGenAI, instrumentOpenAI } from '../helpers.js';
-import { BODY_CHUNKS, expectSameSpan, instrumentFetch, NO_CHUNKS_REASON, received } from './helpers.js';
+import { BODIES_FROM, expectSameSpan, instrumentFetch, received } from './helpers.js';
 
 let server: FakeProvider;
 let wrappedAt: Receiver;
@@ -93,7 +93,7 @@ function clients(url: string, wrap: RactoTracer | undefined): Clients {
   return { openai: instrumentOpenAI(openai, wrap), anthropic: instrumentAnthropic(anthropic, wrap), google: instrumentGoogleGenAI(google, wrap), bare: undefined };
 }
 
-describe.skipIf(!BODY_CHUNKS)(`the wire capture records what the wrappers record${BODY_CHUNKS ? '' : ` (skipped: ${NO_CHUNKS_REASON})`}`, () => {
+describe(`the wire capture records what the wrappers record (bodies from the ${BODIES_FROM})`, () => {
   it('gives the same spans, field by field, through workers to an OTLP receiver, and records no wrapped call', async () => {
     // Content captured on both sides: it goes through the same redaction and truncation.
     const wrappedTracer = new RactoTracer({ otlpHttpEndpoint: wrappedAt.url, workers: 1, captureContent: true });

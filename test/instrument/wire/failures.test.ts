@@ -9,7 +9,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RactoTracer } from '../../pkg.js';
 import * as fakeOpenAI from '../fakes/openai.js';
-import { BODY_CHUNKS, instrumentFetch, NO_CHUNKS_REASON } from './helpers.js';
+import { BODIES_FROM, instrumentFetch } from './helpers.js';
 
 /** A server that answers each request with the next scripted raw writer. */
 let server: Server;
@@ -52,7 +52,7 @@ function capture(options: ConstructorParameters<typeof RactoTracer>[0] = {}) {
   return { tracer, stop };
 }
 
-describe.skipIf(!BODY_CHUNKS)(`the wire capture when things go wrong${BODY_CHUNKS ? '' : ` (skipped: ${NO_CHUNKS_REASON})`}`, () => {
+describe(`the wire capture when things go wrong (bodies from the ${BODIES_FROM})`, () => {
   it('records each HTTP attempt of an SDK\'s retries as its own call, with its status', async () => {
     const { tracer, stop } = capture();
     try {

@@ -6,11 +6,11 @@ import type { ReceivedSpan } from '../../e2e/receivers.js';
 export { instrumentFetch, KNOWN_HOSTS } from '../../../dist/instrument/index.js';
 
 /**
- * Node 24 and 26 bundle undici 7, which publishes request and response body chunks; Node 20 and
- * 22 (undici 6) publish none, so the wire capture sees no bytes there (README, "Node versions").
+ * How this Node's capture gets the bodies: Node 24 and 26 (undici 7) publish them on the
+ * diagnostics channels; Node 20 and 22 (undici 6) do not, and instrumentFetch's fallback copies
+ * them from globalThis.fetch's calls. The wire tests run on both paths (CI runs every Node).
  */
-export const BODY_CHUNKS = Number(process.versions.undici?.split('.')[0] ?? 0) >= 7;
-export const NO_CHUNKS_REASON = `Node ${process.versions.node} bundles undici ${process.versions.undici}: no body chunks on the diagnostics channels (Node 24+ only)`;
+export const BODIES_FROM = Number(process.versions.undici?.split('.')[0] ?? 0) >= 7 ? 'channels' : 'fetch fallback';
 
 /** Attributes that measure time (they differ from one call to the next, not from one recorder to the other). */
 const TIMED = new Set(['llm.latency_ms', 'gen_ai.response.time_to_first_chunk', 'gen_ai.server.time_to_first_token']);

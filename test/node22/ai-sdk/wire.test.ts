@@ -8,7 +8,7 @@ import { startHttpReceiver, type Receiver } from '../../e2e/receivers.js';
 import * as fakeAnthropic from '../../instrument/fakes/anthropic.js';
 import * as fakeOpenAI from '../../instrument/fakes/openai.js';
 import { startFakeProvider, type FakeProvider } from '../../instrument/fakes/server.js';
-import { BODY_CHUNKS, instrumentFetch, NO_CHUNKS_REASON, received } from '../../instrument/wire/helpers.js';
+import { BODIES_FROM, instrumentFetch, received } from '../../instrument/wire/helpers.js';
 import { RactoTracer } from '../../pkg.js';
 import { providers } from './helpers.js';
 
@@ -23,7 +23,7 @@ afterAll(async () => {
   await receiver.close();
 });
 
-describe.skipIf(!BODY_CHUNKS)(`the AI SDK's providers under the wire capture${BODY_CHUNKS ? '' : ` (skipped: ${NO_CHUNKS_REASON})`}`, () => {
+describe(`the AI SDK's providers under the wire capture (bodies from the ${BODIES_FROM})`, () => {
   it('records each provider call from the wire, one span a call, at the OTLP receiver', async () => {
     const tracer = new RactoTracer({ otlpHttpEndpoint: receiver.url, workers: 1 });
     const stop = instrumentFetch(tracer);
