@@ -127,8 +127,9 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env, read: EnvRe
   set('serviceName', text(env, 'OTEL_SERVICE_NAME'));
   set('resourceAttributes', get('OTEL_RESOURCE_ATTRIBUTES', (v) => Object.freeze(pairsText('OTEL_RESOURCE_ATTRIBUTES', v, false))));
 
-  const protocol = get('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', protocolOf('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL'))
-    ?? get('OTEL_EXPORTER_OTLP_PROTOCOL', protocolOf('OTEL_EXPORTER_OTLP_PROTOCOL'));
+  // Each variable of a pair is read even when the other wins, so a malformed one is always reported.
+  const protocol = first(get('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', protocolOf('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL')),
+    get('OTEL_EXPORTER_OTLP_PROTOCOL', protocolOf('OTEL_EXPORTER_OTLP_PROTOCOL')));
   if (protocol !== undefined && protocol !== 'grpc') out.otlpHttpProtocol = protocol;
   set('destinations', destinationsOf(env, protocol ?? 'http/protobuf', get));
 
@@ -136,11 +137,11 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env, read: EnvRe
   const traces = headers('OTEL_EXPORTER_OTLP_TRACES_HEADERS');
   if (generic !== undefined || traces !== undefined) out.otlpHeaders = Object.freeze({ ...generic, ...traces });
   const compression = (name: string): OtlpCompression | undefined => get(name, (v) => enumText(name, v, ['gzip', 'none'] as const));
-  set('otlpCompression', compression('OTEL_EXPORTER_OTLP_TRACES_COMPRESSION') ?? compression('OTEL_EXPORTER_OTLP_COMPRESSION'));
+  set('otlpCompression', first(compression('OTEL_EXPORTER_OTLP_TRACES_COMPRESSION'), compression('OTEL_EXPORTER_OTLP_COMPRESSION')));
 
   // One timeout bounds an export here (retries included): the exporter's own variables are the
   // more specific, the batch processor's the fallback.
-  set('exportTimeoutMillis', ms('OTEL_EXPORTER_OTLP_TRACES_TIMEOUT') ?? ms('OTEL_EXPORTER_OTLP_TIMEOUT') ?? ms('OTEL_BSP_EXPORT_TIMEOUT'));
+  set('exportTimeoutMillis', first(ms('OTEL_EXPORTER_OTLP_TRACES_TIMEOUT'), ms('OTEL_EXPORTER_OTLP_TIMEOUT'), ms('OTEL_BSP_EXPORT_TIMEOUT')));
   set('scheduledDelayMillis', ms('OTEL_BSP_SCHEDULE_DELAY'));
   set('maxExportBatchSize', get('OTEL_BSP_MAX_EXPORT_BATCH_SIZE', (v) => intText('OTEL_BSP_MAX_EXPORT_BATCH_SIZE', v, 1, RING_MAX)));
   set('ringCapacity', get('OTEL_BSP_MAX_QUEUE_SIZE', (v) => ringCapacityOf(intText('OTEL_BSP_MAX_QUEUE_SIZE', v, 1, RING_MAX))));
@@ -154,6 +155,11 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env, read: EnvRe
     set('otlpMetricsUrl', metricsUrlOf(get));
   }
   return out;
+}
+
+/** The first value that is set: the more specific variable's, then the generic one's, then a default. */
+function first<T>(...values: (T | undefined)[]): T | undefined {
+  return values.find((v) => v !== undefined);
 }
 
 type Get = <T>(name: string, parse: (v: string) => T) => T | undefined;
@@ -176,13 +182,12 @@ function destinationsOf(env: NodeJS.ProcessEnv, protocol: OtlpProtocol, get: Get
   const out: EnvDestinations = { console: !none && listed?.includes('console') === true };
   if (!otlp) return out;
   if (protocol === 'grpc') {
-    out.otlpEndpoint = get('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', (v) => grpcEndpointText('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', v))
-      ?? get('OTEL_EXPORTER_OTLP_ENDPOINT', (v) => grpcEndpointText('OTEL_EXPORTER_OTLP_ENDPOINT', v))
-      ?? DEFAULT_OTLP_GRPC;
+    out.otlpEndpoint = first(get('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', (v) => grpcEndpointText('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', v)),
+      get('OTEL_EXPORTER_OTLP_ENDPOINT', (v) => grpcEndpointText('OTEL_EXPORTER_OTLP_ENDPOINT', v)), DEFAULT_OTLP_GRPC);
   } else {
-    out.otlpHttpUrl = get('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', (v) => httpUrlText('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', v).href)
-      ?? get('OTEL_EXPORTER_OTLP_ENDPOINT', (v) => withSignalPath(httpUrlText('OTEL_EXPORTER_OTLP_ENDPOINT', v), 'v1/traces'))
-      ?? withSignalPath(new URL(DEFAULT_OTLP_HTTP), 'v1/traces');
+    out.otlpHttpUrl = first(get('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', (v) => httpUrlText('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', v).href),
+      get('OTEL_EXPORTER_OTLP_ENDPOINT', (v) => withSignalPath(httpUrlText('OTEL_EXPORTER_OTLP_ENDPOINT', v), 'v1/traces')),
+      withSignalPath(new URL(DEFAULT_OTLP_HTTP), 'v1/traces'));
   }
   return out;
 }
@@ -190,9 +195,8 @@ function destinationsOf(env: NodeJS.ProcessEnv, protocol: OtlpProtocol, get: Get
 /** The OTLP/HTTP metrics URL by the same rules (metrics are pushed as OTLP/HTTP protobuf only). */
 function metricsUrlOf(get: Get): string | undefined {
   const generic = get('OTEL_EXPORTER_OTLP_ENDPOINT', (v) => withSignalPath(httpUrlText('OTEL_EXPORTER_OTLP_ENDPOINT', v), 'v1/metrics'));
-  return get('OTEL_EXPORTER_OTLP_METRICS_ENDPOINT', (v) => httpUrlText('OTEL_EXPORTER_OTLP_METRICS_ENDPOINT', v).href)
-    ?? generic
-    ?? withSignalPath(new URL(DEFAULT_OTLP_HTTP), 'v1/metrics');
+  return first(get('OTEL_EXPORTER_OTLP_METRICS_ENDPOINT', (v) => httpUrlText('OTEL_EXPORTER_OTLP_METRICS_ENDPOINT', v).href),
+    generic, withSignalPath(new URL(DEFAULT_OTLP_HTTP), 'v1/metrics'));
 }
 
 /**

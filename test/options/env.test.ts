@@ -130,6 +130,15 @@ describe('malformed values', () => {
     expectThrows(() => resolve(env), Type, message, CODE);
   });
 
+  it.each([
+    [{ OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '100', OTEL_EXPORTER_OTLP_TIMEOUT: 'x' }, 'OTEL_EXPORTER_OTLP_TIMEOUT must be an integer between 1 and 3600000 (received "x")'],
+    [{ OTEL_EXPORTER_OTLP_TRACES_COMPRESSION: 'gzip', OTEL_EXPORTER_OTLP_COMPRESSION: 'lz4' }, "OTEL_EXPORTER_OTLP_COMPRESSION must be 'gzip' or 'none' (received \"lz4\")"],
+    [{ OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_PROTOCOL: 'udp' }, "OTEL_EXPORTER_OTLP_PROTOCOL must be 'grpc' or 'http/protobuf' or 'http/json' (received \"udp\")"],
+    [{ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://c:4318/t', OTEL_EXPORTER_OTLP_ENDPOINT: 'c:4318' }, 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL (received "c:4318")'],
+  ])('reports a malformed generic variable even when the signal one wins: %o', (env, message) => {
+    expect(() => resolve(env)).toThrow(message);
+  });
+
   it('masks the credentials of an endpoint in the message', () => {
     expectThrows(() => resolve({ OTEL_EXPORTER_OTLP_ENDPOINT: 'ftp://user:hunter2@c:4318' }), TypeError,
       'OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL (received "ftp://***@c:4318")', CODE);
