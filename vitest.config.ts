@@ -63,7 +63,7 @@ export default defineConfig({
         plugins: [newestProviderSdks()],
         test: {
           name: 'newest-sdks',
-          include: ['test/instrument/*.test.ts'],
+          include: ['test/instrument/*.test.ts', 'test/worker/wire/sdk-parity.test.ts'],
           provide: { providerSdks: providerSdkVersions('./test/node22/package.json', 'dependencies') },
         },
       }] : []),

@@ -3,7 +3,7 @@
 // instrument/call.ts), reproduced here because the worker zone does not import src/instrument/.
 // Worker thread.
 
-import type { WireCall, WireCapture, WireProblem } from '../../shared/wire.js';
+import type { WireCall, WireProblem } from '../../shared/wire.js';
 
 /** Longest model name the record takes (MAX_STRING_LENGTH), as CallRecord.answeredBy checks. */
 const MAX_NAME = 256;
@@ -42,11 +42,6 @@ export function answeredBy(call: WireCall, model: unknown): void {
 /** Notes what could not be read: the first problem stays, except that a cut explains all others. */
 export function noteProblem(call: WireCall, problem: WireProblem): void {
   if (call.problem === undefined || problem === 'cut') call.problem = problem;
-}
-
-/** Whether `capture` asks for any category. */
-export function capturesAny(c: WireCapture): boolean {
-  return c.system || c.input || c.output || c.tools;
 }
 
 /** The call's content object, made when a first category is set. */

@@ -39,8 +39,13 @@ const ANTHROPIC: ReadonlyMap<number, string> = new Map([
   [503, 'ServiceUnavailableError'], [504, 'GatewayTimeoutError'], [529, 'OverloadedError'],
 ]);
 
+/** Every errorType the parsers give: a closed set (nothing from a body is copied). */
+export const WIRE_ERROR_TYPES: ReadonlySet<string> = new Set([
+  ...ANTHROPIC.values(), 'InternalServerError', 'APIError', 'ApiError', 'RateLimitError', 'OverloadedError', 'ResponseFailed',
+]);
+
 /** The generic error classes, which an error body may refine. */
-export const OPENAI_GENERIC = 'APIError';
+const OPENAI_GENERIC = 'APIError';
 export const GOOGLE_GENERIC = 'ApiError';
 
 /** The SDK's class name for an HTTP error status of `format` (status >= 400). */

@@ -12,6 +12,7 @@ import { answeredBy, arrayOr, count, noteProblem } from './call.js';
 import { GOOGLE_GENERIC, refineErrorType } from './errors.js';
 import { GenerateStreamAnswer, generateAnswer } from './google-content.js';
 import { arrayElements, NOT_JSON, parseJson } from './json.js';
+import { quietGeminiChunk } from './quiet.js';
 import { splitSse } from './sse.js';
 import { bodyText } from './text.js';
 
@@ -65,11 +66,27 @@ export function generateStream(call: WireCall, capture: WireCapture, ex: WireExc
   if (!utf8) noteProblem(call, 'utf8');
   const answer = new GenerateStreamAnswer(capture.output);
   let failed = false;
-  const each = (json: string): void => {
+  let first = true;
+  let skipped: string | undefined;
+  const read = (json: string): void => {
     if (failed) return;
     const chunk = parseJson(json);
     if (chunk === NOT_JSON) return noteProblem(call, 'json');
     failed = !chunkOf(call, answer, chunk);
+  };
+  const flush = (): void => {
+    if (skipped !== undefined) read(skipped);
+    skipped = undefined;
+  };
+  const each = (json: string): void => {
+    // Output not captured: a text chunk is left unparsed (quiet.ts), but for the first (the id).
+    if (!first && !capture.output && quietGeminiChunk(json)) {
+      skipped = json;
+      return;
+    }
+    first = false;
+    flush();
+    read(json);
   };
   if (ex.sse) {
     const end = splitSse(text, (_name, data) => each(data));
@@ -78,6 +95,7 @@ export function generateStream(call: WireCall, capture: WireCapture, ex: WireExc
     // One object where an array was expected (a server that does not stream): one chunk.
     if (!ex.responseCut) each(text);
   } else if (!arrayElements(text, each) && !ex.responseCut) noteProblem(call, 'json');
+  flush();
   if (ex.responseCut) noteProblem(call, 'cut');
   answer.into(call);
 }

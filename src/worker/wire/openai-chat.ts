@@ -10,6 +10,7 @@ import { answeredBy, arrayOr, count, noteProblem } from './call.js';
 import { refineErrorType } from './errors.js';
 import { NOT_JSON, parseJson } from './json.js';
 import { ChatStreamAnswer, chatAnswer } from './openai-chat-content.js';
+import { quietChatChunk } from './quiet.js';
 import { splitSse } from './sse.js';
 import { bodyText } from './text.js';
 
@@ -39,12 +40,9 @@ export function chatStream(call: WireCall, capture: WireCapture, ex: WireExchang
   // Streamed tool calls arrive in pieces; each (choice, index) pair is one call.
   const tools = new Set<number>();
   let done = false;
-  const end = splitSse(text, (event, data) => {
-    if (done) return;
-    if (data.startsWith('[DONE]')) {
-      done = true;
-      return;
-    }
+  let first = true;
+  let skipped: string | undefined;
+  const read = (event: string, data: string): void => {
     const chunk: any = parseJson(data);
     if (chunk === NOT_JSON) return noteProblem(call, 'json');
     if (chunk?.error) {
@@ -66,7 +64,28 @@ export function chatStream(call: WireCall, capture: WireCapture, ex: WireExchang
     }
     if (tools.size !== 0) call.toolCalls = tools.size;
     if (chunk.usage != null) chatUsage(call, chunk.usage);
+  };
+  const flush = (): void => {
+    if (skipped !== undefined && !done) read('', skipped);
+    skipped = undefined;
+  };
+  const end = splitSse(text, (event, data) => {
+    if (done) return;
+    if (data.startsWith('[DONE]')) {
+      flush();
+      done = true;
+      return;
+    }
+    // Output not captured: a text delta is left unparsed (quiet.ts), but for the first chunk (the id).
+    if (!first && !capture.output && event === '' && quietChatChunk(data)) {
+      skipped = data;
+      return;
+    }
+    first = false;
+    flush();
+    if (!done) read(event, data);
   });
+  flush();
   if (ex.responseCut) noteProblem(call, 'cut');
   else if (end === 'open') noteProblem(call, 'sse');
   answer.into(call);

@@ -14,7 +14,7 @@ import { splitSse } from './sse.js';
 import { bodyText } from './text.js';
 
 /** errorType of a Responses stream that ended with `response.failed` or `error` (the wrapper's ResponseFailed). */
-export const RESPONSE_FAILED = 'ResponseFailed';
+const RESPONSE_FAILED = 'ResponseFailed';
 
 function responsesUsage(call: WireCall, response: any): void {
   const usage = response?.usage;

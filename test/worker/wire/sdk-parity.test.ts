@@ -24,6 +24,8 @@ afterAll(() => server.close());
 const oai = (t: RactoTracer, url: string): OpenAI => instrumentOpenAI(new OpenAI({ apiKey: 'k', baseURL: `${url}/v1`, maxRetries: 0 }), t);
 const ant = (t: RactoTracer, url: string): Anthropic => instrumentAnthropic(new Anthropic({ apiKey: 'k', baseURL: url, maxRetries: 0 }), t);
 const gem = (t: RactoTracer, url: string): GoogleGenAI => instrumentGoogleGenAI(new GoogleGenAI({ apiKey: 'k', httpOptions: { baseUrl: url } }), t);
+const vertex = (t: RactoTracer, url: string): GoogleGenAI =>
+  instrumentGoogleGenAI(new GoogleGenAI({ vertexai: true, apiKey: 'k', httpOptions: { baseUrl: url } }), t);
 const drain = async (stream: AsyncIterable<unknown>): Promise<void> => {
   for await (const _ of stream) void _;
 };
@@ -93,6 +95,11 @@ const CASES: Case[] = [
   { name: 'gemini stream', format: 'google.generate', provider: 'google', answer: google.streamGenerateContent(), call: async (t, u) => drain(await gem(t, u).models.generateContentStream(geminiParams)) },
   { name: 'gemini stream, function call', format: 'google.generate', provider: 'google', answer: google.streamGenerateContent({ tools: true }), call: async (t, u) => drain(await gem(t, u).models.generateContentStream(geminiParams)) },
   { name: 'gemini batchEmbedContents', format: 'google.batchEmbed', provider: 'google', answer: (b) => google.batchEmbedContents(b), call: (t, u) => gem(t, u).models.embedContent({ model: 'gemini-embedding-001', contents: ['a', 'b'] }) },
+  { name: 'vertex generateContent', format: 'google.generate', provider: 'google', answer: google.generateContent({ tools: true }), call: (t, u) => vertex(t, u).models.generateContent(geminiParams) },
+  { name: 'vertex streamGenerateContent', format: 'google.generate', provider: 'google', answer: google.streamGenerateContent(), call: async (t, u) => drain(await vertex(t, u).models.generateContentStream(geminiParams)) },
+  // Vertex AI's embedContent (Gemini embedding models) reports the prompt's tokens.
+  { name: 'vertex embedContent', format: 'google.embed', provider: 'google', answer: { json: { embedding: { values: [0.25, -0.5] }, usageMetadata: { promptTokenCount: 7 } } },
+    call: (t, u) => vertex(t, u).models.embedContent({ model: 'gemini-embedding-2', contents: 'a' }) },
   { name: 'gemini 500', format: 'google.generate', provider: 'google', answer: google.error(500), call: (t, u) => gem(t, u).models.generateContent(geminiParams) },
   // The one chosen difference: a Google 429 is a rate limit on the wire; the SDK throws its generic ApiError.
   { name: 'gemini 429', format: 'google.generate', provider: 'google', answer: google.error(429), call: (t, u) => gem(t, u).models.generateContent(geminiParams), differs: { errorType: 'RateLimitError' } },
