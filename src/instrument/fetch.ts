@@ -16,8 +16,9 @@
 // A request that is not recognised costs one callback and a compare of its method (and, for a
 // POST, a look at its path's last characters); its other events one WeakMap miss each.
 // Node 24 and 26 (undici 7 inside) publish the body chunks; Node 20 and 22 (undici 6) do not:
-// there an exchange is recorded without bytes (provider, status, times; no model nor tokens)
-// unless the requests go through an undici >= 7.15 the application installs (README).
+// there the fetch fallback (fetch-fallback.ts) copies the bodies of globalThis.fetch's LLM calls,
+// and an exchange made otherwise is recorded without bytes (provider, status, times), unless it
+// goes through an undici >= 7.15 the application installs, which publishes them (README).
 // Nothing here throws into undici: a subscriber's exception would reach the process.
 
 import diagnostics from 'node:diagnostics_channel';
