@@ -18,6 +18,9 @@ export type {
 } from './messages.js';
 export type { RactoTracerOptions, FullRingPolicy, ClockMode, WorkerExporterSpec, OtlpCompression, OtlpHttpProtocol } from './options/index.js';
 export type { ChatCall, EmbedCall, CacheHit, CallStatus, ParentSpanContext } from './main/writer.js';
+export type { WireExchangeCall } from './main/wire-call.js';
+export type { WireFormat } from './shared/wire.js';
+export type { WireStats, WireProblemKind } from './main/counters.js';
 export type { SpanRecord, SpanContent, SpanName, SpanNames, Operation } from './spans/record.js';
 export type { PriceSource, CostOptions } from './pricing/cost.js';
 export type { TracerStats, DroppedByReason, FailedByReason, DestinationStats, SpoolStats, ContentDropped } from './main/counters.js';

@@ -20,8 +20,11 @@ import {
 } from './options/index.js';
 import { decodeRecord, emptyFields } from './shared/codec.js';
 import { createArena, type ArenaViews } from './shared/arena.js';
+import { createLearnedStrings, LearnedStrings, learnedFolds, StringsView } from './shared/learned-strings.js';
+import type { WireExchangeCall } from './main/wire-call.js';
+import { CONTENT_DEFAULTS } from './options/content.js';
 import type { CaptureCategories, ContentConfig } from './shared/content-config.js';
-import { FLAG_CONTENT } from './shared/layout.js';
+import { FLAG_CONTENT, FLAG_WIRE, RECORD_U32 } from './shared/layout.js';
 import { createRing, type RingViews } from './shared/ring.js';
 import { StringTableReader, StringTableWriter } from './shared/strings.js';
 import { toSpanRecord, type RecordContext, type SpanRecord } from './spans/record.js';
@@ -33,6 +36,8 @@ import { EMPTY_PRICE_TABLE, mergePriceTable, priceTableToData, type ModelPricing
 // (no thread, no I/O), so the facade uses the workers' own code rather than a copy of it.
 import { ContentBuilder } from './worker/content/builder.js';
 import { loadScrub } from './worker/content/scrub.js';
+// In-memory mode resolves wire records (instrumentFetch) on this thread with the workers' code.
+import { applyWire } from './worker/wire-records.js';
 
 const NO_CAPTURE: Readonly<CaptureCategories> = Object.freeze({ system: false, input: false, output: false, tools: false });
 
@@ -52,6 +57,8 @@ export class RactoTracer {
   #arena: ArenaViews | undefined;
   /** In-memory mode with a scrub module: resolves once it is loaded on this thread. */
   #scrubLoaded: Promise<boolean> | undefined;
+  /** The learned-strings table (strings workers read out of wire exchanges: shared/learned-strings.ts). */
+  #learned: SharedArrayBuffer | undefined;
 
   constructor(options?: RactoTracerOptions) {
     const opts = resolveOptions(options);
@@ -93,28 +100,44 @@ export class RactoTracer {
     }, opts.attributeKeys);
     this.#writer = writer;
     const c = opts.content;
+    // One arena for captured content and for wire exchanges' bytes (instrumentFetch), made for
+    // every recording tracer: a tracer that captures neither never touches its pages, so they
+    // cost no resident memory.
+    const arena = createArena(c?.arenaBytes ?? CONTENT_DEFAULTS.contentArenaBytes);
+    this.#arena = arena;
+    const arenaWriter = new ContentWriter(arena, c?.capture ?? NO_CAPTURE, c?.maxContentBytes ?? CONTENT_DEFAULTS.maxContentBytes, ring.capacity, () => {
+      scheduler?.reclaim();
+      return writer.read;
+    }, () => scheduler?.publishNow());
     if (c !== undefined) {
       this.#counters.redactionRules = c.rules;
-      const arena = createArena(c.arenaBytes);
-      this.#arena = arena;
-      writer.content = new ContentWriter(arena, c.capture, c.maxContentBytes, ring.capacity, () => {
-        scheduler?.reclaim();
-        return writer.read;
-      }, () => scheduler?.publishNow());
+      writer.content = arenaWriter;
     }
+    writer.wire = arenaWriter;
+    const learned = createLearnedStrings(opts.maxStrings, opts.maxStrings * STRING_ARENA_BYTES_PER_ENTRY);
+    this.#learned = learned;
     if (opts.inMemory) {
+      const counters = this.#counters;
       this.#context = {
-        strings: new StringTableReader(strings.buffer),
+        strings: new StringsView(new StringTableReader(strings.buffer), new LearnedStrings(learned, opts.maxStrings)),
         prices: resolverFor(opts.priceTable),
         timeOrigin: performance.timeOrigin,
         spanNames: opts.spanNames,
         attributeKeys: opts.attributeKeys,
         content: c === undefined ? undefined : this.#contentBuilder(c),
+        wire: {
+          learned: new LearnedStrings(learned, opts.maxStrings),
+          capture: c?.capture ?? NO_CAPTURE,
+          // With workers, they count problems (once per exchange, not once per destination).
+          problem: (kind) => {
+            if (scheduler === undefined) counters.wireProblems[kind]++;
+          },
+        },
       };
       if (opts.refreshPrices !== false) refreshInMemoryPrices(opts.refreshPrices, new WeakRef(this.#context));
     }
     if (useWorkers) {
-      scheduler = new DrainScheduler(opts, writer, ring, strings, this.#counters, workerDestinations, this.#arena?.buffer);
+      scheduler = new DrainScheduler(opts, writer, ring, strings, this.#counters, workerDestinations, arena.buffer, learned);
       this.#scheduler = scheduler;
       if (scheduler.clock !== undefined) writer.clock = scheduler.clock.cell;
     }
@@ -138,6 +161,19 @@ export class RactoTracer {
       return false;
     }
     return w.recordEmbed(call);
+  }
+
+  /**
+   * Records one HTTP exchange with an LLM API, as instrumentFetch (`ractogateway/instrument`)
+   * observed it: its bytes go to the content arena and a worker reads the call out of them
+   * (model, tokens, finish reasons, errors, content). The wire capture's door into the tracer;
+   * you do not call it yourself. True when accepted; false when the ring is full or the tracer
+   * is shut down (counted, as for every record call).
+   */
+  recordWireExchange(call: WireExchangeCall): boolean {
+    const w = this.#writer;
+    if (w === undefined) return false;
+    return w.recordWire(call);
   }
 
   /**
@@ -210,7 +246,8 @@ export class RactoTracer {
   }
 
   stats(): TracerStats {
-    return this.#counters.snapshot(this.#writer?.stringsFolded ?? 0);
+    const learned = this.#learned === undefined ? 0 : learnedFolds(this.#learned);
+    return this.#counters.snapshot((this.#writer?.stringsFolded ?? 0) + learned);
   }
 
   async #close(): Promise<void> {
@@ -248,11 +285,21 @@ export class RactoTracer {
   }
 
   #capture(index: number): void {
-    const r = decodeRecord(this.#ring as RingViews, index, captureScratch);
+    const ring = this.#ring as RingViews;
+    const r = decodeRecord(ring, index, captureScratch);
     const ctx = this.#context as RecordContext;
     let content = null;
+    let wire;
+    if ((r.flags & FLAG_WIRE) !== 0 && ctx.wire !== undefined) {
+      // The same resolution as a worker's (worker/wire-records.ts), on the decoded copy: the
+      // ring's record stays as written, for the workers that may read it too.
+      const ub = (index & ring.mask) * RECORD_U32;
+      wire = applyWire(r, ring.ext, ub, (this.#arena as ArenaViews).data, ctx.wire);
+    }
     if ((r.flags & FLAG_CONTENT) !== 0 && ctx.content !== undefined) {
-      const built = ctx.content.build((this.#arena as ArenaViews).data, r.contentAt, r.contentLength);
+      const built = wire !== undefined
+        ? (ctx.content.buildShapes?.(wire) ?? { ok: false as const, reason: 'no content builder' })
+        : ctx.content.build((this.#arena as ArenaViews).data, r.contentAt, r.contentLength);
       if (built.ok) content = built.content;
       // With workers, they count it (once per span, not once per destination).
       else if (this.#scheduler === undefined) this.#counters.contentScrubFailed++;

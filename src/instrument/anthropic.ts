@@ -3,6 +3,7 @@
 // messages.create, so its MessageStream is recorded through it (once). Main thread; the SDK is
 // never imported.
 
+import { markRequests } from './fetch-marker.js';
 import type { RactoTracer } from '../index.js';
 import { callOf, CallRecord, type AnswerReader } from './call.js';
 import { MessageStreamAnswer, messageAnswer, messagesRequest } from './anthropic-content.js';
@@ -18,6 +19,8 @@ export function instrumentAnthropic<C extends object>(client: C, tracer: RactoTr
   checkClient(client, 'an Anthropic client instance (new Anthropic())', (c) => typeof c.messages?.create === 'function');
   checkTracer(tracer);
   const opts = { ...resolveInstrumentOptions(options, 'anthropic'), ...clientContext(tracer, (client as { baseURL?: unknown }).baseURL) };
+  // One call, one span: the wire capture leaves this client's requests to the wrapper.
+  markRequests(client, 'fetch');
   wrapMethod((client as unknown as { messages: object }).messages, 'create', (create) => function (this: unknown, body: any, reqOptions?: unknown) {
     const call = body?.stream === true ? callOf(StreamCall, tracer, opts, 'stream', MESSAGES, body) : plainCallOf(tracer, opts, 'chat', MESSAGES, body);
     return observeAPIPromise(create.call(this, body, reqOptions), call);

@@ -313,7 +313,7 @@ export class CallRecord {
   }
 }
 
-/** A call's parent: the span active when it starts, read only when an OTel context manager is registered. */
+/** The span active now, or null; read only when an OTel context manager is registered (the wrappers' and the wire capture's parent). */
 export function parentNow(): ParentSpanContext | null {
   return otelContextRegistered() ? activeSpanContext() : null;
 }

@@ -4,6 +4,7 @@
 // replaced there by wrappers; its streams are plain async generators, handed back observed (the
 // call's StreamCall is the iterator the caller's loop pulls through).
 
+import { markRequests } from './fetch-marker.js';
 import type { RactoTracer } from '../index.js';
 import { callOf, CallRecord, type AnswerReader } from './call.js';
 import { GenerateStreamAnswer, generateAnswer, generateRequest } from './google-content.js';
@@ -18,6 +19,8 @@ export function instrumentGoogleGenAI<C extends object>(client: C, tracer: Racto
   checkTracer(tracer);
   const opts = { ...resolveInstrumentOptions(options, 'google'), ...clientContext(tracer, baseUrlOf(client)) };
   const models = (client as unknown as { models: object }).models;
+  // One call, one span: the wire capture leaves this client's requests to the wrapper.
+  markRequests((client as { apiClient?: unknown }).apiClient, 'apiCall');
   wrapMethod(models, 'generateContent', (generate) => async (params: any) => {
     const call = callOf(CallRecord, tracer, opts, 'chat', CONTENT, params);
     let response: unknown;

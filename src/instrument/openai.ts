@@ -2,6 +2,7 @@
 // responses.create, embeddings.create; plain and streamed). Main thread. The SDK is never
 // imported: the client's resource objects get an own `create` that calls the SDK's.
 
+import { markRequests } from './fetch-marker.js';
 import type { RactoTracer } from '../index.js';
 import { callOf, CallRecord, type AnswerReader } from './call.js';
 import { ChatStreamAnswer, chatAnswer, chatRequest, RESPONSES_STREAM, responsesAnswer, responsesRequest } from './openai-content.js';
@@ -25,6 +26,8 @@ export function instrumentOpenAI<C extends object>(client: C, tracer: RactoTrace
   // Content and response fields: the tracer's capture and the client's server, read once.
   const opts = { ...resolveInstrumentOptions(options, 'openai'), ...clientContext(tracer, (client as { baseURL?: unknown }).baseURL) };
   const c = client as unknown as OpenAILike;
+  // One call, one span: the wire capture leaves this client's requests to the wrapper.
+  markRequests(client, 'fetch');
   wrapMethod(c.chat.completions, 'create', (create) => function (this: unknown, body: any, reqOptions?: unknown) {
     return chatCompletion(create, this, body, reqOptions, tracer, opts);
   });

@@ -59,6 +59,7 @@ export class ContentWriter {
    */
   constructor(arena: ArenaViews, capture: CaptureCategories, maxContentBytes: number, capacity: number, reclaim: () => number, pressure: () => void) {
     this.e = new BlobEncoder(arena.data);
+    this.data = Buffer.from(arena.data.buffer, arena.data.byteOffset, arena.data.byteLength);
     this.shapes = new ShapeWriter(this.e, 2 * maxContentBytes);
     this.size = arena.size;
     this.capture = capture;
@@ -102,6 +103,29 @@ export class ContentWriter {
     }
     return -1;
   }
+
+  /**
+   * Room for `length` raw bytes (a wire exchange's blob, shared/wire-blob.ts): sets `at` to where
+   * they go and returns true, or false when they do not fit (the caller counts it). The bytes
+   * count once commit() is called.
+   */
+  reserve(length: number): boolean {
+    if (this.head - this.pushedAt > this.size / 4) {
+      this.pushedAt = this.head;
+      this.pressure();
+    }
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (!this.room(attempt)) continue;
+      if (this.e.limit - this.e.pos >= length) {
+        this.at = this.e.pos;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The arena's data, where reserve()'s room is (a Buffer: wire blobs are written with its methods). */
+  readonly data: Buffer;
 
   /** The blob encode() wrote last belongs to record `index`: it counts from now on. */
   commit(index: number, length: number): void {

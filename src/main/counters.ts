@@ -5,7 +5,8 @@
 //   recorded == exported + dropped + failed + pending
 
 import {
-  FAILURE_REASONS, N_CONTENT_FAILED, N_DEST, N_EXPORTED, N_FAILED, N_REPLAY_FAILED, N_REPLAYED, N_SAMPLED, N_SPOOL_BYTES, N_SPOOL_CORRUPT, N_SPOOLED, type CounterLayout,
+  FAILURE_REASONS, N_CONTENT_FAILED, N_DEST, N_EXPORTED, N_FAILED, N_REPLAY_FAILED, N_REPLAYED, N_SAMPLED, N_SPOOL_BYTES, N_SPOOL_CORRUPT, N_SPOOLED, N_WIRE_PROBLEMS, WIRE_PROBLEMS,
+  type CounterLayout,
 } from '../shared/layout.js';
 import {
   HEALTH_CONTENT_ARENA_FULL,
@@ -110,7 +111,21 @@ export interface TracerStats {
    * MAX_UNPRICED_MODELS models, the rest under '__other__'.
    */
   unpricedCalls: Record<string, number>;
+  /** The wire capture (instrumentFetch): what it recorded, and what it could not fully read. */
+  wire: WireStats;
 }
+
+/** stats().wire: exchanges recorded by instrumentFetch. */
+export interface WireStats {
+  /** Exchanges recorded (each HTTP attempt with a recognised LLM API). */
+  recorded: number;
+  /** Recorded without their bytes (or with part of them): the content arena was full. */
+  arenaFull: number;
+  /** Exchanges whose bytes could not all be read, by kind: recorded with what could be (no tokens when the body was unreadable). */
+  problems: Record<WireProblemKind, number>;
+}
+
+export type WireProblemKind = (typeof WIRE_PROBLEMS)[number];
 
 export const MAX_UNPRICED_MODELS = 256;
 export const OTHER_MODELS = '__other__';
@@ -120,7 +135,8 @@ export interface SharedCounters {
   counters: BigInt64Array;
   layout: CounterLayout;
   /** Model names by string id, for the unpriced counts. */
-  strings: StringTableReader;
+  /** Strings by id: the main table's and the learned ones (shared/learned-strings.ts). */
+  strings: { get(id: number): string };
   /** Interned strings so far (ids below it may carry unpriced counts). */
   stringCount: () => number;
   /** Clock and drain-loop wake-ups (debug counters in the control block). */
@@ -145,6 +161,11 @@ export class Counters {
   redactionRules: readonly RedactionRule[] = [];
   /** Per rule (REDACTION_RULES order), replacements counted on this thread (in-memory capture). */
   readonly redactions = new Float64Array(REDACTION_RULES.length);
+  /** Wire exchanges recorded, and those the arena had no room for (instrumentFetch). */
+  wireRecorded = 0;
+  wireArenaFull = 0;
+  /** Wire problems counted on this thread (in-memory capture without workers), by WIRE_PROBLEMS index. */
+  readonly wireProblems = new Float64Array(WIRE_PROBLEMS.length);
   /** The drain loops' counters; absent without workers. Destinations [0, n) are theirs, in order. */
   shared: SharedCounters | undefined;
   readonly #sharedNames: string[] = [];
@@ -208,6 +229,7 @@ export class Counters {
       const i = REDACTION_RULES.indexOf(rule);
       redactions[rule] = this.redactions[i]! + (shared === undefined ? 0 : Number(Atomics.load(shared.counters, shared.layout.redactionsAt + i)));
     }
+    const problems = Object.fromEntries(WIRE_PROBLEMS.map((kind, i) => [kind, this.wireProblems[i]])) as Record<WireProblemKind, number>;
     if (shared !== undefined) {
       const k = shared.counters;
       this.#sharedNames.forEach((name, i) => {
@@ -222,6 +244,7 @@ export class Counters {
       FAILURE_REASONS.forEach((reason, r) => (failed[reason] += Number(Atomics.load(k, N_FAILED + r))));
       droppedByReason.sampled += Number(Atomics.load(k, N_SAMPLED));
       contentDropped.scrubFailed += Number(Atomics.load(k, N_CONTENT_FAILED));
+      WIRE_PROBLEMS.forEach((kind, i) => (problems[kind] += Number(Atomics.load(k, N_WIRE_PROBLEMS + i))));
       // After the outcomes: a span leaving the spool is added to its outcome before it is taken
       // off N_SPOOLED, so a span this snapshot counts spooled is never also counted exported or
       // failed here (spooled <= pending in every snapshot).
@@ -249,6 +272,7 @@ export class Counters {
       redactions,
       unpricedCalls,
       wakeups,
+      wire: { recorded: this.wireRecorded, arenaFull: this.wireArenaFull, problems },
     };
   }
 
@@ -257,7 +281,10 @@ export class Counters {
     const out: Record<string, number> = {};
     let named = 0;
     const count = shared.stringCount();
-    for (let id = 0; id < count; id++) {
+    const words = shared.counters.length - shared.layout.unpricedAt;
+    for (let id = 0; id < words; id++) {
+      // Past the main table's strings, the learned ones (ids from maxStrings up).
+      if (id >= count && id < words >>> 1) continue;
       const n = Number(Atomics.load(shared.counters, shared.layout.unpricedAt + id));
       if (n === 0) continue;
       const key = named < MAX_UNPRICED_MODELS ? shared.strings.get(id) : OTHER_MODELS;

@@ -17,6 +17,7 @@ import { COARSE_CLOCK_RESOLUTION_MS, type ResolvedOptions } from '../options/ind
 import { C_CLAIM, C_CLOSING, C_PRICES, C_PROGRESS, C_REPLAYING, C_SETTLED, C_SLEEPERS, C_STOP, controlBytes, counterLayout, slotCount } from '../shared/layout.js';
 import { publishWrite, wakeDrainLoops, type RingViews } from '../shared/ring.js';
 import { StringTableReader, type StringTableWriter } from '../shared/strings.js';
+import { LearnedStrings, StringsView } from '../shared/learned-strings.js';
 import { HEALTH_WORDS } from '../shared/metrics-config.js';
 import type { DestinationConfig } from '../shared/worker-config.js';
 import { priceTableToData, type PriceTableData } from '../pricing/model-pricing.js';
@@ -78,7 +79,7 @@ export class DrainScheduler {
   /** This tracer's prometheusPort among the process's tracers (metrics-port.ts), held until close(). */
   readonly #portHold: PortHold;
 
-  constructor(opts: ResolvedOptions, writer: RecordWriter, ring: RingViews, strings: StringTableWriter, counters: Counters, destinations: DestinationConfig[], arena?: SharedArrayBuffer) {
+  constructor(opts: ResolvedOptions, writer: RecordWriter, ring: RingViews, strings: StringTableWriter, counters: Counters, destinations: DestinationConfig[], arena: SharedArrayBuffer | undefined, learned: SharedArrayBuffer) {
     // First: a spool directory held by another process fails the construction before any thread starts.
     this.#spoolLock = opts.spoolDir === undefined ? undefined : lockSpoolDir(opts.spoolDir);
     this.#portHold = holdMetricsPort(opts.metrics);
@@ -103,13 +104,15 @@ export class DrainScheduler {
       counters.attach({
         counters: new BigInt64Array(shared),
         layout,
-        strings: new StringTableReader(strings.buffer),
+        // stats().unpricedCalls names models of both tables: the main one and the learned one.
+        strings: new StringsView(new StringTableReader(strings.buffer), new LearnedStrings(learned, opts.maxStrings)),
         stringCount: () => strings.size,
         wakeups: () => ({ clock: this.clock?.ticks ?? 0, drain: this.#progress.wakeups() }),
       }, names);
       this.#pool = new WorkerPool({
         ring: ring.buffer as SharedArrayBuffer,
         strings: strings.buffer,
+        learned,
         control,
         counters: shared,
         health,

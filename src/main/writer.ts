@@ -14,9 +14,10 @@
 import { diag } from '@opentelemetry/api';
 import { preciseNow } from './clock.js';
 import type { Counters } from './counters.js';
-import { activeParent, explicitParent, parent, SAMPLED_PARENT, UNSAMPLED_PARENT } from './context.js';
+import { activeParent, explicitParent, NO_PARENT, parent, SAMPLED_PARENT, UNSAMPLED_PARENT } from './context.js';
 import {
-  C_PROGRESS, F_CACHED_INPUT, F_CACHE_WRITE, F_END, F_INPUT, F_LATENCY, F_OUTPUT, F_REASONING, F_TTFT, FLAG_PARENT, FLAG_USAGE, OP_EMBED,
+  C_PROGRESS, F_CACHED_INPUT, F_CACHE_WRITE, F_END, F_INPUT, F_LATENCY, F_OUTPUT, F_REASONING, F_TTFT, FLAG_ERROR, FLAG_PARENT, FLAG_USAGE, FLAG_WIRE, OP_CHAT,
+  OP_EMBED, OP_STREAM,
   RECORD_F64, U_ERROR, U_FLAGS, U_MODEL, U_PARENT, U_PROVIDER, U_TOOLS, U_TRACE, U_TRACE_FLAGS,
 } from '../shared/layout.js';
 import type { RingViews } from '../shared/ring.js';
@@ -28,6 +29,8 @@ import {
 import type { ContentWriter } from './content-writer.js';
 import type { ChatCall, EmbedCall } from './calls.js';
 import { CallExtras } from './extras.js';
+import { wireFormatCode, writeWireRow, type WireExchangeCall } from './wire-call.js';
+import { invalidType } from '../errors.js';
 
 export type { CacheHit, CallStatus, ChatCall, EmbedCall, ParentSpanContext } from './calls.js';
 
@@ -58,6 +61,11 @@ export class RecordWriter {
   closed = false;
   /** Copies captured content into the content arena; undefined unless captureContent is on. */
   content: ContentWriter | undefined = undefined;
+  /**
+   * Where wire exchanges' blobs go (instrumentFetch): the content arena's writer, the same one as
+   * `content` when content is captured (one arena, one writer).
+   */
+  wire: ContentWriter | undefined = undefined;
   /** The coarse clock's cell (clock.ts): its latest tick, or -1 to read performance.now() per call. */
   clock: Float64Array = PRECISE;
   private readonly f64: Float64Array;
@@ -172,6 +180,38 @@ export class RecordWriter {
     f[fb + F_INPUT] = inputTokens >>> 0;
     f[fb + F_OUTPUT] = 0;
     return this.finish(fb, provider, model, errorType, status | OP_EMBED, 0, endTime, parentKind, extra);
+  }
+
+  /**
+   * Records one wire exchange (tracer.recordWireExchange, from instrumentFetch): provider, times,
+   * trace parent, server, status and the exchange's bytes; a worker reads the rest out of them.
+   * Off the hot path of the other calls, and called by our own instrumentation: checked for its
+   * shape only (a wrong format or non-numbers throw a TypeError).
+   */
+  recordWire(call: WireExchangeCall): boolean {
+    if (typeof call !== 'object' || call === null) badCall(call, 'recordWireExchange');
+    const format = wireFormatCode(call.format);
+    if (format < 0) throw invalidType('call.format', 'a WireFormat', call.format);
+    if (!isName(call.provider)) badName(call.provider, 'call.provider');
+    if (!isMillis(call.latencyMs)) badMillis(call.latencyMs, 'call.latencyMs', 'a number of milliseconds');
+    const errorType = call.errorType === undefined || call.errorType === '' ? undefined : call.errorType;
+    const op = format === 2 || format === 5 || format === 6 ? OP_EMBED : call.sse ? OP_STREAM : OP_CHAT;
+    const parentKind = call.parent == null ? NO_PARENT : explicitParent(call.parent);
+    const fb = this.claim(parentKind);
+    if (fb < 0) return false;
+    this.counters.wireRecorded++;
+    const f = this.f64;
+    f[fb + F_LATENCY] = call.latencyMs;
+    f[fb + F_INPUT] = 0;
+    f[fb + F_OUTPUT] = 0;
+    f[fb + F_CACHED_INPUT] = 0;
+    f[fb + F_CACHE_WRITE] = 0;
+    f[fb + F_REASONING] = 0;
+    f[fb + F_TTFT] = call.timeToFirstTokenMs >= 0 && call.timeToFirstTokenMs <= call.latencyMs ? call.timeToFirstTokenMs : -1;
+    const serverId = call.serverAddress === '' ? 0 : this.strings.intern(call.serverAddress);
+    if (!writeWireRow(this.ext, fb * 2, call, format, serverId, this.wire, this.write)) this.counters.wireArenaFull++;
+    const flags = op | FLAG_USAGE | FLAG_WIRE | (errorType !== undefined ? FLAG_ERROR : 0);
+    return this.finish(fb, call.provider, '', errorType, flags, 0, call.endTime, parentKind, 0);
   }
 
   get stringsFolded(): number {

@@ -50,10 +50,14 @@
 // The value of a section is the attribute's JSON value: for CAT_INPUT and CAT_OUTPUT an array of
 // messages, for CAT_SYSTEM an array of parts, for CAT_TOOLS an array of tool definitions (the
 // GenAI semantic conventions' shapes, see src/messages.ts).
+//
+// A record with FLAG_WIRE (issue 28, instrumentFetch) points at a wire blob instead: the bytes of
+// one HTTP exchange, in the format of wire-blob.ts. It is written, reclaimed and copied out exactly
+// as a content blob is.
 
 import { RactoError } from '../errors.js';
 
-export const ARENA_VERSION = 1;
+export const ARENA_VERSION = 2;
 export const ARENA_MAGIC = 0x43_41_00_00 | ARENA_VERSION; // 'CA' + version
 export const ARENA_HEADER_BYTES = 64;
 const A_MAGIC = 0;

@@ -34,10 +34,12 @@
 //  one extension row, 32 uint32 words (X_*), written only when FLAG_RESPONSE or FLAG_CONTENT
 //  byte 0                                                       32                            128
 //  +------+------+------+------+---------+---------+-------+-------+---------------------------+
-//  | resp | fin- | srv  | srv  | content | content | spare | resp  | response id bytes (96 B)  |
+//  | resp | fin- | srv  | srv  | content | content | wire  | resp  | response id bytes (96 B)  |
 //  | mdl  | ish  | addr | port | at      | length  |       | id len|                           |
 //  +------+------+------+------+---------+---------+-------+-------+---------------------------+
 //   FLAG_RESPONSE: resp mdl .. srv port, resp id len and bytes   FLAG_CONTENT: content at, length
+//   FLAG_WIRE: wire (format, sse, cut bits, HTTP status: WIRE_* below), and content at, length
+//   locate the exchange's wire blob (arena.ts) instead of a content blob
 //
 //  `end` is performance.now() on the main thread at record time; workers add the main thread's
 //  performance.timeOrigin (sent once in workerData) to get epoch milliseconds. `ttft` is -1 when
@@ -47,10 +49,17 @@
 //  server address; the port is 0 when absent. The response id is unique per call, so it does not
 //  go through the bounded string table (which would fold it): its UTF-8 bytes sit in the row.
 //  `content at` / `length` locate the call's captured content in the content arena (arena.ts).
+//
+//  A wire record (FLAG_WIRE, issue 28: instrumentFetch) is a call whose fields the main thread
+//  does not know: it holds the provider, the times, the trace parent, server address and port,
+//  and (for a connection error or an abort) the error type; the worker parses the blob
+//  (worker/wire-records.ts) and writes what it read (model, tokens, response fields, error) into
+//  its private copy of the record before anything else reads it. Strings it learns get ids from
+//  the learned-strings table (learned-strings.ts).
 
 import { REDACTION_RULES } from './content-config.js';
 
-export const ABI_VERSION = 4;
+export const ABI_VERSION = 5;
 export const ABI_MAGIC = 0x52_41_00_00 | ABI_VERSION; // 'RA' + version
 
 export const HEADER_BYTES = 64;
@@ -96,12 +105,14 @@ export const X_SERVER = 2;
 export const X_SERVER_PORT = 3;
 export const X_CONTENT_AT = 4;
 export const X_CONTENT_LEN = 5;
+/** FLAG_WIRE: the exchange's format, sse and cut bits and HTTP status (WIRE_* below). */
+export const X_WIRE = 6;
 export const X_RESPONSE_ID_LEN = 7;
 /** Byte offset of the response id in an extension row, and the most bytes it may take. */
 export const RESPONSE_ID_AT = 32;
 export const MAX_RESPONSE_ID_BYTES = EXT_BYTES - RESPONSE_ID_AT;
-/** The flags of the records whose extension row is written. */
-export const EXT_FLAGS_MASK = (1 << 8) | (1 << 9);
+/** The flags of the records whose extension row is written (FLAG_RESPONSE, FLAG_CONTENT, FLAG_WIRE). */
+export const EXT_FLAGS_MASK = (1 << 8) | (1 << 9) | (1 << 10);
 /** Between two finish reasons in their one interned string (U_FINISH). */
 export const FINISH_SEPARATOR = '\u001f';
 
@@ -125,6 +136,16 @@ export const FLAG_ATTRS = 1 << 7;
 export const FLAG_RESPONSE = 1 << 8;
 /** The call's content is in the content arena at X_CONTENT_AT, X_CONTENT_LEN bytes. */
 export const FLAG_CONTENT = 1 << 9;
+/** A wire exchange: parse me (X_WIRE, and the wire blob at X_CONTENT_AT, X_CONTENT_LEN). */
+export const FLAG_WIRE = 1 << 10;
+
+// the X_WIRE word: bits 0-3 the format (WIRE_FORMATS index), then the bits below, bits 16-31
+// the HTTP status (0: no response)
+export const WIRE_FORMAT_MASK = 0xf;
+export const WIRE_SSE = 1 << 4;
+export const WIRE_REQUEST_CUT = 1 << 5;
+export const WIRE_RESPONSE_CUT = 1 << 6;
+export const WIRE_STATUS_SHIFT = 16;
 
 export const OPERATIONS = ['chat', 'stream', 'embed'] as const;
 export const CACHE_HITS = ['miss', 'exact', 'semantic'] as const;
@@ -243,7 +264,11 @@ export const N_SPOOL_CORRUPT = N_SPOOL + 3;
 export const N_SPOOL_BYTES = N_SPOOL + 4;
 /** Spans exported without their captured content: the scrub module failed on it (or never loaded). */
 export const N_CONTENT_FAILED = N_SPOOL + 5;
-export const N_DEST = N_SPOOL + 6;
+/** Wire exchanges (instrumentFetch) whose bytes could not all be read, by WIRE_PROBLEMS kind. */
+export const N_WIRE_PROBLEMS = N_SPOOL + 6;
+/** The kinds of N_WIRE_PROBLEMS, in order (shared/wire.ts WireProblem). */
+export const WIRE_PROBLEMS = ['cut', 'json', 'sse', 'utf8', 'shape'] as const;
+export const N_DEST = N_WIRE_PROBLEMS + WIRE_PROBLEMS.length;
 
 export interface CounterLayout {
   destinations: number;
@@ -256,6 +281,7 @@ export interface CounterLayout {
 
 export function counterLayout(destinations: number, maxStrings: number): CounterLayout {
   const unpricedAt = N_DEST + 2 * destinations;
-  const redactionsAt = unpricedAt + maxStrings;
+  // Model ids run over the main string table and the learned one (learned-strings.ts): 2 × maxStrings.
+  const redactionsAt = unpricedAt + 2 * maxStrings;
   return { destinations, unpricedAt, redactionsAt, words: redactionsAt + REDACTION_RULES.length };
 }

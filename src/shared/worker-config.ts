@@ -35,6 +35,8 @@ export interface OtlpConfig {
 export interface WorkerConfig {
   ring: SharedArrayBuffer;
   strings: SharedArrayBuffer;
+  /** The learned-strings table (learned-strings.ts): strings workers read out of wire exchanges. */
+  learned: SharedArrayBuffer;
   /** The control block (layout.ts): claim index, wake words, worker slots. */
   control: SharedArrayBuffer;
   /** BigInt64 outcome counters (layout.ts counterLayout). */

@@ -11,6 +11,7 @@ import { costOfCall } from '../pricing/rates.js';
 
 export type { Operation, SpanContent, SpanName, SpanNames, SpanRecord } from '../shared/span-data.js';
 import type { SpanContent, SpanNames, SpanRecord } from '../shared/span-data.js';
+import type { WireContext } from '../shared/wire-context.js';
 
 export interface StringLookup {
   get(id: number): string;
@@ -19,6 +20,8 @@ export interface StringLookup {
 /** Builds a span's content attributes from its blob (worker/content/builder.ts). */
 export interface ContentBuild {
   build(bytes: Uint8Array, at: number, length: number): { ok: true; content: SpanContent } | { ok: false; reason: string };
+  /** The same from content a worker read out of a wire exchange (GenAI shapes as values). */
+  buildShapes?(shapes: { system?: unknown[]; input?: unknown[]; output?: unknown[]; tools?: unknown[] }): { ok: true; content: SpanContent } | { ok: false; reason: string };
 }
 
 /** What turning records into SpanRecords needs besides the record. */
@@ -31,6 +34,11 @@ export interface RecordContext {
   attributeKeys: readonly string[];
   /** How content blobs become attributes, when captureContent is on. */
   content?: ContentBuild;
+  /**
+   * How wire records (instrumentFetch) are resolved (worker/wire-records.ts); every thread that
+   * builds spans from records has one.
+   */
+  wire?: WireContext;
 }
 
 // Per string table and price resolver (one per price-table version), the price of each

@@ -17,10 +17,12 @@
 import { randomFillSync } from 'node:crypto';
 import type { BufferPool } from './buffers.js';
 import type { ArenaViews } from '../shared/arena.js';
-import { decodeRecord, emptyFields, priceModelWord } from '../shared/codec.js';
+import { decodeRecord, emptyFields, encodeRecord, priceModelWord } from '../shared/codec.js';
 import {
-  EXT_BYTES, EXT_FLAGS_MASK, EXT_U32, FLAG_CONTENT, FLAG_PARENT, HEADER_BYTES, RECORD_BYTES, RECORD_U32, U_FLAGS, U_PARENT, U_PROVIDER, U_TRACE, X_CONTENT_AT, X_CONTENT_LEN,
+  EXT_BYTES, EXT_FLAGS_MASK, EXT_U32, FLAG_CONTENT, FLAG_PARENT, FLAG_WIRE, HEADER_BYTES, RECORD_BYTES, RECORD_U32, U_FLAGS, U_PARENT, U_PROVIDER, U_TRACE, X_CONTENT_AT,
+  X_CONTENT_LEN,
 } from '../shared/layout.js';
+import { applyWire, type WireContent } from './wire-records.js';
 import { ringViews, type RingViews } from '../shared/ring.js';
 import { priceOfCall, toSpanRecord, type RecordContext, type SpanContent } from '../spans/record.js';
 import { SAMPLED, type SpanData } from '../spans/readable-span.js';
@@ -56,6 +58,8 @@ export class TakenRange {
   readonly #blobs: Uint8Array | undefined;
   /** Built content by span, once asked for (undefined: not yet). */
   #contents: (SpanContent | null | undefined)[] | undefined;
+  /** By span: the content its wire exchange carried (resolveWire()), built like a blob's on first use. */
+  #wire: (WireContent | undefined)[] | undefined;
 
   /** Where the copy's and the ids' buffers go back to (release()), if they came from a pool. */
   readonly #pool: BufferPool | undefined;
@@ -69,6 +73,27 @@ export class TakenRange {
     this.length = length;
     this.ids = ids;
     this.ctx = ctx;
+  }
+
+  /**
+   * Turns the range's wire records (FLAG_WIRE: instrumentFetch's exchanges) into the records of
+   * their calls, parsing their bytes (wire-records.ts). After the copy, so that the ring's slots
+   * are not held while bytes are parsed; before anything reads the records.
+   */
+  resolveWire(): void {
+    const w = this.ctx.wire;
+    const u = this.records.u32;
+    const x = this.records.ext;
+    let r;
+    for (let i = 0; i < this.length; i++) {
+      const ub = i * RECORD_U32;
+      if ((u[ub + U_FLAGS] & FLAG_WIRE) === 0 || w === undefined) continue;
+      r ??= emptyFields();
+      decodeRecord(this.records, i, r);
+      const content = applyWire(r, x, ub, this.#blobs, w);
+      encodeRecord(this.records, i, r);
+      if (content !== undefined) (this.#wire ??= new Array(this.length))[i] = content;
+    }
   }
 
   /** Calls whose model has no price, by model string id; counted on first use (or release()). */
@@ -126,6 +151,7 @@ export class TakenRange {
         u.copyWithin(kept * RECORD_U32, i * RECORD_U32, (i + 1) * RECORD_U32);
         if (x.length > 0) x.copyWithin(kept * EXT_U32, i * EXT_U32, (i + 1) * EXT_U32);
         ids.copyWithin(kept * ID_BYTES, i * ID_BYTES, (i + 1) * ID_BYTES);
+        if (this.#wire !== undefined) this.#wire[kept] = this.#wire[i];
       }
       kept++;
     }
@@ -145,7 +171,10 @@ export class TakenRange {
     const known = this.#contents[i];
     if (known !== undefined) return known;
     const x = this.records.ext;
-    const built = this.ctx.content.build(this.#blobs, x[ub + X_CONTENT_AT], x[ub + X_CONTENT_LEN]);
+    const wire = this.#wire?.[i];
+    const built = wire !== undefined
+      ? (this.ctx.content.buildShapes?.(wire) ?? { ok: false as const, reason: 'no content builder for wire content' })
+      : this.ctx.content.build(this.#blobs, x[ub + X_CONTENT_AT], x[ub + X_CONTENT_LEN]);
     const c = built.ok ? built.content : null;
     if (!built.ok) {
       this.contentFailures++;
@@ -255,14 +284,15 @@ function copyRows(to: Uint8Array, from: Uint8Array, rowBytes: number, first: num
  */
 function copyBlobs(u: Uint32Array, x: Uint32Array, n: number, arena: ArenaViews, pool: BufferPool | undefined): Uint8Array | undefined {
   let total = 0;
-  for (let i = 0; i < n; i++) if ((u[i * RECORD_U32 + U_FLAGS] & FLAG_CONTENT) !== 0) total += x[i * RECORD_U32 + X_CONTENT_LEN];
+  // A wire record's blob (FLAG_WIRE) sits in the arena like a content blob.
+  for (let i = 0; i < n; i++) if ((u[i * RECORD_U32 + U_FLAGS] & (FLAG_CONTENT | FLAG_WIRE)) !== 0) total += x[i * RECORD_U32 + X_CONTENT_LEN];
   if (total === 0) return undefined;
   const blobs = pool?.take(total) ?? Buffer.allocUnsafeSlow(total);
   const data = arena.data;
   let at = 0;
   for (let i = 0; i < n; i++) {
     const ub = i * RECORD_U32;
-    if ((u[ub + U_FLAGS] & FLAG_CONTENT) === 0) continue;
+    if ((u[ub + U_FLAGS] & (FLAG_CONTENT | FLAG_WIRE)) === 0) continue;
     const from = x[ub + X_CONTENT_AT];
     const len = x[ub + X_CONTENT_LEN];
     blobs.set(data.subarray(from, from + len), at);

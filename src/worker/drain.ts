@@ -10,7 +10,8 @@ import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { BroadcastChannel, parentPort, threadId } from 'node:worker_threads';
 import { workerData } from 'piscina';
-import { C_CLOSING, C_LOGS, counterLayout, N_CONTENT_FAILED, S_OWNER, slotWord } from '../shared/layout.js';
+import { C_CLOSING, C_LOGS, counterLayout, N_CONTENT_FAILED, N_WIRE_PROBLEMS, S_OWNER, slotWord } from '../shared/layout.js';
+import { LearnedStrings, StringsView } from '../shared/learned-strings.js';
 import { attachArena } from '../shared/arena.js';
 import { redactUrlCredentials } from '../errors.js';
 import { attachRing, wakeDrainLoops } from '../shared/ring.js';
@@ -102,7 +103,9 @@ const acks = new Map<number, (outcome: DestinationOutcome) => void>();
 
 async function start(): Promise<void> {
   niceThisThread(config.workerNice);
-  const strings = new StringTableReader(config.strings);
+  // The main table's strings and the ones workers learn from wire exchanges, under one id space.
+  const learned = new LearnedStrings(config.learned, config.maxStrings);
+  const strings = new StringsView(new StringTableReader(config.strings), learned);
   const ring = attachRing(config.ring);
   const counters = new BigInt64Array(config.counters);
   const layout = counterLayout(config.destinations.length + (config.customExporter ? 1 : 0), config.maxStrings);
@@ -117,6 +120,11 @@ async function start(): Promise<void> {
     spanNames: config.spanNames,
     attributeKeys: config.attributeKeys,
     content,
+    wire: {
+      learned,
+      capture: config.content?.capture ?? { system: false, input: false, output: false, tools: false },
+      problem: (kind) => void Atomics.add(counters, N_WIRE_PROBLEMS + kind, 1n),
+    },
   };
   const prices = new PriceVersions(ctx, () => post({ type: 'need-prices' }));
   if (config.refreshPrices !== false) {
@@ -228,6 +236,8 @@ async function start(): Promise<void> {
   const failed = (name: string, n: number, o: DestinationOutcome): void =>
     post({ type: 'log', level: 'warn', message: redact(`ractogateway: ${name} failed ${n} spans: ${o.message ?? o.reason}`, secrets) });
   const observe = (range: TakenRange): number => {
+    // Wire records become their calls before metrics, sampling or any destination reads them.
+    range.resolveWire();
     metrics?.table.addRecords(range.records, range.length, range.ctx);
     return sampler?.sample(range) ?? 0;
   };

@@ -95,12 +95,12 @@ describe('record ABI', () => {
   it('lays the extension row out without overlap, the response id filling its end, one row per record index', () => {
     const u32 = (w: number): [number, number] => [w * 4, w * 4 + 4];
     const all = [u32(L.X_RESPONSE_MODEL), u32(L.X_FINISH), u32(L.X_SERVER), u32(L.X_SERVER_PORT), u32(L.X_CONTENT_AT), u32(L.X_CONTENT_LEN),
-      u32(L.X_RESPONSE_ID_LEN), [L.RESPONSE_ID_AT, L.RESPONSE_ID_AT + L.MAX_RESPONSE_ID_BYTES] as [number, number]].sort((a, b) => a[0] - b[0]);
+      u32(L.X_WIRE), u32(L.X_RESPONSE_ID_LEN), [L.RESPONSE_ID_AT, L.RESPONSE_ID_AT + L.MAX_RESPONSE_ID_BYTES] as [number, number]].sort((a, b) => a[0] - b[0]);
     for (let i = 1; i < all.length; i++) expect(all[i][0]).toBeGreaterThanOrEqual(all[i - 1][1]);
     expect(all[all.length - 1][1]).toBe(L.EXT_BYTES);
     // A record and its row share an index (the writer and the readers rely on it).
     expect(L.EXT_U32).toBe(L.RECORD_U32);
-    expect(L.EXT_FLAGS_MASK).toBe(L.FLAG_RESPONSE | L.FLAG_CONTENT);
+    expect(L.EXT_FLAGS_MASK).toBe(L.FLAG_RESPONSE | L.FLAG_CONTENT | L.FLAG_WIRE);
   });
 
   it('writes the header a worker checks: magic with version, capacity, record size', () => {

@@ -11,7 +11,7 @@
 
 import type { ContentConfig } from '../../shared/content-config.js';
 import { CONTENT_KEYS, type SpanContent } from '../../spans/record.js';
-import { decodeBlob, type Category } from './decode.js';
+import { decodeBlob, type Category, type Section } from './decode.js';
 import { Redactor, ScrubFailed, type RedactionCount } from './redact.js';
 import { STRUCTURAL_KEYS, fitJson } from './truncate.js';
 
@@ -50,6 +50,24 @@ export class ContentBuilder {
     } catch (err) {
       return { ok: false, reason: `unreadable content blob: ${String(err)}` };
     }
+    return this.#sections(sections);
+  }
+
+  /**
+   * The content attributes of content a worker read out of a wire exchange (worker/wire-records.ts):
+   * the categories' GenAI shapes as values, through the same redaction and truncation as a blob's.
+   */
+  buildShapes(shapes: { system?: unknown[]; input?: unknown[]; output?: unknown[]; tools?: unknown[] }): BuildResult {
+    if (this.#unavailable !== undefined) return { ok: false, reason: this.#unavailable };
+    const sections: Section[] = [];
+    for (const category of ['system', 'input', 'output', 'tools'] as const) {
+      const value = shapes[category];
+      if (value !== undefined) sections.push({ category, value, cuts: 0, unseenBytes: 0 });
+    }
+    return this.#sections(sections);
+  }
+
+  #sections(sections: Section[]): BuildResult {
     const content: SpanContent = {};
     for (const s of sections) {
       if (!Array.isArray(s.value) || s.value.length === 0) continue;

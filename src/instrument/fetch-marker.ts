@@ -1,0 +1,55 @@
+// One call, one span: the marker that keeps the wire capture off the HTTP requests of a client a
+// wrapper already records (instrumentOpenAI, instrumentAnthropic). Main thread.
+//
+// undici publishes `undici:request:create` synchronously inside fetch(): from the fetch() call
+// to the Request's constructor nothing awaits (checked on Node 24 and 26, a fresh connection
+// included). So a wrapped client's fetch, replaced once per client by one that raises a depth
+// counter around the real call, tells the capture "a wrapper records this one" at no cost per
+// call beyond a function call and two increments: no AsyncLocalStorage, no header on the wire.
+// The counter lives on globalThis under a registered symbol, so two copies of the package in
+// one process (ESM and CJS, two versions) agree.
+
+const KEY = Symbol.for('ractogateway.wire.recordedElsewhere');
+const registry = globalThis as unknown as Record<symbol, { depth: number } | undefined>;
+
+/** depth > 0: the request being created belongs to a call a wrapper records. */
+export const recordedElsewhere: { depth: number } = (registry[KEY] ??= { depth: 0 });
+
+const MARKED = Symbol.for('ractogateway.wire.markedFetch');
+
+/**
+ * Replaces `target[name]` by a function that marks the requests it creates synchronously as
+ * recorded by a wrapper: the Stainless clients' own `fetch` (read at every request), the Google
+ * client's `apiClient.apiCall` (which calls fetch before its first await; a retry after a backoff
+ * is not marked, and shows as its own span). Once per client; a target without it is left alone.
+ */
+export function markRequests(target: unknown, name: string): void {
+  const c = target as Record<string, unknown> | undefined;
+  const fetch = c?.[name];
+  if (c === undefined || typeof fetch !== 'function' || (fetch as unknown as Record<symbol, unknown>)[MARKED] === true) return;
+  const real = fetch as (this: unknown, ...args: unknown[]) => unknown;
+  const marked = function (this: unknown, ...args: unknown[]): unknown {
+    recordedElsewhere.depth++;
+    try {
+      return real.apply(this, args);
+    } finally {
+      recordedElsewhere.depth--;
+    }
+  };
+  Object.defineProperty(marked, MARKED, { value: true });
+  try {
+    c[name] = marked;
+  } catch {
+    // A frozen client keeps its fetch: its calls may then be recorded twice under wire capture.
+  }
+}
+
+/** Runs `fn` with its requests marked as recorded elsewhere (for integrations that call fetch themselves). */
+export function withRecordedElsewhere<T>(fn: () => T): T {
+  recordedElsewhere.depth++;
+  try {
+    return fn();
+  } finally {
+    recordedElsewhere.depth--;
+  }
+}
