@@ -227,7 +227,10 @@ export class CallRecord {
 
   /** A failed call: errorType is the error's class name, or 'cancelled' when the caller aborted. */
   fail(error: unknown): void {
-    this.finish(this.signal?.aborted === true || isAbort(error) ? CANCELLED : errorTypeOf(error));
+    // An abort is a cancel. The Stainless streams abort their own controller as they throw a stream's
+    // error event: that error is the server's, not a cancel (an aborted signal with another error
+    // is a cancel only when the error says abort).
+    this.finish(isAbort(error) ? CANCELLED : errorTypeOf(error));
   }
 
   cancel(): void {
