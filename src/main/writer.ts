@@ -89,7 +89,7 @@ export class RecordWriter {
   private lastModelId = 0;
 
   constructor(ring: RingViews, strings: StringTableWriter, counters: Counters, hooks: WriterHooks, attributeKeys: readonly string[] = []) {
-    this.extras = new CallExtras(strings, counters, attributeKeys);
+    this.extras = new CallExtras(strings, counters, attributeKeys, ring);
     this.f64 = ring.f64;
     this.u32 = ring.u32;
     this.ext = ring.ext;
@@ -134,6 +134,9 @@ export class RecordWriter {
     // The response fields: the wrappers' calls have them, a bare call has none (out of line).
     if (call.responseModel !== undefined || call.responseId !== undefined || call.finishReasons !== undefined ||
         call.serverAddress !== undefined || call.serverPort !== undefined) extra |= this.extras.responseFields(call, false);
+    // Issue 32's signals (savings, rate limits, retry-after, chunk timing): out of line, in their own row.
+    if (call.savedInputTokens !== undefined || call.savedOutputTokens !== undefined || call.rateLimits != null || call.retryAfterMs != null ||
+        call.chunkTiming != null) extra |= this.extras.signals(call, flags);
     if (this.content !== undefined) extra |= this.extras.content(call, extra, this.content);
     const parentKind = call.parent === undefined ? activeParent() : explicitParent(call.parent);
     // Everything is valid from here on: nothing below throws, and only now is the ring touched.

@@ -1,0 +1,192 @@
+// The providers' rate-limit and retry-after response headers, read into the values a record
+// carries (issue 32). Pure; both zones: the wrappers call it on the main thread with the SDK's
+// response headers, the wire capture's workers with a WireExchange's kept (name, value) pairs.
+//
+//   OpenAI     x-ratelimit-{limit,remaining,reset}-{requests,tokens}      reset: a duration, "6m0s", "20ms"
+//   Anthropic  anthropic-ratelimit-{requests,tokens,input-tokens,output-tokens}-{limit,remaining,reset}
+//                                                                         reset: an RFC 3339 time
+//   any        retry-after (seconds, or an HTTP date), retry-after-ms (milliseconds)
+//
+// Every value is validated: a count must be an integer in [0, 2^32 - 1], a reset between now and
+// MAX_RESET_SECONDS from now, a retry-after between now and MAX_RETRY_AFTER_MS from now. A value
+// that is not is ignored (as if the header were absent): a header is the provider's, never the
+// caller's mistake, and it must not cost the span. No header value ever becomes a label.
+
+/** The limit kinds, in the record's order (layout.ts SG_REMAINING + k) and the metrics' label values. */
+export const LIMIT_KINDS = ['requests', 'tokens', 'input_tokens', 'output_tokens'] as const;
+export type LimitKind = (typeof LIMIT_KINDS)[number];
+
+/** Longest reset a record keeps: a day (OpenAI's daily request limits reset within one). */
+export const MAX_RESET_SECONDS = 86_400;
+/** Longest retry-after a record keeps: a day. A later one is absurd, and ignored. */
+export const MAX_RETRY_AFTER_MS = 86_400_000;
+/** Largest remaining or limit value (the record's uint32). */
+export const MAX_LIMIT_VALUE = 0xffff_ffff;
+
+/**
+ * Rate-limit headroom as a provider reported it on one answer: for each kind, what remains, the
+ * limit, and seconds until it resets. Absent fields were not reported.
+ */
+export interface RateLimits {
+  requestsRemaining?: number;
+  requestsLimit?: number;
+  requestsResetSeconds?: number;
+  tokensRemaining?: number;
+  tokensLimit?: number;
+  tokensResetSeconds?: number;
+  inputTokensRemaining?: number;
+  inputTokensLimit?: number;
+  inputTokensResetSeconds?: number;
+  outputTokensRemaining?: number;
+  outputTokensLimit?: number;
+  outputTokensResetSeconds?: number;
+}
+
+/** The RateLimits fields of each kind, in LIMIT_KINDS order: [remaining, limit, reset]. */
+export const RATE_LIMIT_FIELDS = [
+  ['requestsRemaining', 'requestsLimit', 'requestsResetSeconds'],
+  ['tokensRemaining', 'tokensLimit', 'tokensResetSeconds'],
+  ['inputTokensRemaining', 'inputTokensLimit', 'inputTokensResetSeconds'],
+  ['outputTokensRemaining', 'outputTokensLimit', 'outputTokensResetSeconds'],
+] as const satisfies readonly (readonly [keyof RateLimits, keyof RateLimits, keyof RateLimits])[];
+
+/** What the headers of one answer said. */
+export interface RateLimitReading {
+  rateLimits: RateLimits | undefined;
+  retryAfterMs: number | undefined;
+}
+
+const REMAINING = 0;
+const LIMIT = 1;
+const RESET = 2;
+
+// header name (lower case) -> [kind, which]; the reset's form follows from the prefix.
+const NAMES = new Map<string, readonly [number, number]>();
+const OPENAI_KIND: Record<string, number> = { requests: 0, tokens: 1 };
+for (const [suffix, kind] of Object.entries(OPENAI_KIND)) {
+  NAMES.set(`x-ratelimit-remaining-${suffix}`, [kind, REMAINING]);
+  NAMES.set(`x-ratelimit-limit-${suffix}`, [kind, LIMIT]);
+  NAMES.set(`x-ratelimit-reset-${suffix}`, [kind, RESET]);
+}
+const ANTHROPIC_KIND: Record<string, number> = { requests: 0, tokens: 1, 'input-tokens': 2, 'output-tokens': 3 };
+for (const [infix, kind] of Object.entries(ANTHROPIC_KIND)) {
+  NAMES.set(`anthropic-ratelimit-${infix}-remaining`, [kind, REMAINING]);
+  NAMES.set(`anthropic-ratelimit-${infix}-limit`, [kind, LIMIT]);
+  NAMES.set(`anthropic-ratelimit-${infix}-reset`, [kind, RESET]);
+}
+
+/** Every header name this module reads, lower case: what the wrappers ask a Headers object for. */
+export const RATE_LIMIT_HEADERS: readonly string[] = Object.freeze([...NAMES.keys(), 'retry-after', 'retry-after-ms']);
+/** The names of one provider's family (its first is the probe: absent, the provider sent none). */
+export const OPENAI_HEADERS: readonly string[] = Object.freeze(RATE_LIMIT_HEADERS.filter((n) => n.startsWith('x-ratelimit-')));
+export const ANTHROPIC_HEADERS: readonly string[] = Object.freeze(RATE_LIMIT_HEADERS.filter((n) => n.startsWith('anthropic-ratelimit-')));
+
+/** A count header's value: a decimal integer in [0, MAX_LIMIT_VALUE], else undefined. */
+function countValue(v: string): number | undefined {
+  const s = v.trim();
+  if (!/^\d{1,10}$/.test(s)) return undefined;
+  const n = Number(s);
+  return n <= MAX_LIMIT_VALUE ? n : undefined;
+}
+
+const DURATION = /^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m(?!s))?(?:(\d+(?:\.\d+)?)s)?(?:(\d+(?:\.\d+)?)ms)?$/;
+
+/** OpenAI's reset: a Go-style duration ("1s", "6m0s", "1h2m3.5s", "20ms"), in seconds. */
+function durationSeconds(v: string): number | undefined {
+  const s = v.trim();
+  if (s === '') return undefined;
+  const m = DURATION.exec(s);
+  if (m === null) return undefined;
+  const [, h, min, sec, ms] = m;
+  return (Number(h ?? 0) * 3600) + (Number(min ?? 0) * 60) + Number(sec ?? 0) + (Number(ms ?? 0) / 1000);
+}
+
+/** Anthropic's reset: an RFC 3339 time, as seconds from `nowMs`. */
+function untilSeconds(v: string, nowMs: number): number | undefined {
+  const at = Date.parse(v.trim());
+  return Number.isFinite(at) ? (at - nowMs) / 1000 : undefined;
+}
+
+function resetValue(s: number | undefined): number | undefined {
+  return s !== undefined && s >= 0 && s <= MAX_RESET_SECONDS ? s : undefined;
+}
+
+/**
+ * retry-after: delay-seconds (a non-negative decimal) or an HTTP date; as milliseconds from
+ * `nowMs`, or undefined when it is neither, in the past or past MAX_RETRY_AFTER_MS.
+ */
+export function retryAfterMs(value: string, nowMs: number): number | undefined {
+  const s = value.trim();
+  let ms: number;
+  if (/^\d+(?:\.\d+)?$/.test(s)) ms = Number(s) * 1000;
+  else {
+    // An HTTP date names a day of the week or a month: a bare number never gets here.
+    const at = Date.parse(s);
+    if (!Number.isFinite(at) || !/[a-z]/i.test(s)) return undefined;
+    ms = at - nowMs;
+  }
+  return ms >= 0 && ms <= MAX_RETRY_AFTER_MS ? ms : undefined;
+}
+
+/**
+ * Reads one header into `out` (a RateLimits being filled; `into.retryAfterMs` for retry-after).
+ * Names must be lower case. Returns whether the header was one of ours and valid.
+ */
+export function readRateLimitHeader(reading: RateLimitReading, name: string, value: string, nowMs: number): boolean {
+  if (typeof value !== 'string') return false;
+  if (name === 'retry-after-ms') {
+    const n = value.trim();
+    const ms = /^\d+(?:\.\d+)?$/.test(n) ? Number(n) : NaN;
+    if (!(ms >= 0 && ms <= MAX_RETRY_AFTER_MS)) return false;
+    reading.retryAfterMs = ms; // the finer of the two wins, whatever the order
+    return true;
+  }
+  if (name === 'retry-after') {
+    const ms = retryAfterMs(value, nowMs);
+    if (ms === undefined) return false;
+    reading.retryAfterMs ??= ms;
+    return true;
+  }
+  const at = NAMES.get(name);
+  if (at === undefined) return false;
+  const [kind, which] = at;
+  const v = which !== RESET ? countValue(value) : resetValue(name.startsWith('x-') ? durationSeconds(value) : untilSeconds(value, nowMs));
+  if (v === undefined) return false;
+  const out = (reading.rateLimits ??= {});
+  out[RATE_LIMIT_FIELDS[kind][which]] = v;
+  return true;
+}
+
+/** The rate-limit values of (name, value) pairs (the wire capture's WireExchange.headers); names any case. */
+export function rateLimitsFromPairs(pairs: Iterable<readonly [string, string]>, nowMs = Date.now()): RateLimitReading {
+  const reading: RateLimitReading = { rateLimits: undefined, retryAfterMs: undefined };
+  for (const [name, value] of pairs) readRateLimitHeader(reading, name.toLowerCase(), value, nowMs);
+  return reading;
+}
+
+/**
+ * The rate-limit values of a response's headers read through `get` (a fetch Headers' get, bound),
+ * asking only for `names` (a provider's family): the first absent means the provider sent none,
+ * and nothing more is asked. `retry` also asks for retry-after (a failed answer).
+ */
+export function rateLimitsFromGetter(get: (name: string) => string | null | undefined, names: readonly string[], retry: boolean, nowMs = Date.now()): RateLimitReading | undefined {
+  let reading: RateLimitReading | undefined;
+  const first = names.length === 0 ? null : get(names[0]);
+  if (first != null) {
+    reading = { rateLimits: undefined, retryAfterMs: undefined };
+    readRateLimitHeader(reading, names[0], first, nowMs);
+    for (let i = 1; i < names.length; i++) {
+      const v = get(names[i]);
+      if (v != null) readRateLimitHeader(reading, names[i], v, nowMs);
+    }
+  }
+  if (retry) {
+    for (const name of ['retry-after-ms', 'retry-after']) {
+      const v = get(name);
+      if (v == null) continue;
+      reading ??= { rateLimits: undefined, retryAfterMs: undefined };
+      readRateLimitHeader(reading, name, v, nowMs);
+    }
+  }
+  return reading;
+}
