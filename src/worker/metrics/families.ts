@@ -36,7 +36,9 @@ import {
   V_TTFT_COUNT,
   V_TTFT_SUM,
   VALUE_WORDS,
+  mergeValues,
 } from './series.js';
+import { signalFamilies } from './signal-families.js';
 
 export const OTHER_LABEL = '__other__';
 
@@ -86,7 +88,7 @@ function project(series: readonly Series[], labelsOf: (key: number[]) => Labels 
       g = { labels, v: new Float64Array(VALUE_WORDS) };
       groups.set(id, g);
     }
-    for (let i = 0; i < VALUE_WORDS; i++) g.v[i] += s.values[i];
+    mergeValues(g.v, s.values);
   }
   return [...groups.values()];
 }
@@ -142,6 +144,7 @@ export function families(series: readonly Series[], names: Names, overflowed: nu
       }) },
     { kind: 'histogram', name: 'gen_ai.client.operation.time_to_first_chunk', unit: 's', help: 'Time to receive the first chunk of a streamed response.', bounds: GENAI_SECONDS_BOUNDS,
       points: genaiPlain.filter((g) => g.v[V_TTFT_COUNT] > 0).map((g) => histogram(g.v, g.labels, V_TTFT_COUNT, V_TTFT_SUM, V_TTFT, GENAI_SECONDS_BOUNDS)) },
+    ...signalFamilies(genaiPlain, (labelsOf) => project(series, labelsOf), gateway, extra),
     { kind: 'counter', name: 'ractogateway.metric_series.overflow', unit: '{call}', help: `Calls counted under the ${OTHER_LABEL} series because maxMetricSeries was reached.`,
       points: [{ labels: [], value: overflowed }] },
   ];

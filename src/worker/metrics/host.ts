@@ -21,7 +21,7 @@ import { families, type Family, type Series } from './families.js';
 import { readHealth, type HealthSources } from './health.js';
 import { encodeMetricsRequest } from './otlp-metrics.js';
 import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from './prometheus.js';
-import { SeriesTable } from './series.js';
+import { mergeValues, SeriesTable } from './series.js';
 
 /** How long the host waits for the other workers' parts and the main thread's health. */
 const COLLECT_WAIT_MILLIS = 250;
@@ -204,7 +204,7 @@ export class WorkerMetrics {
         const id = key.join(',');
         const s = merged.get(id);
         if (s === undefined) merged.set(id, { key, values: values[i].slice() });
-        else for (let w = 0; w < s.values.length; w++) s.values[w] += values[i][w];
+        else mergeValues(s.values, values[i]);
       });
     };
     add(this.table.keys, this.table.values);
