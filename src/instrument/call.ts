@@ -22,7 +22,8 @@
 // Shared by the provider-client wrappers and the AI SDK integration (src/ai-sdk/).
 
 import { context, diag, isSpanContextValid, trace } from '@opentelemetry/api';
-import type { ChatMessage, MessagePart, OutputMessage, ParentSpanContext, RactoTracer, ToolDefinition } from '../index.js';
+import type { ChatMessage, ChunkTiming, MessagePart, OutputMessage, ParentSpanContext, RactoTracer, RateLimits, ToolDefinition } from '../index.js';
+import { rateLimitsFromHeaders } from '../index.js';
 import { otelContextRegistered } from '../shared/otel-context.js';
 import { NO_CAPTURE, type Capture } from './content.js';
 import type { ResolvedInstrumentOptions } from './options.js';
@@ -80,6 +81,11 @@ export class CallRecord {
   finishReasons: readonly string[] | undefined = undefined;
   serverAddress: string | undefined = undefined;
   serverPort: number | undefined = undefined;
+  /** The provider's rate-limit headroom and a failed answer's retry-after, read from its response headers (issue 32). */
+  rateLimits: RateLimits | undefined = undefined;
+  retryAfterMs: number | undefined = undefined;
+  /** Streams: the chunks and the time between them, set as the call ends. */
+  chunkTiming: ChunkTiming | undefined = undefined;
   /** The content the tracer captures (capture): left undefined for the categories it does not. */
   system: readonly MessagePart[] | undefined = undefined;
   input: readonly ChatMessage[] | undefined = undefined;
@@ -93,6 +99,10 @@ export class CallRecord {
   readonly reader: AnswerReader;
   /** Streams: performance.now() at the first chunk, or -1. */
   firstChunk = -1;
+  /** Streams: chunks seen, the time of the last one, the longest gap between two (tracer.now()). */
+  chunks = 0;
+  lastChunk = -1;
+  maxGap = 0;
   /** The SDK began parsing the body (withResponse() too); asResponse() alone never does. */
   parsing = false;
   /** Stainless: the APIPromise's own parseResponse, which the observing one calls (stainless.ts). */
@@ -134,6 +144,26 @@ export class CallRecord {
 
   get recorded(): boolean {
     return this.done;
+  }
+
+  /** The tracer's clock (the coarse one while it ticks): a stream's chunks are timed by it. */
+  now(): number {
+    return typeof this.tracer.now === 'function' ? this.tracer.now() : performance.now();
+  }
+
+  /**
+   * Reads the provider's rate-limit headers (and, on a failure, retry-after) from a response's
+   * headers, whatever their shape; never throws into the caller.
+   */
+  readHeaders(headers: unknown, failed: boolean): void {
+    if (headers == null || this.done) return;
+    try {
+      const r = rateLimitsFromHeaders(headers, failed);
+      if (r.rateLimits !== undefined) this.rateLimits = r.rateLimits;
+      if (r.retryAfterMs !== undefined) this.retryAfterMs = r.retryAfterMs;
+    } catch {
+      // Headers are optional: the call is recorded without them.
+    }
   }
 
   /** Notes the model the provider answered with (gen_ai.response.model; it prices the call). */
@@ -247,6 +277,7 @@ export class CallRecord {
     this.toolCalls = count(this.toolCalls);
     if (this.operation === 'stream') {
       this.timeToFirstTokenMs = this.firstChunk >= 0 ? Math.min(this.firstChunk - this.start, this.latencyMs) : undefined;
+      if (this.chunks > 0) this.chunkTiming = { chunks: this.chunks, afterFirstMs: this.lastChunk - this.firstChunk, maxGapMs: this.maxGap };
     } else if (cached === 0 && cacheWrite === 0 && reasoning === 0) {
       this.cachedInputTokens = this.cacheWriteTokens = this.reasoningTokens = undefined;
       return;

@@ -69,6 +69,8 @@ function observedParse(this: APIPromiseLike, client: unknown, props: unknown): P
 
 async function parseAndRecord(call: CallRecord, sdkParse: Function, self: unknown, client: unknown, props: unknown): Promise<unknown> {
   call.parsing = true;
+  // The response's rate-limit headers (issue 32): the SDK hands its parse the fetch Response.
+  call.readHeaders((props as { response?: { headers?: unknown } } | undefined)?.response?.headers, false);
   let data: unknown;
   try {
     data = await sdkParse.call(self, client, props);
@@ -104,6 +106,8 @@ async function watchFailure(call: CallRecord, response: Promise<unknown>): Promi
   try {
     await response;
   } catch (err) {
+    // An APIError keeps its response's headers: a 429's retry-after and the limits it hit.
+    call.readHeaders((err as { headers?: unknown } | null)?.headers, true);
     call.fail(err);
   }
 }
@@ -115,11 +119,13 @@ function observedAsResponse(this: APIPromiseLike): Promise<unknown> {
 }
 
 async function recordUnparsed(call: CallRecord, response: Promise<unknown>): Promise<void> {
+  let r: unknown;
   try {
-    await response;
+    r = await response;
   } catch {
     return; // recorded by watchFailure
   }
+  if (!call.parsing) call.readHeaders((r as { headers?: unknown } | null)?.headers, false);
   // withResponse() began its parse before this answer came: that parse records.
   if (!call.parsing) call.ok();
 }

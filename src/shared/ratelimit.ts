@@ -190,3 +190,50 @@ export function rateLimitsFromGetter(get: (name: string) => string | null | unde
   }
   return reading;
 }
+
+type HeaderGet = (name: string) => string | null | undefined;
+
+/** A `get` over the usual shapes of response headers: a fetch Headers (or anything with get()), a plain object (node:http's, lower-case keys). */
+function getterOf(headers: unknown): HeaderGet | undefined {
+  if (typeof headers !== 'object' || headers === null) return undefined;
+  const h = headers as { get?: unknown };
+  if (typeof h.get === 'function') {
+    const get = h.get as (name: string) => unknown;
+    return (name) => {
+      const v = get.call(headers, name);
+      return typeof v === 'string' ? v : undefined;
+    };
+  }
+  const o = headers as Record<string, unknown>;
+  return (name) => {
+    const v = Object.hasOwn(o, name) ? o[name] : undefined;
+    return typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : undefined;
+  };
+}
+
+const NONE: RateLimitReading = Object.freeze({ rateLimits: undefined, retryAfterMs: undefined }) as RateLimitReading;
+
+/**
+ * The rate-limit headroom and retry-after of a provider's response headers (OpenAI's
+ * x-ratelimit-*, Anthropic's anthropic-ratelimit-*, retry-after), ready to spread into a ChatCall:
+ * `recordChatSpan({ ...call, ...rateLimitsFromHeaders(response.headers) })`. `headers`: a fetch
+ * Headers, a node:http headers object, or (name, value) pairs. Values that are not valid are left
+ * out; nothing found gives both fields undefined. `retryAfter: false` skips retry-after (an answer
+ * that succeeded has none worth asking for).
+ */
+export function rateLimitsFromHeaders(headers: unknown, retryAfter = true, nowMs = Date.now()): RateLimitReading {
+  if (headers == null) return NONE;
+  if (Array.isArray(headers)) return rateLimitsFromPairs(headers as [string, string][], nowMs);
+  const get = getterOf(headers);
+  if (get === undefined) return NONE;
+  let reading = rateLimitsFromGetter(get, OPENAI_HEADERS, false, nowMs);
+  const anthropic = rateLimitsFromGetter(get, ANTHROPIC_HEADERS, retryAfter, nowMs);
+  if (anthropic !== undefined) {
+    if (reading === undefined) reading = anthropic;
+    else {
+      reading.rateLimits = anthropic.rateLimits === undefined ? reading.rateLimits : { ...reading.rateLimits, ...anthropic.rateLimits };
+      reading.retryAfterMs = anthropic.retryAfterMs;
+    }
+  }
+  return reading ?? NONE;
+}
