@@ -21,7 +21,9 @@ import { families, type Family, type Series } from './families.js';
 import { readHealth, type HealthSources } from './health.js';
 import { encodeMetricsRequest } from './otlp-metrics.js';
 import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from './prometheus.js';
+import { OPENMETRICS_CONTENT_TYPE, renderOpenMetrics, wantsOpenMetrics } from './openmetrics.js';
 import { mergeValues, SeriesTable } from './series.js';
+import { mergeExemplars } from './exemplars.js';
 
 /** How long the host waits for the other workers' parts and the main thread's health. */
 const COLLECT_WAIT_MILLIS = 250;
@@ -105,8 +107,10 @@ export class WorkerMetrics {
         res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try GET /metrics\n');
         return;
       }
-      this.text().then(
-        (body) => res.writeHead(200, { 'content-type': PROMETHEUS_CONTENT_TYPE }).end(body),
+      // Content negotiation: OpenMetrics (with exemplars) when the scraper asks for it.
+      const open = wantsOpenMetrics(req.headers.accept);
+      (open ? this.collect().then(renderOpenMetrics) : this.text()).then(
+        (body) => res.writeHead(200, { 'content-type': open ? OPENMETRICS_CONTENT_TYPE : PROMETHEUS_CONTENT_TYPE }).end(body),
         (err: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`${String(err)}\n`),
       );
     });
@@ -199,17 +203,21 @@ export class WorkerMetrics {
   #families(): Family[] {
     const merged = new Map<string, Series>();
     let overflowed = this.table.overflowed;
-    const add = (keys: number[][], values: Float64Array[]): void => {
+    const add = (keys: number[][], values: Float64Array[], exemplars: MetricsPartData['exemplars']): void => {
       keys.forEach((key, i) => {
         const id = key.join(',');
         const s = merged.get(id);
-        if (s === undefined) merged.set(id, { key, values: values[i].slice() });
-        else mergeValues(s.values, values[i]);
+        if (s === undefined) merged.set(id, { key, values: values[i].slice(), exemplars: mergeExemplars(undefined, exemplars?.[i]) });
+        else {
+          mergeValues(s.values, values[i]);
+          s.exemplars = mergeExemplars(s.exemplars, exemplars?.[i]);
+        }
       });
     };
-    add(this.table.keys, this.table.values);
+    const own = this.table.snapshot();
+    add(own.keys, own.values, own.exemplars);
     for (const part of this.#parts.values()) {
-      add(part.keys, part.values);
+      add(part.keys, part.values, part.exemplars);
       overflowed += part.overflowed;
     }
     const strings = this.#d.strings;

@@ -45,6 +45,7 @@ import { priceOfCall, type RecordContext } from '../../spans/record.js';
 import { priceModelWord } from '../../shared/codec.js';
 import { LIMIT_KINDS } from '../../shared/ratelimit.js';
 import { addSignals } from './signal-series.js';
+import { mergeExemplars, type PickedExemplars, type SeriesExemplars } from './exemplars.js';
 
 // ---- bucket boundaries ----
 /** ractogateway_request_duration_seconds, the original's buckets (seconds). */
@@ -226,6 +227,22 @@ export class SeriesTable {
     }
   }
 
+  /** The latest exemplars of each series (exemplars.ts), once some of its spans were exported. */
+  readonly #exemplars = new Map<Float64Array, SeriesExemplars>();
+
+  /** The series values of the record at u32 offset `ub` (flags `flags`) of a drained copy. */
+  seriesOf(u: Uint32Array, ub: number, flags: number): Float64Array {
+    return this.#series(u, ub, flags);
+  }
+
+  /** Keeps the exemplars of a batch that was exported (drain.ts), the later per place. */
+  commitExemplars(picked: PickedExemplars): void {
+    for (let i = 0; i < picked.series.length; i++) {
+      const s = picked.series[i];
+      this.#exemplars.set(s, mergeExemplars(this.#exemplars.get(s), picked.exemplars[i]) as SeriesExemplars);
+    }
+  }
+
   /** The series of the record at u32 offset `ub`, made (or folded) on first sight. */
   #series(u: Uint32Array, ub: number, flags: number): Float64Array {
     const provider = u[ub + U_PROVIDER];
@@ -288,6 +305,7 @@ export class SeriesTable {
 
   /** A copy of the table, as data that crosses threads. */
   snapshot(): MetricsPartData {
-    return { keys: this.keys.map((k) => k.slice()), values: this.values.map((v) => v.slice()), overflowed: this.overflowed };
+    const exemplars = this.#exemplars.size === 0 ? undefined : this.values.map((v) => this.#exemplars.get(v));
+    return { keys: this.keys.map((k) => k.slice()), values: this.values.map((v) => v.slice()), overflowed: this.overflowed, exemplars };
   }
 }
