@@ -67,7 +67,7 @@ export async function checkMetrics(tracer, want) {
   await checkGrouped('drop reasons exposed', 'count by (reason) (ractogateway_spans_dropped_total)', 'reason',
     { ringFull: 1, shutdown: 1, notSampled: 1, sampled: 1 });
   await checkGrouped('failure reasons exposed', 'count by (reason) (ractogateway_spans_failed_total)', 'reason',
-    { exportError: 1, exportTimeout: 1, workerCrash: 1, shutdownTimeout: 1 });
+    { exportError: 1, exportTimeout: 1, workerCrash: 1, shutdownTimeout: 1, rejected: 1, tooLarge: 1, spoolFull: 1, spoolCorrupt: 1 });
   await checkNumber('ring fill ratio', 'sum(ractogateway_ring_fill_ratio)', 0);
   await checkNumber('strings folded', 'sum(ractogateway_strings_folded_total)', 0);
   await checkNumber('series overflow', 'sum(ractogateway_metric_series_overflow_total)', 0);
