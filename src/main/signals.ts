@@ -84,35 +84,38 @@ export class SignalsScratch {
 
   private checkLimits(value: unknown): number {
     if (typeof value !== 'object' || Array.isArray(value)) throw invalidType('call.rateLimits', 'an object of rate-limit values', value);
+    // Named loads, not a loop over the field names: keyed loads by a variable name cost ~20 ns each.
     const r = value as Record<string, unknown>;
+    const have = this.kind(0, r.requestsRemaining, r.requestsLimit, r.requestsResetSeconds) |
+      this.kind(1, r.tokensRemaining, r.tokensLimit, r.tokensResetSeconds) |
+      this.kind(2, r.inputTokensRemaining, r.inputTokensLimit, r.inputTokensResetSeconds) |
+      this.kind(3, r.outputTokensRemaining, r.outputTokensLimit, r.outputTokensResetSeconds);
+    // A key we do not know (a typo) is refused, like an unknown attribute key.
+    let keys = 0;
+    for (const key in r) if (r[key] !== undefined) keys++;
+    if (keys !== bitCount(have)) unknownLimitKey(r);
+    return have;
+  }
+
+  /** The values of limit kind k (LIMIT_KINDS) into the scratch; their SG_HAVE bits. */
+  private kind(k: number, remaining: unknown, limit: unknown, reset: unknown): number {
     let have = 0;
-    for (let k = 0; k < RATE_LIMIT_FIELDS.length; k++) {
-      const [remaining, limit, reset] = RATE_LIMIT_FIELDS[k];
-      const vr = r[remaining];
-      const vl = r[limit];
-      const vs = r[reset];
-      const bit = SG_HAVE_LIMITS_SHIFT + 3 * k;
-      if (vr !== undefined) {
-        if (!isCount(vr)) badCount(vr, `call.rateLimits.${remaining}`);
-        this.remaining[k] = vr;
-        have |= 1 << bit;
-      }
-      if (vl !== undefined) {
-        if (!isCount(vl)) badCount(vl, `call.rateLimits.${limit}`);
-        this.limit[k] = vl;
-        have |= 1 << (bit + 1);
-      }
-      if (vs !== undefined) {
-        if (!isMillis(vs)) badMillis(vs, `call.rateLimits.${reset}`, 'a number of seconds');
-        if (vs > MAX_RESET_SECONDS) throw invalidRange(`call.rateLimits.${reset}`, `at most ${MAX_RESET_SECONDS} seconds`, vs);
-        this.reset[k] = vs;
-        have |= 1 << (bit + 2);
-      }
+    const bit = SG_HAVE_LIMITS_SHIFT + 3 * k;
+    if (remaining !== undefined) {
+      if (!isCount(remaining)) badCount(remaining, `call.rateLimits.${RATE_LIMIT_FIELDS[k][0]}`);
+      this.remaining[k] = remaining;
+      have |= 1 << bit;
     }
-    for (const key in r) {
-      if (Object.hasOwn(r, key) && r[key] !== undefined && !LIMIT_KEYS.has(key)) {
-        throw invalidRange('call.rateLimits key', `one of ${[...LIMIT_KEYS].join(', ')}`, key);
-      }
+    if (limit !== undefined) {
+      if (!isCount(limit)) badCount(limit, `call.rateLimits.${RATE_LIMIT_FIELDS[k][1]}`);
+      this.limit[k] = limit;
+      have |= 1 << (bit + 1);
+    }
+    if (reset !== undefined) {
+      if (!isMillis(reset)) badMillis(reset, `call.rateLimits.${RATE_LIMIT_FIELDS[k][2]}`, 'a number of seconds');
+      if (reset > MAX_RESET_SECONDS) throw invalidRange(`call.rateLimits.${RATE_LIMIT_FIELDS[k][2]}`, `at most ${MAX_RESET_SECONDS} seconds`, reset);
+      this.reset[k] = reset;
+      have |= 1 << (bit + 2);
     }
     return have;
   }
@@ -143,3 +146,15 @@ export class SignalsScratch {
 }
 
 const LIMIT_KEYS = new Set<string>(RATE_LIMIT_FIELDS.flat());
+
+function bitCount(n: number): number {
+  let c = 0;
+  for (let x = n; x !== 0; x &= x - 1) c++;
+  return c;
+}
+
+/** Cold: the first key of `r` that is no RateLimits field. */
+function unknownLimitKey(r: Record<string, unknown>): never {
+  const key = Object.keys(r).find((k) => r[k] !== undefined && !LIMIT_KEYS.has(k)) ?? '';
+  throw invalidRange('call.rateLimits key', `one of ${[...LIMIT_KEYS].join(', ')}`, key);
+}
