@@ -81,24 +81,50 @@ export const RATE_LIMIT_HEADERS: readonly string[] = Object.freeze([...NAMES.key
 export const OPENAI_HEADERS: readonly string[] = Object.freeze(RATE_LIMIT_HEADERS.filter((n) => n.startsWith('x-ratelimit-')));
 export const ANTHROPIC_HEADERS: readonly string[] = Object.freeze(RATE_LIMIT_HEADERS.filter((n) => n.startsWith('anthropic-ratelimit-')));
 
-/** A count header's value: a decimal integer in [0, MAX_LIMIT_VALUE], else undefined. */
+/** A count header's value: a decimal integer in [0, MAX_LIMIT_VALUE], else undefined. A loop, not a regex: it runs per header on the request path. */
 function countValue(v: string): number | undefined {
-  const s = v.trim();
-  if (!/^\d{1,10}$/.test(s)) return undefined;
-  const n = Number(s);
-  return n <= MAX_LIMIT_VALUE ? n : undefined;
+  let n = 0;
+  let digits = 0;
+  let i = 0;
+  let end = v.length;
+  while (i < end && v.charCodeAt(i) === 32) i++;
+  while (end > i && v.charCodeAt(end - 1) === 32) end--;
+  for (; i < end; i++) {
+    const c = v.charCodeAt(i) - 48;
+    if (c < 0 || c > 9 || ++digits > 10) return undefined;
+    n = n * 10 + c;
+  }
+  return digits > 0 && n <= MAX_LIMIT_VALUE ? n : undefined;
 }
 
-const DURATION = /^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m(?!s))?(?:(\d+(?:\.\d+)?)s)?(?:(\d+(?:\.\d+)?)ms)?$/;
-
-/** OpenAI's reset: a Go-style duration ("1s", "6m0s", "1h2m3.5s", "20ms"), in seconds. */
+/**
+ * OpenAI's reset: a Go-style duration ("1s", "6m0s", "1h2m3.5s", "20ms"), in seconds; undefined
+ * when it is not one. Each part a decimal number and a unit (h, m, s, ms), larger units first.
+ */
 function durationSeconds(v: string): number | undefined {
   const s = v.trim();
-  if (s === '') return undefined;
-  const m = DURATION.exec(s);
-  if (m === null) return undefined;
-  const [, h, min, sec, ms] = m;
-  return (Number(h ?? 0) * 3600) + (Number(min ?? 0) * 60) + Number(sec ?? 0) + (Number(ms ?? 0) / 1000);
+  let total = 0;
+  let i = 0;
+  let last = 4; // the units seen must shrink: h 3, m 2, s 1, ms 0
+  if (s.length === 0) return undefined;
+  while (i < s.length) {
+    const from = i;
+    while (i < s.length && ((s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) || s.charCodeAt(i) === 46)) i++;
+    if (i === from) return undefined;
+    const x = Number(s.slice(from, i));
+    if (!Number.isFinite(x)) return undefined;
+    const u = s.charCodeAt(i);
+    let unit: number;
+    if (u === 104) unit = 3; // h
+    else if (u === 109) unit = s.charCodeAt(i + 1) === 115 ? 0 : 2; // ms, m
+    else if (u === 115) unit = 1; // s
+    else return undefined;
+    if (unit >= last) return undefined;
+    last = unit;
+    i += unit === 0 ? 2 : 1;
+    total += unit === 3 ? x * 3600 : unit === 2 ? x * 60 : unit === 1 ? x : x / 1000;
+  }
+  return total;
 }
 
 /** Anthropic's reset: an RFC 3339 time, as seconds from `nowMs`. */
@@ -152,9 +178,22 @@ export function readRateLimitHeader(reading: RateLimitReading, name: string, val
   const [kind, which] = at;
   const v = which !== RESET ? countValue(value) : resetValue(name.startsWith('x-') ? durationSeconds(value) : untilSeconds(value, nowMs));
   if (v === undefined) return false;
-  const out = (reading.rateLimits ??= {});
+  const out = (reading.rateLimits ??= emptyLimits());
   out[RATE_LIMIT_FIELDS[kind][which]] = v;
   return true;
+}
+
+/**
+ * A RateLimits with every field present and undefined (absent): one shape for every reading, so
+ * the stores above and the record's loads stay monomorphic (undefined reads as not reported).
+ */
+function emptyLimits(): RateLimits {
+  return {
+    requestsRemaining: undefined, requestsLimit: undefined, requestsResetSeconds: undefined,
+    tokensRemaining: undefined, tokensLimit: undefined, tokensResetSeconds: undefined,
+    inputTokensRemaining: undefined, inputTokensLimit: undefined, inputTokensResetSeconds: undefined,
+    outputTokensRemaining: undefined, outputTokensLimit: undefined, outputTokensResetSeconds: undefined,
+  };
 }
 
 /** The rate-limit values of (name, value) pairs (the wire capture's WireExchange.headers); names any case. */
@@ -227,7 +266,8 @@ export function rateLimitsFromHeaders(headers: unknown, retryAfter = true, nowMs
   const get = getterOf(headers);
   if (get === undefined) return NONE;
   let reading = rateLimitsFromGetter(get, OPENAI_HEADERS, false, nowMs);
-  const anthropic = rateLimitsFromGetter(get, ANTHROPIC_HEADERS, retryAfter, nowMs);
+  // One provider's family per answer: found OpenAI's, Anthropic's is not looked for.
+  const anthropic = rateLimitsFromGetter(get, reading === undefined ? ANTHROPIC_HEADERS : [], retryAfter, nowMs);
   if (anthropic !== undefined) {
     if (reading === undefined) reading = anthropic;
     else {

@@ -34,6 +34,14 @@ describe('rateLimitsFromHeaders', () => {
     expect(rateLimitsFromPairs([['anthropic-ratelimit-output-tokens-remaining', '77']], NOW).rateLimits).toEqual({ outputTokensRemaining: 77 });
   });
 
+  it.each([
+    ['1h2m3.5s', 3723.5], ['6m0s', 360], ['20ms', 0.02], ['1m30.5s', 90.5], ['0s', 0], [' 7s ', 7],
+    ['1s2m', undefined], ['5x', undefined], ['s', undefined], ['', undefined], ['1.2.3s', undefined],
+  ])('reads the OpenAI reset %j as %j seconds', (value, seconds) => {
+    const r = rateLimitsFromPairs([['x-ratelimit-reset-tokens', value]], NOW);
+    expect(r.rateLimits?.tokensResetSeconds).toBe(seconds);
+  });
+
   it('gives nothing (not 0) without headers', () => {
     expect(rateLimitsFromHeaders(new Headers({ 'content-type': 'application/json' }), true, NOW)).toEqual({ rateLimits: undefined, retryAfterMs: undefined });
     expect(rateLimitsFromHeaders(undefined)).toEqual({ rateLimits: undefined, retryAfterMs: undefined });
