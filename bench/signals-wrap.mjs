@@ -10,6 +10,9 @@
 // the window with a large young generation (a side whose window saw a GC says so: its figure is
 // then low). Plain and streamed chat calls.
 // Usage: node bench/signals-wrap.mjs <other build's dist>   (Node 26 for exact bytes)
+//        node bench/signals-wrap.mjs --paired   (this build only: wrapped and plain clients, with and
+//        without the headers, alternating in rounds of 200 calls in one process, paired medians:
+//        the headers' own cost, net of building them in the fixture, is (wrapped+h - wrapped) - (sdk+h - sdk))
 import { execFileSync } from 'node:child_process';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
@@ -69,7 +72,33 @@ async function side(dist, headers, stream) {
   console.log(JSON.stringify({ us, bytes, gcs }));
 }
 
-if (process.argv[2] === '--side') {
+async function paired() {
+  const { RactoTracer } = await import(new URL('../dist/index.js', import.meta.url).href);
+  const { instrumentOpenAI } = await import(new URL('../dist/instrument/index.js', import.meta.url).href);
+  const { default: OpenAI } = await import('openai');
+  const tracer = new RactoTracer({ workerExporters: [{ module: fileURLToPath(new URL('./discard-exporter.mjs', import.meta.url)), exportName: 'DiscardExporter' }] });
+  await tracer.ready();
+  const client = (h) => new OpenAI({ apiKey: 'k', maxRetries: 0, fetch: cannedFetch(h) });
+  const sides = [['wrapped, headers', instrumentOpenAI(client(true), tracer)], ['wrapped, none', instrumentOpenAI(client(false), tracer)],
+    ['sdk, headers', client(true)], ['sdk, none', client(false)]];
+  const body = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] };
+  const us = sides.map(() => []);
+  for (let r = -3; r < 25; r++) {
+    for (let i = 0; i < sides.length; i++) {
+      const t = threadCpuNs();
+      for (let k = 0; k < 200; k++) await sides[i][1].chat.completions.create(body);
+      if (r >= 0) us[i].push((threadCpuNs() - t) / 200 / 1000);
+    }
+  }
+  await tracer.shutdown();
+  const net = median(us[0].map((x, r) => x - us[1][r] - (us[2][r] - us[3][r])));
+  console.log(`bench/signals-wrap.mjs --paired (Node ${process.version}, 25 rounds of 200 calls): ${sides.map(([n], i) => `${n} ${median(us[i]).toFixed(1)}`).join(', ')} µs/call;`,
+    `reading the headers: +${net.toFixed(1)} µs/call (paired median)`);
+}
+
+if (process.argv[2] === '--paired') {
+  await paired();
+} else if (process.argv[2] === '--side') {
   await side(process.argv[3], process.argv[4] === 'headers', process.argv[5] === 'stream');
 } else {
   const self = fileURLToPath(import.meta.url);
