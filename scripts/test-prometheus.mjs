@@ -25,6 +25,8 @@ import { checkGroup } from './prometheus/group.mjs';
 import { ensurePrometheus } from './prometheus/install.mjs';
 import { launchPrometheus, scrapedAfter, stopPrometheus, waitReady } from './prometheus/launch.mjs';
 import { checkMetrics } from './prometheus/metrics.mjs';
+import { startJsonReceiver } from './prometheus/receiver.mjs';
+import { checkSignals } from './prometheus/signals.mjs';
 
 const TEST_TIMEOUT_MS = 150_000; // from the tracer's start to the last check (an install comes before)
 
@@ -36,6 +38,7 @@ async function main() {
   const started = Date.now();
   const deadline = started + TEST_TIMEOUT_MS - 5_000; // leave time for the cleanup
   let tracer;
+  let receiver;
   let prom;
   let dir;
   const timer = setTimeout(() => {
@@ -47,7 +50,10 @@ async function main() {
   }, TEST_TIMEOUT_MS);
 
   try {
-    tracer = new RactoTracer({ prometheusPort: 0, attributeKeys: ['tenant'], metricAttributes: ['tenant'], inMemory: true });
+    // A real OTLP/HTTP JSON receiver: exemplars come only from spans a collector took.
+    receiver = await startJsonReceiver();
+    tracer = new RactoTracer({ prometheusPort: 0, attributeKeys: ['tenant'], metricAttributes: ['tenant'], inMemory: true,
+      otlpHttpEndpoint: receiver.url, otlpHttpProtocol: 'http/json' });
     const ready = await tracer.ready();
     const port = tracer.prometheusPort;
     check('tracer ready and serving /metrics', ready === true && Number.isInteger(port) && port > 0, `ready ${ready}, port ${port}`);
@@ -76,6 +82,7 @@ async function main() {
     await scrapedAfter(flushedAt, 2, deadline);
 
     await checkMetrics(tracer, want);
+    await checkSignals(tracer, want, receiver.traceIds);
     await checkDashboard();
     // A second Prometheus on a host-wide group of three processes, whose serving one is killed.
     await stopPrometheus(prom);
@@ -87,6 +94,7 @@ async function main() {
     if (prom !== undefined) await stopPrometheus(prom);
     if (tally().failed > 0 && prom?.log.trim()) console.log(`# prometheus log (tail):\n${prom.log.slice(-2000)}`);
     await tracer?.shutdown();
+    await receiver?.close();
     if (dir !== undefined) await rm(dir, { recursive: true, force: true });
     clearTimeout(timer);
   }

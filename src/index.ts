@@ -8,6 +8,9 @@ export { canonicalModel } from './pricing/table-resolver.js';
 export { DEFAULTS } from './options/index.js';
 export { RactoError } from './errors.js';
 export { OVERFLOW_STRING } from './shared/strings.js';
+export { rateLimitsFromHeaders } from './shared/ratelimit.js';
+export type { RateLimits, RateLimitReading } from './shared/ratelimit.js';
+export type { ChunkTiming } from './main/calls.js';
 
 export type { MetricsOptions, SamplingOptions } from './options/metrics.js';
 export type { ContentOptions, RedactionOptions } from './options/content.js';
@@ -22,6 +25,7 @@ export type { WireExchangeCall } from './main/wire-call.js';
 export type { WireFormat } from './shared/wire.js';
 export type { WireStats, WireProblemKind } from './main/counters.js';
 export type { SpanRecord, SpanContent, SpanName, SpanNames, Operation } from './spans/record.js';
+export type { SpanSignals } from './shared/span-data.js';
 export type { PriceSource, CostOptions } from './pricing/cost.js';
 export type { TracerStats, DroppedByReason, FailedByReason, DestinationStats, SpoolStats, ContentDropped } from './main/counters.js';
 export type { ModelPricingInit, PriceTable } from './pricing/model-pricing.js';

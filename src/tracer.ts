@@ -143,6 +143,16 @@ export class RactoTracer {
     }
   }
 
+  /**
+   * The tracer's clock on the performance.now() timeline: the coarse clock's latest tick while it
+   * runs (a shared cell, ~1 ns to read), else performance.now(). What the wrappers time a stream's
+   * chunks with (ChatCall.chunkTiming); a gateway timing its own streams may use it too.
+   */
+  now(): number {
+    const tick = this.#writer?.clock[0] ?? -1;
+    return tick >= 0 ? tick : performance.now();
+  }
+
   /** Records one chat or stream call. True when accepted; false when the ring is full or the tracer is shut down. */
   recordChatSpan(call: ChatCall): boolean {
     const w = this.#writer;

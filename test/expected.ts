@@ -90,6 +90,11 @@ export function expectedAttributes(c: CallFacts): Record<string, unknown> {
   if (c.finishReasons !== undefined && c.finishReasons.length > 0) a['gen_ai.response.finish_reasons'] = c.finishReasons;
   if (c.serverAddress != null) a['server.address'] = c.serverAddress;
   if (c.serverPort != null) a['server.port'] = c.serverPort;
+  // Issue 32: the prompt cache's savings, the call's price without its cache reads minus with them.
+  if ((c.cachedInputTokens ?? 0) > 0) {
+    const saved = expectedPrice({ ...c, cachedInputTokens: 0 }).cost - expectedPrice(c).cost;
+    if (Math.round(saved * 1e8) > 0) a['llm.cost_saved_usd'] = expect.closeTo(saved, 7);
+  }
   return a;
 }
 

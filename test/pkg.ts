@@ -8,5 +8,6 @@ export {
   DEFAULTS,
   RactoError,
   OVERFLOW_STRING,
+  rateLimitsFromHeaders,
 } from '../dist/index.js';
 export type { SpanRecord, TracerStats, RactoTracerOptions } from '../dist/index.js';

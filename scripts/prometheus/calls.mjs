@@ -4,14 +4,17 @@
 // Recorded twice: once before Prometheus's first scrape and once after it, so every counter and
 // histogram series grows between two scrapes and the dashboard's rate()-based panels have data.
 const CALLS = [
-  { kind: 'chat', provider: 'openai', model: 'gpt-4o', latencyMs: 820, inputTokens: 1200, outputTokens: 300, toolCalls: 2, tenant: 'acme' },
+  { kind: 'chat', provider: 'openai', model: 'gpt-4o', latencyMs: 820, inputTokens: 1200, outputTokens: 300, toolCalls: 2, tenant: 'acme',
+    rateLimits: { requestsRemaining: 9_990, requestsLimit: 10_000, tokensRemaining: 29_000_000, tokensLimit: 30_000_000, tokensResetSeconds: 0.02 } },
   { kind: 'chat', provider: 'openai', model: 'gpt-4o', latencyMs: 430, inputTokens: 800, outputTokens: 120, cachedInputTokens: 400, tenant: 'globex' },
   { kind: 'chat', provider: 'openai', model: 'gpt-4o-mini', latencyMs: 2600, inputTokens: 500, outputTokens: 0, status: 'error', errorType: 'rate_limit', tenant: 'acme' },
   { kind: 'chat', provider: 'anthropic', model: 'claude-sonnet-4-6', operation: 'stream', latencyMs: 3100, timeToFirstTokenMs: 240,
-    inputTokens: 2000, outputTokens: 650, cacheWriteTokens: 1500, reasoningTokens: 200, toolCalls: 1, tenant: 'acme' },
+    inputTokens: 2000, outputTokens: 650, cacheWriteTokens: 1500, reasoningTokens: 200, toolCalls: 1, tenant: 'acme',
+    chunkTiming: { chunks: 41, afterFirstMs: 2800, maxGapMs: 400 }, rateLimits: { outputTokensRemaining: 79_000, outputTokensLimit: 80_000 } },
   { kind: 'chat', provider: 'anthropic', model: 'claude-sonnet-4-6', operation: 'stream', latencyMs: 1700, timeToFirstTokenMs: 410,
-    inputTokens: 900, outputTokens: 210, cachedInputTokens: 600, tenant: 'globex' },
-  { kind: 'chat', provider: 'google', model: 'gemini-2.0-flash', latencyMs: 12, inputTokens: 300, outputTokens: 90, cacheHit: 'exact', tenant: 'acme' },
+    inputTokens: 900, outputTokens: 210, cachedInputTokens: 600, tenant: 'globex', chunkTiming: { chunks: 12, afterFirstMs: 1200, maxGapMs: 150 } },
+  { kind: 'chat', provider: 'google', model: 'gemini-2.0-flash', latencyMs: 12, inputTokens: 300, outputTokens: 90, cacheHit: 'exact', tenant: 'acme',
+    savedInputTokens: 3000, savedOutputTokens: 900 },
   { kind: 'chat', provider: 'google', model: 'gemini-2.0-flash', latencyMs: 60, inputTokens: 300, outputTokens: 80, cacheHit: 'semantic', tenant: 'globex' },
   { kind: 'chat', provider: 'anthropic', model: 'claude-haiku-4-5-20251001', latencyMs: 30_500, inputTokens: 150, outputTokens: 0, status: 'error', errorType: 'timeout' },
   { kind: 'embed', provider: 'openai', model: 'text-embedding-3-small', latencyMs: 45, inputTokens: 512, tenant: 'acme' },
@@ -54,6 +57,11 @@ export function expected() {
     misses: count((c) => (c.cacheHit ?? 'miss') === 'miss'),
     ttft: count((c) => c.timeToFirstTokenMs !== undefined),
     latencySeconds: n((c) => c.latencyMs) / 1000,
+    // Issue 32: the gauges hold the last value (every round sends the same), the chunk histogram counts the gaps.
+    remaining: { requests: 9_990, tokens: 29_000_000, output_tokens: 79_000 },
+    limits: { requests: 10_000, tokens: 30_000_000, output_tokens: 80_000 },
+    chunkGaps: n((c) => (c.chunkTiming === undefined ? 0 : c.chunkTiming.chunks - 1)),
+    chunkSeconds: n((c) => (c.chunkTiming === undefined ? 0 : c.chunkTiming.afterFirstMs)) / 1000,
     tenants: [...new Set(CALLS.map((c) => c.tenant).filter((t) => t !== undefined))].sort(),
   };
 }

@@ -47,6 +47,8 @@ export async function launchPrometheus(promBin, dir, targetPort) {
     `--storage.tsdb.path=${join(dir, 'data')}`,
     `--web.listen-address=127.0.0.1:${promPort}`,
     '--log.level=warn',
+    // Issue 32: keep the exemplars /metrics sends in OpenMetrics (query_exemplars reads them).
+    '--enable-feature=exemplar-storage',
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
   const server = { url, proc, log: '', exited: false };
   proc.stdout.on('data', (d) => { server.log += d; });

@@ -22,7 +22,8 @@
 // Shared by the provider-client wrappers and the AI SDK integration (src/ai-sdk/).
 
 import { context, diag, isSpanContextValid, trace } from '@opentelemetry/api';
-import type { ChatMessage, MessagePart, OutputMessage, ParentSpanContext, RactoTracer, ToolDefinition } from '../index.js';
+import type { ChatMessage, ChunkTiming, MessagePart, OutputMessage, ParentSpanContext, RactoTracer, RateLimits, ToolDefinition } from '../index.js';
+import { rateLimitsFromHeaders } from '../index.js';
 import { otelContextRegistered } from '../shared/otel-context.js';
 import { NO_CAPTURE, type Capture } from './content.js';
 import type { ResolvedInstrumentOptions } from './options.js';
@@ -82,6 +83,11 @@ export class CallRecord {
   finishReasons!: readonly string[] | undefined;
   serverAddress!: string | undefined;
   serverPort!: number | undefined;
+  /** The provider's rate-limit headroom and a failed answer's retry-after, read from its response headers (issue 32). */
+  rateLimits!: RateLimits | undefined;
+  retryAfterMs!: number | undefined;
+  /** Streams: the chunks and the time between them, set as the call ends. */
+  chunkTiming!: ChunkTiming | undefined;
   /** The content the tracer captures (capture): left undefined for the categories it does not. */
   system!: readonly MessagePart[] | undefined;
   input!: readonly ChatMessage[] | undefined;
@@ -95,6 +101,10 @@ export class CallRecord {
   reader!: AnswerReader;
   /** Streams: performance.now() at the first chunk, or -1. */
   firstChunk!: number;
+  /** Streams: chunks seen, the time of the last one, the longest gap between two (tracer.now()). */
+  chunks!: number;
+  lastChunk!: number;
+  maxGap!: number;
   /** The SDK began parsing the body (withResponse() too); asResponse() alone never does. */
   parsing!: boolean;
   /** Stainless: the APIPromise's own parseResponse, which the observing one calls (stainless.ts). */
@@ -152,6 +162,9 @@ export class CallRecord {
     this.finishReasons = undefined;
     this.serverAddress = undefined;
     this.serverPort = undefined;
+    this.rateLimits = undefined;
+    this.retryAfterMs = undefined;
+    this.chunkTiming = undefined;
     this.system = undefined;
     this.input = undefined;
     this.tools = undefined;
@@ -160,6 +173,9 @@ export class CallRecord {
     this.embed = kind === 'embed';
     this.reader = reader;
     this.firstChunk = -1;
+    this.chunks = 0;
+    this.lastChunk = -1;
+    this.maxGap = 0;
     this.parsing = false;
     this.sdkParse = undefined;
     this.sdkThenUnwrap = undefined;
@@ -186,10 +202,24 @@ export class CallRecord {
     this.parent = null;
     this.attributes = this.finishReasons = undefined;
     this.responseId = this.responseModel = undefined;
+    this.rateLimits = this.chunkTiming = undefined;
   }
 
   get recorded(): boolean {
     return this.done;
+  }
+
+  /** The tracer's clock (the coarse one while it ticks): a stream's chunks are timed by it. */
+  now(): number {
+    return typeof this.tracer.now === 'function' ? this.tracer.now() : performance.now();
+  }
+
+  /**
+   * Reads the provider's rate-limit headers (and, on a failure, retry-after) from a response's
+   * headers, whatever their shape; never throws into the caller.
+   */
+  readHeaders(headers: unknown, failed: boolean): void {
+    if (!this.done) readRateLimits(this, headers, failed);
   }
 
   /** Notes the model the provider answered with (gen_ai.response.model; it prices the call). */
@@ -306,6 +336,7 @@ export class CallRecord {
     this.toolCalls = count(this.toolCalls);
     if (this.operation === 'stream') {
       this.timeToFirstTokenMs = this.firstChunk >= 0 ? Math.min(this.firstChunk - this.start, this.latencyMs) : undefined;
+      if (this.chunks > 0) this.chunkTiming = { chunks: this.chunks, afterFirstMs: this.lastChunk - this.firstChunk, maxGapMs: this.maxGap };
     } else if (cached === 0 && cacheWrite === 0 && reasoning === 0) {
       this.cachedInputTokens = this.cacheWriteTokens = this.reasoningTokens = undefined;
       return;
@@ -355,5 +386,26 @@ export function attributesOf(fn: (input: any) => Readonly<Record<string, string>
   } catch (err) {
     diag.warn(`${origin}: options.attributes threw, the call is recorded without attributes: ${(err as Error)?.message ?? String(err)}`);
     return undefined;
+  }
+}
+
+/** Where a call keeps what its response's headers said (a CallRecord, or a PlainCall until its record). */
+export interface RateLimitFields {
+  rateLimits: RateLimits | undefined;
+  retryAfterMs: number | undefined;
+}
+
+/**
+ * Reads the provider's rate-limit headers (and, on a failure, retry-after) from a response's
+ * headers, whatever their shape, into `into`; never throws into the caller.
+ */
+export function readRateLimits(into: RateLimitFields, headers: unknown, failed: boolean): void {
+  if (headers == null) return;
+  try {
+    const r = rateLimitsFromHeaders(headers, failed);
+    if (r.rateLimits !== undefined) into.rateLimits = r.rateLimits;
+    if (r.retryAfterMs !== undefined) into.retryAfterMs = r.retryAfterMs;
+  } catch {
+    // Headers are optional: the call is recorded without them.
   }
 }

@@ -67,6 +67,11 @@ class Exchange implements WireExchangeCall {
   /** performance.now() at request create, and at the first response chunk (-1: none yet). */
   readonly start: number;
   firstChunk = -1;
+  /** Body chunks seen, the last one's time and the longest gap between two (tracer.now(): the coarse clock while it ticks). */
+  chunks = 0;
+  lastChunk = -1;
+  maxGap = 0;
+  chunkTiming: { chunks: number; afterFirstMs: number; maxGapMs: number } | undefined = undefined;
   /** Its bytes come from the fetch fallback (Node 20, 22): recorded when the fallback's copy ends. */
   viaFallback = false;
 
@@ -122,7 +127,10 @@ export function instrumentFetch(tracer: RactoTracer, options?: FetchCaptureOptio
     const end = performance.now();
     x.endTime = end;
     x.latencyMs = end - x.start;
-    if (x.sse && x.firstChunk >= 0) x.timeToFirstTokenMs = x.firstChunk - x.start;
+    if (x.sse && x.firstChunk >= 0) {
+      x.timeToFirstTokenMs = x.firstChunk - x.start;
+      x.chunkTiming = { chunks: x.chunks, afterFirstMs: Math.max(0, x.lastChunk - x.firstChunk), maxGapMs: x.maxGap };
+    }
     x.errorType = errorType;
     try {
       tracer.recordWireExchange(x);
@@ -142,7 +150,16 @@ export function instrumentFetch(tracer: RactoTracer, options?: FetchCaptureOptio
     x.requestBytes += Math.min(room, chunk.length);
   };
   const addResponse = (x: Exchange, chunk: Uint8Array): void => {
-    if (x.firstChunk < 0) x.firstChunk = performance.now();
+    if (x.firstChunk < 0) {
+      x.firstChunk = x.lastChunk = performance.now();
+      x.chunks = 1;
+    } else {
+      // The time between the body's chunks (issue 32): what the network delivered, on the tracer's clock.
+      const now = tracer.now();
+      if (now - x.lastChunk > x.maxGap) x.maxGap = now - x.lastChunk;
+      if (now > x.lastChunk) x.lastChunk = now;
+      x.chunks++;
+    }
     const room = maxResponse - x.responseBytes;
     // Held, not copied: undici hands the same chunk to the body's reader and never reuses it.
     if (chunk.length > room) x.responseCut = true;

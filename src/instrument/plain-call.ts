@@ -11,8 +11,8 @@
 // makes a call) gets a record of its own. Streams (read chunk by chunk, across turns) and calls
 // that capture content (read at the start) keep a CallRecord of their own (callOf).
 
-import type { ParentSpanContext, RactoTracer } from '../index.js';
-import { attributesOf, callOf, CallRecord, parentNow, type AnswerReader, type CallKind } from './call.js';
+import type { ParentSpanContext, RactoTracer, RateLimits } from '../index.js';
+import { attributesOf, callOf, CallRecord, parentNow, readRateLimits, type AnswerReader, type CallKind } from './call.js';
 import { NO_CAPTURE } from './content.js';
 import type { ResolvedInstrumentOptions } from './options.js';
 
@@ -28,6 +28,9 @@ export class PlainCall {
   sdkThenUnwrap: Function | undefined = undefined;
   onFailure: ((err: unknown) => void) | undefined = undefined;
   parsing = false;
+  /** What the response's headers said (issue 32), handed to the record. */
+  rateLimits: RateLimits | undefined = undefined;
+  retryAfterMs: number | undefined = undefined;
   private done = false;
   private readonly start = performance.now();
   private readonly parent: ParentSpanContext | null = parentNow();
@@ -71,6 +74,10 @@ export class PlainCall {
     release(record);
   }
 
+  readHeaders(headers: unknown, failed: boolean): void {
+    if (!this.done) readRateLimits(this, headers, failed);
+  }
+
   /** The spare record (or a new one), set to this call's start. */
   private borrow(): CallRecord {
     this.done = true;
@@ -84,6 +91,8 @@ export class PlainCall {
       record.serverAddress = server.address;
       record.serverPort = server.port;
     }
+    record.rateLimits = this.rateLimits;
+    record.retryAfterMs = this.retryAfterMs;
     return record;
   }
 }

@@ -41,6 +41,8 @@ export interface StainlessCall {
   answered<T>(data: T): T;
   ok(): void;
   fail(error: unknown): void;
+  /** Reads the response's rate-limit headers (and a failure's retry-after): issue 32. */
+  readHeaders(headers: unknown, failed: boolean): void;
 }
 
 interface APIPromiseLike {
@@ -87,6 +89,8 @@ function onFailureOf(call: StainlessCall): (err: unknown) => void {
 }
 
 function failed(this: StainlessCall, err: unknown): void {
+  // An APIError keeps its response's headers: a 429's retry-after and the limits it hit.
+  this.readHeaders((err as { headers?: unknown } | null)?.headers, true);
   this.fail(err);
   if (this.parsing) throw err;
 }
@@ -103,6 +107,8 @@ function observedParse(this: APIPromiseLike, client: unknown, props: unknown): u
  */
 function parseAndRecord(call: StainlessCall, sdkParse: Function, self: unknown, client: unknown, props: unknown): unknown {
   call.parsing = true;
+  // The response's rate-limit headers (issue 32): the SDK hands its parse the fetch Response.
+  call.readHeaders((props as { response?: { headers?: unknown } } | undefined)?.response?.headers, false);
   let parsed: any;
   try {
     parsed = sdkParse.call(self, client, props);
@@ -138,8 +144,10 @@ function observedAsResponse(this: APIPromiseLike): Promise<unknown> {
   const response = Object.getPrototypeOf(this).asResponse.call(this) as Promise<unknown>;
   const call = this[CALL] as StainlessCall;
   // A failure is recorded by the watcher; withResponse() began its parse before this answer came: that parse records.
-  response.then(() => {
-    if (!call.parsing) call.ok();
+  response.then((r) => {
+    if (call.parsing) return;
+    call.readHeaders((r as { headers?: unknown } | null)?.headers, false);
+    call.ok();
   }, ignore);
   return response;
 }

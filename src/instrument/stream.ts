@@ -91,7 +91,19 @@ function chunkStep(this: StreamCall, r: IteratorResult<unknown>): IteratorResult
     this.streamEnded();
     return r;
   }
-  if (this.firstChunk < 0) this.firstChunk = performance.now();
+  if (this.firstChunk < 0) {
+    this.firstChunk = performance.now();
+    this.lastChunk = this.firstChunk;
+    this.chunks = 1;
+  } else {
+    // Time between chunks (issue 32) on the tracer's clock: the coarse clock's cell while it
+    // ticks, no clock call per chunk then.
+    const now = this.now();
+    const gap = now - this.lastChunk;
+    if (gap > this.maxGap) this.maxGap = gap;
+    if (now > this.lastChunk) this.lastChunk = now;
+    this.chunks++;
+  }
   let shown: unknown = r.value;
   try {
     shown = this.reader.chunk(this, r.value);

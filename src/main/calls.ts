@@ -3,6 +3,19 @@
 // (validate.ts) before anything is written.
 
 import type { ChatMessage, MessagePart, OutputMessage, ToolDefinition } from '../messages.js';
+import type { RateLimits } from '../shared/ratelimit.js';
+
+export type { RateLimits } from '../shared/ratelimit.js';
+
+/** A stream's output chunks: how many, and the time between them (time per output chunk). */
+export interface ChunkTiming {
+  /** Output chunks received (at least 1). */
+  chunks: number;
+  /** Milliseconds from the first chunk to the last: the chunks - 1 gaps together. */
+  afterFirstMs: number;
+  /** The longest gap between two chunks, milliseconds (at most afterFirstMs). */
+  maxGapMs: number;
+}
 
 export type CacheHit = 'exact' | 'semantic' | 'miss';
 export type CallStatus = 'ok' | 'error';
@@ -30,6 +43,16 @@ export interface ChatCall {
   timeToFirstTokenMs?: number;
   /** Values for the tracer's attributeKeys (low-cardinality strings: tenant, route, …). */
   attributes?: Readonly<Record<string, string>>;
+  /** A gateway-cache hit: the input tokens its answer would have cost (priced into llm.cost_saved_usd). */
+  savedInputTokens?: number;
+  /** A gateway-cache hit: the output tokens its answer would have cost. */
+  savedOutputTokens?: number;
+  /** The provider's rate-limit headroom on this answer (rateLimitsFromHeaders() reads it from response headers). */
+  rateLimits?: RateLimits | null;
+  /** A 429's retry-after, milliseconds (at most a day). */
+  retryAfterMs?: number | null;
+  /** Streams: the output chunks and the time between them. */
+  chunkTiming?: ChunkTiming | null;
   /** The span to parent this one to, instead of the span active in the OTel context; null: none (a root span). */
   parent?: ParentSpanContext | null;
   /** The model that answered (gen_ai.response.model), when the provider says; `model` is the one asked for. Priced by this one when given. */

@@ -10,17 +10,20 @@ import type { ChatCall, EmbedCall } from './calls.js';
 import type { ContentWriter } from './content-writer.js';
 import { invalidRange, invalidType } from '../errors.js';
 import {
-  FLAG_ATTRS, FLAG_CONTENT, FLAG_RESPONSE, MAX_ATTRIBUTE_KEYS, RESPONSE_ID_AT, U_ATTRS, X_CONTENT_AT, X_CONTENT_LEN, X_FINISH,
+  CACHE_MASK, FLAG_ATTRS, FLAG_CONTENT, FLAG_RESPONSE, FLAG_SIGNALS, SG_CHUNKS, SG_F_CHUNKS_AFTER_FIRST, SG_F_MAX_GAP, SG_HAVE, SG_HAVE_CHUNKS, SIGNALS_F64, SIGNALS_U32, OP_MASK, MAX_ATTRIBUTE_KEYS, RESPONSE_ID_AT, U_ATTRS, X_CONTENT_AT, X_CONTENT_LEN, X_FINISH,
   X_RESPONSE_ID_LEN, X_RESPONSE_MODEL, X_SERVER, X_SERVER_PORT,
 } from '../shared/layout.js';
 import { OVERFLOW_ID, type StringTableWriter } from '../shared/strings.js';
 import { badName, checkResponse, isName, ResponseScratch } from './validate.js';
+import { SignalsScratch } from './signals.js';
+import type { RingViews } from '../shared/ring.js';
 
 // What a call carries beyond its first line, as checked before its slot is claimed: bits of the
 // `extra` word the writer passes back to write().
 export const EXTRA_ATTRS = 1;
 export const EXTRA_RESPONSE = 2;
 export const EXTRA_CONTENT = 4;
+export const EXTRA_SIGNALS = 8;
 
 /** The string last interned in one field and its id: a repeated value skips the table's Map. */
 class LastInterned {
@@ -53,8 +56,12 @@ export class CallExtras {
   private readonly finishes = new LastInterned();
   private readonly strings: StringTableWriter;
   private readonly counters: Counters;
+  /** Scratch of the signals of the call being recorded (signals.ts), and the ring's signals rows. */
+  private readonly signalValues = new SignalsScratch();
+  private readonly ring: RingViews;
 
-  constructor(strings: StringTableWriter, counters: Counters, attributeKeys: readonly string[]) {
+  constructor(strings: StringTableWriter, counters: Counters, attributeKeys: readonly string[], ring: RingViews) {
+    this.ring = ring;
     this.strings = strings;
     this.counters = counters;
     this.attributeIndex = new Map(attributeKeys.map((k, i) => [k, i]));
@@ -92,6 +99,31 @@ export class CallExtras {
     return EXTRA_RESPONSE;
   }
 
+  /**
+   * A wire record's signals row (instrumentFetch): its stream's chunk timing as the main thread
+   * saw the body's chunks, and room for the rate-limit values a worker reads from the headers it
+   * kept (worker/wire-records.ts). Returns FLAG_SIGNALS, or 0 when the exchange has neither.
+   */
+  wireSignals(ub: number, chunks: number, afterFirstMs: number, maxGapMs: number, headers: boolean): number {
+    const timed = chunks > 0;
+    if (!timed && !headers) return 0;
+    const ring = this.ring;
+    ring.sig[ub + SG_HAVE] = timed ? SG_HAVE_CHUNKS : 0;
+    if (timed) {
+      const fb = (ub / SIGNALS_U32) * SIGNALS_F64;
+      ring.sig[ub + SG_CHUNKS] = chunks;
+      ring.sigF64[fb + SG_F_CHUNKS_AFTER_FIRST] = afterFirstMs;
+      ring.sigF64[fb + SG_F_MAX_GAP] = Math.min(maxGapMs, afterFirstMs);
+    }
+    return FLAG_SIGNALS;
+  }
+
+  /** The signals of a chat call (savings, rate limits, retry-after, chunk timing) into the scratch; EXTRA_SIGNALS. */
+  signals(call: ChatCall, flags: number): number {
+    this.signalValues.check(call, flags & OP_MASK, (flags & CACHE_MASK) !== 0);
+    return EXTRA_SIGNALS;
+  }
+
   /** The call's content into the arena (content-writer.ts); EXTRA_CONTENT when it has some. */
   content(call: ChatCall, extra: number, writer: ContentWriter): number {
     const firstFinish = (extra & EXTRA_RESPONSE) !== 0 ? this.response.firstFinish : undefined;
@@ -123,6 +155,11 @@ export class CallExtras {
       const at = ub + RESPONSE_ID_AT / 4;
       for (let k = 0; k < r.idLength; k += 4) x[at + (k >>> 2)] = r.idWords[k >>> 2];
       flags |= FLAG_RESPONSE;
+    }
+    if ((extra & EXTRA_SIGNALS) !== 0) {
+      const ring = this.ring;
+      this.signalValues.write(ring.sig, ring.sigF64, ring.sigF32, ub);
+      flags |= FLAG_SIGNALS;
     }
     if ((extra & EXTRA_CONTENT) !== 0) {
       const length = this.contentLength;

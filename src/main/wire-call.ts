@@ -34,6 +34,8 @@ export interface WireExchangeCall {
   latencyMs: number;
   /** From the request's creation to the first response body chunk; -1 when none came. */
   timeToFirstTokenMs: number;
+  /** A stream's body chunks as they arrived (issue 32: the time between them), when it had some. */
+  chunkTiming?: { chunks: number; afterFirstMs: number; maxGapMs: number } | undefined;
   /** The span active when the request was created, or null. */
   parent: ParentSpanContext | null;
   /** A connection error's class, or 'cancelled' for an abort; undefined when the exchange completed. */

@@ -97,7 +97,7 @@ export class RecordWriter {
   private lastModelId = 0;
 
   constructor(ring: RingViews, strings: StringTableWriter, counters: Counters, hooks: WriterHooks, attributeKeys: readonly string[] = []) {
-    this.extras = new CallExtras(strings, counters, attributeKeys);
+    this.extras = new CallExtras(strings, counters, attributeKeys, ring);
     this.f64 = ring.f64;
     this.u32 = ring.u32;
     this.ext = ring.ext;
@@ -142,6 +142,9 @@ export class RecordWriter {
     // The response fields: the wrappers' calls have them, a bare call has none (out of line).
     if (call.responseModel !== undefined || call.responseId !== undefined || call.finishReasons !== undefined ||
         call.serverAddress !== undefined || call.serverPort !== undefined) extra |= this.extras.responseFields(call, false);
+    // Issue 32's signals (savings, rate limits, retry-after, chunk timing): out of line, in their own row.
+    if (call.savedInputTokens !== undefined || call.savedOutputTokens !== undefined || call.rateLimits != null || call.retryAfterMs != null ||
+        call.chunkTiming != null) extra |= this.extras.signals(call, flags);
     if (this.content !== undefined) extra |= this.extras.content(call, extra, this.content);
     const parentKind = call.parent === undefined ? activeParent() : explicitParent(call.parent);
     // Everything is valid from here on: nothing below throws, and only now is the ring touched.
@@ -210,7 +213,9 @@ export class RecordWriter {
     f[fb + F_TTFT] = call.timeToFirstTokenMs >= 0 && call.timeToFirstTokenMs <= call.latencyMs ? call.timeToFirstTokenMs : -1;
     const serverId = call.serverAddress === '' ? 0 : this.strings.intern(call.serverAddress);
     if (!writeWireRow(this.ext, fb * 2, call, format, serverId, this.wire, this.write)) this.counters.wireArenaFull++;
-    const flags = op | FLAG_USAGE | FLAG_WIRE | (errorType !== undefined ? FLAG_ERROR : 0);
+    const c = call.chunkTiming;
+    const signals = this.extras.wireSignals(fb * 2, op === OP_STREAM && c !== undefined ? c.chunks : 0, c?.afterFirstMs ?? 0, c?.maxGapMs ?? 0, call.headers.length !== 0);
+    const flags = op | FLAG_USAGE | FLAG_WIRE | signals | (errorType !== undefined ? FLAG_ERROR : 0);
     return this.finish(fb, call.provider, '', errorType, flags, 0, call.endTime, parentKind, 0);
   }
 

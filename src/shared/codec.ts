@@ -30,6 +30,22 @@ import {
   X_RESPONSE_MODEL,
   X_SERVER,
   X_SERVER_PORT,
+  FLAG_SIGNALS,
+  SG_CHUNKS,
+  SG_F_CHUNKS_AFTER_FIRST,
+  SG_F_MAX_GAP,
+  SG_F_RETRY_AFTER,
+  SG_HAVE,
+  SG_HAVE_CHUNKS,
+  SG_HAVE_RETRY,
+  SG_HAVE_SAVED,
+  SG_LIMIT,
+  SG_REMAINING,
+  SG_RESET,
+  SG_SAVED_INPUT,
+  SG_SAVED_OUTPUT,
+  SIGNALS_F64,
+  SIGNALS_U32,
   U_FLAGS,
   U_MODEL,
   U_PARENT,
@@ -76,6 +92,18 @@ export interface RecordFields {
   // the content blob in the content arena, meaningful when flags & FLAG_CONTENT
   contentAt: number;
   contentLength: number;
+  // the signals row, meaningful when flags & FLAG_SIGNALS; `signals` holds its SG_HAVE_* bits (0: none)
+  signals: number;
+  savedInputTokens: number;
+  savedOutputTokens: number;
+  chunks: number;
+  chunksAfterFirstMs: number;
+  maxChunkGapMs: number;
+  retryAfterMs: number;
+  /** By LIMIT_KINDS position (shared/ratelimit.ts); meaningful where `signals` has the value's bit. */
+  limitRemaining: number[];
+  limitValue: number[];
+  limitResetSeconds: number[];
 }
 
 /** The model a record is priced by: the one that answered when the call says, else the one asked for. */
@@ -120,6 +148,16 @@ export function emptyFields(): RecordFields {
     responseId: '',
     contentAt: 0,
     contentLength: 0,
+    signals: 0,
+    savedInputTokens: 0,
+    savedOutputTokens: 0,
+    chunks: 0,
+    chunksAfterFirstMs: 0,
+    maxChunkGapMs: 0,
+    retryAfterMs: 0,
+    limitRemaining: [0, 0, 0, 0],
+    limitValue: [0, 0, 0, 0],
+    limitResetSeconds: [0, 0, 0, 0],
   };
 }
 
@@ -166,6 +204,22 @@ export function encodeRecord(ring: RingViews, index: number, r: RecordFields): v
   if ((r.flags & FLAG_CONTENT) !== 0) {
     x[ub + X_CONTENT_AT] = r.contentAt;
     x[ub + X_CONTENT_LEN] = r.contentLength;
+  }
+  if ((r.flags & FLAG_SIGNALS) !== 0) {
+    const sig = ring.sig;
+    const sf = slot * SIGNALS_F64;
+    sig[ub + SG_HAVE] = r.signals;
+    sig[ub + SG_SAVED_INPUT] = r.savedInputTokens;
+    sig[ub + SG_SAVED_OUTPUT] = r.savedOutputTokens;
+    sig[ub + SG_CHUNKS] = r.chunks;
+    ring.sigF64[sf + SG_F_CHUNKS_AFTER_FIRST] = r.chunksAfterFirstMs;
+    ring.sigF64[sf + SG_F_MAX_GAP] = r.maxChunkGapMs;
+    ring.sigF64[sf + SG_F_RETRY_AFTER] = r.retryAfterMs;
+    for (let k = 0; k < 4; k++) {
+      sig[ub + SG_REMAINING + k] = r.limitRemaining[k];
+      sig[ub + SG_LIMIT + k] = r.limitValue[k];
+      ring.sigF32[ub + SG_RESET + k] = r.limitResetSeconds[k];
+    }
   }
 }
 
@@ -237,5 +291,32 @@ export function decodeRecord(ring: RingViews, index: number, out: RecordFields =
     out.contentAt = x[ub + X_CONTENT_AT];
     out.contentLength = x[ub + X_CONTENT_LEN];
   } else out.contentAt = out.contentLength = 0;
+  decodeSignals(ring, slot, out);
   return out;
+}
+
+/** The signals row of the record in `slot` into `out` (zeros and `signals` 0 when it has none). */
+function decodeSignals(ring: RingViews, slot: number, out: RecordFields): void {
+  if ((out.flags & FLAG_SIGNALS) === 0) {
+    out.signals = out.savedInputTokens = out.savedOutputTokens = out.chunks = out.chunksAfterFirstMs = out.maxChunkGapMs = out.retryAfterMs = 0;
+    return;
+  }
+  const sig = ring.sig;
+  const ub = slot * SIGNALS_U32;
+  const sf = slot * SIGNALS_F64;
+  // Words whose bit is unset hold stale data: read as 0.
+  const have = (out.signals = sig[ub + SG_HAVE]);
+  const saved = (have & SG_HAVE_SAVED) !== 0;
+  const chunks = (have & SG_HAVE_CHUNKS) !== 0;
+  out.savedInputTokens = saved ? sig[ub + SG_SAVED_INPUT] : 0;
+  out.savedOutputTokens = saved ? sig[ub + SG_SAVED_OUTPUT] : 0;
+  out.chunks = chunks ? sig[ub + SG_CHUNKS] : 0;
+  out.chunksAfterFirstMs = chunks ? ring.sigF64[sf + SG_F_CHUNKS_AFTER_FIRST] : 0;
+  out.maxChunkGapMs = chunks ? ring.sigF64[sf + SG_F_MAX_GAP] : 0;
+  out.retryAfterMs = (have & SG_HAVE_RETRY) !== 0 ? ring.sigF64[sf + SG_F_RETRY_AFTER] : 0;
+  for (let k = 0; k < 4; k++) {
+    out.limitRemaining[k] = sig[ub + SG_REMAINING + k];
+    out.limitValue[k] = sig[ub + SG_LIMIT + k];
+    out.limitResetSeconds[k] = ring.sigF32[ub + SG_RESET + k];
+  }
 }

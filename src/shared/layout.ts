@@ -41,6 +41,18 @@
 //   FLAG_WIRE: wire (format, sse, cut bits, HTTP status: WIRE_* below), and content at, length
 //   locate the exchange's wire blob (arena.ts) instead of a content blob
 //
+//  one signals row, 32 uint32 words (SG_*), after all the extension rows, written only when
+//  FLAG_SIGNALS (issue 32: savings, rate-limit headroom, retry-after, time between chunks); a call
+//  without them never touches it (its pages stay untouched until one does)
+//  byte 0     4      8      12     16          24          32          40      56       72       88
+//  +------+------+------+------+-----------+-----------+-----------+-------+--------+---------+-------+
+//  | have | saved| saved| chunk| chunks    | largest   | retry     | spare | remain | limit   | reset |
+//  | bits | in   | out  | count| after 1st | gap ms    | after ms  |       | u32 x4 | u32 x4  | f32 x4|
+//  |      |      |      |      | ms f64    | f64       | f64       |       |        |         | (s)   |
+//  +------+------+------+------+-----------+-----------+-----------+-------+--------+---------+-------+
+//   `have` says which are written (SG_HAVE_*; one bit per rate-limit value, kind k at bit
+//   SG_HAVE_LIMITS + 3k + 0 remaining, 1 limit, 2 reset): a value not reported stays absent.
+//
 //  `end` is performance.now() on the main thread at record time; workers add the main thread's
 //  performance.timeOrigin (sent once in workerData) to get epoch milliseconds. `ttft` is -1 when
 //  unknown. `attr` holds the string ids of the call's attributes, in the order of the tracer's
@@ -59,7 +71,7 @@
 
 import { REDACTION_RULES } from './content-config.js';
 
-export const ABI_VERSION = 5;
+export const ABI_VERSION = 6;
 export const ABI_MAGIC = 0x52_41_00_00 | ABI_VERSION; // 'RA' + version
 
 export const HEADER_BYTES = 64;
@@ -113,6 +125,31 @@ export const RESPONSE_ID_AT = 32;
 export const MAX_RESPONSE_ID_BYTES = EXT_BYTES - RESPONSE_ID_AT;
 /** The flags of the records whose extension row is written (FLAG_RESPONSE, FLAG_CONTENT, FLAG_WIRE). */
 export const EXT_FLAGS_MASK = (1 << 8) | (1 << 9) | (1 << 10);
+// the signals row of a slot: SIGNALS_BYTES after the extension rows, row i at u32 word i * SIGNALS_U32
+// (== RECORD_U32, so a record's u32 offset indexes its row) and float64 word i * SIGNALS_F64
+export const SIGNALS_BYTES = 128;
+export const SIGNALS_U32 = SIGNALS_BYTES / 4;
+export const SIGNALS_F64 = SIGNALS_BYTES / 8;
+export const SG_HAVE = 0;
+export const SG_SAVED_INPUT = 1;
+export const SG_SAVED_OUTPUT = 2;
+export const SG_CHUNKS = 3;
+/** float64 words of the row */
+export const SG_F_CHUNKS_AFTER_FIRST = 2;
+export const SG_F_MAX_GAP = 3;
+export const SG_F_RETRY_AFTER = 4;
+/** uint32 words: remaining of kind k at SG_REMAINING + k, limit at SG_LIMIT + k (ratelimit.ts LIMIT_KINDS) */
+export const SG_REMAINING = 14;
+export const SG_LIMIT = 18;
+/** float32 words: seconds until kind k resets */
+export const SG_RESET = 22;
+export const SG_HAVE_SAVED = 1 << 0;
+export const SG_HAVE_CHUNKS = 1 << 1;
+export const SG_HAVE_RETRY = 1 << 2;
+/** First of the 12 rate-limit bits (kind k, value j: bit SG_HAVE_LIMITS + 3k + j). */
+export const SG_HAVE_LIMITS_SHIFT = 3;
+export const SG_HAVE_LIMITS = 0xfff << SG_HAVE_LIMITS_SHIFT;
+
 /** Between two finish reasons in their one interned string (U_FINISH). */
 export const FINISH_SEPARATOR = '\u001f';
 
@@ -147,12 +184,15 @@ export const WIRE_REQUEST_CUT = 1 << 5;
 export const WIRE_RESPONSE_CUT = 1 << 6;
 export const WIRE_STATUS_SHIFT = 16;
 
+/** The signals row is written (savings, rate limits, retry-after, chunk timing). */
+export const FLAG_SIGNALS = 1 << 11;
+
 export const OPERATIONS = ['chat', 'stream', 'embed'] as const;
 export const CACHE_HITS = ['miss', 'exact', 'semantic'] as const;
 
-/** Total bytes of a ring holding `capacity` records and their extension rows. */
+/** Total bytes of a ring holding `capacity` records, their extension rows and their signals rows. */
 export function ringBytes(capacity: number): number {
-  return HEADER_BYTES + capacity * (RECORD_BYTES + EXT_BYTES);
+  return HEADER_BYTES + capacity * (RECORD_BYTES + EXT_BYTES + SIGNALS_BYTES);
 }
 
 // ---- control block: how the drain loops coordinate, without messages ----

@@ -60,6 +60,25 @@ export interface MetricsPartData {
   keys: number[][];
   values: Float64Array[];
   overflowed: number;
+  /**
+   * Per series (parallel to keys), its latest exemplars: plain data of worker/metrics/exemplars.ts
+   * SeriesExemplars; undefined when no span of this worker was exported yet.
+   */
+  exemplars?: (ExemplarsData | undefined)[];
+}
+
+/** A series' exemplars as data (worker/metrics/exemplars.ts): per bucket of each duration histogram, and the cost counter's. */
+export interface ExemplarsData {
+  gateway: (ExemplarData | undefined)[];
+  genai: (ExemplarData | undefined)[];
+  cost: ExemplarData | undefined;
+}
+
+export interface ExemplarData {
+  traceId: string;
+  spanId: string;
+  value: number;
+  timeMs: number;
 }
 
 /** The tracer's own numbers, as stats() reports them. */

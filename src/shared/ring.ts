@@ -14,6 +14,7 @@ import {
   H_WRITE,
   EXT_BYTES,
   RECORD_BYTES,
+  SIGNALS_BYTES,
   S_COPYING,
   S_COPY_FROM,
   ringBytes,
@@ -30,6 +31,10 @@ export interface RingViews {
   readonly ext: Uint32Array;
   /** The same bytes (a Buffer: response ids are decoded from it in place). */
   readonly extBytes: Buffer;
+  /** The signals rows (layout.ts), row i at u32 word i * SIGNALS_U32; empty in a copy that has none. */
+  readonly sig: Uint32Array;
+  readonly sigF64: Float64Array;
+  readonly sigF32: Float32Array;
   readonly capacity: number;
   readonly mask: number;
 }
@@ -60,12 +65,17 @@ export function attachRing(buffer: SharedArrayBuffer): RingViews {
 /**
  * Views over a buffer laid out as a ring: the shared ring (`rows` = capacity), or a worker's
  * private copy of a range (`rows` records, indices below them; their extension rows after them
- * when `ext`, else none).
+ * when `ext`, else none; their signals rows after those when `sig`, else none).
  */
-export function ringViews(buffer: SharedArrayBuffer | ArrayBuffer, capacity: number, rows = capacity, ext = true): RingViews {
+export function ringViews(buffer: SharedArrayBuffer | ArrayBuffer, capacity: number, rows = capacity, ext = true, sig = ext): RingViews {
   const extAt = HEADER_BYTES + rows * RECORD_BYTES;
   const extLength = ext ? rows * EXT_BYTES : 0;
+  const sigAt = extAt + extLength;
+  const sigLength = sig ? rows * SIGNALS_BYTES : 0;
   return {
+    sig: new Uint32Array(buffer, sigAt, sigLength / 4),
+    sigF64: new Float64Array(buffer, sigAt, sigLength / 8),
+    sigF32: new Float32Array(buffer, sigAt, sigLength / 4),
     buffer,
     header: new Uint32Array(buffer, 0, HEADER_BYTES / 4),
     f64: new Float64Array(buffer, HEADER_BYTES, (rows * RECORD_BYTES) / 8),

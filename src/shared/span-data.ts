@@ -4,6 +4,20 @@
 // live in spans/record.ts and spans/readable-span.ts.
 
 import type { PriceSource } from '../pricing/cost.js';
+import type { RateLimits } from './ratelimit.js';
+
+/** Issue 32's per-call signals beyond savings: present only on calls that carried some. */
+export interface SpanSignals {
+  /** A gateway-cache hit's saved usage (0 when not given). */
+  savedInputTokens: number;
+  savedOutputTokens: number;
+  /** The provider's rate-limit headroom, as reported; null when none was. */
+  rateLimits: RateLimits | null;
+  /** A 429's retry-after, milliseconds; null when none. */
+  retryAfterMs: number | null;
+  /** Streams: output chunks and the time between them; null when not measured. */
+  chunkTiming: { chunks: number; afterFirstMs: number; maxGapMs: number } | null;
+}
 
 export type Operation = 'chat' | 'stream' | 'embed';
 /** 'seed': the original's `llm.chat` / `llm.embed`; 'genai': the GenAI convention's `{operation} {model}`. */
@@ -49,6 +63,14 @@ export interface SpanRecord {
   serverPort: number | null;
   /** The captured content (captureContent), redacted and truncated as exported; null when none. */
   content: SpanContent | null;
+  /**
+   * USD the caches saved (llm.cost_saved_usd), rounded to 8 decimals: a gateway-cache hit's saved
+   * usage plus the prompt cache's cached input at the input rate minus the cache-read rate. null
+   * when the call saved nothing (no saved usage given, no priced cache read).
+   */
+  costSavedUsd: number | null;
+  /** Rate limits, retry-after, chunk timing and saved usage, when the call carried some; else null. */
+  signals: SpanSignals | null;
 }
 
 /**

@@ -8,6 +8,7 @@ import { priceModelId, type RecordFields } from '../shared/codec.js';
 import { CACHE_HITS, CACHE_MASK, CACHE_SHIFT, FINISH_SEPARATOR, FLAG_ERROR, OPERATIONS, OP_EMBED, OP_MASK, OP_STREAM } from '../shared/layout.js';
 import type { PriceResolver, ResolvedPrice } from '../pricing/cost.js';
 import { costOfCall } from '../pricing/rates.js';
+import { savedOfRecord, savesSomething, signalAttributes, signalsOf } from './signals.js';
 
 export type { Operation, SpanContent, SpanName, SpanNames, SpanRecord } from '../shared/span-data.js';
 import type { SpanContent, SpanNames, SpanRecord } from '../shared/span-data.js';
@@ -176,7 +177,14 @@ export function toSpanRecord(r: RecordFields, ctx: RecordContext, content: SpanC
     serverAddress: r.serverId === 0 ? null : strings.get(r.serverId),
     serverPort: r.serverPort === 0 ? null : r.serverPort,
     content,
+    costSavedUsd: savedOrNull(price, r, ctx.timeOrigin),
+    signals: signalsOf(r),
   };
+}
+
+function savedOrNull(price: ResolvedPrice, r: RecordFields, timeOrigin: number): number | null {
+  const saved = round(savedOfRecord(price.price, r, timeOrigin + r.endMs), 8);
+  return savesSomething(r.signals, saved) ? saved : null;
 }
 
 /** The attribute with a truncated category's size before truncation. */
@@ -236,5 +244,6 @@ export function spanAttributes(r: SpanRecord): Attributes {
       if (original !== undefined) a[originalBytesKey(category)] = original;
     }
   }
+  signalAttributes(r.costSavedUsd, r.signals, a);
   return a;
 }

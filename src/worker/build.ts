@@ -19,8 +19,8 @@ import type { BufferPool } from './buffers.js';
 import type { ArenaViews } from '../shared/arena.js';
 import { decodeRecord, emptyFields, encodeRecord, priceModelWord } from '../shared/codec.js';
 import {
-  EXT_BYTES, EXT_FLAGS_MASK, EXT_U32, FLAG_CONTENT, FLAG_PARENT, FLAG_WIRE, HEADER_BYTES, RECORD_BYTES, RECORD_U32, U_FLAGS, U_PARENT, U_PROVIDER, U_TRACE, X_CONTENT_AT,
-  X_CONTENT_LEN,
+  EXT_BYTES, EXT_FLAGS_MASK, EXT_U32, FLAG_CONTENT, FLAG_PARENT, FLAG_SIGNALS, FLAG_WIRE, HEADER_BYTES, RECORD_BYTES, RECORD_U32, SIGNALS_BYTES, SIGNALS_U32, U_FLAGS, U_PARENT, U_PROVIDER,
+  U_TRACE, X_CONTENT_AT, X_CONTENT_LEN,
 } from '../shared/layout.js';
 import { applyWire, type WireContent } from './wire-records.js';
 import { ringViews, type RingViews } from '../shared/ring.js';
@@ -150,6 +150,8 @@ export class TakenRange {
       if (kept !== i) {
         u.copyWithin(kept * RECORD_U32, i * RECORD_U32, (i + 1) * RECORD_U32);
         if (x.length > 0) x.copyWithin(kept * EXT_U32, i * EXT_U32, (i + 1) * EXT_U32);
+        const sig = this.records.sig;
+        if (sig.length > 0) sig.copyWithin(kept * SIGNALS_U32, i * SIGNALS_U32, (i + 1) * SIGNALS_U32);
         ids.copyWithin(kept * ID_BYTES, i * ID_BYTES, (i + 1) * ID_BYTES);
         if (this.#wire !== undefined) this.#wire[kept] = this.#wire[i];
       }
@@ -221,16 +223,19 @@ export function takeRange(ring: RingViews, start: number, end: number, ctx: Reco
   const first = start & ring.mask;
   const untilWrap = Math.min(n, ring.capacity - first);
   // The extension rows are copied only when some record of the range has one written.
-  const ext = hasExtensions(ring.u32, first, n, ring.mask);
-  const size = HEADER_BYTES + n * RECORD_BYTES + (ext ? n * EXT_BYTES : 0);
+  const ext = hasFlags(ring.u32, first, n, ring.mask, EXT_FLAGS_MASK);
+  // So are the signals rows (issue 32), only when some record has one.
+  const sig = hasFlags(ring.u32, first, n, ring.mask, FLAG_SIGNALS);
+  const size = HEADER_BYTES + n * RECORD_BYTES + (ext ? n * EXT_BYTES : 0) + (sig ? n * SIGNALS_BYTES : 0);
   // Room for n records only (indices stay below n, so `capacity` serves just as the mask), and not
   // zero-filled: every record byte is copied in below (a zeroed 256 KiB buffer costs ~30 ns a span).
   const copy = pool?.take(size) ?? Buffer.allocUnsafeSlow(size);
   const buffer = copy.buffer;
   new Uint8Array(buffer, 0, HEADER_BYTES).fill(0);
-  const records = ringViews(buffer, capacity, n, ext);
+  const records = ringViews(buffer, capacity, n, ext, sig);
   copyRows(new Uint8Array(buffer, HEADER_BYTES, n * RECORD_BYTES), new Uint8Array(ring.u32.buffer, ring.u32.byteOffset, ring.u32.byteLength), RECORD_BYTES, first, untilWrap, n);
   if (ext) copyRows(records.extBytes, ring.extBytes, EXT_BYTES, first, untilWrap, n);
+  if (sig) copyRows(bytesOf(records.sig), bytesOf(ring.sig), SIGNALS_BYTES, first, untilWrap, n);
 
   // Random bytes for every id slot in one call (~10 ns a span); a captured parent's trace id
   // overwrites its own. Worked on as 32-bit words: ids are 4-byte aligned (ID_BYTES, *_AT).
@@ -266,10 +271,14 @@ export function takeRange(ring: RingViews, start: number, end: number, ctx: Reco
   return new TakenRange(records, n, ids, ctx, pool, buffers, blobs);
 }
 
-/** Whether any of the n records from slot `first` (wrapping at `mask`) has its extension row written. */
-function hasExtensions(u: Uint32Array, first: number, n: number, mask: number): boolean {
-  for (let i = 0; i < n; i++) if ((u[((first + i) & mask) * RECORD_U32 + U_FLAGS] & EXT_FLAGS_MASK) !== 0) return true;
+/** Whether any of the n records from slot `first` (wrapping at `mask`) has one of `flags`. */
+function hasFlags(u: Uint32Array, first: number, n: number, mask: number, flags: number): boolean {
+  for (let i = 0; i < n; i++) if ((u[((first + i) & mask) * RECORD_U32 + U_FLAGS] & flags) !== 0) return true;
   return false;
+}
+
+function bytesOf(a: Uint32Array): Uint8Array {
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }
 
 /** Copies n rows of `rowBytes` from slot `first` of `from` (wrapping after `untilWrap`) to `to`. */

@@ -25,6 +25,7 @@ import { DrainLoop } from './loop.js';
 import { warmUp } from './warm-up.js';
 import { WorkerMetrics } from './metrics/host.js';
 import { TailSampler } from './metrics/sampling.js';
+import { exportedWhole, pickExemplars } from './metrics/exemplars.js';
 import { DOWN_STREAK, OtlpProtoEncoder, PartialSuccessLog } from './otlp/index.js';
 import { createResource } from '../spans/resource.js';
 import { PriceVersions } from './prices.js';
@@ -220,10 +221,14 @@ async function start(): Promise<void> {
         post({ type: 'spans', thread: threadId, batch, spans: range.data });
       }));
     }
+    // Exemplars (issue 32): candidates from the spans kept by sampling, read before the copy is
+    // released, kept only once every destination took the whole batch.
+    const picked = metrics === undefined || sends.length === 0 ? undefined : pickExemplars(range, metrics.table);
     // Every destination has built its form of the batch: the copy and the ids are free again.
     range.release();
     if (range.contentFailures > 0) contentFailed(range.contentFailures, range.contentFailure);
     const outcomes = await Promise.all(sends);
+    if (picked !== undefined && outcomes.every(exportedWhole)) metrics?.table.commitExemplars(picked);
     const encoded = b.encoded;
     // A request kept for the spool must outlive the pooled buffer it may point into.
     // Without a spool nothing keeps them: no copy.

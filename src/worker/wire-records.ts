@@ -16,8 +16,9 @@
 import type { RecordFields } from '../shared/codec.js';
 import {
   FINISH_SEPARATOR, FLAG_CONTENT, FLAG_ERROR, FLAG_RESPONSE, FLAG_WIRE, OP_CHAT, OP_EMBED, OP_MASK, OP_STREAM, WIRE_PROBLEMS, WIRE_STATUS_SHIFT, X_CONTENT_AT,
-  X_CONTENT_LEN, X_SERVER, X_SERVER_PORT, X_WIRE,
+  X_CONTENT_LEN, X_SERVER, X_SERVER_PORT, X_WIRE, FLAG_SIGNALS, SG_HAVE_CHUNKS, SG_HAVE_LIMITS_SHIFT, SG_HAVE_RETRY,
 } from '../shared/layout.js';
+import { RATE_LIMIT_FIELDS, rateLimitsFromPairs } from '../shared/ratelimit.js';
 import { readWireBlob } from '../shared/wire-blob.js';
 import type { WireCall, WireExchange, WireProblem } from '../shared/wire.js';
 import type { WireContext } from '../shared/wire-context.js';
@@ -60,6 +61,8 @@ export function applyWire(r: RecordFields, x: Uint32Array, ub: number, blobs: Ui
   r.finishId = 0;
   r.responseId = '';
   r.contentAt = r.contentLength = 0;
+  // The rate-limit headers the main thread kept (issue 32), read as the wrappers read theirs.
+  if ((r.flags & FLAG_SIGNALS) !== 0 && exchange !== undefined && exchange.headers.length !== 0) readWireLimits(r, exchange.headers, status >= 400);
   if (call === undefined) {
     // No bytes (the arena was full) or no parse: what the main thread knew, and the status.
     if (r.errorId === 0 && status >= 400) setError(r, String(status), w);
@@ -67,6 +70,8 @@ export function applyWire(r: RecordFields, x: Uint32Array, ub: number, blobs: Ui
   }
   if (call.problem !== undefined) w.problem(problemIndex(call.problem));
   r.flags = (r.flags & ~OP_MASK) | OPERATION[call.operation];
+  // Chunk timing belongs to streams only (the main thread went by the content-type).
+  if (call.operation !== 'stream') r.signals &= ~SG_HAVE_CHUNKS;
   r.modelId = intern(call.model, w);
   r.responseModelId = intern(call.responseModel, w);
   r.responseId = call.responseId ?? '';
@@ -91,6 +96,30 @@ export function applyWire(r: RecordFields, x: Uint32Array, ub: number, blobs: Ui
 /** The exchange of a wire record, as the parsers see it (for tests and tools); undefined without bytes. */
 export function wireExchangeOf(blobs: Uint8Array, at: number, length: number, word: number): WireExchange | undefined {
   return readWireBlob(blobs, at, length, word);
+}
+
+/**
+ * The rate-limit values and a failed answer's retry-after of `headers` into the record's signals
+ * words (codec.ts RecordFields), with their SG_HAVE bits; a value a header did not give stays out.
+ */
+function readWireLimits(r: RecordFields, headers: WireExchange['headers'], failed: boolean): void {
+  const reading = rateLimitsFromPairs(headers);
+  const limits = reading.rateLimits;
+  if (limits !== undefined) {
+    for (let k = 0; k < RATE_LIMIT_FIELDS.length; k++) {
+      const bit = SG_HAVE_LIMITS_SHIFT + 3 * k;
+      const [remaining, limit, reset] = RATE_LIMIT_FIELDS[k];
+      const v = [limits[remaining], limits[limit], limits[reset]];
+      if (v[0] !== undefined) r.limitRemaining[k] = v[0];
+      if (v[1] !== undefined) r.limitValue[k] = v[1];
+      if (v[2] !== undefined) r.limitResetSeconds[k] = v[2];
+      for (let j = 0; j < 3; j++) if (v[j] !== undefined) r.signals |= 1 << (bit + j);
+    }
+  }
+  if (failed && reading.retryAfterMs !== undefined) {
+    r.retryAfterMs = reading.retryAfterMs;
+    r.signals |= SG_HAVE_RETRY;
+  }
 }
 
 function setError(r: RecordFields, errorType: string, w: WireContext): void {

@@ -19,7 +19,7 @@ const recordArb: fc.Arbitrary<RecordFields> = fc
     providerId: u32,
     modelId: u32,
     errorId: u32,
-    flags: fc.integer({ min: 0, max: 0x3ff }),
+    flags: fc.integer({ min: 0, max: 0x7ff }),
     toolCalls: count,
     trace0: u32,
     trace1: u32,
@@ -37,6 +37,17 @@ const recordArb: fc.Arbitrary<RecordFields> = fc
     responseId: fc.string({ unit: 'grapheme', maxLength: 24 }),
     contentAt: u32,
     contentLength: u32,
+    signals: fc.integer({ min: 0, max: (1 << 15) - 1 }),
+    savedInputTokens: count,
+    savedOutputTokens: count,
+    chunks: count,
+    chunksAfterFirstMs: fc.double({ min: 0, max: 1e9, noNaN: true }),
+    maxChunkGapMs: fc.double({ min: 0, max: 1e9, noNaN: true }),
+    retryAfterMs: fc.double({ min: 0, max: 86_400_000, noNaN: true }),
+    limitRemaining: fc.array(u32, { minLength: 4, maxLength: 4 }),
+    limitValue: fc.array(u32, { minLength: 4, maxLength: 4 }),
+    // The resets are float32 seconds: values a float32 holds exactly.
+    limitResetSeconds: fc.array(fc.float({ min: 0, max: 86_400, noNaN: true }).map(Math.fround), { minLength: 4, maxLength: 4 }),
   })
   // Words whose flag is unset are not read back: they decode as their defaults.
   .map((r) => ((r.flags & L.FLAG_PARENT) !== 0 ? r : { ...r, trace0: 0, trace1: 0, trace2: 0, trace3: 0, parent0: 0, parent1: 0, traceFlags: 0 }))
@@ -44,7 +55,19 @@ const recordArb: fc.Arbitrary<RecordFields> = fc
   .map((r) => ((r.flags & L.FLAG_ATTRS) !== 0 ? r : { ...r, attrs: [0, 0, 0, 0] }))
   .map((r) => ((r.flags & L.FLAG_RESPONSE) !== 0 && Buffer.byteLength(r.responseId) <= L.MAX_RESPONSE_ID_BYTES ? r
     : { ...r, responseModelId: 0, finishId: 0, serverId: 0, serverPort: 0, responseId: '' }))
-  .map((r) => ((r.flags & L.FLAG_CONTENT) !== 0 ? r : { ...r, contentAt: 0, contentLength: 0 }));
+  .map((r) => ((r.flags & L.FLAG_CONTENT) !== 0 ? r : { ...r, contentAt: 0, contentLength: 0 }))
+  // The signals row: absent without FLAG_SIGNALS; within it, each value only under its `have` bit.
+  .map((r) => {
+    if ((r.flags & L.FLAG_SIGNALS) === 0) {
+      return { ...r, signals: 0, savedInputTokens: 0, savedOutputTokens: 0, chunks: 0, chunksAfterFirstMs: 0, maxChunkGapMs: 0, retryAfterMs: 0,
+        limitRemaining: [0, 0, 0, 0], limitValue: [0, 0, 0, 0], limitResetSeconds: [0, 0, 0, 0] };
+    }
+    const saved = (r.signals & L.SG_HAVE_SAVED) !== 0;
+    const chunks = (r.signals & L.SG_HAVE_CHUNKS) !== 0;
+    return { ...r, savedInputTokens: saved ? r.savedInputTokens : 0, savedOutputTokens: saved ? r.savedOutputTokens : 0,
+      chunks: chunks ? r.chunks : 0, chunksAfterFirstMs: chunks ? r.chunksAfterFirstMs : 0, maxChunkGapMs: chunks ? r.maxChunkGapMs : 0,
+      retryAfterMs: (r.signals & L.SG_HAVE_RETRY) !== 0 ? r.retryAfterMs : 0 };
+  });
 
 describe('record codec', () => {
   it('decodes what it encoded, across many wraparounds of a small ring', () => {
@@ -103,13 +126,28 @@ describe('record ABI', () => {
     expect(L.EXT_FLAGS_MASK).toBe(L.FLAG_RESPONSE | L.FLAG_CONTENT | L.FLAG_WIRE);
   });
 
+  it('lays the signals row out without overlap, one row per record index', () => {
+    const u32 = (w: number, n = 1): [number, number] => [w * 4, w * 4 + 4 * n];
+    const f64 = (w: number): [number, number] => [w * 8, w * 8 + 8];
+    const all = [u32(L.SG_HAVE), u32(L.SG_SAVED_INPUT), u32(L.SG_SAVED_OUTPUT), u32(L.SG_CHUNKS), f64(L.SG_F_CHUNKS_AFTER_FIRST), f64(L.SG_F_MAX_GAP),
+      f64(L.SG_F_RETRY_AFTER), u32(L.SG_REMAINING, 4), u32(L.SG_LIMIT, 4), u32(L.SG_RESET, 4)].sort((a, b) => a[0] - b[0]);
+    for (let i = 1; i < all.length; i++) expect(all[i][0]).toBeGreaterThanOrEqual(all[i - 1][1]);
+    expect(all[all.length - 1][1]).toBeLessThanOrEqual(L.SIGNALS_BYTES);
+    expect(L.SIGNALS_U32).toBe(L.RECORD_U32);
+    // The have bits: three flags, then 3 per limit kind, within the word.
+    expect(L.SG_HAVE_LIMITS >>> 0).toBeLessThan(2 ** 32);
+    expect(L.SG_HAVE_LIMITS & (L.SG_HAVE_SAVED | L.SG_HAVE_CHUNKS | L.SG_HAVE_RETRY)).toBe(0);
+    // Not an extension flag: a record with signals only does not make its range copy the extension rows.
+    expect(L.EXT_FLAGS_MASK & L.FLAG_SIGNALS).toBe(0);
+  });
+
   it('writes the header a worker checks: magic with version, capacity, record size', () => {
     const ring = createRing(128);
     expect(ring.header[L.H_MAGIC]).toBe(L.ABI_MAGIC);
     expect(ring.header[L.H_MAGIC] & 0xffff).toBe(L.ABI_VERSION);
     expect(ring.header[L.H_CAPACITY]).toBe(128);
     expect(ring.header[L.H_RECORD_BYTES]).toBe(L.RECORD_BYTES);
-    expect(ring.buffer.byteLength).toBe(L.HEADER_BYTES + 128 * (L.RECORD_BYTES + L.EXT_BYTES));
+    expect(ring.buffer.byteLength).toBe(L.HEADER_BYTES + 128 * (L.RECORD_BYTES + L.EXT_BYTES + L.SIGNALS_BYTES));
     expect(attachRing(ring.buffer).capacity).toBe(128);
   });
 

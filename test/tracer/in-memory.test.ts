@@ -24,7 +24,7 @@ describe('RactoTracer in-memory mode', () => {
       inputTokens: 1000, outputTokens: 2000, cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0,
       timeToFirstTokenMs: null, costUsd: 0.033, priceSource: 'genai-prices', cacheHit: 'semantic', toolCalls: 3, status: 'error',
       errorType: 'RateLimitError', attributes: {}, timestamp: r.timestamp,
-      responseModel: null, responseId: null, finishReasons: [], serverAddress: null, serverPort: null, content: null,
+      responseModel: null, responseId: null, finishReasons: [], serverAddress: null, serverPort: null, content: null, costSavedUsd: null, signals: null,
     });
     expect(r.timestamp).toBeGreaterThanOrEqual(before);
     expect(r.timestamp).toBeLessThanOrEqual(after);

@@ -8,13 +8,15 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PROMETHEUS_CONTENT_TYPE } from './prometheus.js';
+import { OPENMETRICS_CONTENT_TYPE, wantsOpenMetrics } from './openmetrics.js';
 
 const RETRY_MILLIS = 1_000;
 
 export interface EndpointDeps {
   port: number;
   host: string;
-  text(): Promise<string>;
+  /** The exposition: OpenMetrics 1.0 when `openMetrics` (the scraper's Accept asked for it), else the 0.0.4 text. */
+  text(openMetrics: boolean): Promise<string>;
   /** The server listens (again) on `port`. */
   listening(port: number): void;
   log(level: 'warn' | 'error', message: string): void;
@@ -48,8 +50,9 @@ export class MetricsEndpoint {
         res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try GET /metrics\n');
         return;
       }
-      d.text().then(
-        (body) => res.writeHead(200, { 'content-type': PROMETHEUS_CONTENT_TYPE }).end(body),
+      const open = wantsOpenMetrics(req.headers.accept);
+      d.text(open).then(
+        (body) => res.writeHead(200, { 'content-type': open ? OPENMETRICS_CONTENT_TYPE : PROMETHEUS_CONTENT_TYPE }).end(body),
         (err: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`${String(err)}\n`),
       );
     });

@@ -36,7 +36,10 @@ import {
   V_TTFT_COUNT,
   V_TTFT_SUM,
   VALUE_WORDS,
+  mergeValues,
 } from './series.js';
+import { signalFamilies } from './signal-families.js';
+import { mergeExemplars, type Exemplar, type SeriesExemplars } from './exemplars.js';
 
 export const OTHER_LABEL = '__other__';
 
@@ -44,6 +47,8 @@ export type Labels = [string, string][];
 export interface NumberPoint {
   labels: Labels;
   value: number;
+  /** The latest exported span counted in it (issue 32). */
+  exemplar?: Exemplar;
 }
 export interface HistogramPoint {
   labels: Labels;
@@ -51,6 +56,8 @@ export interface HistogramPoint {
   sum: number;
   /** Per bucket (not cumulative), bounds.length + 1 of them. */
   buckets: number[];
+  /** Per bucket, the latest exported span observed in it (issue 32). */
+  exemplars?: (Exemplar | undefined)[];
 }
 /**
  * How a gauge combines across the processes of one host (merge.ts): 'sum' (spans pending, spooled:
@@ -68,6 +75,7 @@ export type Family =
 export interface Series {
   key: number[];
   values: Float64Array;
+  exemplars?: SeriesExemplars;
 }
 
 /** What turns ids into label values. */
@@ -83,8 +91,8 @@ function text(names: Names, id: number): string {
 }
 
 /** Sums the series by the label sets `labelsOf` gives (undefined: the series is left out). */
-function project(series: readonly Series[], labelsOf: (key: number[]) => Labels | undefined): { labels: Labels; v: Float64Array }[] {
-  const groups = new Map<string, { labels: Labels; v: Float64Array }>();
+function project(series: readonly Series[], labelsOf: (key: number[]) => Labels | undefined): Group[] {
+  const groups = new Map<string, Group>();
   for (const s of series) {
     const labels = labelsOf(s.key);
     if (labels === undefined) continue;
@@ -94,13 +102,18 @@ function project(series: readonly Series[], labelsOf: (key: number[]) => Labels 
       g = { labels, v: new Float64Array(VALUE_WORDS) };
       groups.set(id, g);
     }
-    for (let i = 0; i < VALUE_WORDS; i++) g.v[i] += s.values[i];
+    mergeValues(g.v, s.values);
+    g.ex = mergeExemplars(g.ex, s.exemplars);
   }
   return [...groups.values()];
 }
 
-function histogram(v: Float64Array, labels: Labels, count: number, sum: number, at: number, bounds: readonly number[]): HistogramPoint {
-  return { labels, count: v[count], sum: v[sum], buckets: Array.from(v.subarray(at, at + bounds.length + 1)) };
+type Group = { labels: Labels; v: Float64Array; ex?: SeriesExemplars };
+
+function histogram(v: Float64Array, labels: Labels, count: number, sum: number, at: number, bounds: readonly number[], exemplars?: (Exemplar | undefined)[]): HistogramPoint {
+  const p: HistogramPoint = { labels, count: v[count], sum: v[sum], buckets: Array.from(v.subarray(at, at + bounds.length + 1)) };
+  if (exemplars !== undefined) p.exemplars = exemplars;
+  return p;
 }
 
 /** Every metric family over the merged series, then the tracer's health. */
@@ -137,11 +150,11 @@ export function seriesFamilies(series: readonly Series[], names: Names, overflow
     { kind: 'counter', name: 'ractogateway.requests', unit: '{request}', help: 'LLM calls recorded, by provider, model, operation and status.',
       points: requests.map((g) => ({ labels: g.labels, value: g.v[V_COUNT] })) },
     { kind: 'histogram', name: 'ractogateway.request.duration', unit: 's', help: 'Latency of LLM calls.', bounds: GATEWAY_DURATION_BOUNDS,
-      points: byOperation.map((g) => histogram(g.v, g.labels, V_COUNT, V_DURATION_SUM, V_GATEWAY_DURATION, GATEWAY_DURATION_BOUNDS)) },
+      points: byOperation.map((g) => histogram(g.v, g.labels, V_COUNT, V_DURATION_SUM, V_GATEWAY_DURATION, GATEWAY_DURATION_BOUNDS, g.ex?.gateway)) },
     { kind: 'counter', name: 'ractogateway.tokens', unit: '{token}', help: 'Tokens of LLM calls by type (cache_read, cache_write are part of input; reasoning is part of output).',
       points: byModel.flatMap((g) => TOKEN_TYPES.map(([type, at]) => ({ labels: insert(g.labels, 2, ['token_type', type]), value: g.v[at] }))) },
     { kind: 'counter', name: 'ractogateway.cost_usd', unit: '{USD}', help: 'Estimated cost of LLM calls in US dollars.',
-      points: byModel.map((g) => ({ labels: g.labels, value: g.v[V_COST] / COST_SCALE })) },
+      points: byModel.map((g) => ({ labels: g.labels, value: g.v[V_COST] / COST_SCALE, exemplar: g.ex?.cost })) },
     { kind: 'counter', name: 'ractogateway.cache.hits', unit: '{call}', help: 'Calls answered from the gateway cache, by cache type.',
       points: hits.map((g) => ({ labels: g.labels, value: g.v[V_COUNT] })) },
     { kind: 'counter', name: 'ractogateway.cache.misses', unit: '{call}', help: 'Calls not answered from the gateway cache.',
@@ -149,7 +162,7 @@ export function seriesFamilies(series: readonly Series[], names: Names, overflow
     { kind: 'counter', name: 'ractogateway.tool_calls', unit: '{call}', help: 'Tool calls requested by LLM responses (counts; the record carries no tool names).',
       points: byModel.map((g) => ({ labels: g.labels, value: g.v[V_TOOLS] })) },
     { kind: 'histogram', name: 'gen_ai.client.operation.duration', unit: 's', help: 'GenAI operation duration.', bounds: GENAI_SECONDS_BOUNDS,
-      points: genaiDuration.map((g) => histogram(g.v, g.labels, V_COUNT, V_DURATION_SUM, V_GENAI_DURATION, GENAI_SECONDS_BOUNDS)) },
+      points: genaiDuration.map((g) => histogram(g.v, g.labels, V_COUNT, V_DURATION_SUM, V_GENAI_DURATION, GENAI_SECONDS_BOUNDS, g.ex?.genai)) },
     { kind: 'histogram', name: 'gen_ai.client.token.usage', unit: '{token}', help: 'Number of input and output tokens used.', bounds: GENAI_TOKEN_BOUNDS,
       points: genaiPlain.flatMap((g) => {
         const input = histogram(g.v, insert(g.labels, 3, ['gen_ai.token.type', 'input']), V_COUNT, V_INPUT, V_INPUT_TOKENS, GENAI_TOKEN_BOUNDS);
@@ -158,6 +171,7 @@ export function seriesFamilies(series: readonly Series[], names: Names, overflow
       }) },
     { kind: 'histogram', name: 'gen_ai.client.operation.time_to_first_chunk', unit: 's', help: 'Time to receive the first chunk of a streamed response.', bounds: GENAI_SECONDS_BOUNDS,
       points: genaiPlain.filter((g) => g.v[V_TTFT_COUNT] > 0).map((g) => histogram(g.v, g.labels, V_TTFT_COUNT, V_TTFT_SUM, V_TTFT, GENAI_SECONDS_BOUNDS)) },
+    ...signalFamilies(genaiPlain, (labelsOf) => project(series, labelsOf), gateway, extra),
     { kind: 'counter', name: 'ractogateway.metric_series.overflow', unit: '{call}', help: `Calls counted under the ${OTHER_LABEL} series because maxMetricSeries was reached.`,
       points: [{ labels: [], value: overflowed }] },
   ];

@@ -25,7 +25,9 @@ import { readHealth, type HealthSources } from './health.js';
 import { processMetrics, type ProcessMetrics } from './process-metrics.js';
 import { MetricsPush } from './otlp-push.js';
 import { renderPrometheus } from './prometheus.js';
-import { SeriesTable } from './series.js';
+import { renderOpenMetrics } from './openmetrics.js';
+import { mergeValues, SeriesTable } from './series.js';
+import { mergeExemplars } from './exemplars.js';
 
 /** How long the host waits for the other workers' parts and the main thread's health. */
 const COLLECT_WAIT_MILLIS = 250;
@@ -93,7 +95,8 @@ export class WorkerMetrics {
     const endpoint = new MetricsEndpoint({
       port: prom.port,
       host: prom.host,
-      text: () => this.#hostText(),
+      // Content negotiation (endpoint.ts): OpenMetrics, with exemplars, when the scraper asks for it.
+      text: (openMetrics) => this.#hostText(openMetrics),
       // Also after a host died and this worker took over, when no 'ready' task asks.
       listening: (port) => this.#d.channel.postMessage({ type: 'metrics-port', port } satisfies MetricsMessage),
       log: this.#d.log,
@@ -181,9 +184,10 @@ export class WorkerMetrics {
     return renderPrometheus(await this.collect());
   }
 
-  /** GET /metrics: the host-wide families on the group's aggregator, else this process's. */
-  async #hostText(): Promise<string> {
-    return renderPrometheus(this.#group !== undefined ? await this.#group.families() : await this.collect());
+  /** GET /metrics: the host-wide families on the group's aggregator, else this process's; OpenMetrics when asked. */
+  async #hostText(openMetrics: boolean): Promise<string> {
+    const families = this.#group !== undefined ? await this.#group.families() : await this.collect();
+    return openMetrics ? renderOpenMetrics(families) : renderPrometheus(families);
   }
 
   /** Every worker's series and the tracer's health, as families (this process's own). */
@@ -231,17 +235,21 @@ export class WorkerMetrics {
   #merged(): { series: Series[]; overflowed: number } {
     const merged = new Map<string, Series>();
     let overflowed = this.table.overflowed;
-    const add = (keys: number[][], values: Float64Array[]): void => {
+    const add = (keys: number[][], values: Float64Array[], exemplars: MetricsPartData['exemplars']): void => {
       keys.forEach((key, i) => {
         const id = key.join(',');
         const s = merged.get(id);
-        if (s === undefined) merged.set(id, { key, values: values[i].slice() });
-        else for (let w = 0; w < s.values.length; w++) s.values[w] += values[i][w];
+        if (s === undefined) merged.set(id, { key, values: values[i].slice(), exemplars: mergeExemplars(undefined, exemplars?.[i]) });
+        else {
+          mergeValues(s.values, values[i]);
+          s.exemplars = mergeExemplars(s.exemplars, exemplars?.[i]);
+        }
       });
     };
-    add(this.table.keys, this.table.values);
+    const own = this.table.snapshot();
+    add(own.keys, own.values, own.exemplars);
     for (const part of this.#parts.values()) {
-      add(part.keys, part.values);
+      add(part.keys, part.values, part.exemplars);
       overflowed += part.overflowed;
     }
     return { series: [...merged.values()], overflowed };

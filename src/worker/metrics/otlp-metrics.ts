@@ -6,13 +6,15 @@
 //   ResourceMetrics{1 resource, 2 scope_metrics{1 scope, 2 metrics}}
 //   Metric{1 name, 2 description, 3 unit, 7 sum{1 points, 2 temporality, 3 monotonic} | 5 gauge{1 points}
 //          | 9 histogram{1 points, 2 temporality}}
-//   NumberDataPoint{7 attributes, 2 start, 3 time, 4 as_double}
-//   HistogramDataPoint{9 attributes, 2 start, 3 time, 4 count, 5 sum, 6 bucket_counts, 7 explicit_bounds}
+//   NumberDataPoint{7 attributes, 2 start, 3 time, 4 as_double, 5 exemplars}
+//   HistogramDataPoint{9 attributes, 2 start, 3 time, 4 count, 5 sum, 6 bucket_counts, 7 explicit_bounds, 8 exemplars}
+//   Exemplar{2 time, 3 as_double, 4 span_id, 5 trace_id}   (issue 32: the latest exported span per bucket)
 
 import type { Attributes } from '@opentelemetry/api';
 import { INSTRUMENTATION_SCOPE } from '../../spans/readable-span.js';
 import { ProtoWriter, WIRE_FIXED64, WIRE_VARINT, lenField, tag, utf8Bytes, writeKeyValue } from '../otlp/index.js';
 import type { Family, Labels } from './families.js';
+import type { Exemplar } from './exemplars.js';
 
 const CUMULATIVE = 2;
 
@@ -46,6 +48,16 @@ function fixed64(w: ProtoWriter, v: number): void {
   w.fixed32(Math.floor(v / 4_294_967_296));
 }
 
+/** An Exemplar message: the span's ids as bytes, its value and time. */
+function exemplarMessage(e: Exemplar): Uint8Array {
+  return message((w) => {
+    nanosField(w, 2, e.timeMs);
+    doubleField(w, 3, e.value);
+    w.lenField(4, Buffer.from(e.spanId, 'hex'));
+    w.lenField(5, Buffer.from(e.traceId, 'hex'));
+  });
+}
+
 function attributes(w: ProtoWriter, field: number, labels: Labels): void {
   for (const [k, v] of labels) if (v !== '') writeKeyValue(w, field, k, v);
 }
@@ -68,12 +80,14 @@ function metric(f: Family, startMs: number, nowMs: number): Uint8Array {
           b.ensure(8 * f.bounds.length);
           for (const bound of f.bounds) b.double(bound);
         }));
+        for (const e of p.exemplars ?? []) if (e !== undefined) w.lenField(8, exemplarMessage(e));
       }))
     : f.points.map((p) => message((w) => {
         attributes(w, 7, p.labels);
         nanosField(w, 2, startMs);
         nanosField(w, 3, nowMs);
         doubleField(w, 4, p.value);
+        if (p.exemplar !== undefined) w.lenField(5, exemplarMessage(p.exemplar));
       }));
   return message((w) => {
     w.lenField(1, utf8Bytes(f.name));

@@ -10,7 +10,8 @@
 
 import { seriesFamilies, type Family, type Series } from './families.js';
 import { FamilySum } from './merge.js';
-import { KEY_ERROR_TYPE, KEY_LABELS, KEY_MODEL, KEY_OTHER, KEY_PROVIDER } from './series.js';
+import { KEY_ERROR_TYPE, KEY_LABELS, KEY_MODEL, KEY_OTHER, KEY_PROVIDER, mergeValues } from './series.js';
+import { mergeExemplars, type Exemplar, type SeriesExemplars } from './exemplars.js';
 
 /** A key word: a string for a string id, null for the folded `__other__` id, a number otherwise. */
 export type KeyWord = string | number | null;
@@ -18,6 +19,8 @@ export type KeyWord = string | number | null;
 export interface ProcessMetrics {
   keys: KeyWord[][];
   values: number[][];
+  /** Per series, its exemplars (exemplars.ts), if it has some (null once through JSON). */
+  exemplars?: (SeriesExemplars | null | undefined)[];
   overflowed: number;
   /** The families that are not projections of the series (the health families, and any such). */
   families: Family[];
@@ -31,11 +34,13 @@ function isStringWord(at: number): boolean {
 export function processMetrics(series: readonly Series[], string: (id: number) => string, overflowed: number, families: Family[]): ProcessMetrics {
   const keys: KeyWord[][] = [];
   const values: number[][] = [];
+  const exemplars: (SeriesExemplars | undefined)[] = [];
   for (const s of series) {
     keys.push(s.key.map((id, at) => (!isStringWord(at) ? id : id === KEY_OTHER ? null : string(id))));
     values.push(Array.from(s.values));
+    exemplars.push(s.exemplars);
   }
-  return { keys, values, overflowed, families };
+  return { keys, values, exemplars, overflowed, families };
 }
 
 /** The report of a process that is gone: its counts, without its gauges. */
@@ -71,15 +76,16 @@ export class MetricsSum {
       const words = m.keys[i];
       const id = JSON.stringify(words);
       const v = m.values[i];
+      const ex = exemplarsOf(m.exemplars?.[i]);
       const have = this.#series.get(id);
       if (have === undefined) {
         const key = words.map((w) => (w === null ? KEY_OTHER : typeof w === 'string' ? this.#intern(w) : w));
-        this.#series.set(id, { key, values: Float64Array.from(v) });
+        this.#series.set(id, { key, values: Float64Array.from(v), exemplars: mergeExemplars(undefined, ex) });
         continue;
       }
-      const into = have.values;
-      const n = Math.min(into.length, v.length);
-      for (let w = 0; w < n; w++) into[w] += v[w];
+      // Counts and sums add up, the rate-limit gauges keep the later value (series.ts mergeValues).
+      if (v.length === have.values.length) mergeValues(have.values, v);
+      have.exemplars = mergeExemplars(have.exemplars, ex);
     }
     return this;
   }
@@ -102,4 +108,11 @@ export class MetricsSum {
 /** The families of a sum: the series' projections (labelled by `labelNames`), then the others. */
 export function sumFamilies(sum: MetricsSum, labelNames: readonly string[]): Family[] {
   return [...seriesFamilies(sum.series(), { string: (id) => sum.string(id), labelNames }, sum.overflowed), ...sum.others.families()];
+}
+
+/** A report's exemplars of one series as mergeExemplars takes them: JSON made their holes null. */
+function exemplarsOf(e: SeriesExemplars | null | undefined): SeriesExemplars | undefined {
+  if (e == null) return undefined;
+  const place = (x: Exemplar | null | undefined): Exemplar | undefined => (x == null ? undefined : x);
+  return { gateway: e.gateway.map(place), genai: e.genai.map(place), cost: place(e.cost) };
 }

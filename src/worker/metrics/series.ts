@@ -24,6 +24,7 @@ import {
   F_TTFT,
   FLAG_ATTRS,
   FLAG_ERROR,
+  FLAG_SIGNALS,
   FLAG_USAGE,
   OP_EMBED,
   OP_MASK,
@@ -39,14 +40,20 @@ import {
 import type { MetricsPartData } from '../../shared/metrics-config.js';
 import type { RingViews } from '../../shared/ring.js';
 import { costOfCall } from '../../pricing/rates.js';
+import { promptCacheSavings } from '../../pricing/savings.js';
 import { priceOfCall, type RecordContext } from '../../spans/record.js';
 import { priceModelWord } from '../../shared/codec.js';
+import { LIMIT_KINDS } from '../../shared/ratelimit.js';
+import { addSignals } from './signal-series.js';
+import { mergeExemplars, type PickedExemplars, type SeriesExemplars } from './exemplars.js';
 
 // ---- bucket boundaries ----
 /** ractogateway_request_duration_seconds, the original's buckets (seconds). */
 export const GATEWAY_DURATION_BOUNDS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60];
 /** gen_ai.client.operation.duration and .time_to_first_chunk (semconv v1.41), seconds. */
 export const GENAI_SECONDS_BOUNDS = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
+/** gen_ai.client.operation.time_per_output_chunk (semconv v1.41), seconds. */
+export const CHUNK_SECONDS_BOUNDS = [0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1, 2.5];
 /** gen_ai.client.token.usage (semconv v1.41), tokens. */
 export const GENAI_TOKEN_BOUNDS = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
 
@@ -83,7 +90,39 @@ export const V_TTFT_COUNT = V_OUTPUT_TOKENS + GENAI_TOKEN_BOUNDS.length + 1;
 /** Seconds. */
 export const V_TTFT_SUM = V_TTFT_COUNT + 1;
 export const V_TTFT = V_TTFT_SUM + 1; // GENAI_SECONDS_BOUNDS.length + 1 buckets
-export const VALUE_WORDS = V_TTFT + GENAI_SECONDS_BOUNDS.length + 1;
+/** Issue 32: USD saved by the gateway cache and by the prompt cache, in units of 1e-8 USD as V_COST. */
+export const V_SAVED_GATEWAY = V_TTFT + GENAI_SECONDS_BOUNDS.length + 1;
+export const V_SAVED_PROMPT = V_SAVED_GATEWAY + 1;
+/** gen_ai.client.operation.time_per_output_chunk: gaps between chunks, their sum (seconds), buckets. */
+export const V_CHUNK_COUNT = V_SAVED_PROMPT + 1;
+export const V_CHUNK_SUM = V_CHUNK_COUNT + 1;
+export const V_CHUNK = V_CHUNK_SUM + 1; // CHUNK_SECONDS_BOUNDS.length + 1 buckets
+/**
+ * The rate-limit gauges: for kind k (LIMIT_KINDS), the last remaining and limit seen, each with
+ * the epoch ms of the call that reported it (0: never). Merged by the latest, never summed
+ * (mergeValues()).
+ */
+export const V_LIMITS = V_CHUNK + CHUNK_SECONDS_BOUNDS.length + 1;
+export const LIMIT_WORDS = 4;
+export const V_LIMIT_REMAINING = 0;
+export const V_LIMIT_REMAINING_AT = 1;
+export const V_LIMIT_VALUE = 2;
+export const V_LIMIT_VALUE_AT = 3;
+export const VALUE_WORDS = V_LIMITS + LIMIT_KINDS.length * LIMIT_WORDS;
+
+/**
+ * Adds `from` into `into`: counts and sums add up, the rate-limit gauges keep the later value.
+ * Every merge of series (the host's workers, the families' projections) goes through here.
+ */
+export function mergeValues(into: Float64Array, from: ArrayLike<number>): void {
+  for (let i = 0; i < V_LIMITS; i++) into[i] += from[i];
+  for (let at = V_LIMITS; at < VALUE_WORDS; at += 2) {
+    if (from[at + 1] > into[at + 1]) {
+      into[at] = from[at];
+      into[at + 1] = from[at + 1];
+    }
+  }
+}
 
 export const COST_SCALE = 1e8;
 
@@ -170,7 +209,10 @@ export class SeriesTable {
       if (price !== undefined) {
         const reasoning = usage ? f[fb + F_REASONING] : 0;
         v[V_COST] += Math.round(costOfCall(price, input, output, cached, cacheWrite, reasoning, timeOrigin + f[fb + F_END]) * COST_SCALE);
+        if (cached > 0) v[V_SAVED_PROMPT] += Math.round(promptCacheSavings(price, input, output, cached, cacheWrite, reasoning, timeOrigin + f[fb + F_END]) * COST_SCALE);
       }
+      // Issue 32's signals row: gateway-cache savings, chunk timing, rate limits (signal-series.ts).
+      if ((flags & FLAG_SIGNALS) !== 0) addSignals(v, records, i, price, timeOrigin + f[fb + F_END]);
       if (usage) {
         v[V_CACHE_READ] += cached;
         v[V_CACHE_WRITE] += cacheWrite;
@@ -182,6 +224,22 @@ export class SeriesTable {
           v[V_TTFT + secondsBucket(ttft)] += 1;
         }
       }
+    }
+  }
+
+  /** The latest exemplars of each series (exemplars.ts), once some of its spans were exported. */
+  readonly #exemplars = new Map<Float64Array, SeriesExemplars>();
+
+  /** The series values of the record at u32 offset `ub` (flags `flags`) of a drained copy. */
+  seriesOf(u: Uint32Array, ub: number, flags: number): Float64Array {
+    return this.#series(u, ub, flags);
+  }
+
+  /** Keeps the exemplars of a batch that was exported (drain.ts), the later per place. */
+  commitExemplars(picked: PickedExemplars): void {
+    for (let i = 0; i < picked.series.length; i++) {
+      const s = picked.series[i];
+      this.#exemplars.set(s, mergeExemplars(this.#exemplars.get(s), picked.exemplars[i]) as SeriesExemplars);
     }
   }
 
@@ -247,6 +305,7 @@ export class SeriesTable {
 
   /** A copy of the table, as data that crosses threads. */
   snapshot(): MetricsPartData {
-    return { keys: this.keys.map((k) => k.slice()), values: this.values.map((v) => v.slice()), overflowed: this.overflowed };
+    const exemplars = this.#exemplars.size === 0 ? undefined : this.values.map((v) => this.#exemplars.get(v));
+    return { keys: this.keys.map((k) => k.slice()), values: this.values.map((v) => v.slice()), overflowed: this.overflowed, exemplars };
   }
 }

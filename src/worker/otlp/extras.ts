@@ -7,15 +7,21 @@
 // that of spanAttributes() (spans/record.ts).
 
 import {
-  FINISH_SEPARATOR, FLAG_ATTRS, FLAG_CONTENT, FLAG_RESPONSE, RESPONSE_ID_AT, U_ATTRS, X_FINISH, X_RESPONSE_ID_LEN, X_RESPONSE_MODEL, X_SERVER, X_SERVER_PORT,
+  FINISH_SEPARATOR, FLAG_ATTRS, FLAG_CONTENT, FLAG_RESPONSE, FLAG_SIGNALS, RESPONSE_ID_AT, U_ATTRS, X_FINISH, X_RESPONSE_ID_LEN, X_RESPONSE_MODEL, X_SERVER, X_SERVER_PORT,
 } from '../../shared/layout.js';
 import type { RingViews } from '../../shared/ring.js';
 import { CONTENT_KEYS, originalBytesKey, type RecordContext, type SpanContent } from '../../spans/record.js';
 import { numberAttr, stringAttrField } from './fields.js';
+import { hasSignalWords, writeSignals } from './signals.js';
 import { ProtoWriter, WIRE_LEN, concat, keyBytes, tag, utf8Bytes, varintSize } from './proto-writer.js';
 
-/** The flags of the records that have extras. */
-export const EXTRAS_MASK = FLAG_ATTRS | FLAG_RESPONSE | FLAG_CONTENT;
+/** The flags of the records that have extras (and records with cache-read input tokens: hasExtras()). */
+export const EXTRAS_MASK = FLAG_ATTRS | FLAG_RESPONSE | FLAG_CONTENT | FLAG_SIGNALS;
+
+/** Whether span `i` of `records` (flags `flags`) has extras: EXTRAS_MASK, or prompt-cache savings to write. */
+export function hasExtras(records: RingViews, i: number, flags: number): boolean {
+  return (flags & EXTRAS_MASK) !== 0 || hasSignalWords(records, i, flags);
+}
 
 const K_RESPONSE_MODEL = keyBytes('gen_ai.response.model');
 const K_RESPONSE_ID = keyBytes('gen_ai.response.id');
@@ -149,6 +155,7 @@ export class ExtraFields {
       const c = src.content(i);
       if (c !== null) this.#content(w, c);
     }
+    if (hasSignalWords(src.records, i, flags)) writeSignals(w, src.records, i, ub, this.#ctx);
   }
 
   /** The response fields of the extension row at `ub` of `x` (its bytes: `bytes`). */

@@ -23,7 +23,7 @@ import {
   FLAG_ERROR, FLAG_PARENT, FLAG_USAGE, OP_MASK, RECORD_F64, RECORD_U32, U_ERROR, U_FLAGS, U_MODEL, U_PROVIDER, U_TOOLS, U_TRACE_FLAGS,
 } from '../../shared/layout.js';
 import { priceModelWord } from '../../shared/codec.js';
-import { EXTRAS_MASK } from './extras.js';
+import { hasExtras } from './extras.js';
 import { INSTRUMENTATION_SCOPE, SAMPLED } from '../../spans/readable-span.js';
 import type { RecordContext } from '../../spans/record.js';
 import { ID_BYTES, PARENT_AT, SPAN_AT, TRACE_AT, type TakenRange } from '../build.js';
@@ -116,7 +116,7 @@ export class OtlpProtoEncoder {
         const v = this.#v;
         readValues(v, range, i, shape);
         cache.writeBody(out, v, shape);
-        if ((flags & EXTRAS_MASK) !== 0) cache.extras.write(out, u, ub, flags, range, i);
+        if (hasExtras(range.records, i, flags)) cache.extras.write(out, u, ub, flags, range, i);
         cache.writeStatus(out, v, traceFlags);
       }
       const len = out.pos - lenAt - lenBytes;
@@ -227,7 +227,7 @@ export class OtlpProtoEncoder {
       if (m[M_TTFT] >= 0) putNumber(b, view, p + m[M_TTFT], f[fb + F_TTFT] / 1000);
     }
     const end = p + t.bytes.length;
-    if ((flags & EXTRAS_MASK) === 0) {
+    if (!hasExtras(range.records, i, flags)) {
       b[end - 4] = traceFlags & 0xff; // the low byte of the flags
       out.pos = end;
     } else {

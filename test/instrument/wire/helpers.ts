@@ -12,12 +12,18 @@ export { instrumentFetch, KNOWN_HOSTS } from '../../../dist/instrument/index.js'
  */
 export const BODIES_FROM = Number(process.versions.undici?.split('.')[0] ?? 0) >= 7 ? 'channels' : 'fetch fallback';
 
-/** Attributes that measure time (they differ from one call to the next, not from one recorder to the other). */
-const TIMED = new Set(['llm.latency_ms', 'gen_ai.response.time_to_first_chunk', 'gen_ai.server.time_to_first_token']);
+/**
+ * Attributes that measure time (they differ from one call to the next, not from one recorder to
+ * the other), and a stream's chunk count: the wrapper counts the SDK's chunks, the wire capture
+ * the body's network chunks (README: what each sees), so both must have it, not the same value.
+ */
+const TIMED = new Set(['llm.latency_ms', 'gen_ai.response.time_to_first_chunk', 'gen_ai.server.time_to_first_token', 'llm.stream.chunks']);
+/** The gaps between chunks: only where a stream came in more than one chunk, which the network decides. */
+const GAPS = new Set(['llm.stream.max_chunk_gap_ms', 'llm.stream.time_per_chunk_ms']);
 
 /** The attributes of a span, without the timed ones. */
 export function untimed(s: ReceivedSpan): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(s.attributes).filter(([k]) => !TIMED.has(k)));
+  return Object.fromEntries(Object.entries(s.attributes).filter(([k]) => !TIMED.has(k) && !GAPS.has(k)));
 }
 
 /** The wire capture's span has the wrapper's attributes, field by field (timings present on both or neither). */
