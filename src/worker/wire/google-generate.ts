@@ -7,31 +7,15 @@
 // answered model from modelVersion, a chunk `{"error": {code}}` failing the stream (ApiError, as
 // the SDK throws, refined by its status).
 
+import { functionCalls, generateUsage } from '../../providers/google.js';
 import type { WireCall, WireCapture, WireExchange } from '../../shared/wire.js';
-import { answeredBy, arrayOr, count, noteProblem } from './call.js';
+import { answeredBy, noteProblem } from './call.js';
 import { GOOGLE_GENERIC, refineErrorType } from './errors.js';
 import { GenerateStreamAnswer, generateAnswer } from './google-content.js';
 import { arrayElements, NOT_JSON, parseJson } from './json.js';
 import { quietGeminiChunk } from './quiet.js';
 import { splitSse } from './sse.js';
 import { bodyText } from './text.js';
-
-function readUsage(call: WireCall, m: any): void {
-  if (m == null) return;
-  const reasoning = count(m.thoughtsTokenCount);
-  call.inputTokens = count(m.promptTokenCount);
-  call.cachedInputTokens = count(m.cachedContentTokenCount);
-  call.reasoningTokens = reasoning;
-  call.outputTokens = count(m.candidatesTokenCount) + reasoning;
-}
-
-function functionCalls(response: any): number {
-  let n = 0;
-  for (const candidate of arrayOr(response?.candidates)) {
-    for (const part of arrayOr(candidate?.content?.parts)) if (part?.functionCall != null) n++;
-  }
-  return n;
-}
 
 export function generateJson(call: WireCall, capture: WireCapture, data: any): void {
   // A streamed method answered with one JSON array (no ?alt=sse): its elements are the chunks.
@@ -42,7 +26,7 @@ export function generateJson(call: WireCall, capture: WireCapture, data: any): v
     return;
   }
   answeredBy(call, data?.modelVersion);
-  readUsage(call, data?.usageMetadata);
+  generateUsage(call, data?.usageMetadata);
   call.toolCalls = functionCalls(data);
   generateAnswer(call, capture, data);
 }
@@ -56,7 +40,7 @@ function chunkOf(call: WireCall, answer: GenerateStreamAnswer, chunk: any): bool
   }
   answeredBy(call, chunk?.modelVersion);
   answer.chunk(chunk);
-  readUsage(call, chunk?.usageMetadata);
+  generateUsage(call, chunk?.usageMetadata);
   call.toolCalls += functionCalls(chunk);
   return true;
 }

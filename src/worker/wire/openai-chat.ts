@@ -5,6 +5,7 @@
 // (streamed in pieces), the answered model from each chunk, an `{"error": …}` event failing the
 // stream as the SDK's APIError does.
 
+import { chatUsage } from '../../providers/openai-chat.js';
 import type { WireCall, WireCapture, WireExchange } from '../../shared/wire.js';
 import { answeredBy, arrayOr, count, noteProblem } from './call.js';
 import { refineErrorType } from './errors.js';
@@ -13,14 +14,6 @@ import { ChatStreamAnswer, chatAnswer } from './openai-chat-content.js';
 import { quietChatChunk } from './quiet.js';
 import { splitSse } from './sse.js';
 import { bodyText } from './text.js';
-
-/** Chat Completions usage: prompt_tokens include the cached ones, completion_tokens the reasoning ones. */
-function chatUsage(call: WireCall, usage: any): void {
-  call.inputTokens = count(usage.prompt_tokens);
-  call.outputTokens = count(usage.completion_tokens);
-  call.cachedInputTokens = count(usage.prompt_tokens_details?.cached_tokens);
-  call.reasoningTokens = count(usage.completion_tokens_details?.reasoning_tokens);
-}
 
 /** A plain completion's JSON. */
 export function chatJson(call: WireCall, capture: WireCapture, data: any): void {
