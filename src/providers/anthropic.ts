@@ -5,7 +5,7 @@
 // (worker/wire/anthropic-*.ts) call the same code.
 
 import type { ChatMessage, MessagePart, OutputMessage, ToolDefinition } from '../messages.js';
-import { arrayOr, count, defined, finishList, finishReason, outputMessage, responseIdOf, str, text, tool, toolResult, type AnswerFields, type TokenFields } from './parts.js';
+import { arrayOr, count, defined, finishList, finishReason, outputMessage, responseIdOf, str, text, tool, toolResult, StreamReader, type AnswerFields, type TokenFields } from './parts.js';
 
 function source(s: any, modality: string): MessagePart {
   if (s?.type === 'base64') return { type: 'blob', modality, mime_type: str(s.media_type) || null, content: str(s.data) };
@@ -95,24 +95,13 @@ interface BlockSoFar {
 }
 
 /** A streamed message, event by event: its id, its stop reason, and (output captured) its content blocks by index. */
-export class MessageStreamReader {
+export class MessageStreamReader extends StreamReader {
   #id: string | undefined;
   #stop: unknown;
-  #seen = false;
   readonly #blocks: BlockSoFar[] = [];
-  readonly #output: boolean;
-
-  constructor(output: boolean) {
-    this.#output = output;
-  }
-
-  /** Whether an event was read. */
-  get seen(): boolean {
-    return this.#seen;
-  }
 
   event(e: any): void {
-    this.#seen = true;
+    this.seen = true;
     switch (e?.type) {
       case 'message_start':
         this.#id = responseIdOf(e.message?.id);
@@ -121,7 +110,7 @@ export class MessageStreamReader {
         if (e.delta?.stop_reason != null) this.#stop = e.delta.stop_reason;
         return;
       case 'content_block_start': {
-        if (!this.#output || typeof e.index !== 'number' || !Number.isInteger(e.index) || e.index < 0 || e.index >= 1024) return;
+        if (!this.output || typeof e.index !== 'number' || !Number.isInteger(e.index) || e.index < 0 || e.index >= 1024) return;
         const b = e.content_block ?? {};
         // A block's whole input is an object with keys; an empty one means the JSON follows in deltas.
         const input = b.input != null && typeof b.input === 'object' && Object.keys(b.input).length > 0 ? b.input : undefined;
@@ -129,7 +118,7 @@ export class MessageStreamReader {
         return;
       }
       case 'content_block_delta': {
-        const b = this.#output && typeof e.index === 'number' ? this.#blocks[e.index] : undefined;
+        const b = this.output && typeof e.index === 'number' ? this.#blocks[e.index] : undefined;
         if (b === undefined) return;
         const d = e.delta;
         if (d?.type === 'text_delta' && typeof d.text === 'string') b.text.push(d.text);
@@ -144,7 +133,7 @@ export class MessageStreamReader {
     const finish = finishReason(this.#stop);
     into.responseId = this.#id;
     into.finishReasons = finishList(finish);
-    if (!this.#output) return undefined;
+    if (!this.output) return undefined;
     const parts = defined(this.#blocks.map((b): MessagePart | undefined => {
       if (b === undefined) return undefined;
       if (b.type === 'text') return text(b.text.join(''));

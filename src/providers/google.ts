@@ -7,7 +7,7 @@
 // SDK turns them into) call the same code.
 
 import type { ChatMessage, MessagePart, OutputMessage, ToolDefinition } from '../messages.js';
-import { arrayOr, count, defined, finishListOf, finishReason, modalityOf, outputMessage, responseIdOf, str, streamIndex, text, tool, type AnswerFields, type TokenFields } from './parts.js';
+import { arrayOr, count, defined, finishListOf, finishReason, modalityOf, outputMessage, responseIdOf, str, streamIndex, text, tool, StreamReader, type AnswerFields, type TokenFields } from './parts.js';
 
 function part(p: any): MessagePart | undefined {
   if (typeof p === 'string') return text(p);
@@ -121,23 +121,12 @@ interface CandidateSoFar {
 const streamedFinish = (c: CandidateSoFar): string | undefined => (c.finish === 'STOP' && c.called ? 'tool_call' : finishReason(c.finish));
 
 /** A streamed generation, chunk by chunk: its id, each candidate's finish reason, and (output captured) its parts (texts joined). */
-export class GenerateStreamReader {
+export class GenerateStreamReader extends StreamReader {
   #id: string | undefined;
-  #seen = false;
   readonly #candidates: CandidateSoFar[] = [];
-  readonly #output: boolean;
-
-  constructor(output: boolean) {
-    this.#output = output;
-  }
-
-  /** Whether a chunk was read. */
-  get seen(): boolean {
-    return this.#seen;
-  }
 
   chunk(chunk: any): void {
-    this.#seen = true;
+    this.seen = true;
     this.#id ??= responseIdOf(chunk?.responseId);
     const list = arrayOr(chunk?.candidates);
     for (let i = 0; i < list.length; i++) {
@@ -146,7 +135,7 @@ export class GenerateStreamReader {
       if (c?.finishReason != null) so.finish = c.finishReason;
       for (const p of arrayOr(c?.content?.parts)) {
         if (p?.functionCall != null) so.called = true;
-        if (!this.#output) continue;
+        if (!this.output) continue;
         const last = so.parts[so.parts.length - 1];
         // Text arrives in pieces: consecutive pieces of one kind make one part.
         if (typeof p?.text === 'string' && typeof last?.text === 'string' && (p.thought === true) === (last.thought === true)) last.text += p.text;
@@ -160,7 +149,7 @@ export class GenerateStreamReader {
     const cands = this.#candidates.filter((c) => c !== undefined);
     into.responseId = this.#id;
     into.finishReasons = finishListOf(cands, streamedFinish);
-    if (!this.#output) return undefined;
+    if (!this.output) return undefined;
     return cands.map((c): OutputMessage => outputMessage('assistant', defined(c.parts.map(part)), streamedFinish(c)));
   }
 }

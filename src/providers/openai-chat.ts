@@ -7,7 +7,7 @@
 // part of the chat history.
 
 import type { ChatMessage, MessagePart, OutputMessage, ToolDefinition } from '../messages.js';
-import { arrayOr, count, defined, finishListOf, finishReason, outputMessage, responseIdOf, str, streamIndex, text, tool, toolResult, urlPart, type AnswerFields, type TokenFields } from './parts.js';
+import { arrayOr, count, defined, finishListOf, finishReason, outputMessage, responseIdOf, str, streamIndex, text, tool, toolResult, urlPart, StreamReader, type AnswerFields, type TokenFields } from './parts.js';
 
 function chatPart(p: any): MessagePart | undefined {
   if (typeof p === 'string') return text(p);
@@ -108,30 +108,19 @@ interface ChoiceSoFar {
  * A streamed chat completion, chunk by chunk: its id, each choice's finish reason, and (output
  * captured) its text and tool calls. A choice or tool call that is not an object is passed over.
  */
-export class ChatStreamReader {
+export class ChatStreamReader extends StreamReader {
   #id: string | undefined;
-  #seen = false;
   readonly #choices: ChoiceSoFar[] = [];
-  readonly #output: boolean;
-
-  constructor(output: boolean) {
-    this.#output = output;
-  }
-
-  /** Whether a chunk was read. */
-  get seen(): boolean {
-    return this.#seen;
-  }
 
   chunk(chunk: any): void {
-    this.#seen = true;
+    this.seen = true;
     if (this.#id === undefined) this.#id = responseIdOf(chunk?.id);
     for (const c of arrayOr(chunk?.choices)) {
       if (c == null) continue;
       const index = streamIndex(c.index, 0);
       const choice = (this.#choices[index] ??= { role: 'assistant', text: [], refusal: [], tools: [], finish: undefined });
       if (typeof c.finish_reason === 'string') choice.finish = c.finish_reason;
-      if (!this.#output) continue;
+      if (!this.output) continue;
       const d = c.delta;
       if (typeof d?.role === 'string') choice.role = d.role;
       if (typeof d?.content === 'string') choice.text.push(d.content);
@@ -152,7 +141,7 @@ export class ChatStreamReader {
     const choices = this.#choices.filter((c) => c !== undefined);
     into.responseId = this.#id;
     into.finishReasons = finishListOf(choices, (c) => finishReason(c.finish));
-    if (!this.#output) return undefined;
+    if (!this.output) return undefined;
     return choices.map((c): OutputMessage => {
       const parts: MessagePart[] = [];
       if (c.text.length > 0) parts.push(text(c.text.join('')));

@@ -27,6 +27,24 @@ export interface TokenFields {
   toolCalls: number;
 }
 
+/**
+ * What a stream's chunks (or events) built up, read once the stream ends: each provider's
+ * accumulator extends this. `answer` writes the stream's id and finish reasons into `into` and
+ * returns its output messages when output is captured (else undefined).
+ */
+export abstract class StreamReader {
+  /** Whether a chunk was read (a stream of none says nothing on the wire). */
+  seen = false;
+  /** Whether the output is captured (its text and tool calls kept, chunk by chunk). */
+  protected readonly output: boolean;
+
+  constructor(output: boolean) {
+    this.output = output;
+  }
+
+  abstract answer(into: AnswerFields): OutputMessage[] | undefined;
+}
+
 /** A token count from a provider's JSON: a non-negative integer, else 0. */
 export function count(value: unknown): number {
   return typeof value === 'number' && value >= 0 && value <= 0xffff_ffff ? Math.floor(value) : 0;

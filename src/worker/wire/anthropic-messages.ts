@@ -6,10 +6,10 @@
 // its value. As the SDK does, events without a name are skipped, `ping` too; `error` fails the
 // call (APIError, refined by its error.type). Text deltas are parsed only when output is captured.
 
-import { messagesUsage, messageToolCalls } from '../../providers/anthropic.js';
+import { MessageStreamReader, messagesUsage, messageToolCalls } from '../../providers/anthropic.js';
 import type { WireCall, WireCapture, WireExchange } from '../../shared/wire.js';
-import { answeredBy, noteProblem } from './call.js';
-import { MessageStreamAnswer, messageAnswer } from './anthropic-content.js';
+import { answeredBy, noteProblem, streamInto } from './call.js';
+import { messageAnswer } from './anthropic-content.js';
 import { refineErrorType } from './errors.js';
 import { NOT_JSON, parseJson } from './json.js';
 import { splitSse } from './sse.js';
@@ -25,7 +25,7 @@ export function messagesJson(call: WireCall, capture: WireCapture, data: any): v
 export function messagesStream(call: WireCall, capture: WireCapture, ex: WireExchange): void {
   const { text, utf8 } = bodyText(ex.response, ex.responseCut);
   if (!utf8) noteProblem(call, 'utf8');
-  const answer = new MessageStreamAnswer(capture.output);
+  const answer = new MessageStreamReader(capture.output);
   // The uncached input so far (message_start says it, message_delta may repeat it).
   let fresh = 0;
   let failed = false;
@@ -56,5 +56,5 @@ export function messagesStream(call: WireCall, capture: WireCapture, ex: WireExc
   });
   if (ex.responseCut) noteProblem(call, 'cut');
   else if (end === 'open') noteProblem(call, 'sse');
-  answer.into(call);
+  streamInto(call, answer);
 }

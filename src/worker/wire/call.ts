@@ -4,7 +4,7 @@
 // with the providers zone's rules (src/providers/parts.ts), the wrappers' own. Worker thread.
 
 import type { WireCall, WireProblem } from '../../shared/wire.js';
-import { count } from '../../providers/parts.js';
+import { count, type StreamReader } from '../../providers/parts.js';
 
 export { arrayOr, count } from '../../providers/parts.js';
 
@@ -38,6 +38,16 @@ export function noteProblem(call: WireCall, problem: WireProblem): void {
 /** The call's content object, made when a first category is set. */
 export function contentOf(call: WireCall): NonNullable<WireCall['content']> {
   return (call.content ??= {});
+}
+
+/** Puts a shared reader's output messages (undefined when output is not captured) into the call's content. */
+export function putOutput(call: WireCall, output: unknown[] | undefined): void {
+  if (output !== undefined) contentOf(call).output = output;
+}
+
+/** A stream's answer as its reader built it up, into the call; a stream of no chunk says nothing. */
+export function streamInto(call: WireCall, reader: StreamReader): void {
+  if (reader.seen) putOutput(call, reader.answer(call));
 }
 
 /**

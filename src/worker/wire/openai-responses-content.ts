@@ -4,7 +4,7 @@
 
 import { responsesAnswer as readResponsesAnswer, responsesInput, responsesSystem, responsesTools } from '../../providers/openai-responses.js';
 import type { WireCall, WireCapture } from '../../shared/wire.js';
-import { contentOf } from './call.js';
+import { contentOf, putOutput } from './call.js';
 
 /** A Responses request's instructions, input items and tools, as `capture` asks. */
 export function responsesRequest(call: WireCall, capture: WireCapture, body: any): void {
@@ -18,6 +18,5 @@ export function responsesRequest(call: WireCall, capture: WireCapture, body: any
 
 /** A whole response (plain, or the last one a stream carried): its id, why it ended, one output message of all its items. */
 export function responsesAnswer(call: WireCall, capture: WireCapture, r: any): void {
-  const output = readResponsesAnswer(call, r, capture.output);
-  if (output !== undefined) contentOf(call).output = output;
+  putOutput(call, readResponsesAnswer(call, r, capture.output));
 }
