@@ -7,7 +7,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { jsonOutput } from './util.mjs';
 
-const suites = ['hot-path.mjs', 'e2e.mjs', 'cold-start.mjs', 'idle.mjs', 'cpu.mjs', 'paired.mjs', 'worker-stages.mjs', 'wire-parse.mjs', 'pricing.mjs', 'metrics.mjs', 'content.mjs', 'redaction.mjs', 'instrument-cost.mjs', 'client-ab.mjs',
+const suites = ['hot-path.mjs', 'e2e.mjs', 'cold-start.mjs', 'idle.mjs', 'cpu.mjs', 'paired.mjs', 'worker-stages.mjs', 'wire-parse.mjs', 'pricing.mjs', 'metrics.mjs', 'content.mjs', 'redaction.mjs', 'instrument-cost.mjs', 'wrap-cost.mjs', 'client-ab.mjs',
   'gateway.mjs', 'ai-sdk-cost.mjs'];
 const NEEDS_NODE22 = new Set(['ai-sdk-cost.mjs']);
 const node22 = Number(process.versions.node.split('.')[0]) >= 22 ? process.execPath : process.env.NODE22;

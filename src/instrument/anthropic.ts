@@ -5,9 +5,10 @@
 
 import type { RactoTracer } from '../index.js';
 import { messagesUsage, messageToolCalls } from '../providers/anthropic.js';
-import { callOf, CallRecord, type AnswerReader } from './call.js';
+import { callOf, type AnswerReader } from './call.js';
 import { MessageStreamAnswer, messageAnswer, messagesRequest } from './anthropic-content.js';
 import { checkClient, checkTracer, clientContext, resolveInstrumentOptions, type InstrumentOptions } from './options.js';
+import { plainCallOf } from './plain-call.js';
 import { observeAPIPromise } from './stainless.js';
 import { StreamCall } from './stream.js';
 import { wrapMethod } from './wrap.js';
@@ -18,7 +19,7 @@ export function instrumentAnthropic<C extends object>(client: C, tracer: RactoTr
   checkTracer(tracer);
   const opts = { ...resolveInstrumentOptions(options, 'anthropic'), ...clientContext(tracer, (client as { baseURL?: unknown }).baseURL) };
   wrapMethod((client as unknown as { messages: object }).messages, 'create', (create) => function (this: unknown, body: any, reqOptions?: unknown) {
-    const call = body?.stream === true ? callOf(StreamCall, tracer, opts, 'stream', MESSAGES, body) : callOf(CallRecord, tracer, opts, 'chat', MESSAGES, body);
+    const call = body?.stream === true ? callOf(StreamCall, tracer, opts, 'stream', MESSAGES, body) : plainCallOf(tracer, opts, 'chat', MESSAGES, body);
     return observeAPIPromise(create.call(this, body, reqOptions), call);
   });
   return client;

@@ -56,80 +56,136 @@ export interface StreamAnswer {
 }
 
 export class CallRecord {
+  // Every field is set by init(), the constructor's and a reused record's (plain-call.ts): a
+  // field added here must be set there, in this order (one hidden class for every record).
   // --- the record's input (ChatCall / EmbedCall) ---
-  readonly provider: string;
+  provider!: string;
   /** The model asked for. */
-  model: string;
-  operation: 'chat' | 'stream';
-  latencyMs = 0;
-  endTime = 0;
-  status: 'ok' | 'error' = 'ok';
-  errorType: string | undefined = undefined;
-  inputTokens = 0;
-  outputTokens = 0;
-  toolCalls = 0;
-  cachedInputTokens: number | undefined = 0;
-  cacheWriteTokens: number | undefined = 0;
-  reasoningTokens: number | undefined = 0;
-  timeToFirstTokenMs: number | undefined = undefined;
-  attributes: Readonly<Record<string, string>> | undefined;
-  readonly parent: ParentSpanContext | null;
+  model!: string;
+  operation!: 'chat' | 'stream';
+  latencyMs!: number;
+  endTime!: number;
+  status!: 'ok' | 'error';
+  errorType!: string | undefined;
+  inputTokens!: number;
+  outputTokens!: number;
+  toolCalls!: number;
+  cachedInputTokens!: number | undefined;
+  cacheWriteTokens!: number | undefined;
+  reasoningTokens!: number | undefined;
+  timeToFirstTokenMs!: number | undefined;
+  attributes!: Readonly<Record<string, string>> | undefined;
+  parent!: ParentSpanContext | null;
   /** The model the provider answered with, when it says (`model` stays the one asked for). */
-  responseModel: string | undefined = undefined;
-  responseId: string | undefined = undefined;
-  finishReasons: readonly string[] | undefined = undefined;
-  serverAddress: string | undefined = undefined;
-  serverPort: number | undefined = undefined;
+  responseModel!: string | undefined;
+  responseId!: string | undefined;
+  finishReasons!: readonly string[] | undefined;
+  serverAddress!: string | undefined;
+  serverPort!: number | undefined;
   /** The content the tracer captures (capture): left undefined for the categories it does not. */
-  system: readonly MessagePart[] | undefined = undefined;
-  input: readonly ChatMessage[] | undefined = undefined;
-  tools: readonly ToolDefinition[] | undefined = undefined;
-  output: readonly OutputMessage[] | undefined = undefined;
+  system!: readonly MessagePart[] | undefined;
+  input!: readonly ChatMessage[] | undefined;
+  tools!: readonly ToolDefinition[] | undefined;
+  output!: readonly OutputMessage[] | undefined;
 
   // --- the call's own state ---
   /** performance.now() when the call began (the AI SDK integration moves it back to a retried call's first attempt). */
-  start = performance.now();
-  readonly embed: boolean;
-  readonly reader: AnswerReader;
+  start!: number;
+  embed!: boolean;
+  reader!: AnswerReader;
   /** Streams: performance.now() at the first chunk, or -1. */
-  firstChunk = -1;
+  firstChunk!: number;
   /** The SDK began parsing the body (withResponse() too); asResponse() alone never does. */
-  parsing = false;
+  parsing!: boolean;
   /** Stainless: the APIPromise's own parseResponse, which the observing one calls (stainless.ts). */
-  sdkParse: Function | undefined = undefined;
+  sdkParse!: Function | undefined;
   /** Stainless (openai 7.5x): the APIPromise's own `_thenUnwrap`, which the observing one calls (stainless.ts). */
-  sdkThenUnwrap: Function | undefined = undefined;
+  sdkThenUnwrap!: Function | undefined;
+  /** Stainless: the call's failure handler, bound once, for its reactions (stainless.ts). */
+  onFailure!: ((err: unknown) => void) | undefined;
   /** Streams: the SDK's iterator factory, the iterator being observed, the abort signal. */
-  factory: Function | undefined = undefined;
-  inner: AsyncIterator<unknown> | undefined = undefined;
-  signal: AbortSignal | undefined = undefined;
-  ended = false;
+  factory!: Function | undefined;
+  inner!: AsyncIterator<unknown> | undefined;
+  signal!: AbortSignal | undefined;
+  ended!: boolean;
   /** OpenAI chat streams: usage was asked for by the wrapper, so its answer is hidden. */
-  addedUsage = false;
+  addedUsage!: boolean;
   /** Scratch the readers keep between chunks: Anthropic's uncached input, streamed tool-call keys, the last response, a failure event. */
-  freshInput = 0;
-  toolKeys: Set<number> | undefined = undefined;
-  last: unknown = undefined;
-  failure: unknown = undefined;
+  freshInput!: number;
+  toolKeys!: Set<number> | undefined;
+  last: unknown;
+  failure: unknown;
   /** The content categories recorded (the tracer's contentCapture; NO_CAPTURE: none). */
-  capture: Capture = NO_CAPTURE;
+  capture!: Capture;
   /** Streams: their answer so far, handed to the fields above when the call ends. */
-  answer: StreamAnswer | undefined = undefined;
-  private done = false;
-  private readonly tracer: RactoTracer;
-  private readonly origin: string;
+  answer!: StreamAnswer | undefined;
+  private done!: boolean;
+  private tracer!: RactoTracer;
+  private origin!: string;
 
   constructor(tracer: RactoTracer, provider: string, kind: CallKind, reader: AnswerReader, model: unknown,
     attributes: Readonly<Record<string, string>> | undefined, origin = INSTRUMENT) {
-    this.tracer = tracer;
+    this.init(tracer, provider, kind, reader, model, attributes, origin, performance.now(), parentNow());
+  }
+
+  /** Sets every field: from the arguments, or to its value at a call's start. */
+  init(tracer: RactoTracer, provider: string, kind: CallKind, reader: AnswerReader, model: unknown,
+    attributes: Readonly<Record<string, string>> | undefined, origin: string, start: number, parent: ParentSpanContext | null): void {
     this.provider = provider;
-    this.embed = kind === 'embed';
-    this.operation = kind === 'stream' ? 'stream' : 'chat';
-    this.reader = reader;
     this.model = typeof model === 'string' && model.length !== 0 ? model : 'unknown';
-    this.parent = otelContextRegistered() ? activeSpanContext() : null;
+    this.operation = kind === 'stream' ? 'stream' : 'chat';
+    this.latencyMs = 0;
+    this.endTime = 0;
+    this.status = 'ok';
+    this.errorType = undefined;
+    this.inputTokens = 0;
+    this.outputTokens = 0;
+    this.toolCalls = 0;
+    this.cachedInputTokens = 0;
+    this.cacheWriteTokens = 0;
+    this.reasoningTokens = 0;
+    this.timeToFirstTokenMs = undefined;
     this.attributes = attributes;
+    this.parent = parent;
+    this.responseModel = undefined;
+    this.responseId = undefined;
+    this.finishReasons = undefined;
+    this.serverAddress = undefined;
+    this.serverPort = undefined;
+    this.system = undefined;
+    this.input = undefined;
+    this.tools = undefined;
+    this.output = undefined;
+    this.start = start;
+    this.embed = kind === 'embed';
+    this.reader = reader;
+    this.firstChunk = -1;
+    this.parsing = false;
+    this.sdkParse = undefined;
+    this.sdkThenUnwrap = undefined;
+    this.onFailure = undefined;
+    this.factory = undefined;
+    this.inner = undefined;
+    this.signal = undefined;
+    this.ended = false;
+    this.addedUsage = false;
+    this.freshInput = 0;
+    this.toolKeys = undefined;
+    this.last = undefined;
+    this.failure = undefined;
+    this.capture = NO_CAPTURE;
+    this.answer = undefined;
+    this.done = false;
+    this.tracer = tracer;
     this.origin = origin;
+  }
+
+  /** A reused record between two calls (plain-call.ts): holds no tracer, attributes or answer of the last one. */
+  detach(): void {
+    this.tracer = undefined as unknown as RactoTracer;
+    this.parent = null;
+    this.attributes = this.finishReasons = undefined;
+    this.responseId = this.responseModel = undefined;
   }
 
   get recorded(): boolean {
@@ -255,6 +311,11 @@ export class CallRecord {
     this.cacheWriteTokens = cacheWrite;
     this.reasoningTokens = reasoning;
   }
+}
+
+/** A call's parent: the span active when it starts, read only when an OTel context manager is registered. */
+export function parentNow(): ParentSpanContext | null {
+  return otelContextRegistered() ? activeSpanContext() : null;
 }
 
 /** The span active now, or null (none, or an invalid one: the span is then a root span). */

@@ -8,6 +8,7 @@ import { responsesUsage } from '../providers/openai-responses.js';
 import { callOf, CallRecord, type AnswerReader } from './call.js';
 import { ChatStreamAnswer, chatAnswer, chatRequest, RESPONSES_STREAM, responsesAnswer, responsesRequest } from './openai-content.js';
 import { checkClient, checkTracer, clientContext, resolveInstrumentOptions, type InstrumentOptions, type ResolvedInstrumentOptions } from './options.js';
+import { plainCallOf } from './plain-call.js';
 import { observeAPIPromise } from './stainless.js';
 import { StreamCall } from './stream.js';
 import { arrayOr, count } from './usage.js';
@@ -31,20 +32,20 @@ export function instrumentOpenAI<C extends object>(client: C, tracer: RactoTrace
   });
   if (c.responses !== undefined) {
     wrapMethod(c.responses, 'create', (create) => function (this: unknown, body: any, reqOptions?: unknown) {
-      const call = body?.stream === true ? callOf(StreamCall, tracer, opts, 'stream', RESPONSES, body) : callOf(CallRecord, tracer, opts, 'chat', RESPONSES, body);
+      const call = body?.stream === true ? callOf(StreamCall, tracer, opts, 'stream', RESPONSES, body) : plainCallOf(tracer, opts, 'chat', RESPONSES, body);
       return observeAPIPromise(create.call(this, body, reqOptions), call);
     });
   }
   if (c.embeddings !== undefined) {
     wrapMethod(c.embeddings, 'create', (create) => function (this: unknown, body: any, reqOptions?: unknown) {
-      return observeAPIPromise(create.call(this, body, reqOptions), callOf(CallRecord, tracer, opts, 'embed', EMBEDDINGS, body));
+      return observeAPIPromise(create.call(this, body, reqOptions), plainCallOf(tracer, opts, 'embed', EMBEDDINGS, body));
     });
   }
   return client;
 }
 
 function chatCompletion(create: Function, self: unknown, body: any, reqOptions: unknown, tracer: RactoTracer, opts: ResolvedInstrumentOptions): unknown {
-  if (body?.stream !== true) return observeAPIPromise(create.call(self, body, reqOptions), callOf(CallRecord, tracer, opts, 'chat', CHAT, body));
+  if (body?.stream !== true) return observeAPIPromise(create.call(self, body, reqOptions), plainCallOf(tracer, opts, 'chat', CHAT, body));
   const call = callOf(StreamCall, tracer, opts, 'stream', CHAT, body);
   // Streams report usage only when asked; ask for it when the caller did not, and keep the
   // answer (a final chunk with no choices, `usage: null` on the others) out of their loop;
@@ -60,7 +61,9 @@ const CHAT: AnswerReader = {
     call.answeredBy(data?.model);
     if (data?.usage != null) chatUsage(call, data.usage);
     let tools = 0;
-    for (const choice of arrayOr(data?.choices)) tools += arrayOr(choice?.message?.tool_calls).length;
+    // Index loops: a for-of here kept an iterator object per call (issue 28).
+    const choices = arrayOr(data?.choices);
+    for (let i = 0; i < choices.length; i++) tools += arrayOr(choices[i]?.message?.tool_calls).length;
     call.toolCalls = tools;
     chatAnswer(call, data);
   },

@@ -80,7 +80,9 @@ export function messagesUsage(into: TokenFields, fresh: number, usage: any): num
 /** The tool calls of a message: its tool_use blocks. */
 export function messageToolCalls(data: any): number {
   let tools = 0;
-  for (const b of arrayOr(data?.content)) if (b?.type === 'tool_use') tools++;
+  // An index loop: a for-of here kept an iterator object per call (the wrappers' hot path).
+  const blocks = arrayOr(data?.content);
+  for (let i = 0; i < blocks.length; i++) if (blocks[i]?.type === 'tool_use') tools++;
   return tools;
 }
 

@@ -104,21 +104,31 @@ interface ChoiceSoFar {
   finish: string | undefined;
 }
 
+// Shared and never written (a reader without output: its lists are read, never pushed to).
+const EMPTY_CHOICES: ChoiceSoFar[] = Object.freeze([]) as unknown as ChoiceSoFar[];
+const NO_TEXT: string[] = Object.freeze([]) as unknown as string[];
+const NO_TOOLS: ChoiceSoFar['tools'] = Object.freeze([]) as unknown as ChoiceSoFar['tools'];
+
+const soFarFinish = (c: ChoiceSoFar): string | undefined => finishReason(c.finish);
+
 /**
  * A streamed chat completion, chunk by chunk: its id, each choice's finish reason, and (output
  * captured) its text and tool calls. A choice or tool call that is not an object is passed over.
  */
 export class ChatStreamReader extends StreamReader {
   #id: string | undefined;
-  readonly #choices: ChoiceSoFar[] = [];
+  #choices: ChoiceSoFar[] = EMPTY_CHOICES;
 
   chunk(chunk: any): void {
     this.seen = true;
     if (this.#id === undefined) this.#id = responseIdOf(chunk?.id);
-    for (const c of arrayOr(chunk?.choices)) {
+    // An index loop: a for-of here kept an iterator object per chunk (the wrappers' hot path).
+    const all = arrayOr(chunk?.choices);
+    for (let i = 0; i < all.length; i++) {
+      const c = all[i];
       if (c == null) continue;
       const index = streamIndex(c.index, 0);
-      const choice = (this.#choices[index] ??= { role: 'assistant', text: [], refusal: [], tools: [], finish: undefined });
+      const choice = this.#choices[index] ?? this.#newChoice(index);
       if (typeof c.finish_reason === 'string') choice.finish = c.finish_reason;
       if (!this.output) continue;
       const d = c.delta;
@@ -136,11 +146,27 @@ export class ChatStreamReader extends StreamReader {
     }
   }
 
+  /**
+   * Choice `index`, first seen. Without output captured its lists stay empty (shared, never
+   * written); the common stream's one choice gets an array of one (`[]` grown to hold it, and
+   * three lists, were ~300 bytes a stream).
+   */
+  #newChoice(index: number): ChoiceSoFar {
+    const choice: ChoiceSoFar = this.output
+      ? { role: 'assistant', text: [], refusal: [], tools: [], finish: undefined }
+      : { role: 'assistant', text: NO_TEXT, refusal: NO_TEXT, tools: NO_TOOLS, finish: undefined };
+    if (this.#choices === EMPTY_CHOICES) this.#choices = index === 0 ? [choice] : [];
+    this.#choices[index] = choice;
+    return choice;
+  }
+
   /** The stream's id and finish reasons, written into `into`; its messages when output is captured (else undefined). */
   answer(into: AnswerFields): OutputMessage[] | undefined {
-    const choices = this.#choices.filter((c) => c !== undefined);
+    // The common stream (one choice, index 0) has no hole to leave out: no copy.
+    const all = this.#choices;
+    const choices = all.length === 1 && all[0] !== undefined ? all : all.filter((c) => c !== undefined);
     into.responseId = this.#id;
-    into.finishReasons = finishListOf(choices, (c) => finishReason(c.finish));
+    into.finishReasons = finishListOf(choices, soFarFinish);
     if (!this.output) return undefined;
     return choices.map((c): OutputMessage => {
       const parts: MessagePart[] = [];
