@@ -5,13 +5,13 @@
 
 import { markRequests } from './fetch-marker.js';
 import type { RactoTracer } from '../index.js';
-import { callOf, CallRecord, type AnswerReader } from './call.js';
+import { messagesUsage, messageToolCalls } from '../providers/anthropic.js';
+import { callOf, type AnswerReader } from './call.js';
 import { MessageStreamAnswer, messageAnswer, messagesRequest } from './anthropic-content.js';
 import { checkClient, checkTracer, clientContext, resolveInstrumentOptions, type InstrumentOptions } from './options.js';
 import { plainCallOf } from './plain-call.js';
 import { observeAPIPromise } from './stainless.js';
 import { StreamCall } from './stream.js';
-import { arrayOr, count } from './usage.js';
 import { wrapMethod } from './wrap.js';
 
 /** Wraps `client` in place (and returns it): each call is recorded on `tracer` when it ends. */
@@ -28,30 +28,12 @@ export function instrumentAnthropic<C extends object>(client: C, tracer: RactoTr
   return client;
 }
 
-/**
- * Anthropic reports the uncached input apart from cache reads and writes; the README's
- * convention counts all three as input. Fields absent from `usage` keep their value (the
- * message_delta event repeats only some).
- */
-function readUsage(call: CallRecord, usage: any): void {
-  if (usage == null) return;
-  if (usage.input_tokens != null) call.freshInput = count(usage.input_tokens);
-  if (usage.cache_read_input_tokens != null) call.cachedInputTokens = count(usage.cache_read_input_tokens);
-  if (usage.cache_creation_input_tokens != null) call.cacheWriteTokens = count(usage.cache_creation_input_tokens);
-  if (usage.output_tokens != null) call.outputTokens = count(usage.output_tokens);
-  call.inputTokens = call.freshInput + count(call.cachedInputTokens) + count(call.cacheWriteTokens);
-}
-
 const MESSAGES: AnswerReader = {
   request: messagesRequest,
   answer(call, data) {
     call.answeredBy(data?.model);
-    readUsage(call, data?.usage);
-    let tools = 0;
-    // An index loop: a for-of here kept an iterator object per call (issue 28).
-    const blocks = arrayOr(data?.content);
-    for (let i = 0; i < blocks.length; i++) if (blocks[i]?.type === 'tool_use') tools++;
-    call.toolCalls = tools;
+    call.freshInput = messagesUsage(call, call.freshInput, data?.usage);
+    call.toolCalls = messageToolCalls(data);
     messageAnswer(call, data);
   },
   chunk(call, event) {
@@ -59,13 +41,13 @@ const MESSAGES: AnswerReader = {
     switch (event?.type) {
       case 'message_start':
         call.answeredBy(event.message?.model);
-        readUsage(call, event.message?.usage);
+        call.freshInput = messagesUsage(call, call.freshInput, event.message?.usage);
         break;
       case 'content_block_start':
         if (event.content_block?.type === 'tool_use') call.toolCalls++;
         break;
       case 'message_delta':
-        readUsage(call, event.usage);
+        call.freshInput = messagesUsage(call, call.freshInput, event.usage);
         break;
     }
     return event;

@@ -6,6 +6,7 @@
 
 import { markRequests } from './fetch-marker.js';
 import type { RactoTracer } from '../index.js';
+import { functionCalls, generateUsage } from '../providers/google.js';
 import { callOf, CallRecord, type AnswerReader } from './call.js';
 import { GenerateStreamAnswer, generateAnswer, generateRequest } from './google-content.js';
 import { checkClient, checkTracer, clientContext, resolveInstrumentOptions, type InstrumentOptions } from './options.js';
@@ -77,33 +78,11 @@ function abortSignal(params: any): AbortSignal | undefined {
   return params?.config?.abortSignal;
 }
 
-/**
- * Gemini's usageMetadata: promptTokenCount includes the cached tokens; candidatesTokenCount
- * excludes the thinking tokens (thoughtsTokenCount), which the README's convention counts as
- * part of the output.
- */
-function readUsage(call: CallRecord, m: any): void {
-  if (m == null) return;
-  const reasoning = count(m.thoughtsTokenCount);
-  call.inputTokens = count(m.promptTokenCount);
-  call.cachedInputTokens = count(m.cachedContentTokenCount);
-  call.reasoningTokens = reasoning;
-  call.outputTokens = count(m.candidatesTokenCount) + reasoning;
-}
-
-function functionCalls(response: any): number {
-  let n = 0;
-  for (const candidate of arrayOr(response?.candidates)) {
-    for (const part of arrayOr(candidate?.content?.parts)) if (part?.functionCall != null) n++;
-  }
-  return n;
-}
-
 const CONTENT: AnswerReader = {
   request: generateRequest,
   answer(call, response) {
     call.answeredBy(response?.modelVersion);
-    readUsage(call, response?.usageMetadata);
+    generateUsage(call, response?.usageMetadata);
     call.toolCalls = functionCalls(response);
     generateAnswer(call, response);
   },
@@ -111,7 +90,7 @@ const CONTENT: AnswerReader = {
     call.answeredBy(chunk?.modelVersion);
     ((call.answer ??= new GenerateStreamAnswer(call.capture.output)) as GenerateStreamAnswer).chunk(chunk);
     // Each chunk carries the usage so far; the last one the totals.
-    readUsage(call, chunk?.usageMetadata);
+    generateUsage(call, chunk?.usageMetadata);
     call.toolCalls += functionCalls(chunk);
     return chunk;
   },

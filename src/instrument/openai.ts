@@ -4,6 +4,8 @@
 
 import { markRequests } from './fetch-marker.js';
 import type { RactoTracer } from '../index.js';
+import { chatUsage } from '../providers/openai-chat.js';
+import { responsesUsage } from '../providers/openai-responses.js';
 import { callOf, CallRecord, type AnswerReader } from './call.js';
 import { ChatStreamAnswer, chatAnswer, chatRequest, RESPONSES_STREAM, responsesAnswer, responsesRequest } from './openai-content.js';
 import { checkClient, checkTracer, clientContext, resolveInstrumentOptions, type InstrumentOptions, type ResolvedInstrumentOptions } from './options.js';
@@ -56,14 +58,6 @@ function chatCompletion(create: Function, self: unknown, body: any, reqOptions: 
   return observeAPIPromise(create.call(self, sent, reqOptions), call);
 }
 
-/** Chat Completions usage: prompt_tokens include the cached ones, completion_tokens the reasoning ones. */
-function chatUsage(call: CallRecord, usage: any): void {
-  call.inputTokens = count(usage.prompt_tokens);
-  call.outputTokens = count(usage.completion_tokens);
-  call.cachedInputTokens = count(usage.prompt_tokens_details?.cached_tokens);
-  call.reasoningTokens = count(usage.completion_tokens_details?.reasoning_tokens);
-}
-
 const CHAT: AnswerReader = {
   request: chatRequest,
   answer(call, data) {
@@ -109,20 +103,6 @@ function withoutUsage(chunk: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key in chunk) if (key !== 'usage') out[key] = chunk[key];
   return out;
-}
-
-/** Responses API usage: input_tokens include the cached ones, output_tokens the reasoning ones. */
-function responsesUsage(call: CallRecord, response: any): void {
-  const usage = response?.usage;
-  if (usage != null) {
-    call.inputTokens = count(usage.input_tokens);
-    call.outputTokens = count(usage.output_tokens);
-    call.cachedInputTokens = count(usage.input_tokens_details?.cached_tokens);
-    call.reasoningTokens = count(usage.output_tokens_details?.reasoning_tokens);
-  }
-  let tools = 0;
-  for (const item of arrayOr(response?.output)) if (item?.type === 'function_call') tools++;
-  call.toolCalls = tools;
 }
 
 const RESPONSES: AnswerReader = {

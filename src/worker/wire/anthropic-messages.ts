@@ -6,42 +6,28 @@
 // its value. As the SDK does, events without a name are skipped, `ping` too; `error` fails the
 // call (APIError, refined by its error.type). Text deltas are parsed only when output is captured.
 
+import { MessageStreamReader, messagesUsage, messageToolCalls } from '../../providers/anthropic.js';
 import type { WireCall, WireCapture, WireExchange } from '../../shared/wire.js';
-import { answeredBy, arrayOr, count, noteProblem } from './call.js';
-import { MessageStreamAnswer, messageAnswer } from './anthropic-content.js';
+import { answeredBy, noteProblem, streamInto } from './call.js';
+import { messageAnswer } from './anthropic-content.js';
 import { refineErrorType } from './errors.js';
 import { NOT_JSON, parseJson } from './json.js';
 import { splitSse } from './sse.js';
 import { bodyText } from './text.js';
 
-/** The uncached input so far (message_start says it, message_delta may repeat it). */
-interface Usage {
-  fresh: number;
-}
-
-function readUsage(call: WireCall, u: Usage, usage: any): void {
-  if (usage == null) return;
-  if (usage.input_tokens != null) u.fresh = count(usage.input_tokens);
-  if (usage.cache_read_input_tokens != null) call.cachedInputTokens = count(usage.cache_read_input_tokens);
-  if (usage.cache_creation_input_tokens != null) call.cacheWriteTokens = count(usage.cache_creation_input_tokens);
-  if (usage.output_tokens != null) call.outputTokens = count(usage.output_tokens);
-  call.inputTokens = u.fresh + count(call.cachedInputTokens) + count(call.cacheWriteTokens);
-}
-
 export function messagesJson(call: WireCall, capture: WireCapture, data: any): void {
   answeredBy(call, data?.model);
-  readUsage(call, { fresh: 0 }, data?.usage);
-  let tools = 0;
-  for (const b of arrayOr(data?.content)) if (b?.type === 'tool_use') tools++;
-  call.toolCalls = tools;
+  messagesUsage(call, 0, data?.usage);
+  call.toolCalls = messageToolCalls(data);
   messageAnswer(call, capture, data);
 }
 
 export function messagesStream(call: WireCall, capture: WireCapture, ex: WireExchange): void {
   const { text, utf8 } = bodyText(ex.response, ex.responseCut);
   if (!utf8) noteProblem(call, 'utf8');
-  const answer = new MessageStreamAnswer(capture.output);
-  const usage: Usage = { fresh: 0 };
+  const answer = new MessageStreamReader(capture.output);
+  // The uncached input so far (message_start says it, message_delta may repeat it).
+  let fresh = 0;
   let failed = false;
   const end = splitSse(text, (name, data) => {
     if (failed || name === '' || name === 'ping' || (data === '' && name !== 'error')) return;
@@ -58,17 +44,17 @@ export function messagesStream(call: WireCall, capture: WireCapture, ex: WireExc
     switch (e?.type) {
       case 'message_start':
         answeredBy(call, e.message?.model);
-        readUsage(call, usage, e.message?.usage);
+        fresh = messagesUsage(call, fresh, e.message?.usage);
         break;
       case 'content_block_start':
         if (e.content_block?.type === 'tool_use') call.toolCalls++;
         break;
       case 'message_delta':
-        readUsage(call, usage, e.usage);
+        fresh = messagesUsage(call, fresh, e.usage);
         break;
     }
   });
   if (ex.responseCut) noteProblem(call, 'cut');
   else if (end === 'open') noteProblem(call, 'sse');
-  answer.into(call);
+  streamInto(call, answer);
 }

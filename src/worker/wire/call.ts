@@ -1,9 +1,12 @@
-// The WireCall a parser fills in, and the small readings every format shares (token counts,
-// arrays, the answered model, problems), each the same rule as the wrappers' (instrument/usage.ts,
-// instrument/call.ts), reproduced here because the worker zone does not import src/instrument/.
-// Worker thread.
+// The WireCall a parser fills in, and the small readings every format shares (the answered model,
+// problems, the clamp of the token counts), each the same rule as the wrappers' CallRecord
+// (instrument/call.ts), which the worker zone does not import; token counts and arrays are read
+// with the providers zone's rules (src/providers/parts.ts), the wrappers' own. Worker thread.
 
 import type { WireCall, WireProblem } from '../../shared/wire.js';
+import { count, type StreamReader } from '../../providers/parts.js';
+
+export { arrayOr, count } from '../../providers/parts.js';
 
 /** Longest model name the record takes (MAX_STRING_LENGTH), as CallRecord.answeredBy checks. */
 const MAX_NAME = 256;
@@ -15,18 +18,6 @@ export function newCall(operation: WireCall['operation']): WireCall {
     inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, toolCalls: 0,
     errorType: undefined, problem: undefined, content: undefined,
   };
-}
-
-/** A token count from a provider's JSON: a non-negative integer, else 0. */
-export function count(value: unknown): number {
-  return typeof value === 'number' && value >= 0 && value <= 0xffff_ffff ? Math.floor(value) : 0;
-}
-
-const EMPTY: readonly any[] = Object.freeze([]);
-
-/** `v` when it is an array, else an empty one (shared: never written). */
-export function arrayOr(v: unknown): readonly any[] {
-  return Array.isArray(v) ? v : EMPTY;
 }
 
 /** The model asked for, as the wrappers take it (a non-empty string), else undefined. */
@@ -47,6 +38,16 @@ export function noteProblem(call: WireCall, problem: WireProblem): void {
 /** The call's content object, made when a first category is set. */
 export function contentOf(call: WireCall): NonNullable<WireCall['content']> {
   return (call.content ??= {});
+}
+
+/** Puts a shared reader's output messages (undefined when output is not captured) into the call's content. */
+export function putOutput(call: WireCall, output: unknown[] | undefined): void {
+  if (output !== undefined) contentOf(call).output = output;
+}
+
+/** A stream's answer as its reader built it up, into the call; a stream of no chunk says nothing. */
+export function streamInto(call: WireCall, reader: StreamReader): void {
+  if (reader.seen) putOutput(call, reader.answer(call));
 }
 
 /**

@@ -7,48 +7,32 @@
 // answered model from modelVersion, a chunk `{"error": {code}}` failing the stream (ApiError, as
 // the SDK throws, refined by its status).
 
+import { functionCalls, GenerateStreamReader, generateUsage } from '../../providers/google.js';
 import type { WireCall, WireCapture, WireExchange } from '../../shared/wire.js';
-import { answeredBy, arrayOr, count, noteProblem } from './call.js';
+import { answeredBy, noteProblem, streamInto } from './call.js';
 import { GOOGLE_GENERIC, refineErrorType } from './errors.js';
-import { GenerateStreamAnswer, generateAnswer } from './google-content.js';
+import { generateAnswer } from './google-content.js';
 import { arrayElements, NOT_JSON, parseJson } from './json.js';
 import { quietGeminiChunk } from './quiet.js';
 import { splitSse } from './sse.js';
 import { bodyText } from './text.js';
 
-function readUsage(call: WireCall, m: any): void {
-  if (m == null) return;
-  const reasoning = count(m.thoughtsTokenCount);
-  call.inputTokens = count(m.promptTokenCount);
-  call.cachedInputTokens = count(m.cachedContentTokenCount);
-  call.reasoningTokens = reasoning;
-  call.outputTokens = count(m.candidatesTokenCount) + reasoning;
-}
-
-function functionCalls(response: any): number {
-  let n = 0;
-  for (const candidate of arrayOr(response?.candidates)) {
-    for (const part of arrayOr(candidate?.content?.parts)) if (part?.functionCall != null) n++;
-  }
-  return n;
-}
-
 export function generateJson(call: WireCall, capture: WireCapture, data: any): void {
   // A streamed method answered with one JSON array (no ?alt=sse): its elements are the chunks.
   if (Array.isArray(data)) {
-    const answer = new GenerateStreamAnswer(capture.output);
+    const answer = new GenerateStreamReader(capture.output);
     for (const chunk of data) if (!chunkOf(call, answer, chunk)) break;
-    answer.into(call);
+    streamInto(call, answer);
     return;
   }
   answeredBy(call, data?.modelVersion);
-  readUsage(call, data?.usageMetadata);
+  generateUsage(call, data?.usageMetadata);
   call.toolCalls = functionCalls(data);
   generateAnswer(call, capture, data);
 }
 
 /** One chunk of a stream; false when it was the error that ends it. */
-function chunkOf(call: WireCall, answer: GenerateStreamAnswer, chunk: any): boolean {
+function chunkOf(call: WireCall, answer: GenerateStreamReader, chunk: any): boolean {
   const error = chunk?.error;
   if (error != null && typeof error === 'object' && typeof error.code === 'number' && error.code >= 400 && error.code < 600) {
     call.errorType = refineErrorType(GOOGLE_GENERIC, chunk);
@@ -56,7 +40,7 @@ function chunkOf(call: WireCall, answer: GenerateStreamAnswer, chunk: any): bool
   }
   answeredBy(call, chunk?.modelVersion);
   answer.chunk(chunk);
-  readUsage(call, chunk?.usageMetadata);
+  generateUsage(call, chunk?.usageMetadata);
   call.toolCalls += functionCalls(chunk);
   return true;
 }
@@ -64,7 +48,7 @@ function chunkOf(call: WireCall, answer: GenerateStreamAnswer, chunk: any): bool
 export function generateStream(call: WireCall, capture: WireCapture, ex: WireExchange): void {
   const { text, utf8 } = bodyText(ex.response, ex.responseCut);
   if (!utf8) noteProblem(call, 'utf8');
-  const answer = new GenerateStreamAnswer(capture.output);
+  const answer = new GenerateStreamReader(capture.output);
   let failed = false;
   let first = true;
   let skipped: string | undefined;
@@ -97,5 +81,5 @@ export function generateStream(call: WireCall, capture: WireCapture, ex: WireExc
   } else if (!arrayElements(text, each) && !ex.responseCut) noteProblem(call, 'json');
   flush();
   if (ex.responseCut) noteProblem(call, 'cut');
-  answer.into(call);
+  streamInto(call, answer);
 }

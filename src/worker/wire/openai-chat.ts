@@ -5,22 +5,15 @@
 // (streamed in pieces), the answered model from each chunk, an `{"error": …}` event failing the
 // stream as the SDK's APIError does.
 
+import { ChatStreamReader, chatUsage } from '../../providers/openai-chat.js';
 import type { WireCall, WireCapture, WireExchange } from '../../shared/wire.js';
-import { answeredBy, arrayOr, count, noteProblem } from './call.js';
+import { answeredBy, arrayOr, count, noteProblem, streamInto } from './call.js';
 import { refineErrorType } from './errors.js';
 import { NOT_JSON, parseJson } from './json.js';
-import { ChatStreamAnswer, chatAnswer } from './openai-chat-content.js';
+import { chatAnswer } from './openai-chat-content.js';
 import { quietChatChunk } from './quiet.js';
 import { splitSse } from './sse.js';
 import { bodyText } from './text.js';
-
-/** Chat Completions usage: prompt_tokens include the cached ones, completion_tokens the reasoning ones. */
-function chatUsage(call: WireCall, usage: any): void {
-  call.inputTokens = count(usage.prompt_tokens);
-  call.outputTokens = count(usage.completion_tokens);
-  call.cachedInputTokens = count(usage.prompt_tokens_details?.cached_tokens);
-  call.reasoningTokens = count(usage.completion_tokens_details?.reasoning_tokens);
-}
 
 /** A plain completion's JSON. */
 export function chatJson(call: WireCall, capture: WireCapture, data: any): void {
@@ -36,7 +29,7 @@ export function chatJson(call: WireCall, capture: WireCapture, data: any): void 
 export function chatStream(call: WireCall, capture: WireCapture, ex: WireExchange): void {
   const { text, utf8 } = bodyText(ex.response, ex.responseCut);
   if (!utf8) noteProblem(call, 'utf8');
-  const answer = new ChatStreamAnswer(capture.output);
+  const answer = new ChatStreamReader(capture.output);
   // Streamed tool calls arrive in pieces; each (choice, index) pair is one call.
   const tools = new Set<number>();
   let done = false;
@@ -88,5 +81,5 @@ export function chatStream(call: WireCall, capture: WireCapture, ex: WireExchang
   flush();
   if (ex.responseCut) noteProblem(call, 'cut');
   else if (end === 'open') noteProblem(call, 'sse');
-  answer.into(call);
+  streamInto(call, answer);
 }

@@ -6,8 +6,9 @@
 // wrapper records). Only the events that can carry a response (a name with one dot, or none) and
 // `error` are parsed: the deltas, most of a stream, are skipped unread.
 
+import { responsesUsage } from '../../providers/openai-responses.js';
 import type { WireCall, WireCapture, WireExchange } from '../../shared/wire.js';
-import { answeredBy, arrayOr, count, noteProblem } from './call.js';
+import { answeredBy, noteProblem } from './call.js';
 import { NOT_JSON, parseJson } from './json.js';
 import { responsesAnswer } from './openai-responses-content.js';
 import { splitSse } from './sse.js';
@@ -15,19 +16,6 @@ import { bodyText } from './text.js';
 
 /** errorType of a Responses stream that ended with `response.failed` or `error` (the wrapper's ResponseFailed). */
 const RESPONSE_FAILED = 'ResponseFailed';
-
-function responsesUsage(call: WireCall, response: any): void {
-  const usage = response?.usage;
-  if (usage != null) {
-    call.inputTokens = count(usage.input_tokens);
-    call.outputTokens = count(usage.output_tokens);
-    call.cachedInputTokens = count(usage.input_tokens_details?.cached_tokens);
-    call.reasoningTokens = count(usage.output_tokens_details?.reasoning_tokens);
-  }
-  let tools = 0;
-  for (const item of arrayOr(response?.output)) if (item?.type === 'function_call') tools++;
-  call.toolCalls = tools;
-}
 
 export function responsesJson(call: WireCall, capture: WireCapture, data: any): void {
   answeredBy(call, data?.model);
