@@ -11,16 +11,9 @@ import { readExposition, type Sample } from '../metrics/prom.js';
 import * as anthropicFake from '../instrument/fakes/anthropic.js';
 import * as openaiFake from '../instrument/fakes/openai.js';
 import { startFakeProvider, type FakeProvider } from '../instrument/fakes/server.js';
+import { attributesOf, gaugeOf, OPENAI_LIMITS } from './limits.js';
 import { instrumentAnthropic, instrumentOpenAI } from '../instrument/helpers.js';
 
-const OPENAI_LIMITS = {
-  'x-ratelimit-limit-requests': '10000',
-  'x-ratelimit-remaining-requests': '9987',
-  'x-ratelimit-reset-requests': '6m0s',
-  'x-ratelimit-limit-tokens': '30000000',
-  'x-ratelimit-remaining-tokens': '29998500',
-  'x-ratelimit-reset-tokens': '20ms',
-};
 
 function anthropicLimits(resetInSeconds: number): Record<string, string> {
   const reset = new Date(Date.now() + resetInSeconds * 1000).toISOString();
@@ -88,9 +81,8 @@ afterAll(async () => {
   await receiver.close();
 });
 
-const attrs = (pred: (a: Record<string, unknown>) => boolean): Record<string, unknown>[] => receiver.spans.map((s) => s.attributes).filter(pred);
-const gauge = (name: string, model: string, limit: string): number | undefined =>
-  metrics.find((s) => s.name === name && s.labels.model === model && s.labels.limit === limit)?.value;
+const attrs = (pred: (a: Record<string, unknown>) => boolean): Record<string, unknown>[] => attributesOf(receiver, pred);
+const gauge = (name: string, model: string, limit: string): number | undefined => gaugeOf(metrics, name, model, limit);
 
 describe('rate-limit headers of wrapped clients', () => {
   it('puts the OpenAI values sent on the span, the reset in seconds', () => {

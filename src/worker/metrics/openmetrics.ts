@@ -10,7 +10,7 @@
 
 import type { Exemplar } from './exemplars.js';
 import type { Family, Labels } from './families.js';
-import { prometheusName, sanitize } from './prometheus.js';
+import { escapeValue, labelText, num, prometheusName } from './prometheus.js';
 
 export const OPENMETRICS_CONTENT_TYPE = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
 
@@ -24,23 +24,6 @@ export function wantsOpenMetrics(accept: string | undefined): boolean {
     if (q === undefined || Number(q.slice(2)) > 0) return true;
   }
   return false;
-}
-
-function escapeValue(v: string): string {
-  return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
-}
-
-function labelText(labels: Labels, more?: [string, string]): string {
-  const parts: string[] = [];
-  for (const [k, v] of labels) if (v !== '') parts.push(`${sanitize(k)}="${escapeValue(v)}"`);
-  if (more !== undefined) parts.push(`${more[0]}="${escapeValue(more[1])}"`);
-  return parts.length === 0 ? '' : `{${parts.join(',')}}`;
-}
-
-function num(v: number): string {
-  if (v === Infinity) return '+Inf';
-  if (v === -Infinity) return '-Inf';
-  return Number.isNaN(v) ? 'NaN' : String(v);
 }
 
 function exemplar(e: Exemplar | undefined): string {

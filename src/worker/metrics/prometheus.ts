@@ -27,7 +27,7 @@ export function sanitize(name: string): string {
   return /^[0-9]/.test(s) ? `_${s}` : s;
 }
 
-function escapeValue(v: string): string {
+export function escapeValue(v: string): string {
   return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 }
 
@@ -35,14 +35,14 @@ function escapeHelp(v: string): string {
   return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
 }
 
-function labelText(labels: Labels, more?: [string, string]): string {
+export function labelText(labels: Labels, more?: [string, string]): string {
   const parts: string[] = [];
   for (const [k, v] of labels) if (v !== '') parts.push(`${sanitize(k)}="${escapeValue(v)}"`);
   if (more !== undefined) parts.push(`${more[0]}="${escapeValue(more[1])}"`);
   return parts.length === 0 ? '' : `{${parts.join(',')}}`;
 }
 
-function num(v: number): string {
+export function num(v: number): string {
   if (v === Infinity) return '+Inf';
   if (v === -Infinity) return '-Inf';
   return Number.isNaN(v) ? 'NaN' : String(v);
