@@ -13,17 +13,27 @@
 // both. Each callback implemented costs the AI SDK a copy of its event per call, so only these are
 // (no onStepStart, onStepEnd, onEnd, tool events). Only the tracer's public API is used, through
 // src/instrument's CallRecord.
+//
+// Under the wire capture (instrumentFetch) a model call is recorded here only: its start enters a
+// WireMark in the caller's async context (instrument/fetch-marker.ts). The AI SDK calls the start
+// callback synchronously from the function that then awaits the provider's call (generateText,
+// streamText, embed: `await notify(...)` then `doGenerate` / `doStream` / `doEmbed`, its retries
+// included), so the provider's fetch inherits the mark; the call's end closes it, so the requests
+// that context makes afterwards are captured again. `enterWith` also leaves the (closed) mark in
+// the caller's context: a lookup for its later LLM requests, nothing more.
 
+import type { AsyncLocalStorage } from 'node:async_hooks';
 import { diag } from '@opentelemetry/api';
 import type { RactoTracer } from '../index.js';
 import { attributesOf, CallRecord, type AnswerReader, type CallKind } from '../instrument/call.js';
 import { capturesAny, NO_CAPTURE, type Capture } from '../instrument/content.js';
+import { markStore, type WireMark } from '../instrument/fetch-marker.js';
 import { checkTracer } from '../instrument/options.js';
 import { answerFields, modelCallOutput, modelCallRequest, objectStepOutput, objectStepRequest, type AnswerEvent } from './content.js';
 import { count } from '../instrument/usage.js';
 import { EmbedAttempts } from './embeds.js';
 import type { AiSdkOperationStart, EmbedEnd, EmbedStart, ModelCallEnd, ModelCallStart, ObjectStepEnd, OperationAbort, StepError } from './events.js';
-import { Operations, type Operation } from './operations.js';
+import { Operations, unmark, type Operation } from './operations.js';
 import { resolveAiSdkOptions, type AiSdkTelemetryOptions, type ResolvedAiSdkOptions } from './options.js';
 import { ProviderNames } from './provider.js';
 import { emptyUsage, errorTypeOfFailure, PROVIDER_ERROR, setUsage, usageOf, type Usage } from './usage.js';
@@ -73,6 +83,8 @@ class RactoAiSdkTelemetry implements AiSdkTelemetry {
   readonly #ops: Operations;
   /** The content categories the tracer records (NO_CAPTURE: none), read once. */
   readonly #capture: Capture;
+  /** Where a model call's context is marked for the wire capture (shared by the process's integrations). */
+  readonly #marks: AsyncLocalStorage<WireMark>;
   #evicted = 0;
 
   constructor(tracer: RactoTracer, options: ResolvedAiSdkOptions) {
@@ -82,13 +94,14 @@ class RactoAiSdkTelemetry implements AiSdkTelemetry {
     this.#options = options;
     this.#providers = new ProviderNames(options.provider);
     this.#ops = new Operations(options.maxOpenCalls, (op) => this.#evict(op));
+    this.#marks = markStore();
   }
 
   onStart(event: AiSdkOperationStart): void {
     const kind = Object.hasOwn(KINDS, event.operationId) ? KINDS[event.operationId] : undefined;
     if (kind === undefined) return;
     const fn = this.#options.attributes;
-    this.#ops.begin(event.callId, { kind, attributes: fn === undefined ? undefined : attributesOf(fn, event, ORIGIN), implicit: false, call: undefined, embeds: undefined });
+    this.#ops.begin(event.callId, { kind, attributes: fn === undefined ? undefined : attributesOf(fn, event, ORIGIN), implicit: false, call: undefined, embeds: undefined, mark: undefined });
   }
 
   onLanguageModelCallStart(event: ModelCallStart): void {
@@ -118,6 +131,7 @@ class RactoAiSdkTelemetry implements AiSdkTelemetry {
     const call = op?.call;
     if (op === undefined || call === undefined) return;
     op.call = undefined;
+    unmark(op);
     this.#ops.rest(event.callId, op);
     call.failWith(errorTypeOfFailure(event.error));
   }
@@ -126,13 +140,18 @@ class RactoAiSdkTelemetry implements AiSdkTelemetry {
     const op = this.#ops.busyOp(event.callId, () => implicit('embed'));
     const call = new CallRecord(this.#tracer, this.#providers.of(event.provider), 'embed', EVENTS, event.modelId, op.attributes, ORIGIN);
     (op.embeds ??= new EmbedAttempts()).start(event.embedCallId, call, event.values);
+    // One mark for the operation's embed calls (embedMany's chunks, the AI SDK's retries).
+    this.#marks.enterWith((op.mark ??= { open: true }));
   }
 
   onEmbedEnd(event: EmbedEnd): void {
     const op = this.#ops.get(event.callId);
     const call = op?.embeds?.end(event.embedCallId);
     if (op === undefined || call === undefined) return;
-    if (op.embeds!.settled) this.#ops.rest(event.callId, op);
+    if (op.embeds!.settled) {
+      unmark(op);
+      this.#ops.rest(event.callId, op);
+    }
     const usage = emptyUsage();
     usage.input = count(event.usage?.tokens);
     setUsage(call, usage);
@@ -156,7 +175,12 @@ class RactoAiSdkTelemetry implements AiSdkTelemetry {
 
   #startModelCall(event: ModelCallStart, reader: AnswerReader): void {
     const op = this.#ops.busyOp(event.callId, () => implicit('chat'));
-    if (op.call !== undefined) return;
+    if (op.call !== undefined) {
+      // The AI SDK retrying the call's stream: the same mark.
+      if (op.mark !== undefined) this.#marks.enterWith(op.mark);
+      return;
+    }
+    this.#marks.enterWith((op.mark = { open: true }));
     const call = new CallRecord(this.#tracer, this.#providers.of(event.provider), op.kind, reader, event.modelId, op.attributes, ORIGIN);
     op.call = call;
     if (this.#capture !== NO_CAPTURE && event.recordInputs !== false) call.captureRequest(this.#capture, event);
@@ -169,6 +193,7 @@ class RactoAiSdkTelemetry implements AiSdkTelemetry {
     const call = op?.call;
     if (op === undefined || call === undefined) return;
     op.call = undefined;
+    unmark(op);
     this.#ops.rest(callId, op);
     call.answeredBy(model);
     try {
@@ -197,11 +222,12 @@ class RactoAiSdkTelemetry implements AiSdkTelemetry {
 }
 
 function implicit(kind: CallKind): Operation {
-  return { kind, attributes: undefined, implicit: true, call: undefined, embeds: undefined };
+  return { kind, attributes: undefined, implicit: true, call: undefined, embeds: undefined, mark: undefined };
 }
 
 /** Records the calls an operation left open, one way. */
 function settle(op: Operation, end: (call: CallRecord) => void): void {
+  unmark(op);
   if (op.call !== undefined) end(op.call);
   if (op.embeds !== undefined) for (const call of op.embeds.unfinished()) end(call);
 }

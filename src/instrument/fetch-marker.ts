@@ -8,6 +8,14 @@
 // call beyond a function call and two increments: no AsyncLocalStorage, no header on the wire.
 // The counter lives on globalThis under a registered symbol, so two copies of the package in
 // one process (ESM and CJS, two versions) agree.
+//
+// The AI SDK integration cannot use the counter: the AI SDK awaits between its callback and the
+// provider's fetch. It marks the async context instead (markedCalls below): at a model call's start
+// it enters a WireMark in an AsyncLocalStorage, which the call's continuations, its retries and
+// its provider's fetch inherit, and closes the mark at the call's end. The store exists only once
+// an integration was made, so a process without one pays no lookup per request.
+
+import { AsyncLocalStorage } from 'node:async_hooks';
 
 const KEY = Symbol.for('ractogateway.wire.recordedElsewhere');
 const registry = globalThis as unknown as Record<symbol, { depth: number } | undefined>;
@@ -52,4 +60,25 @@ export function withRecordedElsewhere<T>(fn: () => T): T {
   } finally {
     recordedElsewhere.depth--;
   }
+}
+
+/** One model call an integration records: its requests are skipped while `open`. */
+export interface WireMark {
+  open: boolean;
+}
+
+const CALLS = Symbol.for('ractogateway.wire.markedCalls');
+const calls = globalThis as unknown as Record<symbol, { store: AsyncLocalStorage<WireMark> | undefined } | undefined>;
+
+/** `store` undefined until an AI SDK integration exists in the process: the capture then looks nothing up. */
+export const markedCalls: { store: AsyncLocalStorage<WireMark> | undefined } = (calls[CALLS] ??= { store: undefined });
+
+/** The store an integration enters its marks in, made by the first integration of the process. */
+export function markStore(): AsyncLocalStorage<WireMark> {
+  return (markedCalls.store ??= new AsyncLocalStorage<WireMark>());
+}
+
+/** The request being created belongs to a model call an integration records (the store exists). */
+export function inMarkedCall(store: AsyncLocalStorage<WireMark>): boolean {
+  return store.getStore()?.open === true;
 }

@@ -27,7 +27,7 @@ import type { ParentSpanContext, RactoTracer, WireExchangeCall, WireFormat } fro
 import { invalidType } from '../errors.js';
 import { parentNow } from './call.js';
 import { CANCELLED, errorTypeOf, isAbort } from './error-type.js';
-import { recordedElsewhere } from './fetch-marker.js';
+import { inMarkedCall, markedCalls, recordedElsewhere } from './fetch-marker.js';
 import { DEFAULT_PROVIDER_BY_FORMAT, formatOfPath, parseOrigin, providerOfHost, type Origin } from './fetch-hosts.js';
 import { resolveFetchCaptureOptions, type FetchCaptureOptions } from './fetch-options.js';
 import { installFetchFallback, type FallbackExchange, type FallbackHooks } from './fetch-fallback.js';
@@ -170,6 +170,10 @@ export function instrumentFetch(tracer: RactoTracer, options?: FetchCaptureOptio
       if (typeof path !== 'string') return;
       const format = formatOfPath(path);
       if (format === undefined) return;
+      // A model call the AI SDK integration records (its context marked): looked up only for an
+      // LLM request, and only in a process where an integration exists.
+      const marks = markedCalls.store;
+      if (marks !== undefined && inMarkedCall(marks)) return;
       const origin = originOf(req.origin);
       if (origin === undefined) return;
       const x = new Exchange(format, path, origin.provider ?? DEFAULT_PROVIDER_BY_FORMAT[format], origin, performance.now());
