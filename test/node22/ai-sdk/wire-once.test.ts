@@ -4,7 +4,7 @@
 // the call is still captured. Real AI SDK providers against the fake provider on 127.0.0.1, a real
 // piscina worker, a real OTLP/HTTP receiver; on Node 22 the capture's bodies come from its fetch
 // fallback, on Node 24+ from undici's channels (both paths decide in the same create handler).
-import { embed, generateText, streamText } from 'ai';
+import { embed, generateObject, generateText, jsonSchema, stepCountIs, streamText, tool } from 'ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpReceiver, type Receiver } from '../../e2e/receivers.js';
 import * as fakeOpenAI from '../../instrument/fakes/openai.js';
@@ -87,6 +87,36 @@ describe(`the AI SDK integration under the wire capture (bodies from the ${BODIE
     const ours = spans.find((x) => x.attributes.via === 'ai-sdk');
     expect(ours?.attributes['llm.operation']).toBe('chat');
     expect(ours?.status.code).not.toBe(2);
+    expect(spans.filter((x) => x.attributes.via === undefined).map((x) => x.attributes['llm.model'])).toEqual(['gpt-4.1-nano']);
+  });
+
+  it('records generateObject once, and a tool\'s own LLM request between two steps of a generation (no model call in flight then)', async () => {
+    receiver.spans.length = 0;
+    const { tracer, telemetry, stop } = both();
+    try {
+      const p = providers(server);
+      server.answer(fakeOpenAI.chatCompletion({ content: '{"city":"Paris"}' }));
+      const { object } = await generateObject({ model: p.openai.chat('gpt-4o-mini'), prompt: 'a city', telemetry,
+        schema: jsonSchema<{ city: string }>({ type: 'object', properties: { city: { type: 'string' } }, required: ['city'] }) });
+      expect(object).toEqual({ city: 'Paris' });
+      // Step 1 asks for two tools; get_weather calls a model itself (a bare fetch); step 2 answers.
+      server.answer(fakeOpenAI.chatCompletion({ tools: true }), fakeOpenAI.chatCompletion(), fakeOpenAI.chatCompletion());
+      const input = jsonSchema<{ city: string }>({ type: 'object', properties: { city: { type: 'string' } } });
+      const result = await generateText({
+        model: p.openai.chat('gpt-4o-mini'), prompt: 'weather and time in Paris?', telemetry, stopWhen: stepCountIs(3),
+        tools: {
+          get_weather: tool({ inputSchema: input, execute: async () => (await bareChat(server.url), 'sunny') }),
+          get_time: tool({ inputSchema: input, execute: async () => 'noon' }),
+        },
+      });
+      expect(result.steps).toHaveLength(2);
+    } finally {
+      stop();
+      await tracer.shutdown();
+    }
+    const spans = await received(receiver.spans, 4);
+    expect(spans).toHaveLength(4);
+    expect(spans.filter((x) => x.attributes.via === 'ai-sdk')).toHaveLength(3);
     expect(spans.filter((x) => x.attributes.via === undefined).map((x) => x.attributes['llm.model'])).toEqual(['gpt-4.1-nano']);
   });
 
