@@ -29,14 +29,6 @@ export interface Operation {
   mark: WireMark | undefined;
 }
 
-/** The model call ended: its context's later requests are the wire capture's again. */
-export function unmark(op: Operation): void {
-  const mark = op.mark;
-  if (mark === undefined) return;
-  mark.open = false;
-  op.mark = undefined;
-}
-
 export class Operations {
   private readonly busy = new Map<string, Operation>();
   private idle = new Map<string, Operation>();

@@ -14,28 +14,23 @@
 // (no onStepStart, onStepEnd, onEnd, tool events). Only the tracer's public API is used, through
 // src/instrument's CallRecord.
 //
-// Under the wire capture (instrumentFetch) a model call is recorded here only: its start enters a
-// WireMark in the caller's async context (instrument/fetch-marker.ts). The AI SDK calls the start
-// callback synchronously from the function that then awaits the provider's call (generateText,
-// streamText, embed: `await notify(...)` then `doGenerate` / `doStream` / `doEmbed`, its retries
-// included), so the provider's fetch inherits the mark; the call's end closes it, so the requests
-// that context makes afterwards are captured again. `enterWith` also leaves the (closed) mark in
-// the caller's context: a lookup for its later LLM requests, nothing more.
+// Under the wire capture (instrumentFetch) a model call is recorded here only: its start marks the
+// caller's async context, its end closes the mark, and the capture skips what a marked call sends
+// (wire-mark.ts).
 
-import type { AsyncLocalStorage } from 'node:async_hooks';
 import { diag } from '@opentelemetry/api';
 import type { RactoTracer } from '../index.js';
 import { attributesOf, CallRecord, type AnswerReader, type CallKind } from '../instrument/call.js';
 import { capturesAny, NO_CAPTURE, type Capture } from '../instrument/content.js';
-import { markStore, type WireMark } from '../instrument/fetch-marker.js';
 import { checkTracer } from '../instrument/options.js';
 import { answerFields, modelCallOutput, modelCallRequest, objectStepOutput, objectStepRequest, type AnswerEvent } from './content.js';
 import { count } from '../instrument/usage.js';
 import { EmbedAttempts } from './embeds.js';
 import type { AiSdkOperationStart, EmbedEnd, EmbedStart, ModelCallEnd, ModelCallStart, ObjectStepEnd, OperationAbort, StepError } from './events.js';
-import { Operations, unmark, type Operation } from './operations.js';
+import { Operations, type Operation } from './operations.js';
 import { resolveAiSdkOptions, type AiSdkTelemetryOptions, type ResolvedAiSdkOptions } from './options.js';
 import { ProviderNames } from './provider.js';
+import { markCall, remark, unmark } from './wire-mark.js';
 import { emptyUsage, errorTypeOfFailure, PROVIDER_ERROR, setUsage, usageOf, type Usage } from './usage.js';
 
 const ORIGIN = 'ractogateway/ai-sdk';
@@ -83,8 +78,6 @@ class RactoAiSdkTelemetry implements AiSdkTelemetry {
   readonly #ops: Operations;
   /** The content categories the tracer records (NO_CAPTURE: none), read once. */
   readonly #capture: Capture;
-  /** Where a model call's context is marked for the wire capture (shared by the process's integrations). */
-  readonly #marks: AsyncLocalStorage<WireMark>;
   #evicted = 0;
 
   constructor(tracer: RactoTracer, options: ResolvedAiSdkOptions) {
@@ -94,7 +87,6 @@ class RactoAiSdkTelemetry implements AiSdkTelemetry {
     this.#options = options;
     this.#providers = new ProviderNames(options.provider);
     this.#ops = new Operations(options.maxOpenCalls, (op) => this.#evict(op));
-    this.#marks = markStore();
   }
 
   onStart(event: AiSdkOperationStart): void {
@@ -141,7 +133,7 @@ class RactoAiSdkTelemetry implements AiSdkTelemetry {
     const call = new CallRecord(this.#tracer, this.#providers.of(event.provider), 'embed', EVENTS, event.modelId, op.attributes, ORIGIN);
     (op.embeds ??= new EmbedAttempts()).start(event.embedCallId, call, event.values);
     // One mark for the operation's embed calls (embedMany's chunks, the AI SDK's retries).
-    this.#marks.enterWith((op.mark ??= { open: true }));
+    remark(op);
   }
 
   onEmbedEnd(event: EmbedEnd): void {
@@ -177,10 +169,10 @@ class RactoAiSdkTelemetry implements AiSdkTelemetry {
     const op = this.#ops.busyOp(event.callId, () => implicit('chat'));
     if (op.call !== undefined) {
       // The AI SDK retrying the call's stream: the same mark.
-      if (op.mark !== undefined) this.#marks.enterWith(op.mark);
+      remark(op);
       return;
     }
-    this.#marks.enterWith((op.mark = { open: true }));
+    markCall(op);
     const call = new CallRecord(this.#tracer, this.#providers.of(event.provider), op.kind, reader, event.modelId, op.attributes, ORIGIN);
     op.call = call;
     if (this.#capture !== NO_CAPTURE && event.recordInputs !== false) call.captureRequest(this.#capture, event);

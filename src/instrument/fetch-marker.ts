@@ -12,8 +12,10 @@
 // The AI SDK integration cannot use the counter: the AI SDK awaits between its callback and the
 // provider's fetch. It marks the async context instead (markedCalls below): at a model call's start
 // it enters a WireMark in an AsyncLocalStorage, which the call's continuations, its retries and
-// its provider's fetch inherit, and closes the mark at the call's end. The store exists only once
-// an integration was made, so a process without one pays no lookup per request.
+// its provider's fetch inherit, and closes the mark at the call's end. Both sides pay only when
+// both exist: the integration marks only while a wire capture is on (`captures`; on Node 20 and 22
+// a first AsyncLocalStorage turns on promise hooks for every promise of the process), and the
+// capture looks the store up only once an integration made it.
 
 import { AsyncLocalStorage } from 'node:async_hooks';
 
@@ -68,12 +70,18 @@ export interface WireMark {
 }
 
 const CALLS = Symbol.for('ractogateway.wire.markedCalls');
-const calls = globalThis as unknown as Record<symbol, { store: AsyncLocalStorage<WireMark> | undefined } | undefined>;
 
-/** `store` undefined until an AI SDK integration exists in the process: the capture then looks nothing up. */
-export const markedCalls: { store: AsyncLocalStorage<WireMark> | undefined } = (calls[CALLS] ??= { store: undefined });
+interface MarkedCalls {
+  /** Undefined until an integration marked a call: the capture then looks nothing up. */
+  store: AsyncLocalStorage<WireMark> | undefined;
+  /** Wire captures running (instrumentFetch): none, and the integrations mark nothing. */
+  captures: number;
+}
+const calls = globalThis as unknown as Record<symbol, MarkedCalls | undefined>;
 
-/** The store an integration enters its marks in, made by the first integration of the process. */
+export const markedCalls: MarkedCalls = (calls[CALLS] ??= { store: undefined, captures: 0 });
+
+/** The store an integration enters its marks in, made at its first mark. */
 export function markStore(): AsyncLocalStorage<WireMark> {
   return (markedCalls.store ??= new AsyncLocalStorage<WireMark>());
 }

@@ -223,10 +223,13 @@ export function instrumentFetch(tracer: RactoTracer, options?: FetchCaptureOptio
     subscribed.push([channel, fn]);
   }
   const uninstall = fallback === undefined ? undefined : installFetchFallback(fallback);
+  // The AI SDK integrations mark their model calls while a capture runs (fetch-marker.ts).
+  markedCalls.captures++;
   let stopped = false;
   return () => {
     if (stopped) return;
     stopped = true;
+    markedCalls.captures--;
     uninstall?.();
     // Exchanges in flight keep their Exchange; without the subscriptions they are not recorded.
     for (const [channel, fn] of subscribed) diagnostics.unsubscribe(channel, fn);
