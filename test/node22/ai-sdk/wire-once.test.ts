@@ -120,6 +120,31 @@ describe(`the AI SDK integration under the wire capture (bodies from the ${BODIE
     expect(spans.filter((x) => x.attributes.via === undefined).map((x) => x.attributes['llm.model'])).toEqual(['gpt-4.1-nano']);
   });
 
+  it('captures the LLM request of a tool streamText executes while the model\'s stream is open, and records the two model calls once', async () => {
+    receiver.spans.length = 0;
+    const { tracer, telemetry, stop } = both();
+    try {
+      // Step 1 streams two tool calls; get_weather calls a model itself; step 2 streams the answer.
+      server.answer((b) => fakeOpenAI.chatStream(b, { tools: true }), fakeOpenAI.chatCompletion(), (b) => fakeOpenAI.chatStream(b));
+      const input = jsonSchema<{ city: string }>({ type: 'object', properties: { city: { type: 'string' } } });
+      const s = streamText({
+        model: providers(server).openai.chat('gpt-4o-mini'), prompt: 'weather and time in Paris?', telemetry, stopWhen: stepCountIs(3),
+        tools: {
+          get_weather: tool({ inputSchema: input, execute: async () => (await bareChat(server.url), 'sunny') }),
+          get_time: tool({ inputSchema: input, execute: async () => 'noon' }),
+        },
+      });
+      for await (const _ of s.textStream) void _;
+    } finally {
+      stop();
+      await tracer.shutdown();
+    }
+    const spans = await received(receiver.spans, 3);
+    expect(spans).toHaveLength(3);
+    expect(spans.filter((x) => x.attributes.via === 'ai-sdk').map((x) => x.attributes['llm.operation'])).toEqual(['stream', 'stream']);
+    expect(spans.filter((x) => x.attributes.via === undefined).map((x) => x.attributes['llm.model'])).toEqual(['gpt-4.1-nano']);
+  });
+
   it('captures the provider\'s requests of an AI SDK call made without the integration (the mark is the integration\'s alone)', async () => {
     receiver.spans.length = 0;
     const { tracer, stop } = both();
