@@ -2,12 +2,14 @@
 // before/after, each variant ALONE in its own process:
 //
 //   node bench/ai-sdk-mark.mjs --baseline <dir> [--rounds 5] [--calls 500] [--alloc-runs 1]
-//                              [--cases generateText,streamText] [--json]
+//                              [--cases generateText,streamText,callbacks] [--json]
 //
 // The real AI SDK 7 with @ai-sdk/openai (test/node22's packages; Node 22+) calling a fake
 // OpenAI-compatible provider over real HTTP on 127.0.0.1 (this file with --provider, in its own
 // process: a JSON chat completion, or 8 SSE chunks and a usage chunk for a stream), so that the
-// calls go through globalThis.fetch and undici, where the wire capture sees them. The tracer
+// calls go through globalThis.fetch and undici, where the wire capture sees them. The case
+// `callbacks` calls the integration's three callbacks of one generateText model call directly
+// (no AI SDK, no HTTP; 20× `calls`): the marking's own cost, out of the whole call's noise. The tracer
 // exports over OTLP/HTTP to bench/receiver.mjs (another process). Variants:
 //   <build>:integration  aiSdkTelemetry on the call, no wire capture (after: nothing is marked);
 //   <build>:both         aiSdkTelemetry AND instrumentFetch (before: the call recorded twice, its
@@ -42,7 +44,7 @@ async function main() {
   const rounds = Number(arg('rounds', 5));
   const calls = Number(arg('calls', 500));
   const allocRuns = Number(arg('alloc-runs', 1));
-  const cases = arg('cases', 'generateText,streamText').split(',');
+  const cases = arg('cases', 'generateText,streamText,callbacks').split(',');
   const receiver = await startReceiver();
   const provider = spawn(process.execPath, [new URL(import.meta.url).pathname, '--provider'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const [line] = await once(provider.stdout, 'data');
@@ -50,7 +52,7 @@ async function main() {
   const dists = { before: `${baseline}/dist`, after: new URL('../dist', import.meta.url).pathname };
   const run = (variant, name, mode) => {
     const [build, setup] = variant.split(':');
-    return child({ case: name, setup, mode, calls, dist: dists[build], base, http: receiver.http });
+    return child({ case: name, setup, mode, calls: name === 'callbacks' ? calls * 20 : calls, dist: dists[build], base, http: receiver.http });
   };
   const rows = [];
   for (const name of cases) {
@@ -113,8 +115,8 @@ async function inChild(spec) {
   const telemetry = { integrations: [aiSdkTelemetry(tracer)] };
   const stop = spec.setup === 'both' ? instrumentFetch(tracer) : () => undefined;
   const model = m.aiOpenAI.createOpenAI({ apiKey: 'k', baseURL: `${spec.base}/v1` }).chat('gpt-4o-mini');
-  const call = spec.case === 'streamText'
-    ? () => m.ai.streamText({ model, prompt: 'hi', telemetry }).consumeStream()
+  const call = spec.case === 'streamText' ? () => m.ai.streamText({ model, prompt: 'hi', telemetry }).consumeStream()
+    : spec.case === 'callbacks' ? callbacks(telemetry.integrations[0])
     : () => m.ai.generateText({ model, prompt: 'hi', telemetry });
   const runCalls = async (n) => {
     for (let i = 0; i < n; i++) await call();
@@ -147,6 +149,25 @@ async function inChild(spec) {
   out.stats = tracer.stats?.();
   await tracer.shutdown();
   process.stdout.write(JSON.stringify(out));
+}
+
+/**
+ * The integration's own callbacks for one generateText model call, called directly (no AI SDK, no
+ * HTTP): what the marking adds to them (markCall, enterWith, unmark) stands out of the AI SDK's
+ * and the network's noise. Each call awaited, as the AI SDK awaits its callbacks.
+ */
+function callbacks(integration) {
+  let n = 0;
+  const messages = [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }];
+  const usage = { inputTokens: 12, inputTokenDetails: { noCacheTokens: 12 }, outputTokens: 9, outputTokenDetails: { textTokens: 9 } };
+  const content = [{ type: 'text', text: 'Hello! How can I help you today?' }];
+  return async () => {
+    const callId = `c${n++}`;
+    integration.onStart({ callId, operationId: 'ai.generateText', provider: 'openai.chat', modelId: 'gpt-4o-mini' });
+    integration.onLanguageModelCallStart({ callId, provider: 'openai.chat', modelId: 'gpt-4o-mini', messages });
+    await undefined;
+    integration.onLanguageModelCallEnd({ callId, modelId: 'gpt-4o-mini-2024-07-18', finishReason: 'stop', usage, content, responseId: 'chatcmpl-bench' });
+  };
 }
 
 // --- the fake provider, in its own process ------------------------------------------------------
