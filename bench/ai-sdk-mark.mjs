@@ -2,14 +2,16 @@
 // before/after, each variant ALONE in its own process:
 //
 //   node bench/ai-sdk-mark.mjs --baseline <dir> [--rounds 5] [--calls 500] [--alloc-runs 1]
-//                              [--cases generateText,streamText,callbacks] [--json]
+//                              [--cases generateText,streamText,callbacks] [--als] [--json]
 //
 // The real AI SDK 7 with @ai-sdk/openai (test/node22's packages; Node 22+) calling a fake
 // OpenAI-compatible provider over real HTTP on 127.0.0.1 (this file with --provider, in its own
 // process: a JSON chat completion, or 8 SSE chunks and a usage chunk for a stream), so that the
 // calls go through globalThis.fetch and undici, where the wire capture sees them. The case
 // `callbacks` calls the integration's three callbacks of one generateText model call directly
-// (no AI SDK, no HTTP; 20× `calls`): the marking's own cost, out of the whole call's noise. The tracer
+// (no AI SDK, no HTTP; 20× `calls`): the marking's own cost, out of the whole call's noise.
+// --als: every variant's process enters an AsyncLocalStorage of its own first, as an application
+// with the OTel SDK's context manager does (on Node 20/22 its promise hooks are then on already). The tracer
 // exports over OTLP/HTTP to bench/receiver.mjs (another process). Variants:
 //   <build>:integration  aiSdkTelemetry on the call, no wire capture (after: nothing is marked);
 //   <build>:both         aiSdkTelemetry AND instrumentFetch (before: the call recorded twice, its
@@ -52,7 +54,7 @@ async function main() {
   const dists = { before: `${baseline}/dist`, after: new URL('../dist', import.meta.url).pathname };
   const run = (variant, name, mode) => {
     const [build, setup] = variant.split(':');
-    return child({ case: name, setup, mode, calls: name === 'callbacks' ? calls * 20 : calls, dist: dists[build], base, http: receiver.http });
+    return child({ case: name, setup, mode, calls: name === 'callbacks' ? calls * 20 : calls, dist: dists[build], base, http: receiver.http, als: process.argv.includes('--als') });
   };
   const rows = [];
   for (const name of cases) {
@@ -106,6 +108,11 @@ function child(spec) {
 
 async function inChild(spec) {
   globalThis.AI_SDK_LOG_WARNINGS = false;
+  if (spec.als) {
+    // --als: the application already uses an AsyncLocalStorage (as the OTel SDK's context manager does).
+    const { AsyncLocalStorage } = await import('node:async_hooks');
+    new AsyncLocalStorage().enterWith({ app: true });
+  }
   const m = await import('../test/node22/modules.mjs');
   const dist = pathToFileURL(`${spec.dist}/`);
   const { RactoTracer } = await import(new URL('index.js', dist).href);
