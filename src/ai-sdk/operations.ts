@@ -14,6 +14,7 @@
 //   SDK never ends a stream its consumer abandons without the abortSignal).
 
 import type { CallKind, CallRecord } from '../instrument/call.js';
+import type { WireMark } from '../instrument/fetch-marker.js';
 import type { EmbedAttempts } from './embeds.js';
 
 export interface Operation {
@@ -24,6 +25,8 @@ export interface Operation {
   /** The model call in flight (the steps of a generation run one after another). */
   call: CallRecord | undefined;
   embeds: EmbedAttempts | undefined;
+  /** Open while a model call (or the operation's embeds) is in flight: the wire capture skips its requests. */
+  mark: WireMark | undefined;
 }
 
 export class Operations {

@@ -13,6 +13,10 @@
 // both. Each callback implemented costs the AI SDK a copy of its event per call, so only these are
 // (no onStepStart, onStepEnd, onEnd, tool events). Only the tracer's public API is used, through
 // src/instrument's CallRecord.
+//
+// Under the wire capture (instrumentFetch) a model call is recorded here only: its start marks the
+// caller's async context, its end closes the mark, and the capture skips what a marked call sends
+// (wire-mark.ts).
 
 import { diag } from '@opentelemetry/api';
 import type { RactoTracer } from '../index.js';
@@ -26,6 +30,7 @@ import type { AiSdkOperationStart, EmbedEnd, EmbedStart, ModelCallEnd, ModelCall
 import { Operations, type Operation } from './operations.js';
 import { resolveAiSdkOptions, type AiSdkTelemetryOptions, type ResolvedAiSdkOptions } from './options.js';
 import { ProviderNames } from './provider.js';
+import { markCall, remark, unmark } from './wire-mark.js';
 import { emptyUsage, errorTypeOfFailure, PROVIDER_ERROR, setUsage, usageOf, type Usage } from './usage.js';
 
 const ORIGIN = 'ractogateway/ai-sdk';
@@ -88,7 +93,7 @@ class RactoAiSdkTelemetry implements AiSdkTelemetry {
     const kind = Object.hasOwn(KINDS, event.operationId) ? KINDS[event.operationId] : undefined;
     if (kind === undefined) return;
     const fn = this.#options.attributes;
-    this.#ops.begin(event.callId, { kind, attributes: fn === undefined ? undefined : attributesOf(fn, event, ORIGIN), implicit: false, call: undefined, embeds: undefined });
+    this.#ops.begin(event.callId, { kind, attributes: fn === undefined ? undefined : attributesOf(fn, event, ORIGIN), implicit: false, call: undefined, embeds: undefined, mark: undefined });
   }
 
   onLanguageModelCallStart(event: ModelCallStart): void {
@@ -118,6 +123,7 @@ class RactoAiSdkTelemetry implements AiSdkTelemetry {
     const call = op?.call;
     if (op === undefined || call === undefined) return;
     op.call = undefined;
+    unmark(op);
     this.#ops.rest(event.callId, op);
     call.failWith(errorTypeOfFailure(event.error));
   }
@@ -126,13 +132,18 @@ class RactoAiSdkTelemetry implements AiSdkTelemetry {
     const op = this.#ops.busyOp(event.callId, () => implicit('embed'));
     const call = new CallRecord(this.#tracer, this.#providers.of(event.provider), 'embed', EVENTS, event.modelId, op.attributes, ORIGIN);
     (op.embeds ??= new EmbedAttempts()).start(event.embedCallId, call, event.values);
+    // One mark for the operation's embed calls (embedMany's chunks, the AI SDK's retries).
+    remark(op);
   }
 
   onEmbedEnd(event: EmbedEnd): void {
     const op = this.#ops.get(event.callId);
     const call = op?.embeds?.end(event.embedCallId);
     if (op === undefined || call === undefined) return;
-    if (op.embeds!.settled) this.#ops.rest(event.callId, op);
+    if (op.embeds!.settled) {
+      unmark(op);
+      this.#ops.rest(event.callId, op);
+    }
     const usage = emptyUsage();
     usage.input = count(event.usage?.tokens);
     setUsage(call, usage);
@@ -156,7 +167,12 @@ class RactoAiSdkTelemetry implements AiSdkTelemetry {
 
   #startModelCall(event: ModelCallStart, reader: AnswerReader): void {
     const op = this.#ops.busyOp(event.callId, () => implicit('chat'));
-    if (op.call !== undefined) return;
+    if (op.call !== undefined) {
+      // The AI SDK retrying the call's stream: the same mark.
+      remark(op);
+      return;
+    }
+    markCall(op);
     const call = new CallRecord(this.#tracer, this.#providers.of(event.provider), op.kind, reader, event.modelId, op.attributes, ORIGIN);
     op.call = call;
     if (this.#capture !== NO_CAPTURE && event.recordInputs !== false) call.captureRequest(this.#capture, event);
@@ -169,6 +185,7 @@ class RactoAiSdkTelemetry implements AiSdkTelemetry {
     const call = op?.call;
     if (op === undefined || call === undefined) return;
     op.call = undefined;
+    unmark(op);
     this.#ops.rest(callId, op);
     call.answeredBy(model);
     try {
@@ -197,11 +214,12 @@ class RactoAiSdkTelemetry implements AiSdkTelemetry {
 }
 
 function implicit(kind: CallKind): Operation {
-  return { kind, attributes: undefined, implicit: true, call: undefined, embeds: undefined };
+  return { kind, attributes: undefined, implicit: true, call: undefined, embeds: undefined, mark: undefined };
 }
 
 /** Records the calls an operation left open, one way. */
 function settle(op: Operation, end: (call: CallRecord) => void): void {
+  unmark(op);
   if (op.call !== undefined) end(op.call);
   if (op.embeds !== undefined) for (const call of op.embeds.unfinished()) end(call);
 }

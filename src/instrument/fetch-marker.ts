@@ -8,6 +8,16 @@
 // call beyond a function call and two increments: no AsyncLocalStorage, no header on the wire.
 // The counter lives on globalThis under a registered symbol, so two copies of the package in
 // one process (ESM and CJS, two versions) agree.
+//
+// The AI SDK integration cannot use the counter: the AI SDK awaits between its callback and the
+// provider's fetch. It marks the async context instead (markedCalls below): at a model call's start
+// it enters a WireMark in an AsyncLocalStorage, which the call's continuations, its retries and
+// its provider's fetch inherit, and closes the mark at the call's end. Both sides pay only when
+// both exist: the integration marks only while a wire capture is on (`captures`; on Node 20 and 22
+// a first AsyncLocalStorage turns on promise hooks for every promise of the process), and the
+// capture looks the store up only once an integration made it.
+
+import { AsyncLocalStorage } from 'node:async_hooks';
 
 const KEY = Symbol.for('ractogateway.wire.recordedElsewhere');
 const registry = globalThis as unknown as Record<symbol, { depth: number } | undefined>;
@@ -52,4 +62,31 @@ export function withRecordedElsewhere<T>(fn: () => T): T {
   } finally {
     recordedElsewhere.depth--;
   }
+}
+
+/** One model call an integration records: its requests are skipped while `open`. */
+export interface WireMark {
+  open: boolean;
+}
+
+const CALLS = Symbol.for('ractogateway.wire.markedCalls');
+
+interface MarkedCalls {
+  /** Undefined until an integration marked a call: the capture then looks nothing up. */
+  store: AsyncLocalStorage<WireMark> | undefined;
+  /** Wire captures running (instrumentFetch): none, and the integrations mark nothing. */
+  captures: number;
+}
+const calls = globalThis as unknown as Record<symbol, MarkedCalls | undefined>;
+
+export const markedCalls: MarkedCalls = (calls[CALLS] ??= { store: undefined, captures: 0 });
+
+/** The store an integration enters its marks in, made at its first mark. */
+export function markStore(): AsyncLocalStorage<WireMark> {
+  return (markedCalls.store ??= new AsyncLocalStorage<WireMark>());
+}
+
+/** The request being created belongs to a model call an integration records (the store exists). */
+export function inMarkedCall(store: AsyncLocalStorage<WireMark>): boolean {
+  return store.getStore()?.open === true;
 }

@@ -27,7 +27,7 @@ import type { ParentSpanContext, RactoTracer, WireExchangeCall, WireFormat } fro
 import { invalidType } from '../errors.js';
 import { parentNow } from './call.js';
 import { CANCELLED, errorTypeOf, isAbort } from './error-type.js';
-import { recordedElsewhere } from './fetch-marker.js';
+import { inMarkedCall, markedCalls, recordedElsewhere } from './fetch-marker.js';
 import { DEFAULT_PROVIDER_BY_FORMAT, formatOfPath, parseOrigin, providerOfHost, type Origin } from './fetch-hosts.js';
 import { resolveFetchCaptureOptions, type FetchCaptureOptions } from './fetch-options.js';
 import { installFetchFallback, type FallbackExchange, type FallbackHooks } from './fetch-fallback.js';
@@ -187,6 +187,10 @@ export function instrumentFetch(tracer: RactoTracer, options?: FetchCaptureOptio
       if (typeof path !== 'string') return;
       const format = formatOfPath(path);
       if (format === undefined) return;
+      // A model call the AI SDK integration records (its context marked): looked up only for an
+      // LLM request, and only in a process where an integration exists.
+      const marks = markedCalls.store;
+      if (marks !== undefined && inMarkedCall(marks)) return;
       const origin = originOf(req.origin);
       if (origin === undefined) return;
       const x = new Exchange(format, path, origin.provider ?? DEFAULT_PROVIDER_BY_FORMAT[format], origin, performance.now());
@@ -236,10 +240,13 @@ export function instrumentFetch(tracer: RactoTracer, options?: FetchCaptureOptio
     subscribed.push([channel, fn]);
   }
   const uninstall = fallback === undefined ? undefined : installFetchFallback(fallback);
+  // The AI SDK integrations mark their model calls while a capture runs (fetch-marker.ts).
+  markedCalls.captures++;
   let stopped = false;
   return () => {
     if (stopped) return;
     stopped = true;
+    markedCalls.captures--;
     uninstall?.();
     // Exchanges in flight keep their Exchange; without the subscriptions they are not recorded.
     for (const [channel, fn] of subscribed) diagnostics.unsubscribe(channel, fn);
