@@ -7,11 +7,11 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RactoTracer } from '../pkg.js';
 import { startHttpReceiver, type Receiver } from '../e2e/receivers.js';
-import { readExposition, type Sample } from '../metrics/prom.js';
+import type { Sample } from '../metrics/prom.js';
 import * as anthropicFake from '../instrument/fakes/anthropic.js';
 import * as openaiFake from '../instrument/fakes/openai.js';
 import { startFakeProvider, type FakeProvider } from '../instrument/fakes/server.js';
-import { attributesOf, gaugeOf, OPENAI_LIMITS } from './limits.js';
+import { attributesOf, gaugeOf, OPENAI_LIMITS, scrapeAndShutdown } from './limits.js';
 import { instrumentAnthropic, instrumentOpenAI } from '../instrument/helpers.js';
 
 
@@ -71,9 +71,7 @@ beforeAll(async () => {
   server.answer(openaiFake.chatCompletion());
   await openai.chat.completions.create({ ...ask, model: 'gpt-4.1-nano' });
 
-  await tracer.flush();
-  metrics = readExposition(await (await fetch(`http://127.0.0.1:${tracer.prometheusPort}/metrics`)).text()).samples;
-  await tracer.shutdown();
+  metrics = await scrapeAndShutdown(tracer);
 }, 30_000);
 
 afterAll(async () => {
