@@ -28,10 +28,9 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
-import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
-import { jsonOutput, machine, median, print, startReceiver, threadCpuNs } from './util.mjs';
+import { allocationPerCall, jsonOutput, machine, median, print, startReceiver, threadCpuNs } from './util.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -131,22 +130,9 @@ async function inChild(spec) {
   await runCalls(spec.calls);
   const out = {};
   if (spec.mode === 'alloc') {
-    let minor = 0;
-    let counting = false;
-    const obs = new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) if (counting && (e.detail?.kind ?? e.kind) === constants.NODE_PERFORMANCE_GC_MINOR) minor++;
-    });
-    obs.observe({ entryTypes: ['gc'] });
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    counting = true;
-    const before = v8.getHeapStatistics().total_allocated_bytes;
-    await runCalls(spec.calls);
-    const after = v8.getHeapStatistics().total_allocated_bytes;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    counting = false;
-    obs.disconnect();
-    out.scavengeBytes = (minor * SEMI_SPACE_MB * 2 ** 20) / spec.calls;
-    if (before !== undefined) out.exact = (after - before) / spec.calls;
+    const a = await allocationPerCall(runCalls, spec.calls, SEMI_SPACE_MB);
+    out.scavengeBytes = a.scavengeBytes;
+    if (a.exact !== undefined) out.exact = a.exact;
   } else {
     const t = threadCpuNs();
     await runCalls(spec.calls);

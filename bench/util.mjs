@@ -3,6 +3,8 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
+import { PerformanceObserver, constants } from 'node:perf_hooks';
+import v8 from 'node:v8';
 
 /** Starts bench/receiver.mjs in its own process; resolves to its ports and a stop function. */
 export async function startReceiver() {
@@ -56,3 +58,29 @@ export const wholeNs = () => {
   return (u.user + u.system) * 1000;
 };
 export const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+/**
+ * What `run(calls)` allocates on this thread, per call: minor GCs (scavenges) counted over the
+ * window at a `semiSpaceMb` semi-space, and the exact bytes where V8 reports
+ * total_allocated_bytes (Node 26). GC entries arrive asynchronously: earlier ones are let in
+ * before the count starts, the window's own before it ends.
+ */
+export async function allocationPerCall(run, calls, semiSpaceMb) {
+  let minor = 0;
+  let counting = false;
+  const obs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if (counting && (e.detail?.kind ?? e.kind) === constants.NODE_PERFORMANCE_GC_MINOR) minor++;
+  });
+  obs.observe({ entryTypes: ['gc'] });
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  counting = true;
+  const before = v8.getHeapStatistics().total_allocated_bytes;
+  await run(calls);
+  const after = v8.getHeapStatistics().total_allocated_bytes;
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  counting = false;
+  obs.disconnect();
+  const out = { scavenges: minor, scavengeBytes: (minor * semiSpaceMb * 2 ** 20) / calls };
+  if (before !== undefined) out.exact = (after - before) / calls;
+  return out;
+}

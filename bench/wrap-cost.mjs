@@ -33,10 +33,9 @@
 // on each, which the SDK parses: its cost is the wrapper's too); openai-stream-usage (the caller
 // asks for usage: the same bytes for every variant); anthropic-messages; anthropic-stream (8 events).
 import { spawn } from 'node:child_process';
-import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
-import { jsonOutput, machine, median, print, startReceiver, threadCpuNs } from './util.mjs';
+import { allocationPerCall, jsonOutput, machine, median, print, startReceiver, threadCpuNs } from './util.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -200,23 +199,10 @@ async function inChild(spec) {
   await run(spec.calls);
   const out = { sink };
   if (spec.mode === 'alloc') {
-    let minor = 0;
-    let counting = false;
-    const obs = new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) if (counting && (e.detail?.kind ?? e.kind) === constants.NODE_PERFORMANCE_GC_MINOR) minor++;
-    });
-    obs.observe({ entryTypes: ['gc'] });
-    await new Promise((resolve) => setTimeout(resolve, 50)); // earlier entries delivered, not counted
-    counting = true;
-    const before = v8.getHeapStatistics().total_allocated_bytes;
-    await run(spec.calls);
-    const after = v8.getHeapStatistics().total_allocated_bytes;
-    await new Promise((resolve) => setTimeout(resolve, 50)); // the window's entries delivered
-    counting = false;
-    obs.disconnect();
-    out.scavenges = minor;
-    out.scavengeBytes = (minor * SEMI_SPACE_MB * 2 ** 20) / spec.calls;
-    if (before !== undefined) out.exact = (after - before) / spec.calls;
+    const a = await allocationPerCall(run, spec.calls, SEMI_SPACE_MB);
+    out.scavenges = a.scavenges;
+    out.scavengeBytes = a.scavengeBytes;
+    if (a.exact !== undefined) out.exact = a.exact;
   } else {
     const t = threadCpuNs();
     await run(spec.calls);
